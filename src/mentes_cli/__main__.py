@@ -1,0 +1,3 @@
+from mentes_cli.cli import main
+
+main()

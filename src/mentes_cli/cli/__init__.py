@@ -1,0 +1,48 @@
+"""The `mentes` command: a thin layer of Typer commands over the engines."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mentes_cli import __version__
+from mentes_cli.cli.common import State
+
+app = typer.Typer(
+    name="mentes",
+    help="Eligibility, quotes and coaching plans for the Mentes support network.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mentes {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of an error (for engineers).")
+    ] = False,
+) -> None:
+    """Eligibility, quotes and coaching plans for the Mentes support network."""
+    State.debug = debug
+
+
+# Each module adds its commands to `app`; they import their engines only when run.
+from mentes_cli.cli import validate  # noqa: E402, F401
+
+
+def main() -> None:
+    """Run the mentes command line."""
+    app(prog_name="mentes")

@@ -1,0 +1,144 @@
+"""What every command shares: options, consoles, loading records and the error handler.
+
+This package is the only place that knows about Typer, Rich consoles and exit codes.
+Heavy modules (pydantic models, openpyxl, the engines) are imported inside the commands,
+so that `mentes --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from mentes_cli.errors import MentesError, UsageError
+
+if TYPE_CHECKING:
+    from mentes_cli.load import Loaded
+
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+class State:
+    """Options of the top-level callback that every command can see."""
+
+    debug = False
+
+
+class OutputFormat(str, Enum):
+    """How records are printed: a Rich table for people, JSON or CSV for scripts."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def parse_date(value: str | None) -> date | None:
+    """Give the date of a yyyy-mm-dd option value; a usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use yyyy-mm-dd, e.g. 2027-01-31")
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="A data folder of TOML files or an .xlsx workbook. Default: $MENTES_DATA, "
+        "else ./data when it holds records, else the bundled sample.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="table for people; json or csv for scripts (stdout only)."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Decide as of this date (yyyy-mm-dd). Default: today.",
+        callback=parse_date,
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output file when it exists.")
+]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: Any) -> str:
+    """Give record text safe to print through Rich: no markup, no terminal control codes."""
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub("�", str(text)))
+
+
+def notice(message: str) -> None:
+    """Print a notice (what was used, warnings) on stderr, never on stdout."""
+    stderr.print(message, markup=False)
+
+
+def load(data: Path | None) -> Loaded:
+    """Give the records the user asked for, telling on stderr which were used."""
+    from mentes_cli.load import load_records, resolve_source
+    from mentes_cli.reference import set_override_dir
+
+    source = resolve_source(data)
+    set_override_dir(source.path if source.path.is_dir() else None)
+    loaded = load_records(source)
+    notice(source.describe())
+    for line in loaded.notices:
+        notice(line)
+    return loaded
+
+
+def report_error(exc: MentesError) -> None:
+    """Print a mentes error as the user should see it: plain lines on stderr."""
+    from mentes_cli.errors import InputError
+
+    if isinstance(exc, InputError) and len(exc.problems) > 1:
+        stderr.print(f"Error: {len(exc.problems)} problems found:", markup=False)
+        for problem in exc.problems:
+            stderr.print(f"  {_CONTROL.sub('�', str(problem))}", markup=False)
+    else:
+        stderr.print(f"Error: {_CONTROL.sub('�', str(exc))}", markup=False)
+
+
+def handle_errors(command):
+    """Wrap a command so that mentes errors become a message and an exit status."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except MentesError as exc:
+            if State.debug:
+                raise
+            report_error(exc)
+            raise typer.Exit(code=2 if isinstance(exc, UsageError) else 1) from None
+        except KeyboardInterrupt:
+            stderr.print("Interrupted; nothing was written.", markup=False)
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+def is_interactive() -> bool:
+    """Give whether stderr is a terminal (for progress bars)."""
+    return sys.stderr.isatty() and not os.environ.get("CI")

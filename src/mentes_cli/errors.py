@@ -1,0 +1,60 @@
+"""The errors mentes raises; the command layer turns each into a one-line message and exit 1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the input: where it is, which field, what was found and expected."""
+
+    source: str
+    row: int | None = None
+    record: str | None = None
+    field: str | None = None
+    message: str = ""
+    row_word: str = "line"
+
+    def __str__(self) -> str:
+        parts = [self.source]
+        if self.row is not None:
+            parts.append(f"{self.row_word} {self.row}")
+        if self.record:
+            parts.append(self.record)
+        where = ", ".join(parts)
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {field}{self.message}"
+
+
+class MentesError(Exception):
+    """Base class of every error that mentes reports to the user as a message."""
+
+
+class InputError(MentesError):
+    """The records or a file given as input are wrong; carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(source=problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = sorted(set(problems), key=_problem_order(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _problem_order(problems: list[Problem]):
+    first_seen = {p: i for i, p in reversed(list(enumerate(problems)))}
+    return lambda p: first_seen[p]
+
+
+class ReferenceDataError(MentesError):
+    """A reference file in data/ (tariffs, rules, regions, planning, centre) is wrong."""
+
+
+class OutputError(MentesError):
+    """An output file cannot be written (exists, is an input, is locked or read-only)."""
+
+
+class UsageError(MentesError):
+    """The command line asks for something that cannot be done (shown with exit status 2)."""

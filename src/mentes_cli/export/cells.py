@@ -1,0 +1,94 @@
+"""Writing record text into workbooks safely, and saving workbooks atomically.
+
+Every text that comes from a record goes through `put_text`: it is stored as text, never
+as a formula, even when it starts with `=`, `+`, `-` or `@`, and a later edit in Excel
+does not turn it into one either (quotePrefix).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mentes_cli.output import write_atomically
+
+MAX_CELL_TEXT = 32_767
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="2F5D62")
+
+
+def safe_text(value: str) -> str:
+    """Give `value` with characters a workbook cannot hold replaced, cut to the cell limit."""
+    value = _ILLEGAL.sub("\N{REPLACEMENT CHARACTER}", value)
+    if len(value) > MAX_CELL_TEXT:
+        value = value[: MAX_CELL_TEXT - 1] + "…"
+    return value
+
+
+def put_text(cell: Cell, value: str) -> Cell:
+    """Store `value` in `cell` as text, never as a formula or an error code."""
+    text = safe_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Store `value`: text through put_text, numbers, dates and booleans as they are."""
+    if isinstance(value, str):
+        return put_text(cell, value)
+    cell.value = value
+    return cell
+
+
+def sheet_title(name: str, taken: set[str] | None = None) -> str:
+    """Give a valid, unused sheet title for `name` (at most 31 characters, no []:*?/\\)."""
+    title = _SHEET_TITLE_BAD.sub("-", _ILLEGAL.sub("", name)).strip("'") or "Blad"
+    title = title[:31]
+    taken = taken if taken is not None else set()
+    candidate, number = title, 2
+    while candidate.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({number})"
+        candidate = title[: 31 - len(suffix)] + suffix
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def write_header(sheet: Worksheet, headers: list[str], widths: list[float] | None = None) -> None:
+    """Write a bold header row, freeze it and put a filter on it."""
+    for column, header in enumerate(headers, start=1):
+        cell = put_text(sheet.cell(row=1, column=column), header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=False)
+        if widths:
+            sheet.column_dimensions[get_column_letter(column)].width = widths[column - 1]
+    sheet.freeze_panes = "A2"
+
+
+def add_filter(sheet: Worksheet, columns: int, rows: int) -> None:
+    """Put an autofilter over the header and `rows` data rows."""
+    last = get_column_letter(max(columns, 1))
+    sheet.auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
+
+
+def save_workbook(workbook: Workbook, target: Path) -> None:
+    """Save `workbook` to memory first, then to `target` atomically."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomically(target, buffer.getvalue())

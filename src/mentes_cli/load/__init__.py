@@ -1,0 +1,71 @@
+"""Where records come from, and loading them from a data directory or a workbook."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mentes_cli.errors import InputError
+from mentes_cli.models import Records
+
+ENV_VAR = "MENTES_DATA"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """The records to use: a folder or a workbook, and why it was chosen."""
+
+    path: Path
+    reason: str
+
+    @property
+    def is_workbook(self) -> bool:
+        """Give whether the source is an Excel workbook rather than a folder."""
+        return self.path.suffix.lower() in (".xlsx", ".xlsm") or self.path.is_file()
+
+    def describe(self) -> str:
+        """Give a short sentence that says which records are used."""
+        return f"Records: {self.path} ({self.reason})"
+
+
+@dataclass
+class Loaded:
+    """Records loaded from a source, with the notices the loader had for the user."""
+
+    records: Records
+    source: DataSource
+    notices: list[str] = field(default_factory=list)
+
+
+def resolve_source(data: Path | None, env: dict[str, str] | None = None,
+                   cwd: Path | None = None) -> DataSource:
+    """Give the source: --data, else MENTES_DATA, else ./data with records, else the sample."""
+    from mentes_cli.load.toml_records import holds_records
+    from mentes_cli.reference import sample_records_dir
+
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    if data is not None:
+        return DataSource(data, "--data")
+    if env.get(ENV_VAR):
+        return DataSource(Path(env[ENV_VAR]), f"from {ENV_VAR}")
+    local = cwd / "data"
+    if local.is_dir() and holds_records(local):
+        return DataSource(local, "./data holds records")
+    return DataSource(sample_records_dir(), "the bundled sample records")
+
+
+def load_records(source: DataSource) -> Loaded:
+    """Give the validated records of `source`, or raise InputError listing every problem."""
+    path = source.path
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder ({source.reason})")
+    if path.is_dir():
+        from mentes_cli.load.toml_records import load_toml_folder
+
+        return Loaded(load_toml_folder(path), source)
+    from mentes_cli.load.excel_records import load_workbook_records
+
+    records, notices = load_workbook_records(path)
+    return Loaded(records, source, notices)

@@ -1,0 +1,317 @@
+"""Turn raw records (from TOML or Excel) into validated models, collecting every problem.
+
+Both loaders hand over a `RawSet`: plain values keyed by the TOML keys of SPEC 2.1, each
+with the place it came from. This module validates each record on its own, then checks
+what spans records (unique ids, references, known postcodes and areas), and raises one
+`InputError` that lists every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mentes_cli.errors import InputError, Problem
+from mentes_cli.models import (
+    Closure,
+    Coach,
+    Leave,
+    Location,
+    Organisation,
+    Records,
+    Traject,
+)
+
+
+@dataclass
+class Raw:
+    """One record as read: its values by TOML key and where it stands in the input."""
+
+    values: dict[str, Any]
+    source: str
+    row: int | None = None
+    row_word: str = "line"
+    field_rows: dict[str, int] = field(default_factory=dict)
+    field_labels: dict[str, str] = field(default_factory=dict)
+    record: str | None = None
+
+    def problem(self, message: str, field_name: str | None = None, record: str | None = None):
+        """Give a problem located at this record (and at `field_name` when given)."""
+        row = self.field_rows.get(field_name, self.row) if field_name else self.row
+        label = self.field_labels.get(field_name, field_name) if field_name else None
+        return Problem(
+            source=self.source,
+            row=row,
+            record=record or self.record,
+            field=label,
+            message=message,
+            row_word=self.row_word,
+        )
+
+
+@dataclass
+class RawSet:
+    """Every raw record of one input, by kind.
+
+    Locations carry their organisation's id under "organisation", closures their location's
+    id under "location", leave their coach's id under "coach".
+    """
+
+    organisations: list[Raw] = field(default_factory=list)
+    locations: list[Raw] = field(default_factory=list)
+    closures: list[Raw] = field(default_factory=list)
+    coaches: list[Raw] = field(default_factory=list)
+    leave: list[Raw] = field(default_factory=list)
+    trajects: list[Raw] = field(default_factory=list)
+
+
+_KIND_WORDS = {
+    Organisation: "organisation",
+    Location: "location",
+    Coach: "coach",
+    Traject: "traject",
+    Closure: "closure",
+    Leave: "leave",
+}
+
+
+def _record_name(model: type[BaseModel], values: dict[str, Any]) -> str | None:
+    record_id = values.get("id")
+    if isinstance(record_id, str) and record_id.strip():
+        return f"{_KIND_WORDS[model]} {record_id.strip()}"
+    return None
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        known = ", ".join(f for f in model.model_fields if f not in ("locations", "closures", "leave"))
+        return f"unknown field (a typo?); the fields are: {known}"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **extra: Any):
+    """Give the validated model for `raw`, or None after adding its problems to `problems`."""
+    try:
+        return model.model_validate({**raw.values, **extra})
+    except ValidationError as exc:
+        record = _record_name(model, raw.values)
+        for error in exc.errors():
+            loc = [str(part) for part in error["loc"]]
+            field_name = loc[0] if loc else None
+            if len(loc) > 1 and loc[1].isdigit():
+                # A list field such as opening_days: name the field, the message says which item.
+                loc = loc[:1]
+            problems.append(raw.problem(_message(error, model), field_name, record))
+        return None
+
+
+def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
+    values = dict(raw.values)
+    parent = values.pop(key, None)
+    bare = Raw(values, raw.source, raw.row, raw.row_word, raw.field_rows, raw.field_labels)
+    bare.record = raw.record
+    return bare, parent
+
+
+def _check_unique(
+    items: list[tuple[Raw, BaseModel]], kind: str, problems: list[Problem], scope: str = ""
+) -> None:
+    counts = Counter(model.id for _, model in items)
+    for raw, model in items:
+        if counts[model.id] > 1:
+            others = [
+                f"{other_raw.row_word} {other_raw.row}" if other_raw.row else other_raw.source
+                for other_raw, other in items
+                if other.id == model.id and other_raw is not raw
+            ]
+            problems.append(
+                raw.problem(
+                    f"{kind} id {model.id!r} is used more than once{scope} "
+                    f"(also at {', '.join(others)}); every id must be unique",
+                    "id",
+                )
+            )
+
+
+def build_records(raw_set: RawSet) -> Records:
+    """Give the validated records, or raise InputError listing every problem found."""
+    problems: list[Problem] = []
+
+    organisations = [
+        (raw, org)
+        for raw in raw_set.organisations
+        if (org := validate_raw(raw, Organisation, problems)) is not None
+    ]
+    locations: list[tuple[Raw, Location, Any]] = []
+    for raw in raw_set.locations:
+        bare, organisation_id = _pop_parent(raw, "organisation")
+        location = validate_raw(bare, Location, problems)
+        if location is not None:
+            locations.append((raw, location, organisation_id))
+    closures: list[tuple[Raw, Closure, Any]] = []
+    for raw in raw_set.closures:
+        bare, location_id = _pop_parent(raw, "location")
+        closure = validate_raw(bare, Closure, problems)
+        if closure is not None:
+            closures.append((raw, closure, location_id))
+    coaches = [
+        (raw, coach)
+        for raw in raw_set.coaches
+        if (coach := validate_raw(raw, Coach, problems)) is not None
+    ]
+    leave: list[tuple[Raw, Leave, Any]] = []
+    for raw in raw_set.leave:
+        bare, coach_id = _pop_parent(raw, "coach")
+        period = validate_raw(bare, Leave, problems)
+        if period is not None:
+            leave.append((raw, period, coach_id))
+    trajects = [
+        (raw, traject)
+        for raw in raw_set.trajects
+        if (traject := validate_raw(raw, Traject, problems)) is not None
+    ]
+
+    _check_unique(organisations, "organisation", problems)
+    _check_unique([(raw, loc) for raw, loc, _ in locations], "location", problems,
+                  " (location ids are unique across all organisations)")
+    _check_unique(coaches, "coach", problems)
+    _check_unique(trajects, "traject", problems)
+
+    organisation_ids = {org.id for _, org in organisations}
+    organisation_ids |= {
+        str(raw.values["id"]).strip()
+        for raw in raw_set.organisations
+        if isinstance(raw.values.get("id"), str)
+    }
+    location_ids = {loc.id for _, loc, _ in locations} | {
+        str(raw.values["id"]).strip()
+        for raw in raw_set.locations
+        if isinstance(raw.values.get("id"), str)
+    }
+    coach_ids = {coach.id for _, coach in coaches} | {
+        str(raw.values["id"]).strip()
+        for raw in raw_set.coaches
+        if isinstance(raw.values.get("id"), str)
+    }
+
+    _check_places(locations, problems)
+    _check_areas(coaches, problems)
+
+    locations_of: dict[str, list[Location]] = {}
+    for raw, location, organisation_id in locations:
+        if organisation_id not in organisation_ids:
+            problems.append(
+                raw.problem(
+                    f"organisation {organisation_id!r} does not exist",
+                    "organisation",
+                    f"location {location.id}",
+                )
+            )
+            continue
+        locations_of.setdefault(organisation_id, []).append(location)
+
+    closures_of: dict[str, list[Closure]] = {}
+    for raw, closure, location_id in closures:
+        if location_id not in location_ids:
+            problems.append(
+                raw.problem(f"location {location_id!r} does not exist", "location")
+            )
+            continue
+        closures_of.setdefault(location_id, []).append(closure)
+
+    leave_of: dict[str, list[Leave]] = {}
+    for raw, period, coach_id in leave:
+        if coach_id not in coach_ids:
+            problems.append(raw.problem(f"coach {coach_id!r} does not exist", "coach"))
+            continue
+        leave_of.setdefault(coach_id, []).append(period)
+
+    coach_roles = {coach.id: coach.role for _, coach in coaches}
+    for raw, traject in trajects:
+        record = f"traject {traject.id}"
+        if traject.location not in location_ids:
+            problems.append(
+                raw.problem(f"location {traject.location!r} does not exist", "location", record)
+            )
+        if traject.coach is not None and traject.coach not in coach_ids:
+            problems.append(
+                raw.problem(f"coach {traject.coach!r} does not exist", "coach", record)
+            )
+        elif traject.coach in coach_roles:
+            _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
+
+    if problems:
+        raise InputError(problems)
+
+    return Records(
+        organisations=[
+            org.model_copy(
+                update={
+                    "locations": [
+                        loc.model_copy(update={"closures": closures_of.get(loc.id, [])})
+                        for loc in locations_of.get(org.id, [])
+                    ]
+                }
+            )
+            for _, org in organisations
+        ],
+        coaches=[
+            coach.model_copy(update={"leave": leave_of.get(coach.id, [])}) for _, coach in coaches
+        ],
+        trajects=[traject for _, traject in trajects],
+    )
+
+
+def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Problem]) -> None:
+    from mentes_cli.models import BVV_OFFERS
+
+    needed = "support" if traject.offer in BVV_OFFERS else "coach"
+    if role != needed:
+        what = "a regional supporter (role support)" if needed == "support" else (
+            "a pedagogical coach (role coach)"
+        )
+        problems.append(
+            raw.problem(
+                f"offer {traject.offer} needs {what}, but {traject.coach} has role {role}",
+                "coach",
+                f"traject {traject.id}",
+            )
+        )
+
+
+def _check_places(locations: list[tuple[Raw, Location, Any]], problems: list[Problem]) -> None:
+    from mentes_cli.regions import place_for_postcode
+
+    for raw, location, _ in locations:
+        if place_for_postcode(location.postcode) is None:
+            problems.append(
+                raw.problem(
+                    f"postcode {location.postcode} is not a Belgian postcode in regions.toml",
+                    "postcode",
+                    f"location {location.id}",
+                )
+            )
+
+
+def _check_areas(coaches: list[tuple[Raw, Coach]], problems: list[Problem]) -> None:
+    from mentes_cli.regions import is_known_area
+
+    for raw, coach in coaches:
+        for area in coach.areas:
+            if not is_known_area(area):
+                problems.append(
+                    raw.problem(
+                        f"area {area!r} is not a scope id, municipality or district in "
+                        "regions.toml (scopes: regio-antwerpen, provincie-antwerpen, "
+                        "groot-antwerpen, antwerpen-districten)",
+                        "areas",
+                        f"coach {coach.id}",
+                    )
+                )

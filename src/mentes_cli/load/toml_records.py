@@ -1,0 +1,267 @@
+"""Read a data directory of TOML files (organisations.toml, coaches.toml, trajects.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from mentes_cli.errors import InputError, Problem
+from mentes_cli.load.build import Raw, RawSet, build_records
+from mentes_cli.models import Records
+
+RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
+_TOP_KEYS = {
+    "organisations.toml": "organisations",
+    "coaches.toml": "coaches",
+    "trajects.toml": "trajects",
+}
+
+
+def holds_records(folder: Path) -> bool:
+    """Give whether `folder` holds at least one of the record files."""
+    return any((folder / name).is_file() for name in RECORD_FILES)
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """Give the parsed document and its text, or raise InputError naming file and line."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a TOML file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(
+                name,
+                line,
+                message="the file is not UTF-8 text; save it as UTF-8 "
+                "(in most editors: Save as… > Encoding UTF-8)",
+            )
+        ) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        message = str(exc)
+        shown = ""
+        if line:
+            lines = text.splitlines()
+            if 0 < line <= len(lines):
+                shown = f": {lines[line - 1].strip()[:80]!r}"
+        raise InputError(
+            Problem(name, line, message=f"not valid TOML ({_short(message)}){shown}")
+        ) from None
+    except RecursionError:
+        raise InputError(
+            Problem(name, message="not valid TOML (nested too deeply)")
+        ) from None
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _short(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+
+
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_.\s\"]+?)\s*\]\]")
+_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
+
+
+def _blocks(text: str) -> dict[str, list[int]]:
+    """Give, for each array-of-tables header, the line numbers where its items start."""
+    found: dict[str, list[int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if match:
+            name = re.sub(r"[\s\"]", "", match.group(1))
+            found.setdefault(name, []).append(number)
+    return found
+
+
+def _key_lines(text: str, start: int | None) -> dict[str, int]:
+    """Give the line of each `key =` inside the block that starts at line `start`."""
+    if start is None:
+        return {}
+    lines = text.splitlines()
+    keys: dict[str, int] = {}
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.lstrip().startswith("["):
+            break
+        match = _KEY.match(line)
+        if match:
+            keys.setdefault(match.group(1), number)
+    return keys
+
+
+class _Lines:
+    """Line numbers of the n-th item of each array of tables, when the file uses headers."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.blocks = _blocks(text)
+        self.used: dict[str, int] = {}
+
+    def next(self, header: str) -> tuple[int | None, dict[str, int]]:
+        index = self.used.get(header, 0)
+        self.used[header] = index + 1
+        starts = self.blocks.get(header, [])
+        start = starts[index] if index < len(starts) else None
+        return start, _key_lines(self.text, start)
+
+
+def _raw(values: dict, source: str, lines: _Lines, header: str) -> Raw:
+    start, keys = lines.next(header)
+    return Raw(values=values, source=source, row=start, field_rows=keys)
+
+
+def _items(doc: dict[str, Any], name: str, key: str) -> list[Any]:
+    unknown = sorted(set(doc) - {key})
+    if unknown:
+        raise InputError(
+            Problem(
+                name,
+                message=f"unknown top-level key {unknown[0]!r}; expected [[{key}]] tables",
+            )
+        )
+    items = doc.get(key, [])
+    if not isinstance(items, list):
+        raise InputError(Problem(name, message=f"{key} must be a list of [[{key}]] tables"))
+    return items
+
+
+def _table_problem(name: str, line: int | None, what: str) -> Problem:
+    return Problem(name, line, message=f"each {what} must be a table of keys and values")
+
+
+def read_raw(folder: Path) -> RawSet:
+    """Give the raw records of a data directory, or raise InputError for unreadable files."""
+    raw_set = RawSet()
+    problems: list[Problem] = []
+    documents: dict[str, tuple[dict, str]] = {}
+    for name in RECORD_FILES:
+        path = folder / name
+        if not path.exists():
+            continue
+        try:
+            documents[name] = read_toml(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+    if "organisations.toml" in documents:
+        doc, text = documents["organisations.toml"]
+        lines = _Lines(text)
+        name = "organisations.toml"
+        for org in _items(doc, name, "organisations"):
+            raw_org = _raw(org, name, lines, "organisations")
+            if not isinstance(org, dict):
+                problems.append(_table_problem(name, raw_org.row, "organisation"))
+                continue
+            org = dict(org)
+            locations = org.pop("locations", [])
+            raw_org.values = org
+            raw_set.organisations.append(raw_org)
+            if not isinstance(locations, list):
+                problems.append(raw_org.problem("must be a list of tables", "locations"))
+                continue
+            for location in locations:
+                raw_loc = _raw(location, name, lines, "organisations.locations")
+                if not isinstance(location, dict):
+                    problems.append(_table_problem(name, raw_loc.row, "location"))
+                    continue
+                location = dict(location)
+                closures = location.pop("closures", [])
+                raw_loc.values = {**location, "organisation": org.get("id")}
+                raw_set.locations.append(raw_loc)
+                _add_periods(closures, "closures", location.get("id"), "location", raw_loc,
+                             raw_set.closures, problems)
+
+    if "coaches.toml" in documents:
+        doc, text = documents["coaches.toml"]
+        lines = _Lines(text)
+        name = "coaches.toml"
+        for coach in _items(doc, name, "coaches"):
+            raw_coach = _raw(coach, name, lines, "coaches")
+            if not isinstance(coach, dict):
+                problems.append(_table_problem(name, raw_coach.row, "coach"))
+                continue
+            coach = dict(coach)
+            leave = coach.pop("leave", [])
+            raw_coach.values = coach
+            raw_set.coaches.append(raw_coach)
+            _add_periods(leave, "leave", coach.get("id"), "coach", raw_coach, raw_set.leave,
+                         problems)
+
+    if "trajects.toml" in documents:
+        doc, text = documents["trajects.toml"]
+        lines = _Lines(text)
+        name = "trajects.toml"
+        for traject in _items(doc, name, "trajects"):
+            raw_traject = _raw(traject, name, lines, "trajects")
+            if not isinstance(traject, dict):
+                problems.append(_table_problem(name, raw_traject.row, "traject"))
+                continue
+            raw_set.trajects.append(raw_traject)
+
+    if problems:
+        raise InputError(problems)
+    return raw_set
+
+
+def _add_periods(
+    periods: Any,
+    key: str,
+    owner_id: Any,
+    owner_key: str,
+    owner: Raw,
+    target: list[Raw],
+    problems: list[Problem],
+) -> None:
+    line = owner.field_rows.get(key, owner.row)
+    record = f"{owner_key} {owner_id}" if isinstance(owner_id, str) else None
+    if not isinstance(periods, list):
+        problems.append(
+            Problem(owner.source, line, record, key, "must be a list of { start, end } tables")
+        )
+        return
+    for period in periods:
+        if not isinstance(period, dict):
+            problems.append(
+                Problem(owner.source, line, record, key, "each item must be { start, end }")
+            )
+            continue
+        target.append(
+            Raw(
+                values={**period, owner_key: owner_id},
+                source=owner.source,
+                row=line,
+                field_labels={name: f"{key}.{name}" for name in ("start", "end", "reason")},
+                record=record,
+            )
+        )
+
+
+def load_toml_folder(folder: Path) -> Records:
+    """Give the validated records of a data directory, or raise InputError."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    if not holds_records(folder):
+        raise InputError(
+            f"{folder}: holds none of {', '.join(RECORD_FILES)}; "
+            "give a data folder or an .xlsx workbook"
+        )
+    return build_records(read_raw(folder))

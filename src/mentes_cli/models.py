@@ -1,0 +1,351 @@
+"""The records of mentes: organisations with their locations, coaches and trajects.
+
+The field names are the English TOML keys of SPEC 2.1. Every model refuses unknown keys and
+converts nothing silently: `true` is not a subsidy step, `3.5` is not a whole number and a
+number is not a date. Both loaders (TOML and Excel) end in these models.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+CARE_TYPES = ("group", "family")
+ROLES = ("coach", "support")
+STATUSES = ("requested", "approved", "planned", "active", "done", "cancelled")
+FREE_OFFERS = ("bvv-basis", "bvv-vervolg", "coaching")
+PAID_OFFERS = ("A", "B", "C", "D", "basis", "vervolg")
+OFFERS = FREE_OFFERS + PAID_OFFERS
+BVV_OFFERS = ("bvv-basis", "bvv-vervolg", "basis", "vervolg")
+
+# "De ondersteuner doorloopt samen met de opvanglocatie een traject op één of meer van de
+# volgende domeinen" (seed 002).
+BVV_DOMAINS = (
+    "Pedagogisch beleid",
+    "Medewerkers, team en ontwikkelingsbeleid",
+    "Toegankelijkheid",
+    "Ondernemerschap, Organisatie en Financieel beleid",
+    "Infrastructuur veiligheid en gezondheid",
+    "Kwaliteitsontwikkeling",
+)
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    quoted = [f'"{v}"' for v in values]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, datetime):
+        return "a date with a time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, got {_kind(value)} ({value!r})")
+    return value
+
+
+def _nonempty_text(value: Any) -> str:
+    value = _text(value).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, got {_kind(value)} ({value!r})")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, got {_kind(value)} ({value!r})")
+    return float(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, got {_kind(value)} ({value!r})")
+    return value
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValueError(f"must be a date (yyyy-mm-dd), got {_kind(value)} ({value!r})")
+    return value
+
+
+def _choice(values: tuple[str, ...]):
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value not in values:
+            raise ValueError(f"must be {_one_of(values)}, got {value!r}")
+        return value
+
+    return check
+
+
+def _in_range(low: float, high: float, low_open: bool = False):
+    def check(value: float) -> float:
+        if (value <= low if low_open else value < low) or value > high:
+            bounds = f"more than {low:g}" if low_open else f"at least {low:g}"
+            raise ValueError(f"must be {bounds} and at most {high:g}, got {value:g}")
+        return value
+
+    return check
+
+
+def _at_least(low: int):
+    def check(value: int) -> int:
+        if value < low:
+            raise ValueError(f"must be at least {low}, got {value}")
+        return value
+
+    return check
+
+
+_POSTCODE = re.compile(r"\d{4}")
+
+
+def _postcode(value: Any) -> str:
+    value = _text(value).strip()
+    if not _POSTCODE.fullmatch(value):
+        raise ValueError(f"must be a Belgian postcode of 4 digits, got {value!r}")
+    return value
+
+
+_HOURS = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)")
+
+
+def _opening_hours(value: Any) -> str:
+    value = _text(value).strip().replace(" ", "").replace("–", "-")
+    match = _HOURS.fullmatch(value)
+    if not match or match.group(1, 2) >= match.group(3, 4):
+        raise ValueError(f'must be "HH:MM-HH:MM" with the start before the end, got {value!r}')
+    return value
+
+
+def _weekdays(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of weekdays, got {_kind(value)} ({value!r})")
+    for day in value:
+        if day not in WEEKDAYS:
+            raise ValueError(f"weekdays must be {_one_of(WEEKDAYS)}, got {day!r}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"lists a weekday twice: {value!r}")
+    return sorted(value, key=WEEKDAYS.index)
+
+
+def _text_list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of text, got {_kind(value)} ({value!r})")
+    return [_nonempty_text(v) for v in value]
+
+
+def _domains(value: Any) -> list[str]:
+    value = _text_list(value)
+    for domain in value:
+        if domain not in BVV_DOMAINS:
+            raise ValueError(f"must be one or more of {_one_of(BVV_DOMAINS)}, got {domain!r}")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_nonempty_text)]
+OptionalText = Annotated[str, BeforeValidator(_text)]
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+Number = Annotated[float, BeforeValidator(_number)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Day = Annotated[date, BeforeValidator(_day)]
+Weekdays = Annotated[list[Weekday], BeforeValidator(_weekdays)]
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+
+DEFAULT_OPENING_DAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+class Record(BaseModel):
+    """Common configuration: unknown keys are an error, values are never coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateRange(Record):
+    """A period of whole days; both ends are included."""
+
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(
+                f"end {self.end.isoformat()} is before start {self.start.isoformat()}"
+            )
+        return self
+
+    def covers(self, day: date) -> bool:
+        """Give whether `day` lies in the period, both ends included."""
+        return self.start <= day <= self.end
+
+
+class Closure(DateRange):
+    """A period in which a location is closed."""
+
+    reason: OptionalText | None = None
+
+
+class Leave(DateRange):
+    """A period in which a coach does not work."""
+
+
+class Location(Record):
+    """One childcare site (opvanglocatie); eligibility is decided per location."""
+
+    id: Text
+    name: Text
+    care_type: Annotated[str, BeforeValidator(_choice(CARE_TYPES))]
+    subsidy_step: Annotated[WholeNumber, AfterValidator(_in_range(0, 3))]
+    ikt_places: Annotated[WholeNumber, AfterValidator(_at_least(0))]
+    places: Annotated[WholeNumber, AfterValidator(_at_least(1))]
+    postcode: Annotated[str, BeforeValidator(_postcode)]
+    municipality: Text | None = None
+    district: Text | None = None
+    enforcement: Flag = False
+    enforcement_since: Day | None = None
+    opening_days: Weekdays = Field(default_factory=lambda: list(DEFAULT_OPENING_DAYS))
+    opening_hours: Annotated[str, BeforeValidator(_opening_hours)] | None = None
+    closures: list[Closure] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _enforcement_date_needs_enforcement(self) -> Location:
+        if self.enforcement_since is not None and not self.enforcement:
+            raise ValueError(
+                "enforcement_since is given but enforcement is false; "
+                "set enforcement = true or remove enforcement_since"
+            )
+        return self
+
+    def is_open_on(self, day: date) -> bool:
+        """Give whether the location works on `day` (opening day and not closed)."""
+        if WEEKDAYS[day.weekday()] not in self.opening_days:
+            return False
+        return not any(closure.covers(day) for closure in self.closures)
+
+
+class Organisation(Record):
+    """An organiser (organisator) that runs one or more locations."""
+
+    id: Text
+    name: Text
+    email: Text | None = None
+    prior: Flag | None = None
+    locations: list[Location] = Field(default_factory=list)
+
+
+class Coach(Record):
+    """A pedagogical coach (role "coach") or a regional supporter (role "support")."""
+
+    id: Text
+    name: Text
+    role: Annotated[str, BeforeValidator(_choice(ROLES))]
+    fte: Annotated[Number, AfterValidator(_in_range(0, 1, low_open=True))]
+    workdays: Weekdays
+    max_hours_per_day: Annotated[Number, AfterValidator(_in_range(0, 24, low_open=True))] | None = (
+        None
+    )
+    areas: TextList = Field(default_factory=list)
+    leave: list[Leave] = Field(default_factory=list)
+
+    def is_on_leave(self, day: date) -> bool:
+        """Give whether `day` falls in one of the coach's leave periods."""
+        return any(period.covers(day) for period in self.leave)
+
+
+class Traject(Record):
+    """One support or coaching engagement with one location, requested or in the history."""
+
+    id: Text
+    location: Text
+    offer: Annotated[str, BeforeValidator(_choice(OFFERS))]
+    status: Annotated[str, BeforeValidator(_choice(STATUSES))]
+    start: Day | None = None
+    end: Day | None = None
+    coach: Text | None = None
+    theme: OptionalText | None = None
+    domains: Annotated[list[str], BeforeValidator(_domains)] = Field(default_factory=list)
+    earliest: Day | None = None
+    deadline: Day | None = None
+    contact_moments: Annotated[WholeNumber, AfterValidator(_in_range(2, 5))] | None = None
+    requested_on: Day | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Traject:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(
+                f"end {self.end.isoformat()} is before start {self.start.isoformat()}"
+            )
+        if self.earliest and self.deadline and self.deadline < self.earliest:
+            raise ValueError(
+                f"deadline {self.deadline.isoformat()} is before earliest "
+                f"{self.earliest.isoformat()}"
+            )
+        if self.contact_moments is not None and self.offer != "bvv-vervolg":
+            raise ValueError(
+                f"contact_moments is only for offer bvv-vervolg (2 to 5), not for {self.offer}"
+            )
+        if self.domains and self.offer not in BVV_OFFERS:
+            raise ValueError(f"domains are only for BVV trajects, not for offer {self.offer}")
+        return self
+
+    @property
+    def is_free_offer(self) -> bool:
+        """Give whether the traject is one of the free offers (BVV or coaching)."""
+        return self.offer in FREE_OFFERS
+
+
+class Records(BaseModel):
+    """A whole record set, with the indexes the engines need."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    organisations: list[Organisation] = Field(default_factory=list)
+    coaches: list[Coach] = Field(default_factory=list)
+    trajects: list[Traject] = Field(default_factory=list)
+
+    def locations(self) -> list[tuple[Organisation, Location]]:
+        """Give every location with its organisation, in file order."""
+        return [(org, loc) for org in self.organisations for loc in org.locations]
+
+    def location_index(self) -> dict[str, tuple[Organisation, Location]]:
+        """Give each location id with its organisation and location."""
+        return {loc.id: (org, loc) for org, loc in self.locations()}
+
+    def coach_index(self) -> dict[str, Coach]:
+        """Give each coach by id."""
+        return {coach.id: coach for coach in self.coaches}
+
+    def trajects_by_location(self) -> dict[str, list[Traject]]:
+        """Give each location id its trajects, in file order."""
+        grouped: dict[str, list[Traject]] = {}
+        for traject in self.trajects:
+            grouped.setdefault(traject.location, []).append(traject)
+        return grouped

@@ -1,0 +1,1 @@
+"""Planning coaching and support days (SPEC 5)."""

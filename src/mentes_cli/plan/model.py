@@ -1,0 +1,57 @@
+"""The result of planning: visits placed on days, and the trajects that could not be placed.
+
+A plan is plain data: the planner makes one, the checker verifies one, the exporters
+(schedule workbook, calendars) and `--save`/`--keep` read and write one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VisitKind = Literal["visit", "intake"]
+
+
+class Visit(BaseModel):
+    """One day on location (kind "visit") or the phone intake of a paid traject ("intake")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    traject: str
+    location: str
+    coach: str
+    date: date
+    start: str = Field(description="start time, HH:MM")
+    hours: float = Field(description="hours, a multiple of a quarter hour")
+    kind: VisitKind = "visit"
+    fixed: bool = Field(default=False, description="kept where it is when planning again")
+
+    @property
+    def end(self) -> str:
+        """Give the end time, HH:MM."""
+        hours, minutes = map(int, self.start.split(":"))
+        total = hours * 60 + minutes + round(self.hours * 60)
+        return f"{total // 60:02d}:{total % 60:02d}"
+
+
+class Unplanned(BaseModel):
+    """An approved traject that could not be placed, with every reason found."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    traject: str
+    reasons: list[str]
+
+
+class Plan(BaseModel):
+    """A plan over a window: visits sorted by date, coach, start; unplanned by queue order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: date
+    end: date
+    visits: list[Visit] = Field(default_factory=list)
+    unplanned: list[Unplanned] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)

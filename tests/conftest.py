@@ -1,0 +1,61 @@
+"""Shared fixtures: a stable terminal, the sample records, and helpers to write inputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Rich reads these when the consoles are made: fix width and colour so output is stable.
+os.environ["COLUMNS"] = "100"
+os.environ["NO_COLOR"] = "1"
+os.environ["TERM"] = "dumb"
+os.environ.pop("MENTES_DATA", None)
+
+from mentes_cli.reference import sample_records_dir  # noqa: E402
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+@pytest.fixture
+def sample_dir(tmp_path: Path) -> Path:
+    """Give a fresh copy of the bundled sample records in tmp_path."""
+    target = tmp_path / "records"
+    shutil.copytree(sample_records_dir(), target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test in its own folder, without MENTES_DATA or reference overrides."""
+    from mentes_cli.reference import set_override_dir
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MENTES_DATA", raising=False)
+    set_override_dir(None)
+
+
+def write_records(folder: Path, **files: str) -> Path:
+    """Write TOML record files (organisations=..., coaches=..., trajects=...) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+ONE_ORGANISATION = """\
+[[organisations]]
+id = "ORG-1"
+name = "Vzw Test"
+
+[[organisations.locations]]
+id = "LOC-1"
+name = "Test Berchem"
+care_type = "group"
+subsidy_step = 2
+ikt_places = 12
+places = 28
+postcode = "2600"
+"""
