@@ -42,7 +42,7 @@ def test_minimal_location_gets_defaults(tmp_path):
 def test_unknown_key_is_named_with_its_line(tmp_path):
     text = ONE_ORGANISATION + 'subsidie_step = 2\n'
     assert problems_of(write_records(tmp_path, organisations=text)) == [
-        "organisations.toml, line 17, location LOC-1, subsidie_step: unknown field (a typo?); "
+        "organisations.toml, line 13, location LOC-1, subsidie_step: unknown field (a typo?); "
         "the fields are: id, name, care_type, subsidy_step, ikt_places, places, postcode, "
         "municipality, district, enforcement, enforcement_since, opening_days, opening_hours"
     ]
@@ -97,7 +97,7 @@ def test_bad_location_value(tmp_path, line, value, message):
 def test_enforcement_since_without_enforcement(tmp_path):
     text = ONE_ORGANISATION + "enforcement_since = 2026-09-01\n"
     assert problems_of(write_records(tmp_path, organisations=text)) == [
-        "organisations.toml, line 6, location LOC-1: enforcement_since is given but enforcement "
+        "organisations.toml, line 5, location LOC-1: enforcement_since is given but enforcement "
         "is false; set enforcement = true or remove enforcement_since"
     ]
 
@@ -124,9 +124,10 @@ status = "approved"
         tmp_path, organisations=organisations, coaches=coaches, trajects=trajects
     )
     assert problems_of(folder) == [
-        "organisations.toml, line 11, location LOC-1, subsidy_step: must be at least 0 and at "
+        "organisations.toml, line 9, location LOC-1, subsidy_step: must be at least 0 and at "
         "most 3, got 7",
-        "organisations.toml, line 17, location LOC-1: end 2027-01-01 is before start 2027-01-10",
+        "organisations.toml, line 13, location LOC-1, closures: end 2027-01-01 is before start "
+        "2027-01-10",
         "coaches.toml, line 4, coach C-1, role: must be \"coach\" or \"support\", got 'trainer'",
         "coaches.toml, line 5, coach C-1, fte: must be more than 0 and at most 1, got 1.5",
         "trajects.toml, line 3, traject T-1, location: location 'LOC-404' does not exist",
@@ -145,13 +146,13 @@ coach = "C-9"
 """
     problems = problems_of(write_records(tmp_path, organisations=text, trajects=trajects))
     assert problems == [
-        "organisations.toml, line 5, location LOC-1, id: location id 'LOC-1' is used more than "
-        "once (location ids are unique across all organisations) (also at line 20); every id "
+        "organisations.toml, line 6, location LOC-1, id: location id 'LOC-1' is used more than "
+        "once (location ids are unique across all organisations) (also at line 18); every id "
         "must be unique",
-        "organisations.toml, line 20, location LOC-1, id: location id 'LOC-1' is used more than "
-        "once (location ids are unique across all organisations) (also at line 5); every id "
+        "organisations.toml, line 18, location LOC-1, id: location id 'LOC-1' is used more than "
+        "once (location ids are unique across all organisations) (also at line 6); every id "
         "must be unique",
-        "trajects.toml, line 7, traject T-1, coach: coach 'C-9' does not exist",
+        "trajects.toml, line 6, traject T-1, coach: coach 'C-9' does not exist",
     ]
 
 
@@ -168,7 +169,7 @@ areas = ["Atlantis"]
 """
     problems = problems_of(write_records(tmp_path, organisations=organisations, coaches=coaches))
     assert problems[0] == (
-        "organisations.toml, line 13, location LOC-1, postcode: postcode 0001 is not a Belgian "
+        "organisations.toml, line 12, location LOC-1, postcode: postcode 0001 is not a Belgian "
         "postcode in regions.toml"
     )
     assert problems[1].startswith(

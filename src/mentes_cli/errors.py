@@ -22,9 +22,10 @@ class Problem:
             parts.append(f"{self.row_word} {self.row}")
         if self.record:
             parts.append(self.record)
+        if self.field:
+            parts.append(self.field)
         where = ", ".join(parts)
-        field = f"{self.field}: " if self.field else ""
-        return f"{where}: {field}{self.message}"
+        return f"{where}: {self.message}" if self.message else where
 
 
 class MentesError(Exception):

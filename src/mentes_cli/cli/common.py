@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from mentes_cli.load import Loaded
 
 stdout = Console(highlight=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class State:

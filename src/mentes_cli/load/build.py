@@ -37,6 +37,7 @@ class Raw:
     field_rows: dict[str, int] = field(default_factory=dict)
     field_labels: dict[str, str] = field(default_factory=dict)
     record: str | None = None
+    field_hint: str | None = None
 
     def problem(self, message: str, field_name: str | None = None, record: str | None = None):
         """Give a problem located at this record (and at `field_name` when given)."""
@@ -104,7 +105,7 @@ def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **ex
         record = _record_name(model, raw.values)
         for error in exc.errors():
             loc = [str(part) for part in error["loc"]]
-            field_name = loc[0] if loc else None
+            field_name = loc[0] if loc else raw.field_hint
             if len(loc) > 1 and loc[1].isdigit():
                 # A list field such as opening_days: name the field, the message says which item.
                 loc = loc[:1]
@@ -117,6 +118,7 @@ def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
     parent = values.pop(key, None)
     bare = Raw(values, raw.source, raw.row, raw.row_word, raw.field_rows, raw.field_labels)
     bare.record = raw.record
+    bare.field_hint = raw.field_hint
     return bare, parent
 
 
@@ -127,7 +129,7 @@ def _check_unique(
     for raw, model in items:
         if counts[model.id] > 1:
             others = [
-                f"{other_raw.row_word} {other_raw.row}" if other_raw.row else other_raw.source
+                _where(other_raw, "id")
                 for other_raw, other in items
                 if other.id == model.id and other_raw is not raw
             ]
@@ -136,8 +138,14 @@ def _check_unique(
                     f"{kind} id {model.id!r} is used more than once{scope} "
                     f"(also at {', '.join(others)}); every id must be unique",
                     "id",
+                    f"{kind} {model.id}",
                 )
             )
+
+
+def _where(raw: Raw, field_name: str) -> str:
+    row = raw.field_rows.get(field_name, raw.row)
+    return f"{raw.row_word} {row}" if row else raw.source
 
 
 def build_records(raw_set: RawSet) -> Records:

@@ -249,8 +249,10 @@ def _add_periods(
                 values={**period, owner_key: owner_id},
                 source=owner.source,
                 row=line,
+                field_rows={key: line} if line else {},
                 field_labels={name: f"{key}.{name}" for name in ("start", "end", "reason")},
                 record=record,
+                field_hint=key,
             )
         )
 

@@ -1,0 +1,69 @@
+"""`mentes --version`, `mentes validate` and the shared error handling of the command line."""
+
+from __future__ import annotations
+
+from conftest import ONE_ORGANISATION, write_records
+from typer.testing import CliRunner
+
+from mentes_cli import __version__
+from mentes_cli.cli import app
+
+runner = CliRunner()
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"mentes {__version__}\n"
+
+
+def test_validate_sample_says_what_it_used():
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "OK: 13 organisations, 15 locations, 5 coaches, 14 trajects.\n"
+    assert "(the bundled sample records)" in result.stderr
+
+
+def test_validate_reports_every_problem_and_exits_1(tmp_path):
+    organisations = ONE_ORGANISATION.replace("subsidy_step = 2", "subsidy_step = true")
+    organisations = organisations.replace('"group"', '"crèche"')
+    folder = write_records(tmp_path / "records", organisations=organisations)
+    result = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: 2 problems found:",
+        "  organisations.toml, line 8, location LOC-1, care_type: must be \"group\" or "
+        "\"family\", got 'crèche'",
+        "  organisations.toml, line 9, location LOC-1, subsidy_step: must be a whole number, "
+        "got a yes/no value (True)",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_validate_uses_mentes_data_and_local_data(tmp_path, monkeypatch):
+    folder = write_records(tmp_path / "elsewhere", organisations=ONE_ORGANISATION)
+    monkeypatch.setenv("MENTES_DATA", str(folder))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "OK: 1 organisations, 1 locations, 0 coaches, 0 trajects." in result.stdout
+    assert f"Records: {folder} (from MENTES_DATA)" in result.stderr
+
+
+def test_missing_data_path(tmp_path):
+    result = runner.invoke(app, ["validate", "--data", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope'}: no such file or folder (--data)\n"
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = runner.invoke(app, ["--debug", "validate", "--data", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.exception is not None
+    assert type(result.exception).__name__ == "InputError"
+
+
+def test_unknown_option_is_a_usage_error():
+    result = runner.invoke(app, ["validate", "--dta", "x"])
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr
