@@ -135,6 +135,18 @@ def handle_errors(command):
         except KeyboardInterrupt:
             stderr.print("Interrupted; nothing was written.", markup=False)
             raise typer.Exit(code=130) from None
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except Exception as exc:
+            # A bug of ours, not the user's input: say so plainly, keep the traceback for --debug.
+            if State.debug:
+                raise
+            stderr.print(
+                f"Error: internal error ({type(exc).__name__}: {_CONTROL.sub('�', str(exc))}). "
+                "Nothing was written. Run again with --debug and report the traceback.",
+                markup=False,
+            )
+            raise typer.Exit(code=1) from None
 
     return wrapper
 
