@@ -1,0 +1,307 @@
+"""`mentes plan`: plan every approved traject, save, keep, check and export the plan."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mentes_cli.cli import app
+from mentes_cli.cli.common import (
+    DataOption,
+    ForceOption,
+    clean,
+    handle_errors,
+    is_interactive,
+    load,
+    notice,
+    parse_date,
+    stderr,
+    stdout,
+)
+from mentes_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from mentes_cli.models import Records
+    from mentes_cli.plan.model import Plan
+
+
+class PlanFormat(StrEnum):
+    """How a plan is printed: Rich tables for people, JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+def next_monday(today: date) -> date:
+    """Give the first Monday after `today` (a week later when today is a Monday)."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+@app.command()
+@handle_errors
+def plan(
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            callback=parse_date,
+            help="First day of the plan (yyyy-mm-dd). Default: the next Monday after today.",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end",
+            callback=parse_date,
+            help="Last day of the plan (yyyy-mm-dd). Default: --start plus window.default_days "
+            "of planning.toml, minus one.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        PlanFormat,
+        typer.Option("--format", help="table for people; json for scripts (stdout only)."),
+    ] = PlanFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", help="Write the schedule workbook (.xlsx).", show_default=False),
+    ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="Save the plan as TOML, to plan again around it with --keep.",
+            show_default=False,
+        ),
+    ] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option(
+            "--keep",
+            help="Start from a plan saved with --save: visits before --start and visits with "
+            "fixed = true stay where they are.",
+            show_default=False,
+        ),
+    ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option(
+            "--ics", help="Write one .ics calendar per coach into this folder.", show_default=False
+        ),
+    ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            help="Check a saved (or hand-edited) plan against the records and every hard "
+            "constraint instead of planning; exit 1 when it breaks one.",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+    data: DataOption = None,
+) -> None:
+    """Plan every approved traject into visit days (SPEC 5), or check a plan with --check."""
+    if check is not None:
+        others = [
+            name
+            for name, value in (
+                ("--save", save),
+                ("--keep", keep),
+                ("--output", output),
+                ("--ics", ics),
+            )
+            if value is not None
+        ]
+        if others:
+            raise UsageError(f"--check cannot be combined with {', '.join(others)}")
+        _check(check, data)
+        return
+    from mentes_cli.plan.settings import load_settings
+
+    loaded = load(data)
+    settings = load_settings()
+    first = start or next_monday(date.today())
+    last = end or first + timedelta(days=settings.window_days - 1)
+    if last < first:
+        raise UsageError(f"--end {last.isoformat()} is before --start {first.isoformat()}")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"--output {output}: the schedule workbook must be an .xlsx file")
+    _check_outputs(output=output, save=save, keep=keep, force=force, data=loaded.source.path)
+
+    kept = None
+    if keep is not None:
+        from mentes_cli.plan.store import read_plan
+
+        kept = read_plan(keep)
+    result = _make(loaded.records, first, last, kept, settings)
+    for warning in result.warnings:
+        notice(f"Warning: {warning}")
+
+    if output_format is PlanFormat.json:
+        from mentes_cli.plan.store import plan_json
+
+        typer.echo(json.dumps(plan_json(result), indent=2, ensure_ascii=False))
+    else:
+        _print_tables(result, loaded.records)
+
+    if save is not None:
+        from mentes_cli.output import write_atomically
+        from mentes_cli.plan.store import plan_toml
+
+        write_atomically(save, plan_toml(result))
+        notice(f"Plan saved to {save}.")
+    if output is not None:
+        from mentes_cli.export.schedule import write_schedule
+
+        write_schedule(result, loaded.records, output, force=force)
+        notice(f"Schedule workbook written to {output}.")
+    if ics is not None:
+        from mentes_cli.export.ics import write_calendars
+
+        written = write_calendars(result, loaded.records, ics, force=force, notify=notice)
+        notice(f"{len(written)} calendar(s) written to {ics}.")
+
+
+def _check_outputs(
+    *, output: Path | None, save: Path | None, keep: Path | None, force: bool, data: Path
+) -> None:
+    """Refuse, before any work, an output that exists (without --force) or is an input."""
+    from mentes_cli.output import check_output_path
+
+    inputs = [data, *([keep] if keep is not None else [])]
+    if save is not None:
+        check_output_path(save, force=force, inputs=inputs)
+    if output is not None:
+        check_output_path(output, force=force, inputs=inputs)
+    if save is not None and output is not None and save.resolve() == output.resolve():
+        raise UsageError("--save and --output name the same file")
+
+
+def _make(records: Records, first: date, last: date, kept: Plan | None, settings) -> Plan:
+    from mentes_cli.plan.planner import make_plan
+
+    if not is_interactive():
+        return make_plan(records, start=first, end=last, kept=kept, settings=settings)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Planning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=stderr,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("plan", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return make_plan(
+            records, start=first, end=last, kept=kept, settings=settings, progress=progress
+        )
+
+
+def _check(path: Path, data: Path | None) -> None:
+    from mentes_cli.plan.check import check_plan
+    from mentes_cli.plan.store import read_plan
+
+    loaded = load(data)
+    saved = read_plan(path)
+    violations = check_plan(saved, loaded.records)
+    if not violations:
+        stdout.print(f"{clean(path)}: no violations ({len(saved.visits)} visits checked).")
+        return
+    stdout.print(f"{clean(path)}: {len(violations)} violation(s):")
+    for violation in violations:
+        stdout.print(f"  {clean(violation)}")
+    raise typer.Exit(code=1)
+
+
+def _print_tables(result: Plan, records: Records) -> None:
+    from rich import box
+    from rich.table import Table
+
+    trajects = {t.id: t for t in records.trajects}
+    by_traject: dict[str, list] = {}
+    for visit in result.visits:
+        by_traject.setdefault(visit.traject, []).append(visit)
+    window = f"{result.start.isoformat()} to {result.end.isoformat()}"
+
+    summary = Table(
+        title=f"Plan {window}: trajects", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
+    )
+    for name in ("Traject", "Offer", "Location", "Coach", "Days", "Hours", "First", "Last"):
+        summary.add_column(
+            name, justify="right" if name in ("Days", "Hours") else "left", no_wrap=True
+        )
+    for traject_id in sorted(by_traject, key=lambda t: (by_traject[t][0].date, t)):
+        visits = [v for v in by_traject[traject_id] if v.kind == "visit"]
+        if not visits:
+            continue
+        summary.add_row(
+            clean(traject_id),
+            clean(trajects[traject_id].offer) if traject_id in trajects else "?",
+            clean(visits[0].location),
+            clean(visits[0].coach),
+            str(len(visits)),
+            f"{sum(v.hours for v in visits):g}",
+            visits[0].date.isoformat(),
+            visits[-1].date.isoformat(),
+        )
+    stdout.print(summary)
+
+    days = Table(
+        title=f"Plan {window}: visits by week",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    for name in ("Date", "Time", "Coach", "Location", "Traject", "Visit", "Hours"):
+        days.add_column(name, justify="right" if name == "Hours" else "left", no_wrap=True)
+    numbers: dict[int, str] = {}
+    for visits in by_traject.values():
+        on_location = [v for v in visits if v.kind == "visit"]
+        for n, visit in enumerate(on_location, start=1):
+            numbers[id(visit)] = f"{n} of {len(on_location)}"
+        for visit in visits:
+            if visit.kind == "intake":
+                numbers[id(visit)] = "intake call"
+    week = None
+    for visit in result.visits:
+        label = visit.date.isocalendar()[:2]
+        if week is not None and label != week:
+            days.add_section()
+        week = label
+        days.add_row(
+            f"{visit.date.isoformat()} {visit.date.strftime('%a')}",
+            f"{visit.start}-{visit.end}",
+            clean(visit.coach),
+            clean(visit.location),
+            clean(visit.traject),
+            numbers[id(visit)],
+            f"{visit.hours:g}",
+        )
+    stdout.print(days)
+
+    if result.unplanned:
+        unplanned = Table(
+            title="Not planned", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
+        )
+        unplanned.add_column("Traject")
+        unplanned.add_column("Reasons", overflow="fold")
+        for item in result.unplanned:
+            unplanned.add_row(clean(item.traject), "\n".join(f"- {clean(r)}" for r in item.reasons))
+        stdout.print(unplanned)
+    unplanned_ids = {item.traject for item in result.unplanned}
+    stdout.print(
+        f"{len(set(by_traject) - unplanned_ids)} trajects planned in "
+        f"{sum(1 for v in result.visits if v.kind == 'visit')} visits; "
+        f"{len(result.unplanned)} not planned."
+    )

@@ -1,0 +1,421 @@
+"""The plan checker: every hard constraint of SPEC 5, verified on any plan.
+
+It shares no search code with the planner: it reads the plan visit by visit and states each
+broken rule as a sentence naming the traject, the coach, the date and the rule, with the
+rule's tag in brackets. A plan made by the planner must give no violation; a plan edited by
+hand (`mentes plan --check`) is checked the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from datetime import date
+
+from mentes_cli.models import Coach, Location, Records, Traject
+from mentes_cli.plan.calendar import (
+    WEEKDAY_NAMES,
+    closure_on,
+    opening_minutes,
+    planning_queue,
+    public_holiday,
+    weekday,
+)
+from mentes_cli.plan.demand import PAID_COACHING, ROLE_NAMES, ROLE_OF_OFFER
+from mentes_cli.plan.model import Plan, Visit
+from mentes_cli.plan.settings import (
+    PlanningSettings,
+    clock,
+    hours_text,
+    load_settings,
+    minutes_of_clock,
+    to_minutes,
+)
+from mentes_cli.tariffs import free_offer_at, package_at
+
+CAPACITY_STATUSES = ("approved", "planned", "active", "done")
+
+
+def check_plan(
+    plan: Plan, records: Records, *, settings: PlanningSettings | None = None
+) -> list[str]:
+    """Give every hard-constraint violation of `plan` against `records`, as sentences."""
+    return _Checker(plan, records, settings or load_settings()).run()
+
+
+def _what(visit: Visit) -> str:
+    return f"{visit.traject}, {visit.kind} on {visit.date.isoformat()} ({visit.coach})"
+
+
+class _Checker:
+    def __init__(self, plan: Plan, records: Records, settings: PlanningSettings):
+        self.plan = plan
+        self.records = records
+        self.settings = settings
+        self.locations = {loc.id: loc for _, loc in records.locations()}
+        self.coaches = records.coach_index()
+        self.trajects = {t.id: t for t in records.trajects}
+        self.problems: list[tuple[tuple, str]] = []
+        self.unplanned = {u.traject for u in plan.unplanned}
+
+    def add(self, order: tuple, message: str) -> None:
+        self.problems.append((order, message))
+
+    def run(self) -> list[str]:
+        by_traject: dict[str, list[Visit]] = defaultdict(list)
+        for visit in self.plan.visits:
+            self._visit(visit)
+            by_traject[visit.traject].append(visit)
+        self._coach_days()
+        self._coach_weeks()
+        for traject_id in sorted(by_traject):
+            traject = self.trajects.get(traject_id)
+            if traject is not None:
+                self._traject(traject, sorted(by_traject[traject_id], key=_visit_order))
+        self._entitlements(by_traject)
+        for traject in self.records.trajects:
+            if (
+                traject.status == "approved"
+                and traject.id not in by_traject
+                and traject.id not in self.unplanned
+            ):
+                self.add(
+                    (date.max, traject.id),
+                    f"{traject.id}: approved but neither planned nor listed as unplanned "
+                    "[every approved traject]",
+                )
+        self.problems.sort(key=lambda item: (item[0], item[1]))
+        seen: set[str] = set()
+        result = []
+        for _, message in self.problems:
+            if message not in seen:
+                seen.add(message)
+                result.append(message)
+        return result
+
+    # --- one visit ---------------------------------------------------------------------
+
+    def _visit(self, visit: Visit) -> None:
+        order = (visit.date, visit.traject, visit.kind)
+        what = _what(visit)
+        traject = self.trajects.get(visit.traject)
+        coach = self.coaches.get(visit.coach)
+        location = self.locations.get(visit.location)
+        if traject is None:
+            self.add(order, f"{what}: there is no traject {visit.traject} in the records [records]")
+        if coach is None:
+            self.add(order, f"{what}: there is no coach {visit.coach} in the records [records]")
+        if location is None:
+            self.add(
+                order, f"{what}: there is no location {visit.location} in the records [records]"
+            )
+        if traject is not None:
+            if traject.location != visit.location:
+                self.add(
+                    order,
+                    f"{what}: the traject is at {traject.location}, not {visit.location} "
+                    "[location]",
+                )
+            if traject.status not in CAPACITY_STATUSES:
+                self.add(order, f"{what}: the traject is {traject.status} [status]")
+            if visit.kind == "intake" and traject.offer not in PAID_COACHING:
+                self.add(
+                    order,
+                    f"{what}: only the paid trajects A-D have an intake call, not offer "
+                    f"{traject.offer} [intake]",
+                )
+        if visit.date > self.plan.end:
+            self.add(
+                order, f"{what}: after the plan's end {self.plan.end.isoformat()} [plan window]"
+            )
+        minutes = round(visit.hours * 60)
+        if minutes <= 0 or minutes % self.settings.step or abs(minutes - visit.hours * 60) > 1e-6:
+            self.add(
+                order,
+                f"{what}: {visit.hours:g} h is not a positive number of quarter hours "
+                "[quarter hours]",
+            )
+        try:
+            begins = minutes_of_clock(visit.start)
+        except ValueError:
+            self.add(order, f"{what}: start {visit.start!r} is not a time HH:MM [start time]")
+            begins = None
+        holiday = public_holiday(visit.date)
+        if holiday:
+            self.add(
+                order,
+                f"{what}: {visit.date.isoformat()} is a public holiday ({holiday}) [holiday]",
+            )
+        if coach is not None:
+            self._coach_visit(order, what, visit, coach, traject, location)
+        if visit.kind == "visit" and location is not None:
+            self._location_visit(order, what, visit, location, begins, minutes)
+
+    def _coach_visit(
+        self,
+        order: tuple,
+        what: str,
+        visit: Visit,
+        coach: Coach,
+        traject: Traject | None,
+        location: Location | None,
+    ) -> None:
+        code = weekday(visit.date)
+        if code not in coach.workdays:
+            self.add(
+                order,
+                f"{what}: {WEEKDAY_NAMES[code]} is not a workday of {coach.id} "
+                f"({', '.join(coach.workdays)}) [workdays]",
+            )
+        if coach.is_on_leave(visit.date):
+            self.add(order, f"{what}: {coach.id} is on leave [leave]")
+        if traject is not None:
+            role = ROLE_OF_OFFER[traject.offer]
+            if coach.role != role:
+                self.add(
+                    order,
+                    f"{what}: {coach.id} is a {ROLE_NAMES[coach.role]}; offer {traject.offer} "
+                    f"needs a {ROLE_NAMES[role]} [role]",
+                )
+        if location is not None and coach.areas:
+            from mentes_cli.regions import place_for_postcode, serves
+
+            place = place_for_postcode(location.postcode)
+            if place is None or not serves(coach.areas, place, visit.date):
+                self.add(
+                    order,
+                    f"{what}: {coach.id} does not serve {location.id} (postcode "
+                    f"{location.postcode}; areas: {', '.join(coach.areas)}) [area]",
+                )
+
+    def _location_visit(
+        self,
+        order: tuple,
+        what: str,
+        visit: Visit,
+        location: Location,
+        begins: int | None,
+        minutes: int,
+    ) -> None:
+        code = weekday(visit.date)
+        if code not in location.opening_days:
+            self.add(
+                order,
+                f"{what}: {location.id} is not open on {WEEKDAY_NAMES[code]}s "
+                f"({', '.join(location.opening_days)}) [opening days]",
+            )
+        closed = closure_on(location, visit.date)
+        if closed is not None:
+            self.add(order, f"{what}: {location.id} is closed ({closed}) [closure]")
+        if begins is None:
+            return
+        if begins != self.settings.day_start:
+            self.add(
+                order,
+                f"{what}: starts at {visit.start}, not at {clock(self.settings.day_start)} "
+                "(day_start) [start time]",
+            )
+        hours = opening_minutes(location)
+        if hours is not None:
+            opens, closes = hours
+            if begins < opens or begins + minutes > closes:
+                self.add(
+                    order,
+                    f"{what}: {visit.start}-{clock(begins + minutes)} is not within "
+                    f"{location.id}'s opening hours {location.opening_hours} [opening hours]",
+                )
+
+    # --- per coach ---------------------------------------------------------------------
+
+    def _coach_days(self) -> None:
+        days: dict[tuple[str, date], list[Visit]] = defaultdict(list)
+        for visit in self.plan.visits:
+            days[visit.coach, visit.date].append(visit)
+        for (coach_id, day), visits in sorted(days.items(), key=lambda item: item[0]):
+            coach = self.coaches.get(coach_id)
+            order = (day, coach_id, "")
+            on_location = [v for v in visits if v.kind == "visit"]
+            places = sorted({v.location for v in on_location})
+            if len(places) > 1:
+                self.add(
+                    order,
+                    f"{coach_id} on {day.isoformat()}: at {len(places)} locations "
+                    f"({', '.join(places)}) [one location a day]",
+                )
+            if coach is not None:
+                cap = self.settings.day_cap(coach.max_hours_per_day)
+                total = sum(round(v.hours * 60) for v in on_location)
+                if total > cap:
+                    self.add(
+                        order,
+                        f"{coach_id} on {day.isoformat()}: {hours_text(total)} on location, more "
+                        f"than the {hours_text(cap)} a day allowed [hours per day]",
+                    )
+            spans = []
+            for visit in visits:
+                try:
+                    begins = minutes_of_clock(visit.start)
+                except ValueError:
+                    continue
+                spans.append((begins, begins + round(visit.hours * 60), visit.traject))
+            spans.sort()
+            for (_, first_end, first), (second_start, _, second) in itertools.pairwise(spans):
+                if second_start < first_end:
+                    self.add(
+                        order,
+                        f"{coach_id} on {day.isoformat()}: {first} and {second} overlap in time "
+                        "[overlap]",
+                    )
+
+    def _coach_weeks(self) -> None:
+        weeks: dict[tuple[str, int, int], int] = defaultdict(int)
+        for visit in self.plan.visits:
+            year, week, _ = visit.date.isocalendar()
+            weeks[visit.coach, year, week] += round(visit.hours * 60)
+        for (coach_id, year, week), total in sorted(weeks.items()):
+            coach = self.coaches.get(coach_id)
+            if coach is None:
+                continue
+            cap = self.settings.weekly_cap(coach.fte)
+            if total > cap:
+                monday = date.fromisocalendar(year, week, 1)
+                self.add(
+                    (monday, coach_id, ""),
+                    f"{coach_id} in week {year}-W{week:02d}: {hours_text(total)}, more than the "
+                    f"weekly share of {hours_text(cap)} ({coach.fte:g} FTE) [weekly hours]",
+                )
+
+    # --- per traject -------------------------------------------------------------------
+
+    def _traject(self, traject: Traject, visits: list[Visit]) -> None:
+        first_day = visits[0].date
+        order = (first_day, traject.id, "~")
+        coaches = sorted({v.coach for v in visits})
+        if len(coaches) > 1:
+            self.add(
+                order,
+                f"{traject.id}: {len(coaches)} coaches ({', '.join(coaches)}) instead of one "
+                "[one coach]",
+            )
+        for visit in visits:
+            if traject.earliest and visit.date < traject.earliest:
+                self.add(
+                    order,
+                    f"{_what(visit)}: before the earliest day {traject.earliest.isoformat()} "
+                    "[earliest]",
+                )
+            if traject.deadline and visit.date > traject.deadline:
+                self.add(
+                    order,
+                    f"{_what(visit)}: after the deadline {traject.deadline.isoformat()} [deadline]",
+                )
+        on_location = [v for v in visits if v.kind == "visit"]
+        intakes = [v for v in visits if v.kind == "intake"]
+        gap = self.settings.gap_for(traject.offer)
+        for before, after in itertools.pairwise(on_location):
+            if (after.date - before.date).days < gap:
+                self.add(
+                    order,
+                    f"{traject.id}: visits on {before.date.isoformat()} and "
+                    f"{after.date.isoformat()} are {(after.date - before.date).days} days apart, "
+                    f"less than {gap} [gap]",
+                )
+        if on_location and intakes:
+            for intake in intakes:
+                if intake.date >= on_location[0].date:
+                    self.add(
+                        order,
+                        f"{_what(intake)}: not before the first visit on "
+                        f"{on_location[0].date.isoformat()} [intake before first visit]",
+                    )
+        if traject.id in self.unplanned:
+            return  # only kept visits of a traject that could not be completed
+        self._content(order, traject, on_location, intakes)
+
+    def _content(
+        self, order: tuple, traject: Traject, visits: list[Visit], intakes: list[Visit]
+    ) -> None:
+        lengths = sorted((round(v.hours * 60) for v in visits), reverse=True)
+        step = self.settings.step
+        offer = traject.offer
+        expected_intake = 0
+        if offer == "coaching":
+            total = self.settings.coaching_minutes
+            ok = (
+                len(lengths) in self.settings.coaching_days
+                and sum(lengths) == total
+                and max(lengths) - min(lengths) <= step
+            )
+            wanted = (
+                f"{total / 60:g} h over "
+                f"{' or '.join(str(d) for d in self.settings.coaching_days)} days, "
+                "as evenly as possible in quarter hours"
+            )
+        elif offer in ("bvv-basis", "bvv-vervolg"):
+            content = free_offer_at(offer, self.plan.start)
+            if offer == "bvv-basis":
+                count = int(content["contact_moments"])
+            else:
+                count = traject.contact_moments or int(content.get("contact_moments_default", 2))
+            length = to_minutes(float(content["hours_per_moment"]))
+            ok = lengths == [length] * count
+            wanted = f"{count} contact moments of {hours_text(length)}"
+        else:
+            package = package_at(offer, self.plan.start)
+            blocks = [(b.count, to_minutes(float(b.hours))) for b in package.visits]
+            wanted_lengths = sorted((m for count, m in blocks for _ in range(count)), reverse=True)
+            ok = lengths == wanted_lengths
+            wanted = " + ".join(f"{count} × {hours_text(m)}" for count, m in blocks)
+            expected_intake = to_minutes(float(package.intake_hours))
+        if not ok:
+            found = Counter(lengths)
+            got = " + ".join(
+                f"{n} × {hours_text(m)}" for m, n in sorted(found.items(), reverse=True)
+            )
+            self.add(
+                order,
+                f"{traject.id}: visits {got or 'none'}, expected {wanted} for offer {offer} "
+                "[visits]",
+            )
+        if expected_intake and (
+            len(intakes) != 1 or round(intakes[0].hours * 60) != expected_intake
+        ):
+            got = ", ".join(f"{v.hours:g} h" for v in intakes) or "none"
+            self.add(
+                order,
+                f"{traject.id}: intake call {got}, expected one of "
+                f"{hours_text(expected_intake)} [intake]",
+            )
+
+    def _entitlements(self, by_traject: dict[str, list[Visit]]) -> None:
+        from mentes_cli.eligibility import entitlement_date, family_of_offer, free_entitlement
+
+        queue = planning_queue(self.records, self.plan.start)
+        history: dict[tuple[str, str], list[date]] = defaultdict(list)
+        for traject in self.records.trajects:
+            if traject.status in ("planned", "active", "done") and traject.is_free_offer:
+                key = (traject.location, family_of_offer(traject.offer))
+                history[key].append(entitlement_date(traject, self.plan.start))
+        earlier: dict[tuple[str, str], list[date]] = defaultdict(list)
+        for traject in queue:
+            visits = [v for v in by_traject.get(traject.id, ()) if v.kind == "visit"]
+            if not traject.is_free_offer or not visits or traject.id in self.unplanned:
+                continue
+            if traject.location not in self.locations:
+                continue
+            family = family_of_offer(traject.offer)
+            key = (traject.location, family)
+            first = min(v.date for v in visits)
+            used = sorted([*history[key], *earlier[key]])
+            answer = free_entitlement(self.records, traject.location, family, first, used)
+            if not answer.entitled:
+                self.add(
+                    (first, traject.id, "~"),
+                    f"{traject.id}: not entitled to this free traject on its first visit "
+                    f"{first.isoformat()}: {answer.reason} [entitlement]",
+                )
+            earlier[key].append(first)
+
+
+def _visit_order(visit: Visit) -> tuple:
+    return (visit.date, visit.start, visit.kind)

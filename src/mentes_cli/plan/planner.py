@@ -1,0 +1,765 @@
+"""The planner: every approved traject placed on days, or listed with the reasons it cannot be.
+
+The algorithm (SPEC 5):
+
+1. Days are numbered from the Monday of the first week that matters, so the ISO week of day
+   `d` is `d // 7`. Each coach gets arrays over those days (workday and neither leave nor
+   holiday; location, visit minutes and the week's minutes booked) and a sorted list of the
+   days still free for a visit; each location an array of the days it is open.
+2. Kept visits (`--keep`: before the plan's start, or marked fixed) are booked first, as
+   they are, even where they now break a rule (the checker reports those).
+3. The approved trajects are taken in queue order (enforcement, request date, id). For each
+   acceptable shape of its visits (coaching: 8 days, else 7), every candidate coach (right
+   role, serves the area; the coach of its kept visits or of the record when there is one)
+   gets the earliest chain of days that respects every hard constraint: the intake call on
+   the first workday with room, then each visit on the first free day at least the minimum
+   gap after the one before. Taking the earliest day at each step finds a chain whenever one
+   exists for that coach. Among the coaches with a chain the planner prefers the one who
+   served the location before, then the one with the fewest hours per FTE so far, then the
+   shortest span, then the earliest end, then the id. A free traject is placed only when its
+   location is entitled to it on the first visit day; its earliest day is raised to the next
+   free date when needed.
+4. Repair: for a traject left unplaced, try taking out one placed traject that holds one of
+   its candidate coaches in its window, placing this one, and placing the other again
+   elsewhere; the swap is kept only when both are placed.
+5. Unplaced trajects get their reasons: which constraint, each coach considered and why it
+   failed, and which dates were free.
+
+The planner never prints; `progress(done, total)` is called after each traject.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from mentes_cli.models import WEEKDAYS, Coach, Location, Records, Traject
+from mentes_cli.plan.calendar import monday_of, opening_minutes, planning_queue, public_holidays
+from mentes_cli.plan.demand import Demand, demand_of
+from mentes_cli.plan.model import Plan, Unplanned, Visit
+from mentes_cli.plan.settings import (
+    PlanningSettings,
+    clock,
+    load_settings,
+    minutes_of_clock,
+)
+
+Progress = Callable[[int, int], None]
+
+HISTORY_STATUSES = ("planned", "active", "done")
+FAMILY_NAMES = {
+    "pedagogical_coaching": "pedagogical coaching",
+    "regional_support": "regional support",
+}
+# Repair looks at this many placed trajects per unplaced one, to stay fast on large sets.
+REPAIR_CANDIDATES = 24
+
+
+def make_plan(
+    records: Records,
+    *,
+    start: date,
+    end: date,
+    kept: Plan | None = None,
+    settings: PlanningSettings | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Give the plan of every approved traject from `start` to `end` (both included)."""
+    planner = Planner(records, start=start, end=end, kept=kept, settings=settings)
+    return planner.run(progress)
+
+
+@dataclass
+class _CoachDays:
+    """A coach's days: what is possible (static) and what is booked (changes while planning)."""
+
+    coach: Coach
+    day_cap: int
+    week_cap: int
+    works: bytearray  # 1: a workday, not on leave, not a public holiday
+    location: list[str | None]
+    visit_minutes: list[int]
+    intake_minutes: list[int]
+    week: list[int]
+    free: list[int]  # sorted days in the plan window without a visit, when the coach works
+    load: int = 0  # minutes booked in the plan window
+    kept_intake_start: dict[int, int] = field(default_factory=dict)
+
+    def clone(self) -> _CoachDays:
+        return _CoachDays(
+            self.coach,
+            self.day_cap,
+            self.week_cap,
+            self.works,
+            self.location[:],
+            self.visit_minutes[:],
+            self.intake_minutes[:],
+            self.week[:],
+            self.free[:],
+            self.load,
+            dict(self.kept_intake_start),
+        )
+
+
+@dataclass(frozen=True)
+class _LocationDays:
+    """The days a location is open, and the longest visit its opening hours allow."""
+
+    location: Location
+    open: bytearray  # 1: an opening day, no closure, not a public holiday
+    limit: int | None  # minutes from day_start to closing; None: no hours; -1: opens later
+
+
+@dataclass
+class _Placement:
+    """Where one traject went: its coach, visit days with minutes, and its intake call."""
+
+    traject: Traject
+    coach: str
+    visits: list[tuple[int, int]]
+    intake: tuple[int, int] | None
+    queue_position: int
+    kept_days: tuple[int, ...] = ()
+
+    @property
+    def first_day(self) -> int:
+        return min([*(day for day, _ in self.visits), *self.kept_days])
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The visits of one traject taken over from a kept plan."""
+
+    coach: str
+    visits: tuple[Visit, ...]
+
+    @property
+    def has_intake(self) -> bool:
+        return any(v.kind == "intake" for v in self.visits)
+
+
+class Planner:
+    """One planning run over a record set and a window; `run` gives the plan."""
+
+    def __init__(
+        self,
+        records: Records,
+        *,
+        start: date,
+        end: date,
+        kept: Plan | None = None,
+        settings: PlanningSettings | None = None,
+    ):
+        from mentes_cli.eligibility import entitlement_date, family_of_offer
+
+        self.records = records
+        self.start = start
+        self.end = end
+        self.settings = settings or load_settings()
+        self.warnings: list[str] = []
+        self.locations = records.location_index()
+        self.coaches = sorted(records.coaches, key=lambda c: c.id)
+        self.trajects = {t.id: t for t in records.trajects}
+        self.queue = planning_queue(records, start)
+        self.position = {t.id: i for i, t in enumerate(self.queue)}
+        self.family_of_offer = family_of_offer
+
+        self.kept_visits, self.kept_by_traject = self._take_kept(kept)
+        first = min([start, *(v.date for v in self.kept_visits)])
+        last = max([end, *(v.date for v in self.kept_visits)])
+        self.origin = monday_of(first)
+        self.size = (last - self.origin).days + 1
+        self.first = (start - self.origin).days
+        self.last = (end - self.origin).days
+        self.holidays = {
+            (day - self.origin).days: name for day, name in public_holidays(first, last).items()
+        }
+        self._location_days: dict[str, _LocationDays] = {}
+        self._serves: dict[tuple[str, str], bool] = {}
+
+        # History: which coaches served each location, and which free trajects count.
+        self.served: dict[str, set[str]] = {}
+        self.used_dates: dict[tuple[str, str], list[date]] = {}
+        for traject in records.trajects:
+            if traject.status not in HISTORY_STATUSES:
+                continue
+            if traject.coach:
+                self.served.setdefault(traject.location, set()).add(traject.coach)
+            if traject.is_free_offer:
+                key = (traject.location, family_of_offer(traject.offer))
+                self.used_dates.setdefault(key, []).append(entitlement_date(traject, start))
+        for visit in self.kept_visits:
+            self.served.setdefault(visit.location, set()).add(visit.coach)
+
+        self.base = {coach.id: self._coach_days(coach) for coach in self.coaches}
+        for visit in self.kept_visits:
+            self._book_kept(self.base, visit)
+        self.days = self.base
+        self.placements: dict[str, _Placement] = {}
+        self.demands: dict[str, Demand] = {}
+
+    # --- setting up --------------------------------------------------------------------
+
+    def _take_kept(self, kept: Plan | None) -> tuple[list[Visit], dict[str, _Kept]]:
+        """Give the kept plan's visits that stay, and those of approved trajects by traject."""
+        if kept is None:
+            return [], {}
+        staying: list[Visit] = []
+        for visit in kept.visits:
+            traject = self.trajects.get(visit.traject)
+            if traject is None:
+                self.warnings.append(
+                    f"kept plan: visit of {visit.traject} on {visit.date.isoformat()} dropped: "
+                    "there is no such traject in the records"
+                )
+                continue
+            if traject.status in ("cancelled", "requested"):
+                if visit.date < self.start or visit.fixed:
+                    self.warnings.append(
+                        f"kept plan: visit of {visit.traject} on {visit.date.isoformat()} "
+                        f"dropped: the traject is {traject.status}"
+                    )
+                continue
+            if traject.status == "approved" and not (visit.date < self.start or visit.fixed):
+                continue  # planned again
+            staying.append(visit)
+        by_traject: dict[str, _Kept] = {}
+        for visit in staying:
+            traject = self.trajects[visit.traject]
+            if traject.status != "approved":
+                continue
+            if visit.traject not in by_traject:
+                by_traject[visit.traject] = _Kept(visit.coach, (visit,))
+            else:
+                old = by_traject[visit.traject]
+                by_traject[visit.traject] = _Kept(old.coach, (*old.visits, visit))
+        return staying, by_traject
+
+    def _coach_days(self, coach: Coach) -> _CoachDays:
+        works = bytearray(self.size)
+        workdays = {WEEKDAYS.index(day) for day in coach.workdays}
+        for index in range(self.size):
+            day = self.origin + timedelta(days=index)
+            if (
+                day.weekday() in workdays
+                and index not in self.holidays
+                and not coach.is_on_leave(day)
+            ):
+                works[index] = 1
+        free = [d for d in range(max(self.first, 0), self.last + 1) if works[d]]
+        weeks = self.size // 7 + 1
+        return _CoachDays(
+            coach=coach,
+            day_cap=self.settings.day_cap(coach.max_hours_per_day),
+            week_cap=self.settings.weekly_cap(coach.fte),
+            works=works,
+            location=[None] * self.size,
+            visit_minutes=[0] * self.size,
+            intake_minutes=[0] * self.size,
+            week=[0] * weeks,
+            free=free,
+        )
+
+    def _book_kept(self, days: dict[str, _CoachDays], visit: Visit) -> None:
+        state = days.get(visit.coach)
+        if state is None:
+            return  # an unknown coach: the checker reports it
+        index = (visit.date - self.origin).days
+        minutes = round(visit.hours * 60)
+        if visit.kind == "intake":
+            self._book_intake(state, index, minutes)
+            try:
+                begins = minutes_of_clock(visit.start)
+            except ValueError:
+                begins = self.settings.day_start
+            state.kept_intake_start[index] = min(begins, state.kept_intake_start.get(index, begins))
+        else:
+            self._book_visit(state, index, minutes, visit.location)
+
+    def location_days(self, location_id: str) -> _LocationDays:
+        """Give the open days of a location over the whole horizon (made once per location)."""
+        found = self._location_days.get(location_id)
+        if found is not None:
+            return found
+        location = self.locations[location_id][1]
+        opened = bytearray(self.size)
+        opening = {WEEKDAYS.index(day) for day in location.opening_days}
+        for index in range(self.size):
+            day = self.origin + timedelta(days=index)
+            if day.weekday() in opening and index not in self.holidays:
+                opened[index] = 1
+        for closure in location.closures:
+            first = max(0, (closure.start - self.origin).days)
+            last = min(self.size - 1, (closure.end - self.origin).days)
+            for index in range(first, last + 1):
+                opened[index] = 0
+        hours = opening_minutes(location)
+        limit = None
+        if hours is not None:
+            opens, closes = hours
+            limit = closes - self.settings.day_start if opens <= self.settings.day_start else -1
+        found = _LocationDays(location, opened, limit)
+        self._location_days[location_id] = found
+        return found
+
+    def serves(self, coach: Coach, location: Location) -> bool:
+        """Give whether `coach` works in the area of `location` (cached per postcode)."""
+        key = (coach.id, location.postcode)
+        found = self._serves.get(key)
+        if found is None:
+            from mentes_cli.regions import place_for_postcode, serves
+
+            if not coach.areas:
+                found = True
+            else:
+                place = place_for_postcode(location.postcode)
+                found = place is not None and serves(coach.areas, place, self.start)
+            self._serves[key] = found
+        return found
+
+    def date_of(self, index: int) -> date:
+        """Give the date of day number `index`."""
+        return self.origin + timedelta(days=index)
+
+    def index_of(self, day: date) -> int:
+        """Give the day number of `day`."""
+        return (day - self.origin).days
+
+    # --- booking -----------------------------------------------------------------------
+
+    def _book_visit(self, state: _CoachDays, index: int, minutes: int, location: str) -> None:
+        state.location[index] = location
+        state.visit_minutes[index] += minutes
+        state.week[index // 7] += minutes
+        position = bisect_left(state.free, index)
+        if position < len(state.free) and state.free[position] == index:
+            del state.free[position]
+        if self.first <= index <= self.last:
+            state.load += minutes
+
+    def _unbook_visit(self, state: _CoachDays, index: int, minutes: int) -> None:
+        state.visit_minutes[index] -= minutes
+        state.week[index // 7] -= minutes
+        if state.visit_minutes[index] == 0:
+            state.location[index] = None
+            if state.works[index] and self.first <= index <= self.last:
+                insort(state.free, index)
+        if self.first <= index <= self.last:
+            state.load -= minutes
+
+    def _book_intake(self, state: _CoachDays, index: int, minutes: int) -> None:
+        state.intake_minutes[index] += minutes
+        state.week[index // 7] += minutes
+        if self.first <= index <= self.last:
+            state.load += minutes
+
+    def _unbook_intake(self, state: _CoachDays, index: int, minutes: int) -> None:
+        state.intake_minutes[index] -= minutes
+        state.week[index // 7] -= minutes
+        if self.first <= index <= self.last:
+            state.load -= minutes
+
+    def _book(self, placement: _Placement) -> None:
+        state = self.days.get(placement.coach)
+        for index, minutes in placement.visits:
+            self._book_visit(state, index, minutes, placement.traject.location)
+        if placement.intake is not None:
+            self._book_intake(state, *placement.intake)
+        self.placements[placement.traject.id] = placement
+        self.served.setdefault(placement.traject.location, set()).add(placement.coach)
+
+    def _unbook(self, placement: _Placement) -> None:
+        state = self.days.get(placement.coach)
+        for index, minutes in placement.visits:
+            self._unbook_visit(state, index, minutes)
+        if placement.intake is not None:
+            self._unbook_intake(state, *placement.intake)
+        del self.placements[placement.traject.id]
+
+    # --- running -----------------------------------------------------------------------
+
+    def run(self, progress: Progress | None = None) -> Plan:
+        """Give the plan: place the queue, repair what is left, explain the rest."""
+        total = len(self.queue)
+        unplaced: list[Traject] = []
+        for done, traject in enumerate(self.queue, start=1):
+            if not self._place(traject):
+                unplaced.append(traject)
+            if progress is not None:
+                progress(done, total)
+        if unplaced:
+            unplaced = [t for t in unplaced if not self._repair(t)]
+        unplanned = [Unplanned(traject=t.id, reasons=self.explain(t)) for t in unplaced]
+        plan = Plan(
+            start=self.start,
+            end=self.end,
+            visits=self._visits(),
+            unplanned=unplanned,
+            warnings=list(self.warnings),
+        )
+        if self.kept_visits:
+            from mentes_cli.plan.check import check_plan
+
+            problems = check_plan(plan, self.records, settings=self.settings)
+            plan = plan.model_copy(
+                update={"warnings": [*self.warnings, *(f"kept plan: {p}" for p in problems)]}
+            )
+        return plan
+
+    def placeable_alone(self, traject: Traject) -> bool:
+        """Give whether `traject` has a feasible schedule when it is the only one planned."""
+        saved_days, saved_placements = self.days, self.placements
+        self.days = {cid: state.clone() for cid, state in self.base.items()}
+        self.placements = {}
+        try:
+            return self._find(traject) is not None
+        finally:
+            self.days, self.placements = saved_days, saved_placements
+
+    def _place(self, traject: Traject) -> bool:
+        placement = self._find(traject)
+        if placement is None:
+            return False
+        self._book(placement)
+        return True
+
+    def demand(self, traject: Traject) -> Demand:
+        """Give what `traject` needs (cached)."""
+        found = self.demands.get(traject.id)
+        if found is None:
+            found = demand_of(traject, self.settings, self.start)
+            self.demands[traject.id] = found
+        return found
+
+    def window(self, traject: Traject) -> tuple[int, int]:
+        """Give the first and last day number a visit of `traject` may fall on."""
+        low, high = self.first, self.last
+        if traject.earliest is not None:
+            low = max(low, self.index_of(traject.earliest))
+        if traject.deadline is not None:
+            high = min(high, self.index_of(traject.deadline))
+        return low, high
+
+    def candidates(self, traject: Traject, demand: Demand) -> list[_CoachDays]:
+        """Give the coaches who may take `traject`: right role, serving its area."""
+        kept = self.kept_by_traject.get(traject.id)
+        location = self.locations[traject.location][1]
+        if kept is not None:
+            named = [kept.coach]
+        elif traject.coach:
+            named = [traject.coach]
+        else:
+            named = None
+        found = []
+        for coach in self.coaches:
+            if named is not None and coach.id not in named:
+                continue
+            if kept is None and (coach.role != demand.role or not self.serves(coach, location)):
+                continue
+            found.append(self.days[coach.id])
+        return found
+
+    def entitlement(self, traject: Traject, index: int):
+        """Give the eligibility engine's answer for a free traject whose first visit is `index`."""
+        from mentes_cli.eligibility import free_entitlement
+
+        family = self.family_of_offer(traject.offer)
+        used = list(self.used_dates.get((traject.location, family), ()))
+        position = self.position[traject.id]
+        for other in self.placements.values():
+            if (
+                other.traject.location == traject.location
+                and other.traject.is_free_offer
+                and other.queue_position < position
+                and self.family_of_offer(other.traject.offer) == family
+            ):
+                used.append(self.date_of(other.first_day))
+        used.sort()
+        return free_entitlement(self.records, traject.location, family, self.date_of(index), used)
+
+    def _find(self, traject: Traject, why: dict | None = None) -> _Placement | None:
+        """Give the best placement of `traject` on the current bookings, or None.
+
+        `why`, when given, receives the first day searched ("low") and, when entitlement
+        stood in the way, the eligibility engine's answer ("entitlement", "day").
+        """
+        demand = self.demand(traject)
+        low, high = self.window(traject)
+        kept = self.kept_by_traject.get(traject.id)
+        check_entitlement = demand.free and kept is None
+        why = {} if why is None else why
+        for _ in range(12):  # each round moves `low` later; a few rounds always suffice
+            why["low"] = low
+            if low > high:
+                return None
+            if check_entitlement:
+                answer = self.entitlement(traject, low)
+                if not answer.entitled:
+                    if answer.next_free is None or self.index_of(answer.next_free) <= low:
+                        why.update(entitlement=answer, day=low)
+                        return None
+                    if self.index_of(answer.next_free) > high:
+                        why.update(entitlement=answer, day=low)
+                        return None
+                    low = self.index_of(answer.next_free)
+                    continue
+            placement = self._best(traject, demand, low, high, kept)
+            if placement is None or not check_entitlement:
+                return placement
+            first = placement.first_day
+            answer = self.entitlement(traject, first)
+            if answer.entitled:
+                return placement
+            if answer.next_free is None or self.index_of(answer.next_free) <= first:
+                why.update(entitlement=answer, day=first)
+                return None
+            low = self.index_of(answer.next_free)
+        return None
+
+    def _shapes(self, demand: Demand, kept: _Kept | None) -> list[tuple[tuple[int, ...], bool]]:
+        """Give the visit lengths still to place per shape, and whether an intake is needed."""
+        if kept is None:
+            return [(shape, demand.intake > 0) for shape in demand.shapes]
+        done = Counter(round(v.hours * 60) for v in kept.visits if v.kind == "visit")
+        shapes = []
+        for shape in demand.shapes:
+            if done - Counter(shape):
+                continue  # the kept visits are not visits of this shape
+            pool = Counter(shape) - done
+            left = []
+            for minutes in shape:
+                if pool[minutes] > 0:
+                    left.append(minutes)
+                    pool[minutes] -= 1
+            shapes.append((tuple(left), demand.intake > 0 and not kept.has_intake))
+        return shapes
+
+    def _best(
+        self, traject: Traject, demand: Demand, low: int, high: int, kept: _Kept | None
+    ) -> _Placement | None:
+        location_days = self.location_days(traject.location)
+        served = self.served.get(traject.location, set())
+        fixed = (
+            tuple(self.index_of(v.date) for v in kept.visits if v.kind == "visit") if kept else ()
+        )
+        intake_high = min(fixed) - 1 if fixed else high
+        candidates = self.candidates(traject, demand)
+        candidates.sort(key=lambda s: (s.coach.id not in served, s.load / s.coach.fte, s.coach.id))
+        position = self.position[traject.id]
+        for lengths, needs_intake in self._shapes(demand, kept):
+            if not lengths and not needs_intake:
+                return _Placement(traject, kept.coach, [], None, position, fixed) if kept else None
+            longest = max(lengths, default=0)
+            if location_days.limit is not None and longest > location_days.limit:
+                continue
+            best = None
+            best_key = None
+            for state in candidates:
+                prefix = (state.coach.id not in served, state.load / state.coach.fte)
+                if best_key is not None and prefix != best_key[:2]:
+                    break
+                if longest > state.day_cap:
+                    continue
+                days, intake_day, _ = self.chain(
+                    state,
+                    location_days,
+                    lengths,
+                    demand.gap,
+                    low,
+                    high,
+                    demand.intake if needs_intake else 0,
+                    fixed,
+                    intake_high,
+                )
+                if days is None:
+                    continue
+                every = sorted([*days, *fixed])
+                key = (*prefix, every[-1] - every[0], every[-1], state.coach.id)
+                if best_key is None or key < best_key:
+                    best_key = key
+                    best = _Placement(
+                        traject,
+                        state.coach.id,
+                        list(zip(days, lengths, strict=True)),
+                        (intake_day, demand.intake) if needs_intake else None,
+                        position,
+                        fixed,
+                    )
+            if best is not None:
+                return best
+        return None
+
+    def chain(
+        self,
+        state: _CoachDays,
+        location_days: _LocationDays,
+        lengths: tuple[int, ...],
+        gap: int,
+        low: int,
+        high: int,
+        intake: int,
+        fixed: tuple[int, ...] = (),
+        intake_high: int | None = None,
+    ) -> tuple[list[int] | None, int, int]:
+        """Give the earliest chain of visit days for one coach, the intake day and the count.
+
+        Gives (None, intake day or -1, visits placed) when the chain cannot be completed.
+        """
+        week = state.week
+        cap = state.week_cap
+        free = state.free
+        opened = location_days.open
+        extra: dict[int, int] = {}
+        cursor = low
+        intake_day = -1
+        if intake:
+            last = high if intake_high is None else min(high, intake_high)
+            day = low
+            works = state.works
+            while day <= last:
+                if works[day] and week[day // 7] + intake <= cap:
+                    break
+                day += 1
+            else:
+                return None, -1, 0
+            intake_day = day
+            extra[day // 7] = intake
+            cursor = day + 1
+        kept_intakes = state.kept_intake_start
+        day_start = self.settings.day_start
+        days: list[int] = []
+        position = bisect_left(free, cursor)
+        count = len(free)
+        step = max(gap, 1)
+        for minutes in lengths:
+            chosen = -1
+            while position < count:
+                day = free[position]
+                if day > high:
+                    break
+                position += 1
+                if not opened[day]:
+                    continue
+                w = day // 7
+                if week[w] + extra.get(w, 0) + minutes > cap:
+                    continue
+                if fixed and any(abs(day - other) < gap for other in fixed):
+                    continue
+                if kept_intakes and day in kept_intakes and day_start + minutes > kept_intakes[day]:
+                    continue
+                chosen = day
+                break
+            if chosen < 0:
+                return None, intake_day, len(days)
+            days.append(chosen)
+            w = chosen // 7
+            extra[w] = extra.get(w, 0) + minutes
+            position = bisect_left(free, chosen + step, position)
+        return days, intake_day, len(days)
+
+    # --- repair ------------------------------------------------------------------------
+
+    def _repair(self, traject: Traject) -> bool:
+        """Try to make room for `traject` by moving one placed traject; give whether it worked."""
+        demand = self.demand(traject)
+        low, high = self.window(traject)
+        if low > high:
+            return False
+        coaches = {state.coach.id for state in self.candidates(traject, demand)}
+        if not coaches:
+            return False
+        family = self.family_of_offer(traject.offer) if traject.is_free_offer else None
+        others = []
+        for placement in self.placements.values():
+            if placement.coach not in coaches or placement.traject.id in self.kept_by_traject:
+                continue
+            if not any(low <= day <= high for day, _ in placement.visits):
+                continue
+            other = placement.traject
+            if (
+                other.location == traject.location
+                and other.is_free_offer
+                and family is not None
+                and self.family_of_offer(other.offer) == family
+            ):
+                continue  # moving it could change who is entitled
+            others.append(placement)
+        others.sort(key=lambda p: (-p.queue_position, p.traject.id))
+        for placement in others[:REPAIR_CANDIDATES]:
+            self._unbook(placement)
+            mine = self._find(traject)
+            if mine is not None:
+                self._book(mine)
+                again = self._find(placement.traject)
+                if again is not None:
+                    self._book(again)
+                    return True
+                self._unbook(mine)
+            self._book(placement)
+        return False
+
+    # --- the result --------------------------------------------------------------------
+
+    def _visits(self) -> list[Visit]:
+        day_start = clock(self.settings.day_start)
+        visits = list(self.kept_visits)
+        intakes: list[tuple[int, str, int, str]] = []
+        for placement in self.placements.values():
+            traject = placement.traject
+            for index, minutes in placement.visits:
+                visits.append(
+                    Visit(
+                        traject=traject.id,
+                        location=traject.location,
+                        coach=placement.coach,
+                        date=self.date_of(index),
+                        start=day_start,
+                        hours=minutes / 60,
+                        kind="visit",
+                    )
+                )
+            if placement.intake is not None:
+                index, minutes = placement.intake
+                intakes.append((index, placement.coach, placement.queue_position, traject.id))
+        # An intake call is not a visit: it follows the day's visit, one after the other.
+        taken: dict[tuple[str, int], int] = {}
+        for index, coach, _, traject_id in sorted(intakes):
+            placement = self.placements[traject_id]
+            state = self.days[coach]
+            begins = taken.get((coach, index), self.settings.day_start + state.visit_minutes[index])
+            kept_start = state.kept_intake_start.get(index)
+            if kept_start is not None:
+                begins = max(begins, kept_start + self._kept_intake_minutes(coach, index))
+            taken[(coach, index)] = begins + placement.intake[1]
+            visits.append(
+                Visit(
+                    traject=traject_id,
+                    location=placement.traject.location,
+                    coach=coach,
+                    date=self.date_of(index),
+                    start=clock(begins),
+                    hours=placement.intake[1] / 60,
+                    kind="intake",
+                )
+            )
+        visits.sort(key=lambda v: (v.date, v.coach, v.start, v.traject, v.kind))
+        return visits
+
+    def _kept_intake_minutes(self, coach: str, index: int) -> int:
+        day = self.date_of(index)
+        return sum(
+            round(v.hours * 60)
+            for v in self.kept_visits
+            if v.coach == coach and v.date == day and v.kind == "intake"
+        )
+
+    # --- explaining --------------------------------------------------------------------
+
+    def explain(self, traject: Traject) -> list[str]:
+        """Give the reasons `traject` cannot be placed on the current bookings."""
+        from mentes_cli.plan.reasons import reasons_for
+
+        return reasons_for(self, traject)

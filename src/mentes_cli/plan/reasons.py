@@ -1,0 +1,314 @@
+"""Why a traject cannot be placed: plain sentences naming the constraint, coaches and dates.
+
+Only run for the trajects the planner leaves unplaced, so it may look at every day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from mentes_cli.models import WEEKDAYS
+from mentes_cli.plan.calendar import closure_on, opening_minutes
+from mentes_cli.plan.demand import ROLE_NAMES
+from mentes_cli.plan.settings import clock, hours_text
+
+if TYPE_CHECKING:
+    from mentes_cli.models import Location, Traject
+    from mentes_cli.plan.planner import Planner, _CoachDays, _LocationDays
+
+FAMILY_NAMES = {
+    "pedagogical_coaching": "pedagogical coaching",
+    "regional_support": "regional support",
+}
+# How many coaches, dates or periods a sentence names before it says "and N more".
+SHOWN = 8
+
+
+def visits_text(lengths) -> str:
+    """Give visit lengths as "4 × 7.25 h + 3 × 7 h"."""
+    groups: list[list[int]] = []
+    for minutes in lengths:
+        if groups and groups[-1][0] == minutes:
+            groups[-1][1] += 1
+        else:
+            groups.append([minutes, 1])
+    return " + ".join(f"{count} × {hours_text(minutes)}" for minutes, count in groups)
+
+
+def _more(items: list[str], what: str = "") -> str:
+    shown = ", ".join(items[:SHOWN])
+    if len(items) > SHOWN:
+        shown += f" and {len(items) - SHOWN} more{what}"
+    return shown
+
+
+def periods_text(days: list[date]) -> str:
+    """Give sorted dates as runs: "2027-02-15–2027-02-19, 2027-03-01"."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    texts = [a.isoformat() if a == b else f"{a.isoformat()}–{b.isoformat()}" for a, b in runs]
+    return _more(texts, " periods")
+
+
+def place_text(location: Location) -> str:
+    """Give where a location lies: "Antwerpen, district Berchem, postcode 2600"."""
+    from mentes_cli.regions import place_for_postcode
+
+    place = place_for_postcode(location.postcode)
+    if place is None:
+        return f"postcode {location.postcode}, unknown in regions.toml"
+    district = f", district {place.district}" if place.district else ""
+    return f"{place.municipality}{district}, postcode {location.postcode}"
+
+
+def reasons_for(planner: Planner, traject: Traject) -> list[str]:
+    """Give every reason `traject` cannot be placed on the planner's current bookings."""
+    settings = planner.settings
+    demand = planner.demand(traject)
+    location = planner.locations[traject.location][1]
+    low, high = planner.window(traject)
+    low_why = "earliest" if low > planner.first else "the plan's start"
+    high_why = "deadline" if high < planner.last else "the plan's end"
+    if low > high:
+        return [
+            f"no day to plan in: {low_why} {planner.date_of(low).isoformat()} is after "
+            f"{high_why} {planner.date_of(high).isoformat()}"
+        ]
+    why: dict = {}
+    kept = planner.kept_by_traject.get(traject.id)
+    if kept is not None and not planner._shapes(demand, kept):
+        done = sorted(round(v.hours * 60) for v in kept.visits if v.kind == "visit")
+        return [
+            f"the kept visits ({visits_text(done)}) are not the visits of offer "
+            f"{traject.offer} ({' or '.join(visits_text(s) for s in demand.shapes)})"
+        ]
+    if planner._find(traject, why) is not None:
+        return ["no schedule found in this run, though one exists on its own (planner limit)"]
+    answer = why.get("entitlement")
+    family = FAMILY_NAMES.get(planner.family_of_offer(traject.offer), traject.offer)
+    if answer is not None:
+        day = planner.date_of(why["day"]).isoformat()
+        if answer.next_free is None:
+            return [f"not entitled to free {family} on {day}: {answer.reason}"]
+        return [
+            f"not entitled to free {family} before {answer.next_free.isoformat()}, after "
+            f"{high_why} {planner.date_of(high).isoformat()}: {answer.reason}"
+        ]
+    low = why.get("low", low)
+    if low > planner.window(traject)[0]:
+        low_why = "next free date"
+    if low > high:
+        return [
+            f"no day to plan in: {low_why} {planner.date_of(low).isoformat()} is after "
+            f"{high_why} {planner.date_of(high).isoformat()}"
+        ]
+
+    location_days = planner.location_days(traject.location)
+    shapes = planner._shapes(demand, kept)
+    day_start = settings.day_start
+    if location_days.limit is not None:
+        opens, closes = opening_minutes(location)
+        if location_days.limit < 0:
+            return [
+                f"{location.id} opens at {clock(opens)} ({location.opening_hours}), after the "
+                f"visits' start time {clock(day_start)} (day_start in planning.toml)"
+            ]
+        shortest = min(max(lengths, default=0) for lengths, _ in shapes)
+        if shortest > location_days.limit:
+            return [
+                f"{location.id} closes at {clock(closes)} ({location.opening_hours}): a visit "
+                f"of {hours_text(shortest)} from {clock(day_start)} would end at "
+                f"{clock(day_start + shortest)}"
+            ]
+    fitting = [
+        (lengths, intake)
+        for lengths, intake in shapes
+        if location_days.limit is None or max(lengths, default=0) <= location_days.limit
+    ]
+
+    reasons: list[str] = []
+    role_name = ROLE_NAMES[demand.role]
+    named = kept.coach if kept is not None else traject.coach
+    if named is not None:
+        state = planner.days.get(named)
+        if state is None:
+            return [f"coach {named} of the kept visits is not in the records"]
+        coach = state.coach
+        whose = "the kept visits'" if kept is not None else "the traject's"
+        if coach.role != demand.role:
+            return [
+                f"{whose} coach {coach.id} is a {ROLE_NAMES[coach.role]}; offer "
+                f"{traject.offer} needs a {role_name}"
+            ]
+        if kept is None and not planner.serves(coach, location):
+            return [
+                f"{whose} coach {coach.id} does not serve {location.id} "
+                f"({place_text(location)}; areas: {', '.join(coach.areas)})"
+            ]
+        candidates = [state]
+    else:
+        wrong_role = [c for c in planner.coaches if c.role != demand.role]
+        elsewhere = [
+            c for c in planner.coaches if c.role == demand.role and not planner.serves(c, location)
+        ]
+        candidates = planner.candidates(traject, demand)
+        if not candidates:
+            reasons.append(f"no {role_name} serves {location.id} ({place_text(location)})")
+        if wrong_role and not candidates:
+            reasons.append(
+                f"wrong role (offer {traject.offer} needs a {role_name}): "
+                + _more([c.id for c in wrong_role], " coaches")
+            )
+        for coach in elsewhere[:SHOWN]:
+            reasons.append(
+                f"{coach.id} does not serve {location.id} (areas: {', '.join(coach.areas)})"
+            )
+        if len(elsewhere) > SHOWN:
+            reasons.append(
+                f"and {len(elsewhere) - SHOWN} more {role_name}s who do not serve {location.id}"
+            )
+    for state in candidates:
+        reasons.append(
+            _coach_reason(planner, traject, demand, state, location_days, fitting, low, high)
+        )
+    return reasons or ["no feasible schedule found"]
+
+
+def _coach_reason(
+    planner,
+    traject,
+    demand,
+    state: _CoachDays,
+    location_days: _LocationDays,
+    shapes,
+    low: int,
+    high: int,
+) -> str:
+    settings = planner.settings
+    coach = state.coach
+    usable = [
+        (lengths, intake) for lengths, intake in shapes if max(lengths, default=0) <= state.day_cap
+    ]
+    if not usable:
+        longest = min(max(lengths, default=0) for lengths, _ in shapes)
+        return (
+            f"{coach.id} works at most {hours_text(state.day_cap)} a day; the visits last "
+            f"{hours_text(longest)}"
+        )
+    smallest = min(max(lengths, default=0) for lengths, _ in usable)
+    if state.week_cap < smallest:
+        return (
+            f"{coach.id}'s weekly share is {hours_text(state.week_cap)} ({coach.fte:g} FTE × "
+            f"{settings.weekly_contact_minutes_per_fte / 60:g} h), less than a visit of "
+            f"{hours_text(smallest)}"
+        )
+    lengths, needs_intake = usable[-1]
+    kept = planner.kept_by_traject.get(traject.id)
+    fixed = (
+        tuple(planner.index_of(v.date) for v in kept.visits if v.kind == "visit") if kept else ()
+    )
+    intake = demand.intake if needs_intake else 0
+    intake_high = min(fixed) - 1 if fixed else high
+    _days, intake_day, placed = planner.chain(
+        state, location_days, lengths, demand.gap, low, high, intake, fixed, intake_high
+    )
+    between = f"between {planner.date_of(low).isoformat()} and {planner.date_of(high).isoformat()}"
+    if intake and intake_day < 0:
+        head = (
+            f"{coach.id}: no workday with room for the {hours_text(intake)} intake call {between}"
+        )
+    else:
+        head = (
+            f"{coach.id}: room for only {placed} of {len(lengths)} visits "
+            f"({visits_text(lengths)}, at least {demand.gap} days apart) {between}"
+        )
+        others = [visits_text(s) for s, _ in shapes if s != lengths]
+        if others:
+            head += f"; {' or '.join(others)} did not fit either"
+    free, blocked = _day_causes(
+        planner, state, location_days, min(lengths, default=0), low, high, fixed, demand.gap
+    )
+    parts = [head]
+    parts.append(
+        "free dates: " + _more([d.isoformat() for d in free], " dates") if free else "no free date"
+    )
+    for cause, days_of_cause in blocked:
+        parts.append(f"{cause}: {days_of_cause}")
+    return "; ".join(parts)
+
+
+def _day_causes(
+    planner,
+    state: _CoachDays,
+    location_days: _LocationDays,
+    minutes: int,
+    low: int,
+    high: int,
+    fixed,
+    gap: int,
+) -> tuple[list[date], list[tuple[str, str]]]:
+    """Give the free dates for a visit of `minutes`, and why each other day is not free."""
+    coach = state.coach
+    location = location_days.location
+    workdays = set(coach.workdays)
+    found: dict[str, list[date]] = {}
+    counted: dict[str, int] = {}
+    free: list[date] = []
+    order: list[str] = []
+
+    def add(cause: str, day: date, count_only: bool = False) -> None:
+        if cause not in found and cause not in counted:
+            order.append(cause)
+        if count_only:
+            counted[cause] = counted.get(cause, 0) + 1
+        else:
+            found.setdefault(cause, []).append(day)
+
+    holiday_names: dict[date, str] = {}
+    for index in range(low, high + 1):
+        day = planner.date_of(index)
+        code = WEEKDAYS[day.weekday()]
+        closed = closure_on(location, day)
+        if index in planner.holidays:
+            holiday_names[day] = planner.holidays[index]
+            add("public holiday", day)
+        elif closed is not None:
+            add(f"{location.id} closed" + ("" if closed == "closed" else f" ({closed})"), day)
+        elif code not in location.opening_days:
+            add(
+                f"{location.id} not open (opening days {', '.join(location.opening_days)})",
+                day,
+                count_only=True,
+            )
+        elif code not in workdays:
+            add(
+                f"not a workday of {coach.id} (workdays {', '.join(coach.workdays)})",
+                day,
+                count_only=True,
+            )
+        elif coach.is_on_leave(day):
+            add(f"{coach.id} on leave", day)
+        elif state.location[index] is not None:
+            add(f"{coach.id} already at {state.location[index]}", day)
+        elif state.week[index // 7] + minutes > state.week_cap:
+            add(f"{coach.id}'s week full ({hours_text(state.week_cap)} a week)", day)
+        elif fixed and any(abs(index - other) < gap for other in fixed):
+            add("too close to a kept visit", day)
+        else:
+            free.append(day)
+    blocked = []
+    for cause in order:
+        if cause in counted:
+            count = counted[cause]
+            blocked.append((cause, f"{count} day" + ("" if count == 1 else "s")))
+        elif cause == "public holiday":
+            texts = [f"{d.isoformat()} ({holiday_names[d]})" for d in found[cause]]
+            blocked.append(("public holiday", _more(texts, " holidays")))
+        else:
+            blocked.append((cause, periods_text(found[cause])))
+    return free, blocked

@@ -1,0 +1,138 @@
+"""The planning defaults of SPEC 5, read from data/planning.toml.
+
+Time inside the planner is counted in whole minutes (a quarter hour is 15), so that
+6.25 h is 375 and no sum of hours ever drifts through floating point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mentes_cli.errors import ReferenceDataError
+from mentes_cli.reference import load_reference
+
+FILE = "planning.toml"
+
+
+def minutes_of_clock(text: str) -> int:
+    """Give the minutes after midnight of an "HH:MM" time; ValueError when it is not one."""
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"must be a time HH:MM, got {text!r}")
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) > 59 or value > 24 * 60:
+        raise ValueError(f"must be a time HH:MM, got {text!r}")
+    return value
+
+
+def clock(minutes: int) -> str:
+    """Give minutes after midnight as "HH:MM"."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hours_text(minutes: int) -> str:
+    """Give minutes as hours the way people write them: 6.25 h, 7 h."""
+    return f"{minutes / 60:g} h"
+
+
+def to_minutes(hours: float) -> int:
+    """Give hours (a float such as 6.25 or 7.6) as whole minutes, rounded down."""
+    return int(hours * 60 + 1e-6)
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    """The parameters of the planner; every time in minutes."""
+
+    weekly_contact_minutes_per_fte: int
+    day_start: int
+    max_minutes_per_day: int
+    coaching_minutes: int
+    coaching_days: tuple[int, ...]
+    step: int
+    gap_coaching: int
+    gap_paid_coaching: int
+    gap_bvv: int
+    window_days: int
+
+    def gap_for(self, offer: str) -> int:
+        """Give the least number of days between two visits of a traject of `offer`."""
+        if offer == "coaching":
+            return self.gap_coaching
+        if offer in ("A", "B", "C", "D"):
+            return self.gap_paid_coaching
+        return self.gap_bvv
+
+    def weekly_cap(self, fte: float) -> int:
+        """Give a coach's contact minutes in one ISO week for `fte`, rounded down to a step."""
+        raw = int(fte * self.weekly_contact_minutes_per_fte + 1e-6)
+        return raw - raw % self.step
+
+    def day_cap(self, max_hours_per_day: float | None) -> int:
+        """Give a coach's longest day on location in minutes, rounded down to a step."""
+        raw = (
+            to_minutes(max_hours_per_day)
+            if max_hours_per_day is not None
+            else self.max_minutes_per_day
+        )
+        return raw - raw % self.step
+
+
+def _number(data: dict[str, Any], key: str, where: str = "") -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ReferenceDataError(
+            f"{FILE}: {where}{key} must be a number of at least 0, got {value!r}"
+        )
+    return float(value)
+
+
+def _whole(data: dict[str, Any], key: str, where: str = "") -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ReferenceDataError(f"{FILE}: {where}{key} must be a whole number, got {value!r}")
+    return value
+
+
+def load_settings() -> PlanningSettings:
+    """Give the planning settings of planning.toml (the --data folder's copy first)."""
+    data = load_reference(FILE)
+    try:
+        day_start = minutes_of_clock(str(data.get("day_start")))
+    except ValueError as exc:
+        raise ReferenceDataError(f"{FILE}: day_start {exc}") from None
+    step = to_minutes(_number(data, "hour_step"))
+    if step <= 0 or 60 % step:
+        raise ReferenceDataError(
+            f"{FILE}: hour_step must divide an hour (0.25 for quarter hours), "
+            f"got {data.get('hour_step')!r}"
+        )
+    days = data.get("coaching_days")
+    if (
+        not isinstance(days, list)
+        or not days
+        or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in days)
+    ):
+        raise ReferenceDataError(
+            f"{FILE}: coaching_days must be a list of whole numbers of days such as [8, 7], "
+            f"got {days!r}"
+        )
+    gaps = data.get("min_gap_days")
+    window = data.get("window")
+    if not isinstance(gaps, dict):
+        raise ReferenceDataError(f"{FILE}: the table [min_gap_days] is missing")
+    if not isinstance(window, dict):
+        raise ReferenceDataError(f"{FILE}: the table [window] is missing")
+    return PlanningSettings(
+        weekly_contact_minutes_per_fte=to_minutes(_number(data, "weekly_contact_hours_per_fte")),
+        day_start=day_start,
+        max_minutes_per_day=to_minutes(_number(data, "max_hours_per_day")),
+        coaching_minutes=to_minutes(_number(data, "coaching_hours")),
+        coaching_days=tuple(days),
+        step=step,
+        gap_coaching=_whole(gaps, "coaching", "min_gap_days."),
+        gap_paid_coaching=_whole(gaps, "paid_coaching", "min_gap_days."),
+        gap_bvv=_whole(gaps, "bvv", "min_gap_days."),
+        window_days=max(1, _whole(window, "default_days", "window.")),
+    )

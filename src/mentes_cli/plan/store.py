@@ -1,0 +1,159 @@
+"""A plan as data: the JSON of SPEC 4, and the TOML file of `--save`, `--keep` and `--check`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mentes_cli.errors import InputError, Problem
+from mentes_cli.plan.model import Plan
+from mentes_cli.plan.settings import minutes_of_clock
+
+VISIT_KEYS = ("traject", "location", "coach", "date", "start", "hours", "kind")
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """Give the plan in the JSON shape of SPEC 4, keys in a fixed order."""
+    return {
+        "visits": [
+            {
+                "traject": v.traject,
+                "location": v.location,
+                "coach": v.coach,
+                "date": v.date.isoformat(),
+                "start": v.start,
+                "hours": float(v.hours),
+                "kind": v.kind,
+            }
+            for v in plan.visits
+        ],
+        "unplanned": [{"traject": u.traject, "reasons": list(u.reasons)} for u in plan.unplanned],
+    }
+
+
+def plan_toml(plan: Plan) -> bytes:
+    """Give the plan as a TOML document for `--save` (read back by `read_plan`)."""
+    import tomli_w
+
+    document: dict[str, Any] = {
+        "start": plan.start,
+        "end": plan.end,
+        "visits": [
+            {
+                "traject": v.traject,
+                "location": v.location,
+                "coach": v.coach,
+                "date": v.date,
+                "start": v.start,
+                "hours": float(v.hours),
+                "kind": v.kind,
+                "fixed": v.fixed,
+            }
+            for v in plan.visits
+        ],
+        "unplanned": [{"traject": u.traject, "reasons": list(u.reasons)} for u in plan.unplanned],
+    }
+    header = (
+        "# A plan saved by `mentes plan --save`. Give it to `mentes plan --keep` to plan again\n"
+        "# around it: visits before the new --start stay, and so does every visit with\n"
+        "# fixed = true. `mentes plan --check` verifies a plan edited by hand.\n\n"
+    )
+    return (header + tomli_w.dumps(document)).encode("utf-8")
+
+
+_HEADER = re.compile(r"^\s*\[\[\s*(visits|unplanned)\s*\]\]")
+_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
+_TOP = ("start", "end")
+
+
+def _lines(text: str) -> tuple[dict[str, list[int]], dict[tuple[str, int], dict[str, int]]]:
+    """Give the line of each [[visits]]/[[unplanned]] item and of the keys inside it."""
+    starts: dict[str, list[int]] = {"visits": [], "unplanned": [], "": [0]}
+    keys: dict[tuple[str, int], dict[str, int]] = {("", 0): {}}
+    current = ("", 0)
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(1)
+            starts[name].append(number)
+            current = (name, len(starts[name]) - 1)
+            keys[current] = {}
+            continue
+        if line.lstrip().startswith("["):
+            current = ("?", 0)
+            continue
+        key = _KEY.match(line)
+        if key:
+            keys.setdefault(current, {}).setdefault(key.group(1), number)
+    return starts, keys
+
+
+def read_plan(path: Path) -> Plan:
+    """Give the plan saved in `path`, or raise InputError naming file, line and field."""
+    from pydantic import ValidationError
+
+    from mentes_cli.load.toml_records import read_toml
+
+    data, text = read_toml(path)
+    name = path.name
+    starts, keys = _lines(text)
+    for key in ("visits", "unplanned"):
+        data.setdefault(key, [])
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = error["loc"]
+            message = error["msg"]
+            if error["type"] == "extra_forbidden":
+                message = "unknown key (a typo?)"
+            elif error["type"] == "missing":
+                message = "is missing"
+            problems.append(_problem(name, where, message, starts, keys))
+        raise InputError(problems) from None
+    problems = []
+    for number, visit in enumerate(plan.visits):
+        try:
+            minutes_of_clock(visit.start)
+        except ValueError as exc:
+            problems.append(_problem(name, ("visits", number, "start"), str(exc), starts, keys))
+        if visit.hours <= 0:
+            problems.append(
+                _problem(
+                    name,
+                    ("visits", number, "hours"),
+                    f"must be more than 0, got {visit.hours:g}",
+                    starts,
+                    keys,
+                )
+            )
+    if plan.end < plan.start:
+        problems.append(
+            _problem(
+                name,
+                ("end",),
+                f"{plan.end.isoformat()} is before start {plan.start.isoformat()}",
+                starts,
+                keys,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return plan
+
+
+def _problem(name: str, where: tuple, message: str, starts, keys) -> Problem:
+    if where and where[0] in ("visits", "unplanned") and len(where) >= 2:
+        table, index = where[0], where[1]
+        field = ".".join(str(part) for part in where[2:]) or None
+        record = f"{'visit' if table == 'visits' else 'unplanned'} {index + 1}"
+        item_starts = starts.get(table, [])
+        line = item_starts[index] if isinstance(index, int) and index < len(item_starts) else None
+        if field and line is not None:
+            line = keys.get((table, index), {}).get(str(where[2]), line)
+        return Problem(name, line, record, field, message)
+    field = ".".join(str(part) for part in where) or None
+    line = keys.get(("", 0), {}).get(str(where[0])) if where else None
+    return Problem(name, line, None, field, message)
