@@ -1,0 +1,352 @@
+"""The offerte: a print-ready quote in Dutch for the organiser, one A4 page, as a workbook.
+
+Every text from a record or a reference file goes through `put_text`; the prices are number
+cells with a euro format, the dates date cells. The page setup makes it print on one A4
+portrait page (fit to one page wide and one page tall, a print area, margins, widths).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mentes_cli.export.cells import put, put_text, save_workbook
+from mentes_cli.quote import Centre, FreeEntitlement, LineItem, Quote, centre
+
+SHEET = "Offerte"
+EURO = "€ #,##0.00"
+DAY = "DD/MM/YYYY"
+COLUMNS = "ABCDEF"
+LAST = COLUMNS[-1]
+# A holds the labels; the item descriptions span A:B, the numbers C to F.
+WIDTHS = {"A": 19, "B": 33, "C": 9, "D": 13, "E": 8, "F": 15}
+COUNT, EACH, HOURS, AMOUNT = 3, 4, 5, 6  # the columns of the items table
+CHARS_PER_WIDTH = 1.2  # characters of the 10-point body font per unit of column width
+LINE_HEIGHT = 15.0
+
+ACCENT = "2F5D62"
+GREY = "666666"
+THIN = Side(style="thin", color="999999")
+RULE = Side(style="medium", color=ACCENT)
+BAR_FILL = PatternFill("solid", fgColor=ACCENT)
+HEAD_FILL = PatternFill("solid", fgColor="E4EEEE")
+BODY = Font(name="Calibri", size=10)
+BOLD = Font(name="Calibri", size=10, bold=True)
+SMALL = Font(name="Calibri", size=9, color=GREY)
+
+FAMILY_NL = {
+    "regional_support": "ondersteuning beleidsvoerend vermogen",
+    "pedagogical_coaching": "pedagogische coaching",
+}
+LINE_NL = {
+    "intake": "Telefonisch intakegesprek",
+    "day": "Dag coaching op de werkvloer",
+    "contact_moment": "Contactmoment op locatie (maximumduur)",
+}
+
+
+def write_offerte(quote: Quote, target: Path) -> None:
+    """Write the offerte for `quote` to `target` atomically (the caller checked --force)."""
+    save_workbook(offerte_workbook(quote), target)
+
+
+def offerte_workbook(quote: Quote) -> Workbook:
+    """Give the offerte workbook of `quote`: one sheet, laid out for one A4 page."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    details = centre()
+    workbook.properties.title = f"Offerte {quote.number}"
+    workbook.properties.creator = details.name
+    for column, width in WIDTHS.items():
+        sheet.column_dimensions[column].width = width
+    sheet.sheet_view.showGridLines = False
+
+    row = _centre_block(sheet, details)
+    row = _quote_block(sheet, quote, row + 1)
+    row = _recipient_block(sheet, quote, row + 1)
+    row = _items_block(sheet, quote, row + 1)
+    row = _terms_block(sheet, quote, details, row + 1)
+    row = _acceptance_block(sheet, details, row + 1)
+    _page_setup(sheet, quote, last_row=row)
+    return workbook
+
+
+# --- blocks, top to bottom; each takes its first row and gives its last ---
+
+
+def _centre_block(sheet: Worksheet, details: Centre) -> int:
+    _wide(sheet, 1, details.name, Font(name="Calibri", size=16, bold=True, color=ACCENT))
+    lines = [details.network, details.address, _join(" · ", details.email, details.website)]
+    row = 1
+    for text in lines:
+        if text:
+            row += 1
+            _wide(sheet, row, text, SMALL)
+    for column in COLUMNS:
+        sheet[f"{column}{row}"].border = Border(bottom=RULE)
+    return row
+
+
+def _quote_block(sheet: Worksheet, quote: Quote, row: int) -> int:
+    row += 1
+    title = put_text(sheet.cell(row, 1), "OFFERTE")
+    title.font = Font(name="Calibri", size=20, bold=True, color=ACCENT)
+    sheet.row_dimensions[row].height = 30
+    subject = f"{quote.package.name}"
+    row += 1
+    _wide(sheet, row, subject, Font(name="Calibri", size=11, bold=True))
+    row += 1
+    _field(sheet, row, "Offertenummer", quote.number)
+    row += 1
+    _field(sheet, row, "Datum", quote.as_of)
+    row += 1
+    _field(sheet, row, "Geldig tot", quote.valid_until)
+    return row
+
+
+def _recipient_block(sheet: Worksheet, quote: Quote, row: int) -> int:
+    row = _bar(sheet, row + 1, "Voor")
+    location = quote.location
+    if location is None:
+        for label in ("Organisator", "Opvanglocatie", "Adres"):
+            row += 1
+            _field(sheet, row, label, "")
+            for column in COLUMNS[1:]:
+                sheet[f"{column}{row}"].border = Border(bottom=THIN)
+        return row
+    row += 1
+    _field(sheet, row, "Organisator", location.organisation_name)
+    if location.organisation_email:
+        row += 1
+        _field(sheet, row, "E-mail", location.organisation_email)
+    row += 1
+    _field(sheet, row, "Opvanglocatie", f"{location.name} ({location.id})")
+    address = _join(" ", location.postcode, location.municipality)
+    if location.district and location.district != location.municipality:
+        address += f" (district {location.district})"
+    row += 1
+    _field(sheet, row, "Adres", address)
+    row += 1
+    _field(sheet, row, "Erkende plaatsen", location.places)
+    return row
+
+
+def _items_block(sheet: Worksheet, quote: Quote, row: int) -> int:
+    row = _bar(sheet, row + 1, f"Traject {quote.traject}: {FAMILY_NL[quote.package.family]}")
+    row += 1
+    headers = ("Omschrijving", "", "Aantal", "Uren per keer", "Uren", "Bedrag")
+    for column, header in enumerate(headers, start=1):
+        cell = put_text(sheet.cell(row, column), header)
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.border = Border(bottom=THIN)
+        cell.alignment = Alignment(horizontal="left" if column == 1 else "right")
+    for line in quote.lines:
+        row += 1
+        _line(sheet, row, line)
+    row += 1
+    for column in COLUMNS:
+        sheet[f"{column}{row}"].border = Border(top=THIN)
+    label = "Uren op locatie (zonder het telefonisch intakegesprek)"
+    if not quote.intake_hours:
+        label = "Uren op locatie"
+    _text(sheet.cell(row, 1), label, BODY)
+    _number(sheet.cell(row, HOURS), _plain(quote.contact_hours), BODY)
+    row += 1
+    days = (
+        "Dagen op locatie"
+        if quote.package.family == "pedagogical_coaching"
+        else ("Contactmomenten op locatie")
+    )
+    _text(sheet.cell(row, 1), days, BODY)
+    _number(sheet.cell(row, HOURS), quote.days, BODY)
+    row += 1
+    _text(sheet.cell(row, 1), "Prijs per uur op locatie", BODY)
+    _number(sheet.cell(row, AMOUNT), float(quote.price_per_contact_hour), BODY, EURO)
+    row += 1
+    sheet.row_dimensions[row].height = 20
+    for column in COLUMNS:
+        sheet[f"{column}{row}"].border = Border(top=RULE, bottom=RULE)
+    total_font = Font(name="Calibri", size=12, bold=True)
+    _text(sheet.cell(row, 1), f"Totaalprijs traject {quote.traject}", total_font)
+    _number(sheet.cell(row, AMOUNT), float(quote.total_eur), total_font, EURO)
+    return row
+
+
+def _terms_block(sheet: Worksheet, quote: Quote, details: Centre, row: int) -> int:
+    row = _bar(sheet, row + 1, "Voorwaarden")
+    includes = _dutch_list(quote.package.includes)
+    paragraphs = []
+    if includes:
+        paragraphs.append(("Inbegrepen", f"De prijs omvat {includes}."))
+    paragraphs.append(("Btw", details.vat_note))
+    paragraphs.append(
+        (
+            "Geldigheid",
+            f"Tot en met {quote.valid_until.strftime('%d/%m/%Y')}; prijzen volgens de "
+            f"prijslijst van {quote.package.valid_from.strftime('%d/%m/%Y')}.",
+        )
+    )
+    if quote.free_entitlement is not None:
+        paragraphs.append(("Let op", _free_note(quote.free_entitlement)))
+    for label, text in paragraphs:
+        row += 1
+        _paragraph(sheet, row, label, text)
+    return row
+
+
+def _acceptance_block(sheet: Worksheet, details: Centre, row: int) -> int:
+    row = _bar(sheet, row + 1, "Voor akkoord")
+    row += 1
+    _paragraph(sheet, row, "Aanvaarden", details.acceptance)
+    for label in ("Naam en functie", "Datum", "Handtekening"):
+        row += 1
+        sheet.row_dimensions[row].height = 26 if label == "Handtekening" else 22
+        cell = _text(sheet.cell(row, 1), label, BODY)
+        cell.alignment = Alignment(vertical="bottom")
+        for column in "BCD":
+            sheet[f"{column}{row}"].border = Border(bottom=THIN)
+    row += 2
+    footer = _join(" · ", details.name, details.email, details.website)
+    _wide(sheet, row, footer, SMALL, horizontal="center")
+    return row
+
+
+def _page_setup(sheet: Worksheet, quote: Quote, last_row: int) -> None:
+    sheet.print_area = f"A1:{LAST}{last_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(
+        left=0.7, right=0.7, top=0.75, bottom=0.75, header=0.3, footer=0.3
+    )
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = f"Offerte {quote.number}"
+    sheet.oddFooter.center.size = 8
+
+
+# --- cells ---
+
+
+def _text(cell, value: str, font: Font):
+    put_text(cell, value)
+    cell.font = font
+    return cell
+
+
+def _number(cell, value: float | int, font: Font, number_format: str = "General"):
+    put(cell, value)
+    cell.font = font
+    cell.number_format = number_format
+    cell.alignment = Alignment(horizontal="right")
+    return cell
+
+
+def _wide(sheet: Worksheet, row: int, text: str, font: Font, horizontal: str = "left") -> None:
+    """Write `text` across all columns of `row`, wrapped, with a row height to match."""
+    cell = _text(sheet.cell(row, 1), text, font)
+    cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+    sheet.merge_cells(f"A{row}:{LAST}{row}")
+    size = font.sz or 10
+    lines = _lines(text, COLUMNS, size)
+    sheet.row_dimensions[row].height = max(LINE_HEIGHT, lines * size * 1.5)
+
+
+def _bar(sheet: Worksheet, row: int, title: str) -> int:
+    """Write a section title bar across all columns; give its row."""
+    for column in COLUMNS:
+        sheet[f"{column}{row}"].fill = BAR_FILL
+    cell = _text(
+        sheet.cell(row, 1), title, Font(name="Calibri", size=11, bold=True, color="FFFFFF")
+    )
+    cell.alignment = Alignment(vertical="center")
+    sheet.row_dimensions[row].height = 18
+    return row
+
+
+def _field(sheet: Worksheet, row: int, label: str, value: str | int | date) -> None:
+    """Write a label in A and its value across the other columns."""
+    _text(sheet.cell(row, 1), label, BOLD).alignment = Alignment(vertical="top")
+    cell = sheet.cell(row, 2)
+    put(cell, value)
+    cell.font = BODY
+    cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    if isinstance(value, date):
+        cell.number_format = DAY
+    sheet.merge_cells(f"B{row}:{LAST}{row}")
+    if isinstance(value, str) and _lines(value, COLUMNS[1:]) > 1:  # a long organisation name
+        sheet.row_dimensions[row].height = _lines(value, COLUMNS[1:]) * LINE_HEIGHT
+
+
+def _paragraph(sheet: Worksheet, row: int, label: str, text: str) -> None:
+    """Write a label in A and a wrapped paragraph across the other columns."""
+    head = _text(sheet.cell(row, 1), label, BOLD)
+    head.alignment = Alignment(vertical="top")
+    cell = _text(sheet.cell(row, 2), text, BODY)
+    cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.merge_cells(f"B{row}:{LAST}{row}")
+    sheet.row_dimensions[row].height = _lines(text, COLUMNS[1:]) * LINE_HEIGHT
+
+
+def _lines(text: str, columns: str, size: float = 10) -> int:
+    """Give the number of lines `text` takes when wrapped over `columns` in `size` points."""
+    chars = sum(WIDTHS[c] for c in columns) * CHARS_PER_WIDTH * 10 / size
+    words, lines, used = text.split(), 1, 0
+    for word in words:
+        if used and used + 1 + len(word) > chars:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def _line(sheet: Worksheet, row: int, line: LineItem) -> None:
+    description = LINE_NL[line.kind]
+    if line.kind == "intake":
+        description += " (voor de eerste dag)"
+    _text(sheet.cell(row, 1), description, BODY)
+    _number(sheet.cell(row, COUNT), line.count, BODY)
+    _number(sheet.cell(row, EACH), _plain(line.hours), BODY)
+    _number(sheet.cell(row, HOURS), _plain(line.total_hours), BODY)
+    _text(sheet.cell(row, AMOUNT), "inbegrepen", SMALL).alignment = Alignment(horizontal="right")
+
+
+# --- words ---
+
+
+def _plain(hours: Decimal) -> int | float:
+    return int(hours) if hours == hours.to_integral_value() else float(hours)
+
+
+def _join(separator: str, *parts: str | None) -> str:
+    return separator.join(p for p in parts if p)
+
+
+def _dutch_list(items: tuple[str, ...]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _free_note(entitlement: FreeEntitlement) -> str:
+    family = FAMILY_NL[entitlement.family]
+    if entitlement.now:
+        when = "vandaag al"
+    else:
+        day = entitlement.next_free.strftime("%d/%m/%Y") if entitlement.next_free else "later"
+        when = f"vanaf {day}"
+    return (
+        f"Deze opvanglocatie behoort tot de prioritaire doelgroep (PRIOR) en kan {when} een "
+        f"gratis traject {family} aanvragen via Mentes. Neem contact met ons op als u dat "
+        f"liever doet."
+    )
