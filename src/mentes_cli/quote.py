@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from mentes_cli.errors import InputError, MentesError, ReferenceDataError, UsageError
 from mentes_cli.reference import load_reference
-from mentes_cli.tariffs import CENT, Package, canonical_code, package_codes, packages_at
+from mentes_cli.tariffs import (
+    CENT,
+    Package,
+    canonical_code,
+    package_at,
+    package_codes,
+    packages_at,
+)
 
 if TYPE_CHECKING:
     from mentes_cli.models import Location, Organisation, Records
@@ -317,7 +324,7 @@ def find_location(records: Records, location_id: str) -> tuple[Organisation, Loc
 
 def outside_scope_reason(location: QuotedLocation, package: Package, as_of: date) -> str | None:
     """Give why `package` cannot be sold to `location` (outside its paid scope), or None."""
-    from mentes_cli.regions import in_scope, place_for_postcode, scope_at
+    from mentes_cli.regions import place_for_postcode, scope_at
 
     scope = scope_at(package.scope, as_of)
     place = place_for_postcode(location.postcode)
@@ -327,7 +334,7 @@ def outside_scope_reason(location: QuotedLocation, package: Package, as_of: date
             f"{where}): postcode {location.postcode} is not in regions.toml, so mentes cannot "
             f"tell whether it lies in {scope.name}, where traject {package.code} is offered"
         )
-    if in_scope(place, package.scope, as_of):
+    if scope.contains(place):
         return None
     town = place.municipality + (f", district {place.district}" if place.district else "")
     return (
@@ -336,7 +343,7 @@ def outside_scope_reason(location: QuotedLocation, package: Package, as_of: date
     )
 
 
-def free_entitlement(
+def free_offer_entitlement(
     records: Records, location_id: str, family: str, as_of: date
 ) -> FreeEntitlement | None:
     """Give the location's free offer of `family` when it is entitled now or from a date."""
@@ -384,14 +391,14 @@ def make_quote(
     canonical = canonical_code(code)
     if canonical is None:
         raise UsageError(f"--traject {code!r} is not a paid package; use one of {valid_codes()}")
-    package = next(p for p in packages_at(as_of) if p.code == canonical)
+    package = package_at(canonical, as_of)
     validity = timedelta(days=centre().quote_validity_days)
     quoted = entitlement = suggestion = None
     if location_id is not None:
         if records is None:
             raise UsageError("a quote for a location needs the records")
         quoted = _quoted_location(*find_location(records, location_id))
-        entitlement = free_entitlement(records, location_id, package.family, as_of)
+        entitlement = free_offer_entitlement(records, location_id, package.family, as_of)
         reason = outside_scope_reason(quoted, package, as_of)
         if reason is not None:
             if entitlement is not None:

@@ -8,7 +8,6 @@ portrait page (fit to one page wide and one page tall, a print area, margins, wi
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -18,7 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.export.cells import put, put_text, save_workbook
-from mentes_cli.quote import Centre, FreeEntitlement, LineItem, Quote, centre
+from mentes_cli.quote import Centre, FreeEntitlement, LineItem, Quote, centre, hours_value
 
 SHEET = "Offerte"
 EURO = "€ #,##0.00"
@@ -159,7 +158,7 @@ def _items_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     if not quote.intake_hours:
         label = "Uren op locatie"
     _text(sheet.cell(row, 1), label, BODY)
-    _number(sheet.cell(row, HOURS), _plain(quote.contact_hours), BODY)
+    _number(sheet.cell(row, HOURS), hours_value(quote.contact_hours), BODY)
     row += 1
     days = (
         "Dagen op locatie"
@@ -316,16 +315,12 @@ def _line(sheet: Worksheet, row: int, line: LineItem) -> None:
         description += " (voor de eerste dag)"
     _text(sheet.cell(row, 1), description, BODY)
     _number(sheet.cell(row, COUNT), line.count, BODY)
-    _number(sheet.cell(row, EACH), _plain(line.hours), BODY)
-    _number(sheet.cell(row, HOURS), _plain(line.total_hours), BODY)
+    _number(sheet.cell(row, EACH), hours_value(line.hours), BODY)
+    _number(sheet.cell(row, HOURS), hours_value(line.total_hours), BODY)
     _text(sheet.cell(row, AMOUNT), "inbegrepen", SMALL).alignment = Alignment(horizontal="right")
 
 
 # --- words ---
-
-
-def _plain(hours: Decimal) -> int | float:
-    return int(hours) if hours == hours.to_integral_value() else float(hours)
 
 
 def _join(separator: str, *parts: str | None) -> str:
