@@ -1,0 +1,376 @@
+"""`mentes check-eligibility`: PRIOR or not, and free, paid or unavailable per offer family."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mentes_cli.cli import app
+from mentes_cli.cli.common import (
+    AsOfOption,
+    DataOption,
+    ForceOption,
+    FormatOption,
+    OutputFormat,
+    clean,
+    handle_errors,
+    load,
+    notice,
+    parse_date,
+    stdout,
+)
+from mentes_cli.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from mentes_cli.eligibility import LocationResult
+    from mentes_cli.export.eligibility_xlsx import LocationFacts
+    from mentes_cli.models import Records
+
+QUICK_OPTIONS = (
+    "--subsidy-step",
+    "--ikt-places",
+    "--postcode",
+    "--enforcement",
+    "--places",
+    "--care-type",
+    "--last-coaching",
+    "--last-support",
+)
+QUICK_REQUIRED = ("--subsidy-step", "--ikt-places", "--postcode")
+
+
+class CareType(StrEnum):
+    """Family care (gezinsopvang) or group care (groepsopvang)."""
+
+    group = "group"
+    family = "family"
+
+
+def _postcode(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}", value):
+        raise typer.BadParameter(f"{value!r} is not a Belgian postcode; give 4 digits, e.g. 2600")
+    return value
+
+
+@app.command("check-eligibility")
+@handle_errors
+def check_eligibility(
+    data: DataOption = None,
+    location: Annotated[
+        str | None,
+        typer.Option("--location", help="Decide for this location (its id).", show_default=False),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            help="Decide for every location of this organisation (its id).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Show the rules, inputs and parameter values of every decision."
+        ),
+    ] = False,
+    output_format: FormatOption = OutputFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Also write an overview workbook (.xlsx) with a filter, one row per location; "
+            "the table then shows only the summary.",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+    subsidy_step: Annotated[
+        int | None,
+        typer.Option(
+            "--subsidy-step",
+            min=0,
+            max=3,
+            help="Quick check without records: the subsidy step (0-3) of a location.",
+            show_default=False,
+        ),
+    ] = None,
+    ikt_places: Annotated[
+        int | None,
+        typer.Option(
+            "--ikt-places",
+            min=0,
+            help="Quick check: the IKT places of the whole organisation.",
+            show_default=False,
+        ),
+    ] = None,
+    postcode: Annotated[
+        str | None,
+        typer.Option(
+            "--postcode",
+            callback=_postcode,
+            help="Quick check: the location's postcode.",
+            show_default=False,
+        ),
+    ] = None,
+    enforcement: Annotated[
+        bool, typer.Option("--enforcement", help="Quick check: the location is in enforcement.")
+    ] = False,
+    places: Annotated[
+        int | None,
+        typer.Option(
+            "--places",
+            min=1,
+            help="Quick check: licensed places (only checked against the IKT places).",
+            show_default=False,
+        ),
+    ] = None,
+    care_type: Annotated[
+        CareType | None,
+        typer.Option(
+            "--care-type", help="Quick check: group (default) or family care.", show_default=False
+        ),
+    ] = None,
+    last_coaching: Annotated[
+        str | None,
+        typer.Option(
+            "--last-coaching",
+            callback=parse_date,
+            help="Quick check: start of the last free coaching traject (yyyy-mm-dd).",
+            show_default=False,
+        ),
+    ] = None,
+    last_support: Annotated[
+        str | None,
+        typer.Option(
+            "--last-support",
+            callback=parse_date,
+            help="Quick check: start of the last free BVV traject (yyyy-mm-dd).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Decide per location: PRIOR or not, and free, paid or unavailable per offer family."""
+    day: date = as_of or date.today()  # type: ignore[assignment]  # parse_date gives a date
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"--output {output}: the overview is a workbook; end the name in .xlsx")
+    given = {
+        "--subsidy-step": subsidy_step is not None,
+        "--ikt-places": ikt_places is not None,
+        "--postcode": postcode is not None,
+        "--enforcement": enforcement,
+        "--places": places is not None,
+        "--care-type": care_type is not None,
+        "--last-coaching": last_coaching is not None,
+        "--last-support": last_support is not None,
+    }
+    quick = [name for name in QUICK_OPTIONS if given[name]]
+    if location is not None and organisation is not None:
+        raise UsageError("give --location or --organisation, not both")
+    if quick:
+        if location is not None or organisation is not None:
+            chosen = "--location" if location is not None else "--organisation"
+            raise UsageError(
+                f"{chosen} decides for a location in the records; {', '.join(quick)} "
+                "describe a location for a quick check without records. Use one or the other"
+            )
+        missing = [name for name in QUICK_REQUIRED if not given[name]]
+        if missing:
+            raise UsageError(
+                f"the quick check needs --subsidy-step, --ikt-places and --postcode; "
+                f"missing: {', '.join(missing)}"
+            )
+        source = _use_reference_data(data)
+        if output is not None:
+            from mentes_cli.output import check_output_path
+
+            check_output_path(output, force=force, inputs=[source])
+        results, facts, names = _quick_check(
+            day,
+            explain,
+            subsidy_step=subsidy_step,  # type: ignore[arg-type]
+            ikt_places=ikt_places,  # type: ignore[arg-type]
+            postcode=postcode,  # type: ignore[arg-type]
+            enforcement=enforcement,
+            places=places,
+            care_type=(care_type or CareType.group).value,
+            last_coaching=last_coaching,  # type: ignore[arg-type]
+            last_support=last_support,  # type: ignore[arg-type]
+        )
+        source_text = "none (quick check)"
+    else:
+        from mentes_cli.eligibility import decide
+
+        loaded = load(data)
+        records = loaded.records
+        if output is not None:
+            from mentes_cli.output import check_output_path
+
+            check_output_path(output, force=force, inputs=[loaded.source.path])
+        location_ids = _chosen_locations(records, location, organisation)
+        results = decide(records, day, location_ids=location_ids, explain=explain)
+        facts = _facts(records, results, day)
+        names = _names(records)
+        source_text = loaded.source.describe()
+    for result in results:
+        for warning in result.warnings:
+            where = f"{result.location}: " if result.location else ""
+            notice(f"Warning: {where}{warning}")
+    _show(day, results, names, explain, output_format, summary_only=output is not None)
+    if output is not None:
+        from mentes_cli.export.eligibility_xlsx import write_overview
+
+        write_overview(output, day, results, facts, source=source_text)
+        notice(f"Overview of {len(results)} locations written to {output}")
+
+
+def _use_reference_data(data: Path | None) -> Path:
+    """Let a --data folder's reference files (rules, regions) win; give the source path."""
+    from mentes_cli.load import resolve_source
+    from mentes_cli.reference import set_override_dir
+
+    source = resolve_source(data)
+    set_override_dir(source.path if source.path.is_dir() else None)
+    return source.path
+
+
+def _chosen_locations(
+    records: Records, location: str | None, organisation: str | None
+) -> list[str] | None:
+    """Give the location ids asked for, or None for all; InputError for an unknown id."""
+    if location is not None:
+        return [location]
+    if organisation is None:
+        return None
+    for candidate in records.organisations:
+        if candidate.id == organisation:
+            return [loc.id for loc in candidate.locations]
+    import difflib
+
+    close = difflib.get_close_matches(organisation, [o.id for o in records.organisations], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise InputError(f"no organisation {organisation!r} in the records{hint}")
+
+
+def _names(records: Records) -> dict[str, str]:
+    """Give the name of every location and organisation by id."""
+    names = {org.id: org.name for org in records.organisations}
+    names.update((loc.id, loc.name) for _, loc in records.locations())
+    return names
+
+
+def _enforcement_text(enforcement: bool, since: date | None, day: date) -> str:
+    if not enforcement:
+        return "no"
+    if since is None:
+        return "yes"
+    if since <= day:
+        return f"yes, since {since.isoformat()}"
+    return f"from {since.isoformat()}"
+
+
+def _facts(records: Records, results: list[LocationResult], day: date) -> dict[str, LocationFacts]:
+    """Give the record details the overview workbook shows, by location id."""
+    from mentes_cli.export.eligibility_xlsx import LocationFacts
+    from mentes_cli.regions import place_for_postcode
+
+    index = records.location_index()
+    facts = {}
+    for result in results:
+        org, loc = index[result.location]  # type: ignore[index]
+        place = place_for_postcode(loc.postcode)
+        facts[loc.id] = LocationFacts(
+            name=loc.name,
+            organisation_name=org.name,
+            postcode=loc.postcode,
+            municipality=place.municipality if place else (loc.municipality or ""),
+            district=(place.district or "") if place else (loc.district or ""),
+            care_type=loc.care_type,
+            subsidy_step=loc.subsidy_step,
+            ikt_places=loc.ikt_places,
+            organisation_ikt_places=sum(other.ikt_places for other in org.locations),
+            enforcement=_enforcement_text(loc.enforcement, loc.enforcement_since, day),
+        )
+    return facts
+
+
+def _quick_check(
+    day: date,
+    explain: bool,
+    *,
+    subsidy_step: int,
+    ikt_places: int,
+    postcode: str,
+    enforcement: bool,
+    places: int | None,
+    care_type: str,
+    last_coaching: date | None,
+    last_support: date | None,
+) -> tuple[list[LocationResult], dict[str, LocationFacts], dict[str, str]]:
+    """Decide for the hypothetical location the quick-check options describe."""
+    from mentes_cli.eligibility import decide_hypothetical
+    from mentes_cli.export.eligibility_xlsx import LocationFacts
+    from mentes_cli.regions import place_for_postcode
+
+    result = decide_hypothetical(
+        subsidy_step=subsidy_step,
+        ikt_places=ikt_places,
+        postcode=postcode,
+        as_of=day,
+        enforcement=enforcement,
+        places=places,
+        care_type=care_type,
+        last_coaching=last_coaching,
+        last_support=last_support,
+        explain=explain,
+    )
+    place = place_for_postcode(postcode)
+    facts = {
+        "": LocationFacts(
+            name="quick check",
+            organisation_name="",
+            postcode=postcode,
+            municipality=place.municipality if place else "",
+            district=(place.district or "") if place else "",
+            care_type=care_type,
+            subsidy_step=subsidy_step,
+            ikt_places=ikt_places,
+            organisation_ikt_places=ikt_places,
+            enforcement=_enforcement_text(enforcement, None, day),
+        )
+    }
+    return [result], facts, {}
+
+
+def _show(
+    day: date,
+    results: list[LocationResult],
+    names: dict[str, str],
+    explain: bool,
+    output_format: OutputFormat,
+    *,
+    summary_only: bool,
+) -> None:
+    """Print the results in the asked format: JSON and CSV on stdout alone."""
+    from mentes_cli import render_eligibility as render
+
+    if output_format is OutputFormat.json:
+        typer.echo(render.json_text(day, results, explain))
+    elif output_format is OutputFormat.csv:
+        typer.echo(render.csv_text(results, explain), nl=False)
+    elif summary_only:
+        stdout.print(f"Eligibility as of {day.isoformat()}")
+        render.print_summary(stdout, results)
+    elif explain:
+        render.print_explained(stdout, day, results, names, clean)
+    else:
+        render.print_table(stdout, day, results, names, clean)

@@ -1,0 +1,265 @@
+"""Showing eligibility results: a Rich table or explanation blocks for people, JSON and CSV.
+
+The engine gives plain result objects whose explanations are data (`inputs`, `parameters`);
+this module only turns them into text. Record text is passed through `clean` by the caller's
+`names` and here, so that no markup or control code from a record reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+
+from mentes_cli.eligibility import (
+    DECISION_STATUSES,
+    FAMILIES,
+    FamilyDecision,
+    LocationResult,
+    result_to_json,
+    results_to_json,
+)
+
+FAMILY_TITLES = {
+    "regional_support": "Regional support (BVV)",
+    "pedagogical_coaching": "Pedagogical coaching",
+}
+# Short column headers, so that the table fits an 80-column terminal.
+FAMILY_HEADERS = {
+    "regional_support": "Support (BVV)",
+    "pedagogical_coaching": "Coaching",
+}
+
+CSV_COLUMNS = (
+    "location",
+    "organisation",
+    "prior",
+    "prior_rules",
+    *(
+        f"{family}_{part}"
+        for family in FAMILIES
+        for part in ("status", "next_free", "rules", "explanation")
+    ),
+    "warnings",
+)
+CSV_EXPLAIN_COLUMNS = tuple(
+    f"{family}_{part}" for family in FAMILIES for part in ("inputs", "parameters")
+)
+
+
+def json_text(as_of: date, results: Sequence[LocationResult], explain: bool) -> str:
+    """Give the JSON document of SPEC 4 as text: stable key order, ISO dates, UTF-8 kept."""
+    return json.dumps(results_to_json(as_of, results, explain), ensure_ascii=False, indent=2)
+
+
+def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
+    """Give one CSV row per location; lists are joined with "; ", explanations as JSON."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS + (CSV_EXPLAIN_COLUMNS if explain else ()))
+    for result in results:
+        data = result_to_json(result, explain)
+        row: list[Any] = [
+            data["location"] or "",
+            data["organisation"] or "",
+            "true" if data["prior"] else "false",
+            "; ".join(data["prior_rules"]),
+        ]
+        for family in FAMILIES:
+            decision = data[family]
+            row += [
+                decision["status"],
+                decision["next_free"] or "",
+                "; ".join(decision["rules"]),
+                decision["explanation"],
+            ]
+        row.append("; ".join(data["warnings"]))
+        if explain:
+            for family in FAMILIES:
+                for part in ("inputs", "parameters"):
+                    row.append(json.dumps(data[family][part], ensure_ascii=False))
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def counts(results: Sequence[LocationResult]) -> dict[str, dict[str, int]]:
+    """Give per family how many locations are free, paid and unavailable."""
+    found = {family: dict.fromkeys(DECISION_STATUSES, 0) for family in FAMILIES}
+    for result in results:
+        for family in FAMILIES:
+            found[family][getattr(result, family).status] += 1
+    return found
+
+
+def _status_cell(decision: FamilyDecision) -> str:
+    if decision.next_free is None:
+        return decision.status
+    return f"{decision.status}\nfree {decision.next_free.isoformat()}"
+
+
+def print_table(
+    console: Console,
+    as_of: date,
+    results: Sequence[LocationResult],
+    names: Mapping[str, str],
+    clean: Callable[[Any], str],
+) -> None:
+    """Print one row per location (fits 80 columns), then the summary of counts.
+
+    `names` gives the name of each location and organisation id; `clean` makes record text
+    safe to print (no markup, no control codes).
+    """
+    table = Table(
+        title=f"Eligibility as of {as_of.isoformat()}",
+        box=box.SIMPLE_HEAD,
+        show_lines=False,
+        expand=False,
+    )
+    table.add_column("Location", overflow="fold")
+    table.add_column("PRIOR", overflow="fold")
+    for family in FAMILIES:
+        table.add_column(FAMILY_HEADERS[family], overflow="fold")
+    for result in results:
+        location = clean(_location_label(result, names))
+        prior = ("yes" if result.prior else "no") + "\n" + " ".join(result.prior_rules)
+        table.add_row(
+            location,
+            prior,
+            _status_cell(result.regional_support),
+            _status_cell(result.pedagogical_coaching),
+        )
+    console.print(table)
+    print_summary(console, results)
+
+
+def print_summary(console: Console, results: Sequence[LocationResult]) -> None:
+    """Print how many locations are free, paid and unavailable per offer family."""
+    summary = Table(
+        title=f"{len(results)} location{'s' if len(results) != 1 else ''}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    summary.add_column("Offer family")
+    for status in DECISION_STATUSES:
+        summary.add_column(status, justify="right")
+    for family, by_status in counts(results).items():
+        summary.add_row(FAMILY_TITLES[family], *(str(by_status[s]) for s in DECISION_STATUSES))
+    console.print(summary)
+
+
+def _location_label(result: LocationResult, names: Mapping[str, str]) -> str:
+    if result.location is None:
+        return "(quick check)"
+    name = names.get(result.location)
+    return f"{result.location}\n{name}" if name else result.location
+
+
+def print_explained(
+    console: Console,
+    as_of: date,
+    results: Sequence[LocationResult],
+    names: Mapping[str, str],
+    clean: Callable[[Any], str],
+) -> None:
+    """Print every decision with its rules, inputs and parameter values, then the summary."""
+    console.print(f"Eligibility as of {as_of.isoformat()}")
+    for result in results:
+        console.print()
+        for line in explanation_lines(result, names, clean):
+            indent = len(line) - len(line.lstrip(" "))
+            console.print(Padding(line.lstrip(" "), (0, 0, 0, indent)))
+    console.print()
+    print_summary(console, results)
+
+
+def explanation_lines(
+    result: LocationResult, names: Mapping[str, str], clean: Callable[[Any], str]
+) -> list[str]:
+    """Give the lines that explain one location's decision (needs explain=True results)."""
+    title = _location_label(result, names).replace("\n", " ")
+    if result.organisation:
+        organisation = names.get(result.organisation)
+        title += f" — {result.organisation}" + (f" {organisation}" if organisation else "")
+    lines = [f"[bold]{clean(title)}[/bold]"]
+    first = result.regional_support
+    inputs, parameters = first.inputs or {}, first.parameters or {}
+    lines.append(f"  PRIOR: {'yes' if result.prior else 'no'} ({', '.join(result.prior_rules)})")
+    lines += [f"    {clean(line)}" for line in prior_input_lines(inputs, parameters)]
+    for family in FAMILIES:
+        decision: FamilyDecision = getattr(result, family)
+        inputs, parameters = decision.inputs or {}, decision.parameters or {}
+        next_free = f", free from {decision.next_free.isoformat()}" if decision.next_free else ""
+        lines.append(f"  {FAMILY_TITLES[family]}: {decision.status}{next_free}")
+        lines.append(f"    Rules: {', '.join(decision.rules)}")
+        lines.append(f"    {clean(decision.explanation)}")
+        lines += [f"    {clean(line)}" for line in family_input_lines(inputs, parameters)]
+    for warning in result.warnings:
+        lines.append(f"  Warning: {clean(warning)}")
+    return lines
+
+
+def prior_input_lines(inputs: Mapping[str, Any], parameters: Mapping[str, Any]) -> list[str]:
+    """Give the PRIOR inputs and parameters in words, e.g. "IKT places ...: 10 + 9 = 19 > 18"."""
+    if not inputs:
+        return []
+    by_location = inputs["ikt_places_by_location"]
+    total = inputs["ikt_places_organisation"]
+    limit = parameters["ikt_max_places"]
+    if len(by_location) > 1:
+        sum_text = " + ".join(str(v) for v in by_location.values()) + f" = {total}"
+    else:
+        sum_text = str(total)
+    comparison = "≤" if total <= limit else ">"
+    official = inputs["organisation_prior"]
+    since = inputs["enforcement_since"]
+    enforcement = "no"
+    if inputs["enforcement"]:
+        enforcement = f"yes, since {since}" if since else "yes"
+    return [
+        "Official status (Opgroeien): "
+        + ("none in the records" if official is None else ("PRIOR" if official else "not PRIOR")),
+        f"Subsidy step: {inputs['subsidy_step']} (PRIOR-STEP for steps "
+        f"{_numbers(parameters['prior_steps'])}; PRIOR-IKT for steps "
+        f"{_numbers(parameters['ikt_steps'])})",
+        f"IKT places of the organisation: {sum_text} {comparison} {limit}",
+        f"Enforcement (handhaving): {enforcement}",
+        f"Care type: {inputs['care_type']}; places: {inputs['places']}",
+        f"PRIOR rules in force since {parameters['prior_valid_from']} (rules.toml)",
+    ]
+
+
+def family_input_lines(inputs: Mapping[str, Any], parameters: Mapping[str, Any]) -> list[str]:
+    """Give a family's scope and frequency inputs and parameters in words."""
+    if not inputs:
+        return []
+    place = inputs["municipality"] or "unknown postcode"
+    if inputs["district"]:
+        place += f", district {inputs['district']}"
+    if inputs["province"]:
+        place += f", province {inputs['province']}"
+    using = inputs["trajects_using_entitlement"]
+    used = (
+        ", ".join(f"{t['id']} ({t['offer']}, {t['status']}, {t['date']})" for t in using) or "none"
+    )
+    return [
+        f"Postcode {inputs['postcode']}: {place}",
+        f"Free scope {parameters['free_scope']} ({parameters['free_scope_name']}): "
+        f"{'inside' if inputs['in_free_scope'] else 'outside'}; paid scope "
+        f"{parameters['paid_scope']} ({parameters['paid_scope_name']}): "
+        f"{'inside' if inputs['in_paid_scope'] else 'outside'}",
+        f"Frequency: {parameters['period']}; trajects that use the entitlement "
+        f"({', '.join(parameters['free_offers'])} with status "
+        f"{', '.join(parameters['entitlement_statuses'])}): {used}",
+    ]
+
+
+def _numbers(values: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in values)
