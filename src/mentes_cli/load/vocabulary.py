@@ -1,0 +1,460 @@
+"""The workbook layout of SPEC 2.2: sheets, column headers and the values a coordinator types.
+
+One table serves the loader (which headers and values it accepts), the export (which Dutch
+header and value it writes) and the template (drop-down lists and input hints). Headers and
+values are compared after `fold`: case, surrounding spaces and non-breaking spaces do not
+matter, and for headers neither do spaces, hyphens, underscores and dots ("E-mail" = "email",
+"IKT plaatsen" = "ikt_places").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mentes_cli.models import BVV_DOMAINS, OFFERS, WEEKDAYS
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_HEADER_NOISE = re.compile(r"[\s\u00a0\u2007\u202f\-_.]+")
+
+
+def fold(text: str) -> str:
+    """Give `text` casefolded, trimmed, with every run of (non-breaking) spaces as one space."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def fold_header(text: str) -> str:
+    """Give the form in which headers and sheet names are compared."""
+    return _HEADER_NOISE.sub("", text).casefold()
+
+
+# --- kinds of column -------------------------------------------------------------------------
+# Each column has a kind; values.py parses a cell by its kind, the export writes it by it.
+ID = "id"  # text or a whole-number cell (2600 -> "2600")
+TEXT = "text"  # text; a whole-number cell is read as its digits
+POSTCODE = "postcode"  # like ID; the model checks the 4 digits
+WHOLE = "whole"  # a whole number: 3, "3", 3.0; never 3.5 or TRUE
+NUMBER = "number"  # a number cell, or text with a decimal comma or point
+FLAG = "flag"  # ja/nee and friends; empty = no (the field's default)
+OPTIONAL_FLAG = "optional_flag"  # ja/nee; empty = not given (PRIOR (Opgroeien))
+DATE = "date"
+WEEKDAYS_LIST = "weekdays"  # "ma, di, wo"; ranges "ma-vr"
+TEXT_LIST = "list"  # comma-separated
+DOMAINS = "domains"  # ;-separated, because the domain names hold commas
+CARE_TYPE = "care_type"
+SUBSIDY_STEP = "subsidy_step"
+ROLE = "role"
+STATUS = "status"
+OFFER = "offer"
+
+YES = ("ja", "yes", "waar", "true", "1")
+NO = ("nee", "no", "onwaar", "false", "0")
+
+CARE_TYPE_WORDS = {
+    "groepsopvang": "group",
+    "group": "group",
+    "gezinsopvang": "family",
+    "family": "family",
+}
+CARE_TYPE_DUTCH = {"group": "groepsopvang", "family": "gezinsopvang"}
+
+ROLE_WORDS = {
+    "coach": "coach",
+    "pedagogisch coach": "coach",
+    "pedagogische coach": "coach",
+    "support": "support",
+    "ondersteuner": "support",
+    "regionaal ondersteuner": "support",
+    "regionale ondersteuner": "support",
+}
+ROLE_DUTCH = {"coach": "pedagogisch coach", "support": "regionaal ondersteuner"}
+
+STATUS_DUTCH = {
+    "requested": "aangevraagd",
+    "approved": "goedgekeurd",
+    "planned": "gepland",
+    "active": "lopend",
+    "done": "afgerond",
+    "cancelled": "geannuleerd",
+}
+STATUS_WORDS = {**{v: k for k, v in STATUS_DUTCH.items()}, **{k: k for k in STATUS_DUTCH}}
+
+OFFER_WORDS = {fold(code): code for code in OFFERS} | {
+    "bvv basis": "bvv-basis",
+    "bvv vervolg": "bvv-vervolg",
+    "pedagogische coaching": "coaching",
+}
+
+WEEKDAY_DUTCH = dict(zip(WEEKDAYS, ("ma", "di", "wo", "do", "vr", "za", "zo"), strict=True))
+_WEEKDAY_LONG_DUTCH = (
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+)
+_WEEKDAY_LONG = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_WORDS = {
+    word: code
+    for words in (WEEKDAYS, WEEKDAY_DUTCH.values(), _WEEKDAY_LONG_DUTCH, _WEEKDAY_LONG)
+    for word, code in zip(words, WEEKDAYS, strict=True)
+}
+
+SUBSIDY_STEP_WORDS = {
+    form.format(step): step
+    for step in range(4)
+    for form in ("{}", "t{}", "trap {}", "trap{}", "t {}")
+}
+
+DOMAIN_WORDS = {fold(domain): domain for domain in BVV_DOMAINS}
+
+# What each kind accepts, said in the error for a value that is not accepted.
+ACCEPTED = {
+    ID: "text or a whole number",
+    TEXT: "text",
+    POSTCODE: "text or a whole number of 4 digits",
+    WHOLE: "a whole number",
+    NUMBER: "a number (a number cell, or text such as 0,8 or 0.8)",
+    FLAG: "ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE cell)",
+    OPTIONAL_FLAG: "ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE "
+    "cell), or empty when Opgroeien has not decided",
+    DATE: "a date: a date cell, or text such as 31/01/2027 or 2027-01-31",
+    WEEKDAYS_LIST: "weekdays separated by commas: ma, di, wo, do, vr, za, zo "
+    "(also maandag…zondag or mon…sun, or a range such as ma-vr)",
+    TEXT_LIST: "names separated by commas",
+    DOMAINS: "one or more of " + "; ".join(BVV_DOMAINS) + " (separated by ;)",
+    CARE_TYPE: "groepsopvang or gezinsopvang (also group or family)",
+    SUBSIDY_STEP: "0, 1, 2 or 3 (also T0–T3 or trap 0–trap 3)",
+    ROLE: "pedagogisch coach or regionaal ondersteuner (also coach, support or ondersteuner)",
+    STATUS: "aangevraagd, goedgekeurd, gepland, lopend, afgerond or geannuleerd "
+    "(also requested, approved, planned, active, done or cancelled)",
+    OFFER: "one of " + ", ".join(OFFERS),
+}
+
+# The drop-down list of each closed choice, in the words the export writes.
+CHOICES = {
+    FLAG: ("ja", "nee"),
+    OPTIONAL_FLAG: ("ja", "nee"),
+    CARE_TYPE: tuple(CARE_TYPE_DUTCH.values()),
+    SUBSIDY_STEP: ("0", "1", "2", "3"),
+    ROLE: tuple(ROLE_DUTCH.values()),
+    STATUS: tuple(STATUS_DUTCH.values()),
+    OFFER: OFFERS,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its record key, Dutch header, kind and input hint."""
+
+    key: str
+    header: str
+    kind: str
+    required: bool = False
+    hint: str = ""
+    refers_to: str | None = None  # the sheet whose ids this column names
+
+    def names(self) -> tuple[str, ...]:
+        """Give the header forms accepted for this column (Dutch header, TOML key)."""
+        return (fold_header(self.header), fold_header(self.key))
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the workbook: its name, the kind of record of a row, and its columns."""
+
+    name: str
+    english: str
+    kind: str  # the RawSet attribute its rows go to
+    record_word: str | None  # "location" for "location LOC-7" in messages; None: no own id
+    required: bool
+    columns: tuple[Column, ...]
+
+    def names(self) -> tuple[str, ...]:
+        """Give the sheet-name forms accepted (Dutch, English)."""
+        return (fold_header(self.name), fold_header(self.english))
+
+
+_DATE_HINT = "Een datum: dd/mm/jjjj (bv. 31/01/2027) of een datumcel."
+
+ORGANISATIONS = SheetSpec(
+    "Organisaties",
+    "Organisations",
+    "organisations",
+    "organisation",
+    True,
+    (
+        Column(
+            "id", "Id", ID, True, "Verplicht. Unieke, vaste code van de organisator, bv. ORG-001."
+        ),
+        Column("name", "Naam", TEXT, True, "Verplicht. Naam van de organisator."),
+        Column("email", "E-mail", TEXT, False, "Optioneel. E-mailadres van de organisator."),
+        Column(
+            "prior",
+            "PRIOR (Opgroeien)",
+            OPTIONAL_FLAG,
+            False,
+            "Optioneel. ja/nee zoals Opgroeien besliste; leeg laten als Opgroeien niet "
+            "besliste (mentes berekent het dan zelf).",
+        ),
+    ),
+)
+
+LOCATIONS = SheetSpec(
+    "Locaties",
+    "Locations",
+    "locations",
+    "location",
+    True,
+    (
+        Column("id", "Id", ID, True, "Verplicht. Unieke code van de opvanglocatie, bv. LOC-001."),
+        Column("name", "Naam", TEXT, True, "Verplicht. Naam van de opvanglocatie."),
+        Column(
+            "organisation",
+            "Organisatie",
+            ID,
+            True,
+            "Verplicht. Id van de organisator (blad Organisaties).",
+            "Organisaties",
+        ),
+        Column(
+            "care_type", "Type opvang", CARE_TYPE, True, "Verplicht. groepsopvang of gezinsopvang."
+        ),
+        Column(
+            "subsidy_step",
+            "Subsidietrap",
+            SUBSIDY_STEP,
+            True,
+            "Verplicht. Subsidietrap 0, 1, 2 of 3.",
+        ),
+        Column(
+            "ikt_places",
+            "IKT-plaatsen",
+            WHOLE,
+            True,
+            "Verplicht. Aantal plaatsen met inkomenstarief (IKT) op deze locatie, 0 of meer.",
+        ),
+        Column(
+            "places", "Plaatsen", WHOLE, True, "Verplicht. Aantal vergunde plaatsen, 1 of meer."
+        ),
+        Column("postcode", "Postcode", POSTCODE, True, "Verplicht. Belgische postcode, 4 cijfers."),
+        Column(
+            "municipality",
+            "Gemeente",
+            TEXT,
+            False,
+            "Optioneel. Leeg laten: mentes haalt de gemeente uit de postcode.",
+        ),
+        Column(
+            "district",
+            "District",
+            TEXT,
+            False,
+            "Optioneel. District van de stad Antwerpen; leeg laten: mentes haalt het uit "
+            "de postcode.",
+        ),
+        Column(
+            "enforcement",
+            "Handhaving",
+            FLAG,
+            False,
+            "ja als de locatie in handhaving staat; leeg = nee.",
+        ),
+        Column(
+            "enforcement_since",
+            "Handhaving sinds",
+            DATE,
+            False,
+            "Optioneel, alleen bij Handhaving = ja. " + _DATE_HINT,
+        ),
+        Column(
+            "opening_days",
+            "Openingsdagen",
+            WEEKDAYS_LIST,
+            False,
+            "Optioneel, standaard ma-vr. Dagen gescheiden door komma's: ma, di, wo, do, "
+            "vr, za, zo.",
+        ),
+        Column(
+            "opening_hours",
+            "Openingsuren",
+            TEXT,
+            False,
+            "Optioneel. Van-tot als UU:MM-UU:MM, bv. 07:00-18:00.",
+        ),
+    ),
+)
+
+CLOSURES = SheetSpec(
+    "Sluitingen",
+    "Closures",
+    "closures",
+    None,
+    False,
+    (
+        Column(
+            "location",
+            "Locatie",
+            ID,
+            True,
+            "Verplicht. Id van de opvanglocatie (blad Locaties).",
+            "Locaties",
+        ),
+        Column("start", "Van", DATE, True, "Verplicht. Eerste sluitingsdag. " + _DATE_HINT),
+        Column(
+            "end",
+            "Tot en met",
+            DATE,
+            True,
+            "Verplicht. Laatste sluitingsdag (telt mee). " + _DATE_HINT,
+        ),
+        Column("reason", "Reden", TEXT, False, "Optioneel, bv. kerstsluiting."),
+    ),
+)
+
+COACHES = SheetSpec(
+    "Coaches",
+    "Coaches",
+    "coaches",
+    "coach",
+    False,
+    (
+        Column("id", "Id", ID, True, "Verplicht. Unieke code van de coach, bv. C-01."),
+        Column("name", "Naam", TEXT, True, "Verplicht. Naam van de coach of ondersteuner."),
+        Column(
+            "role", "Rol", ROLE, True, "Verplicht. pedagogisch coach of regionaal ondersteuner."
+        ),
+        Column(
+            "fte",
+            "VTE",
+            NUMBER,
+            True,
+            "Verplicht. Tewerkstelling als getal groter dan 0 en hoogstens 1, bv. 0,8.",
+        ),
+        Column(
+            "workdays",
+            "Werkdagen",
+            WEEKDAYS_LIST,
+            True,
+            "Verplicht. Dagen gescheiden door komma's: ma, di, wo, do, vr.",
+        ),
+        Column(
+            "max_hours_per_day",
+            "Max uren per dag",
+            NUMBER,
+            False,
+            "Optioneel. Hoogstens zoveel uren per dag op locatie, bv. 7,6; leeg = de "
+            "standaard van de planning.",
+        ),
+        Column(
+            "areas",
+            "Werkgebied",
+            TEXT_LIST,
+            False,
+            "Optioneel. Gemeenten, districten of gebieden gescheiden door komma's, bv. "
+            "provincie-antwerpen; leeg = overal.",
+        ),
+    ),
+)
+
+LEAVE = SheetSpec(
+    "Verlof",
+    "Leave",
+    "leave",
+    None,
+    False,
+    (
+        Column("coach", "Coach", ID, True, "Verplicht. Id van de coach (blad Coaches).", "Coaches"),
+        Column("start", "Van", DATE, True, "Verplicht. Eerste verlofdag. " + _DATE_HINT),
+        Column(
+            "end",
+            "Tot en met",
+            DATE,
+            True,
+            "Verplicht. Laatste verlofdag (telt mee). " + _DATE_HINT,
+        ),
+    ),
+)
+
+TRAJECTS = SheetSpec(
+    "Trajecten",
+    "Trajects",
+    "trajects",
+    "traject",
+    False,
+    (
+        Column("id", "Id", ID, True, "Verplicht. Unieke code van het traject, bv. T-2027-001."),
+        Column(
+            "location",
+            "Locatie",
+            ID,
+            True,
+            "Verplicht. Id van de opvanglocatie (blad Locaties).",
+            "Locaties",
+        ),
+        Column(
+            "offer",
+            "Aanbod",
+            OFFER,
+            True,
+            "Verplicht. bvv-basis, bvv-vervolg, coaching (gratis) of A, B, C, D, basis, "
+            "vervolg (betalend).",
+        ),
+        Column(
+            "status",
+            "Status",
+            STATUS,
+            True,
+            "Verplicht. aangevraagd, goedgekeurd, gepland, lopend, afgerond of geannuleerd.",
+        ),
+        Column("start", "Start", DATE, False, "Optioneel. Startdatum. " + _DATE_HINT),
+        Column("end", "Einde", DATE, False, "Optioneel. Einddatum. " + _DATE_HINT),
+        Column(
+            "coach", "Coach", ID, False, "Optioneel. Id van de coach (blad Coaches).", "Coaches"
+        ),
+        Column(
+            "theme", "Thema", TEXT, False, "Optioneel. Pedagogisch thema of ondersteuningsvraag."
+        ),
+        Column(
+            "domains",
+            "Domeinen",
+            DOMAINS,
+            False,
+            "Optioneel, alleen voor BVV. Eén of meer domeinen gescheiden door ; "
+            "(puntkomma), bv. Pedagogisch beleid; Toegankelijkheid.",
+        ),
+        Column(
+            "earliest",
+            "Vroegst",
+            DATE,
+            False,
+            "Optioneel. Niet plannen voor deze datum. " + _DATE_HINT,
+        ),
+        Column(
+            "deadline",
+            "Deadline",
+            DATE,
+            False,
+            "Optioneel. Afgerond tegen deze datum. " + _DATE_HINT,
+        ),
+        Column(
+            "contact_moments",
+            "Contactmomenten",
+            WHOLE,
+            False,
+            "Optioneel, alleen voor bvv-vervolg: 2 tot 5 (standaard 2).",
+        ),
+        Column(
+            "requested_on",
+            "Aangevraagd op",
+            DATE,
+            False,
+            "Optioneel. Datum van de aanvraag; bepaalt de volgorde van de planning. " + _DATE_HINT,
+        ),
+    ),
+)
+
+SHEETS = (ORGANISATIONS, LOCATIONS, CLOSURES, COACHES, LEAVE, TRAJECTS)
+EXPLANATION_SHEET = "Uitleg"
