@@ -218,9 +218,9 @@ def _check(path: Path, data: Path | None) -> None:
     if not violations:
         stdout.print(f"{clean(path)}: no violations ({len(saved.visits)} visits checked).")
         return
-    stdout.print(f"{clean(path)}: {len(violations)} violation(s):")
+    stdout.print(f"{clean(path)}: {len(violations)} violation(s):", soft_wrap=True)
     for violation in violations:
-        stdout.print(f"  {clean(violation)}")
+        stdout.print(f"  {clean(violation)}", soft_wrap=True)
     raise typer.Exit(code=1)
 
 

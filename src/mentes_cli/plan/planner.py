@@ -197,7 +197,8 @@ class Planner:
         self.base = {coach.id: self._coach_days(coach) for coach in self.coaches}
         for visit in self.kept_visits:
             self._book_kept(self.base, visit)
-        self.days = self.base
+        # The bookings of this run; `base` stays as it is, for `placeable_alone`.
+        self.days = {coach_id: state.clone() for coach_id, state in self.base.items()}
         self.placements: dict[str, _Placement] = {}
         self.demands: dict[str, Demand] = {}
 

@@ -100,35 +100,49 @@ def read_plan(path: Path) -> Plan:
     starts, keys = _lines(text)
     for key in ("visits", "unplanned"):
         data.setdefault(key, [])
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            where = error["loc"]
-            message = error["msg"]
-            if error["type"] == "extra_forbidden":
-                message = "unknown key (a typo?)"
-            elif error["type"] == "missing":
-                message = "is missing"
-            problems.append(_problem(name, where, message, starts, keys))
-        raise InputError(problems) from None
     problems = []
-    for number, visit in enumerate(plan.visits):
-        try:
-            minutes_of_clock(visit.start)
-        except ValueError as exc:
-            problems.append(_problem(name, ("visits", number, "start"), str(exc), starts, keys))
-        if visit.hours <= 0:
+    visits = data["visits"] if isinstance(data["visits"], list) else []
+    for number, visit in enumerate(visits):
+        if not isinstance(visit, dict):
+            continue
+        if isinstance(visit.get("start"), str):
+            try:
+                minutes_of_clock(visit["start"])
+            except ValueError as exc:
+                problems.append(_problem(name, ("visits", number, "start"), str(exc), starts, keys))
+        hours = visit.get("hours")
+        if isinstance(hours, int | float) and not isinstance(hours, bool) and hours <= 0:
             problems.append(
                 _problem(
                     name,
                     ("visits", number, "hours"),
-                    f"must be more than 0, got {visit.hours:g}",
+                    f"must be more than 0, got {hours:g}",
                     starts,
                     keys,
                 )
             )
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = error["loc"]
+            message = error["msg"]
+            kind = error["type"]
+            found = error.get("input")
+            if kind == "extra_forbidden":
+                message = "unknown key (a typo?)"
+            elif kind == "missing":
+                message = "is missing"
+            elif kind.startswith(("date", "datetime")):
+                message = f"must be a date (yyyy-mm-dd), got {found!r}"
+            elif kind.startswith(("float", "int")):
+                message = f"must be a number of hours, got {found!r}"
+            elif kind.startswith("bool"):
+                message = f"must be true or false, got {found!r}"
+            elif kind.startswith("string"):
+                message = f"must be text, got {found!r}"
+            problems.append(_problem(name, where, message, starts, keys))
+        raise InputError(sorted(problems, key=lambda p: p.row or 0)) from None
     if plan.end < plan.start:
         problems.append(
             _problem(
