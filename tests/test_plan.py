@@ -440,6 +440,20 @@ def test_next_free_date_after_the_window_blocks():
     ]
 
 
+def test_reasons_say_when_the_next_free_date_shortened_the_window():
+    result = plan(records(trajects=[HISTORY, traject()]), end=date(2027, 4, 15))
+    reasons = reasons_of(result)
+    assert reasons[0] == (
+        "not entitled to free pedagogical coaching before 2027-03-10: LOC-1 has a free coaching "
+        "traject dated 2025-03-10, within 24 months before or after 2027-02-01; free again from "
+        "2027-03-10."
+    )
+    assert reasons[1].startswith(
+        "C-1: room for only 6 of 7 visits (4 × 7.25 h + 3 × 7 h, at least 7 days apart) between "
+        "2027-03-10 and 2027-04-15"
+    )
+
+
 def test_a_traject_placed_before_in_this_plan_counts():
     second = traject(id="T-2", offer="bvv-basis", requested_on=date(2026, 11, 1))
     result = checked(records(coaches=[supporter()], trajects=[BVV, second]), end=date(2027, 4, 30))

@@ -200,6 +200,7 @@ class Planner:
         # The bookings of this run; `base` stays as it is, for `placeable_alone`.
         self.days = {coach_id: state.clone() for coach_id, state in self.base.items()}
         self.placements: dict[str, _Placement] = {}
+        self.placed_at: dict[str, set[str]] = {}  # location id: ids of trajects placed there
         self.demands: dict[str, Demand] = {}
 
     # --- setting up --------------------------------------------------------------------
@@ -370,6 +371,7 @@ class Planner:
         if placement.intake is not None:
             self._book_intake(state, *placement.intake)
         self.placements[placement.traject.id] = placement
+        self.placed_at.setdefault(placement.traject.location, set()).add(placement.traject.id)
         self.served.setdefault(placement.traject.location, set()).add(placement.coach)
 
     def _unbook(self, placement: _Placement) -> None:
@@ -379,6 +381,7 @@ class Planner:
         if placement.intake is not None:
             self._unbook_intake(state, *placement.intake)
         del self.placements[placement.traject.id]
+        self.placed_at[placement.traject.location].discard(placement.traject.id)
 
     # --- running -----------------------------------------------------------------------
 
@@ -412,13 +415,13 @@ class Planner:
 
     def placeable_alone(self, traject: Traject) -> bool:
         """Give whether `traject` has a feasible schedule when it is the only one planned."""
-        saved_days, saved_placements = self.days, self.placements
+        saved = self.days, self.placements, self.placed_at
         self.days = {cid: state.clone() for cid, state in self.base.items()}
-        self.placements = {}
+        self.placements, self.placed_at = {}, {}
         try:
             return self._find(traject) is not None
         finally:
-            self.days, self.placements = saved_days, saved_placements
+            self.days, self.placements, self.placed_at = saved
 
     def _place(self, traject: Traject) -> bool:
         placement = self._find(traject)
@@ -470,10 +473,10 @@ class Planner:
         family = self.family_of_offer(traject.offer)
         used = list(self.used_dates.get((traject.location, family), ()))
         position = self.position[traject.id]
-        for other in self.placements.values():
+        for other_id in self.placed_at.get(traject.location, ()):
+            other = self.placements[other_id]
             if (
-                other.traject.location == traject.location
-                and other.traject.is_free_offer
+                other.traject.is_free_offer
                 and other.queue_position < position
                 and self.family_of_offer(other.traject.offer) == family
             ):
@@ -670,8 +673,8 @@ class Planner:
         if low > high:
             return False
         coaches = {state.coach.id for state in self.candidates(traject, demand)}
-        if not coaches:
-            return False
+        if not coaches or not self.placeable_alone(traject):
+            return False  # no move of another traject can help
         family = self.family_of_offer(traject.offer) if traject.is_free_offer else None
         others = []
         for placement in self.placements.values():

@@ -99,14 +99,16 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
             f"not entitled to free {family} before {answer.next_free.isoformat()}, after "
             f"{high_why} {planner.date_of(high).isoformat()}: {answer.reason}"
         ]
-    low = why.get("low", low)
-    if low > planner.window(traject)[0]:
-        low_why = "next free date"
-    if low > high:
-        return [
-            f"no day to plan in: {low_why} {planner.date_of(low).isoformat()} is after "
-            f"{high_why} {planner.date_of(high).isoformat()}"
-        ]
+    raised: list[str] = []
+    if why.get("low", low) > low:
+        # The location is entitled only from a later day: say so before the rest.
+        first = planner.entitlement(traject, low)
+        low = why["low"]
+        if not first.entitled:
+            raised.append(
+                f"not entitled to free {family} before {planner.date_of(low).isoformat()}: "
+                f"{first.reason}"
+            )
 
     location_days = planner.location_days(traject.location)
     shapes = planner._shapes(demand, kept)
@@ -115,15 +117,17 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
         opens, closes = opening_minutes(location)
         if location_days.limit < 0:
             return [
+                *raised,
                 f"{location.id} opens at {clock(opens)} ({location.opening_hours}), after the "
-                f"visits' start time {clock(day_start)} (day_start in planning.toml)"
+                f"visits' start time {clock(day_start)} (day_start in planning.toml)",
             ]
         shortest = min(max(lengths, default=0) for lengths, _ in shapes)
         if shortest > location_days.limit:
             return [
+                *raised,
                 f"{location.id} closes at {clock(closes)} ({location.opening_hours}): a visit "
                 f"of {hours_text(shortest)} from {clock(day_start)} would end at "
-                f"{clock(day_start + shortest)}"
+                f"{clock(day_start + shortest)}",
             ]
     fitting = [
         (lengths, intake)
@@ -137,18 +141,20 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
     if named is not None:
         state = planner.days.get(named)
         if state is None:
-            return [f"coach {named} of the kept visits is not in the records"]
+            return [*raised, f"coach {named} of the kept visits is not in the records"]
         coach = state.coach
         whose = "the kept visits'" if kept is not None else "the traject's"
         if coach.role != demand.role:
             return [
+                *raised,
                 f"{whose} coach {coach.id} is a {ROLE_NAMES[coach.role]}; offer "
-                f"{traject.offer} needs a {role_name}"
+                f"{traject.offer} needs a {role_name}",
             ]
         if kept is None and not planner.serves(coach, location):
             return [
+                *raised,
                 f"{whose} coach {coach.id} does not serve {location.id} "
-                f"({place_text(location)}; areas: {', '.join(coach.areas)})"
+                f"({place_text(location)}; areas: {', '.join(coach.areas)})",
             ]
         candidates = [state]
     else:
@@ -172,6 +178,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
             reasons.append(
                 f"and {len(elsewhere) - SHOWN} more {role_name}s who do not serve {location.id}"
             )
+    reasons[:0] = raised
     for state in candidates:
         reasons.append(
             _coach_reason(planner, traject, demand, state, location_days, fitting, low, high)
