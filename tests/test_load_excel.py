@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import date
+from datetime import date, time
 from pathlib import Path
+from time import perf_counter
 
 import openpyxl
 import pytest
@@ -317,6 +317,7 @@ def test_bad_location_value_names_sheet_row_column_and_what_is_accepted(
         (46418.5, f"{DATE}, got 46418.5 (a serial date number with a time of day)"),
         (-3, f"{DATE}, got -3 (not a serial date number Excel knows)"),
         (True, f"{DATE}, got a yes/no cell (TRUE)"),
+        (time(8, 30), f"{DATE}, got a time (08:30)"),
     ],
 )
 def test_bad_dates(tmp_path, value, message):
@@ -770,8 +771,8 @@ def test_a_network_scale_workbook_loads_quickly(tmp_path):
     }
     path = write_workbook(tmp_path / "network.xlsx", sheets)
     load_workbook_records(path)  # warm the reference data
-    started = time.perf_counter()
+    started = perf_counter()
     records, _ = load_workbook_records(path)
-    elapsed = time.perf_counter() - started
+    elapsed = perf_counter() - started
     assert len(records.locations()) == 1900
     assert elapsed < 3, f"{elapsed:.2f} s"

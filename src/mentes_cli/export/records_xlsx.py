@@ -303,6 +303,9 @@ _INTRODUCTION = (
 )
 
 
+_EXPLANATION_WIDTH = 80
+
+
 def _explanation(sheet: Worksheet) -> None:
     lines = list(_INTRODUCTION)
     for spec in vocab.SHEETS:
@@ -310,10 +313,14 @@ def _explanation(sheet: Worksheet) -> None:
         lines.append(("sheet", f"Blad {spec.name} ({needed})"))
         for column in spec.columns:
             lines.append(("", f"• {column.header}: {column.hint}"))
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = _EXPLANATION_WIDTH
     for number, (style, text) in enumerate(lines, start=1):
         cell = put_text(sheet.cell(row=number, column=1), text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Spreadsheet programs do not grow a row for wrapped text written by a library:
+        # give each row the height of its lines (about 90 characters a line at this width).
+        lines_needed = max(1, -(-len(text) // 90))
+        sheet.row_dimensions[number].height = 15 * lines_needed + (6 if style else 0)
         if style == "title":
             cell.font = Font(bold=True, size=14)
         elif style in ("head", "sheet"):
