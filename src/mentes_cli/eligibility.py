@@ -1211,13 +1211,14 @@ def conflicting_approved(records: Records, as_of: date) -> list[str]:
         if traject.offer in catalogue.free_offers[family]:
             approved.setdefault((traject.location, family), []).append(traject)
     warnings = []
+    parameters = parameters_at(as_of)
     for (location_id, family), trajects in approved.items():
         if len(trajects) < 2:
             continue
+        period = parameters.families[family].period
         trajects.sort(key=lambda t: (entitlement_date(t, as_of), t.id))
         for index, first in enumerate(trajects):
             first_date = entitlement_date(first, as_of)
-            period = parameters_at(first_date).families[family].period
             for second in trajects[index + 1 :]:
                 second_date = entitlement_date(second, as_of)
                 allowed = frequency(period, [first_date], second_date)

@@ -66,12 +66,18 @@ def check_eligibility(
     data: DataOption = None,
     location: Annotated[
         str | None,
-        typer.Option("--location", help="Decide for this location (its id).", show_default=False),
+        typer.Option(
+            "--location",
+            metavar="ID",
+            help="Decide for this location (its id).",
+            show_default=False,
+        ),
     ] = None,
     organisation: Annotated[
         str | None,
         typer.Option(
             "--organisation",
+            metavar="ID",
             help="Decide for every location of this organisation (its id).",
             show_default=False,
         ),
@@ -88,6 +94,7 @@ def check_eligibility(
         Path | None,
         typer.Option(
             "--output",
+            metavar="FILE.xlsx",
             help="Also write an overview workbook (.xlsx) with a filter, one row per location; "
             "the table then shows only the summary.",
             show_default=False,
@@ -117,6 +124,7 @@ def check_eligibility(
         str | None,
         typer.Option(
             "--postcode",
+            metavar="NNNN",
             callback=_postcode,
             help="Quick check: the location's postcode.",
             show_default=False,
@@ -144,6 +152,7 @@ def check_eligibility(
         str | None,
         typer.Option(
             "--last-coaching",
+            metavar="DATE",
             callback=parse_date,
             help="Quick check: start of the last free coaching traject (yyyy-mm-dd).",
             show_default=False,
@@ -153,6 +162,7 @@ def check_eligibility(
         str | None,
         typer.Option(
             "--last-support",
+            metavar="DATE",
             callback=parse_date,
             help="Quick check: start of the last free BVV traject (yyyy-mm-dd).",
             show_default=False,
@@ -218,7 +228,7 @@ def check_eligibility(
             check_output_path(output, force=force, inputs=[loaded.source.path])
         location_ids = _chosen_locations(records, location, organisation)
         results = decide(records, day, location_ids=location_ids, explain=explain)
-        facts = _facts(records, results, day)
+        facts = _facts(records, results, day) if output is not None else {}
         names = _names(records)
         source_text = loaded.source.describe()
     for result in results:

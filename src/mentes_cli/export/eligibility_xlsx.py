@@ -12,11 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
-
 from mentes_cli.eligibility import FAMILIES, LocationResult
-from mentes_cli.export.cells import add_filter, put, put_text, save_workbook, write_header
 
 SHEET = "Eligibility"
 INFO_SHEET = "About"
@@ -79,6 +75,12 @@ def write_overview(
     `facts` holds the record details by location id (absent for the quick check); `source`
     says which records were used, for the About sheet.
     """
+    # openpyxl is slow to import; only a command that writes a workbook pays for it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    from mentes_cli.export.cells import add_filter, put, put_text, save_workbook, write_header
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
