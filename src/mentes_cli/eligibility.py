@@ -99,10 +99,6 @@ class Period:
     name: str
     months: int | None  # None: calendar year
 
-    def describe(self) -> str:
-        """Give the period in words, e.g. "calendar year" or "24 months"."""
-        return "calendar year" if self.months is None else f"{self.months} months"
-
     def around(self, day: date) -> str:
         """Give the period around `day` in words: "in 2026", "within 24 months of 2026-11-22"."""
         if self.months is None:
@@ -747,9 +743,16 @@ def _blocks(period: Period, used: date, day: date) -> bool:
 class _Decider:
     """Decides locations on one as-of date, with that date's parameters and scopes.
 
-    What many locations share is worked out once per call: the PRIOR part of an
-    explanation per organisation profile, and the whole decision of a family for a
-    location without trajects that use the entitlement, per (PRIOR, place) profile.
+    What many locations share is worked out once: the scope membership per postcode and the
+    PRIOR status and clause per organisation profile (kept with the prepared records, as
+    they do not name the as-of date), and, for this call, the whole decision of a location
+    without trajects that use an entitlement, per (PRIOR, place) profile.
+
+    The status follows SPEC 3.5: free when PRIOR, in the free scope and FREQ-AVAILABLE;
+    else paid when in the paid scope; else unavailable. The rules list the PRIOR rules,
+    then the scope the decision rests on (SCOPE-FREE when PRIOR and in the free scope,
+    else SCOPE-PAID or SCOPE-OUT), then FREQ-AVAILABLE or FREQ-USED when PRIOR and in the
+    free scope, and after FREQ-USED the SCOPE-PAID that makes the status paid.
     """
 
     __slots__ = (
@@ -995,7 +998,7 @@ def _plain_decision(
             f"counts {context.period.around(as_of)}.",
         )
     reason = (
-        f"{prior_text}, but {where} lies outside {context.free.name}" if is_prior else (prior_text)
+        f"{prior_text}, but {where} lies outside {context.free.name}" if is_prior else prior_text
     )
     if paid_scope:
         return (
