@@ -641,3 +641,16 @@ def test_validate_sample_warns_about_step_2_without_ikt_places():
         "Warning: location LOC-012: subsidy step 2 with 0 IKT places; check subsidy_step and "
         "ikt_places"
     ) in result.stderr.splitlines()
+
+
+def test_output_never_replaces_the_input_workbook(tmp_path: Path):
+    workbook = tmp_path / "records.xlsx"
+    exported = runner.invoke(app, ["export", "--to", str(workbook)])
+    assert exported.exit_code == 0, exported.output
+    before = workbook.read_bytes()
+    result = check("--data", str(workbook), "--output", str(workbook), "--force")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {workbook}: is an input of this command; choose another output file"
+    )
+    assert workbook.read_bytes() == before
