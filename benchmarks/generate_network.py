@@ -150,7 +150,12 @@ def _coaches(rng: random.Random, role: str, total_fte: float, prefix: str, areas
     return people
 
 
-def generate(organisations: int, seed: int) -> dict[str, dict]:
+def generate(
+    organisations: int,
+    seed: int,
+    coach_fte: float = COACH_FTE,
+    support_fte: float = SUPPORT_FTE,
+) -> dict[str, dict]:
     """Give the three record documents (organisations, coaches, trajects) for TOML."""
     rng = random.Random(seed)
     postcodes = province_postcodes()
@@ -181,8 +186,8 @@ def generate(organisations: int, seed: int) -> dict[str, dict]:
     def support_areas(rng: random.Random) -> list[str]:
         return ["regio-antwerpen"] if rng.random() < 0.85 else []
 
-    coaches = _coaches(rng, "coach", COACH_FTE, "C", coach_areas)
-    supporters = _coaches(rng, "support", SUPPORT_FTE, "S", support_areas)
+    coaches = _coaches(rng, "coach", coach_fte, "C", coach_areas)
+    supporters = _coaches(rng, "support", support_fte, "S", support_areas)
 
     def in_district(location: dict) -> bool:
         return bool(districts[location["postcode"]].get("district"))
@@ -296,8 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="folder to write the TOML files into")
     parser.add_argument("--organisations", type=int, default=1350)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--coach-fte", type=float, default=COACH_FTE, help="FTE of pedagogical coaches (42)"
+    )
+    parser.add_argument(
+        "--support-fte", type=float, default=SUPPORT_FTE, help="FTE of regional supporters (27)"
+    )
     args = parser.parse_args(argv)
-    documents = generate(args.organisations, args.seed)
+    documents = generate(args.organisations, args.seed, args.coach_fte, args.support_fte)
     write(args.out_dir, documents)
     locations = sum(len(o["locations"]) for o in documents["organisations"]["organisations"])
     people = documents["coaches"]["coaches"]

@@ -54,8 +54,11 @@ FAMILY_NAMES = {
     "pedagogical_coaching": "pedagogical coaching",
     "regional_support": "regional support",
 }
-# Repair looks at this many placed trajects per unplaced one, to stay fast on large sets.
+# Repair looks at this many placed trajects per unplaced one, and tries at most REPAIR_BUDGET
+# moves in one run, to stay fast on large sets. Counts, not a clock: the same input always
+# gives the same plan.
 REPAIR_CANDIDATES = 24
+REPAIR_BUDGET = 4000
 
 
 def make_plan(
@@ -201,6 +204,7 @@ class Planner:
         self.days = {coach_id: state.clone() for coach_id, state in self.base.items()}
         self.placements: dict[str, _Placement] = {}
         self.placed_at: dict[str, set[str]] = {}  # location id: ids of trajects placed there
+        self.repair_moves = 0
         self.demands: dict[str, Demand] = {}
 
     # --- setting up --------------------------------------------------------------------
@@ -240,17 +244,24 @@ class Planner:
                 by_traject[visit.traject] = _Kept(old.coach, (*old.visits, visit))
         return staying, by_traject
 
+    def _days_mask(self, weekdays: list[str], periods) -> bytearray:
+        """Give 1 for each day on one of `weekdays`, outside `periods` and public holidays.
+
+        Day 0 is a Monday, so the weekday of day `d` is `d % 7`.
+        """
+        pattern = bytes(1 if code in weekdays else 0 for code in WEEKDAYS)
+        mask = bytearray((pattern * (self.size // 7 + 1))[: self.size])
+        for index in self.holidays:
+            mask[index] = 0
+        for period in periods:
+            first = max(0, (period.start - self.origin).days)
+            last = min(self.size - 1, (period.end - self.origin).days)
+            if first <= last:
+                mask[first : last + 1] = bytes(last - first + 1)
+        return mask
+
     def _coach_days(self, coach: Coach) -> _CoachDays:
-        works = bytearray(self.size)
-        workdays = {WEEKDAYS.index(day) for day in coach.workdays}
-        for index in range(self.size):
-            day = self.origin + timedelta(days=index)
-            if (
-                day.weekday() in workdays
-                and index not in self.holidays
-                and not coach.is_on_leave(day)
-            ):
-                works[index] = 1
+        works = self._days_mask(coach.workdays, coach.leave)
         free = [d for d in range(max(self.first, 0), self.last + 1) if works[d]]
         weeks = self.size // 7 + 1
         return _CoachDays(
@@ -287,17 +298,7 @@ class Planner:
         if found is not None:
             return found
         location = self.locations[location_id][1]
-        opened = bytearray(self.size)
-        opening = {WEEKDAYS.index(day) for day in location.opening_days}
-        for index in range(self.size):
-            day = self.origin + timedelta(days=index)
-            if day.weekday() in opening and index not in self.holidays:
-                opened[index] = 1
-        for closure in location.closures:
-            first = max(0, (closure.start - self.origin).days)
-            last = min(self.size - 1, (closure.end - self.origin).days)
-            for index in range(first, last + 1):
-                opened[index] = 0
+        opened = self._days_mask(location.opening_days, location.closures)
         hours = opening_minutes(location)
         limit = None
         if hours is not None:
@@ -693,6 +694,9 @@ class Planner:
             others.append(placement)
         others.sort(key=lambda p: (-p.queue_position, p.traject.id))
         for placement in others[:REPAIR_CANDIDATES]:
+            if self.repair_moves >= REPAIR_BUDGET:
+                return False
+            self.repair_moves += 1
             self._unbook(placement)
             mine = self._find(traject)
             if mine is not None:

@@ -5,7 +5,6 @@ Only run for the trajects the planner leaves unplaced, so it may look at every d
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from mentes_cli.models import WEEKDAYS
@@ -43,16 +42,21 @@ def _more(items: list[str], what: str = "") -> str:
     return shown
 
 
-def periods_text(days: list[date]) -> str:
-    """Give sorted dates as runs: "2027-02-15–2027-02-19, 2027-03-01"."""
-    runs: list[list[date]] = []
+def periods_text(planner: Planner, days: list[int]) -> str:
+    """Give sorted day numbers as runs of dates: "2027-02-15–2027-02-19, 2027-03-01"."""
+    runs: list[list[int]] = []
     for day in days:
-        if runs and day - runs[-1][1] == timedelta(days=1):
+        if runs and day == runs[-1][1] + 1:
             runs[-1][1] = day
         else:
             runs.append([day, day])
-    texts = [a.isoformat() if a == b else f"{a.isoformat()}–{b.isoformat()}" for a, b in runs]
-    return _more(texts, " periods")
+    texts = []
+    for first, last in runs[: SHOWN + 1]:
+        begin = planner.date_of(first).isoformat()
+        texts.append(begin if first == last else f"{begin}–{planner.date_of(last).isoformat()}")
+    if len(runs) > SHOWN:
+        return ", ".join(texts[:SHOWN]) + f" and {len(runs) - SHOWN} more periods"
+    return ", ".join(texts)
 
 
 def place_text(location: Location) -> str:
@@ -241,9 +245,12 @@ def _coach_reason(
         planner, state, location_days, min(lengths, default=0), low, high, fixed, demand.gap
     )
     parts = [head]
-    parts.append(
-        "free dates: " + _more([d.isoformat() for d in free], " dates") if free else "no free date"
-    )
+    if free:
+        shown = ", ".join(planner.date_of(d).isoformat() for d in free[:SHOWN])
+        more = f" and {len(free) - SHOWN} more dates" if len(free) > SHOWN else ""
+        parts.append(f"free dates: {shown}{more}")
+    else:
+        parts.append("no free date")
     for cause, days_of_cause in blocked:
         parts.append(f"{cause}: {days_of_cause}")
     return "; ".join(parts)
@@ -258,64 +265,73 @@ def _day_causes(
     high: int,
     fixed,
     gap: int,
-) -> tuple[list[date], list[tuple[str, str]]]:
-    """Give the free dates for a visit of `minutes`, and why each other day is not free."""
+) -> tuple[list[int], list[tuple[str, str]]]:
+    """Give the free days for a visit of `minutes`, and why each other day is not free.
+
+    Works on the planner's day arrays (day 0 is a Monday), so it costs little per day.
+    """
     coach = state.coach
     location = location_days.location
+    opened = location_days.open
+    works = state.works
+    booked = state.location
+    week = state.week
+    cap = state.week_cap
+    holidays = planner.holidays
+    opening = set(location.opening_days)
     workdays = set(coach.workdays)
-    found: dict[str, list[date]] = {}
+    not_open = f"{location.id} not open (opening days {', '.join(location.opening_days)})"
+    not_working = f"not a workday of {coach.id} (workdays {', '.join(coach.workdays)})"
+    week_full = f"{coach.id}'s week full ({hours_text(cap)} a week)"
+    found: dict[str, list[int]] = {}
     counted: dict[str, int] = {}
-    free: list[date] = []
     order: list[str] = []
+    free: list[int] = []
 
-    def add(cause: str, day: date, count_only: bool = False) -> None:
+    def add(cause: str, index: int, count_only: bool = False) -> None:
         if cause not in found and cause not in counted:
             order.append(cause)
         if count_only:
             counted[cause] = counted.get(cause, 0) + 1
         else:
-            found.setdefault(cause, []).append(day)
+            found.setdefault(cause, []).append(index)
 
-    holiday_names: dict[date, str] = {}
     for index in range(low, high + 1):
-        day = planner.date_of(index)
-        code = WEEKDAYS[day.weekday()]
-        closed = closure_on(location, day)
-        if index in planner.holidays:
-            holiday_names[day] = planner.holidays[index]
-            add("public holiday", day)
-        elif closed is not None:
-            add(f"{location.id} closed" + ("" if closed == "closed" else f" ({closed})"), day)
-        elif code not in location.opening_days:
-            add(
-                f"{location.id} not open (opening days {', '.join(location.opening_days)})",
-                day,
-                count_only=True,
-            )
-        elif code not in workdays:
-            add(
-                f"not a workday of {coach.id} (workdays {', '.join(coach.workdays)})",
-                day,
-                count_only=True,
-            )
-        elif coach.is_on_leave(day):
-            add(f"{coach.id} on leave", day)
-        elif state.location[index] is not None:
-            add(f"{coach.id} already at {state.location[index]}", day)
-        elif state.week[index // 7] + minutes > state.week_cap:
-            add(f"{coach.id}'s week full ({hours_text(state.week_cap)} a week)", day)
+        code = WEEKDAYS[index % 7]
+        if index in holidays:
+            add("public holiday", index)
+        elif not opened[index]:
+            if code not in opening:
+                add(not_open, index, count_only=True)
+            else:
+                closed = closure_on(location, planner.date_of(index)) or "closed"
+                add(f"{location.id} closed" + ("" if closed == "closed" else f" ({closed})"), index)
+        elif not works[index]:
+            if code not in workdays:
+                add(not_working, index, count_only=True)
+            else:
+                add(f"{coach.id} on leave", index)
+        elif booked[index] is not None:
+            add(f"{coach.id} already at {booked[index]}", index)
+        elif week[index // 7] + minutes > cap:
+            add(week_full, index)
         elif fixed and any(abs(index - other) < gap for other in fixed):
-            add("too close to a kept visit", day)
+            add("too close to a kept visit", index)
         else:
-            free.append(day)
+            free.append(index)
     blocked = []
     for cause in order:
         if cause in counted:
             count = counted[cause]
             blocked.append((cause, f"{count} day" + ("" if count == 1 else "s")))
         elif cause == "public holiday":
-            texts = [f"{d.isoformat()} ({holiday_names[d]})" for d in found[cause]]
-            blocked.append(("public holiday", _more(texts, " holidays")))
+            days = found[cause]
+            text = ", ".join(
+                f"{planner.date_of(d).isoformat()} ({holidays[d]})" for d in days[:SHOWN]
+            )
+            if len(days) > SHOWN:
+                text += f" and {len(days) - SHOWN} more holidays"
+            blocked.append((cause, text))
         else:
-            blocked.append((cause, periods_text(found[cause])))
+            blocked.append((cause, periods_text(planner, found[cause])))
     return free, blocked
