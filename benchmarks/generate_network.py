@@ -156,8 +156,12 @@ def generate(
     coach_fte: float = COACH_FTE,
     support_fte: float = SUPPORT_FTE,
 ) -> dict[str, dict]:
-    """Give the three record documents (organisations, coaches, trajects) for TOML."""
-    rng = random.Random(seed)
+    """Give the three record documents (organisations, coaches, trajects) for TOML.
+
+    Each part draws from its own seeded stream, so a different --coach-fte changes the staff
+    and nothing else: the same locations, history dates and requests.
+    """
+    rng = random.Random(f"{seed}:locations")
     postcodes = province_postcodes()
     arrondissements = municipalities_by_arrondissement()
     districts = load_reference("regions.toml")["postcodes"]
@@ -186,8 +190,11 @@ def generate(
     def support_areas(rng: random.Random) -> list[str]:
         return ["regio-antwerpen"] if rng.random() < 0.85 else []
 
-    coaches = _coaches(rng, "coach", coach_fte, "C", coach_areas)
-    supporters = _coaches(rng, "support", support_fte, "S", support_areas)
+    staff = random.Random(f"{seed}:staff")
+    coaches = _coaches(staff, "coach", coach_fte, "C", coach_areas)
+    supporters = _coaches(staff, "support", support_fte, "S", support_areas)
+    rng = random.Random(f"{seed}:trajects")
+    who = random.Random(f"{seed}:history-coach")
 
     def in_district(location: dict) -> bool:
         return bool(districts[location["postcode"]].get("district"))
@@ -226,7 +233,7 @@ def generate(
             else ("bvv-basis" if prior(location) else "basis"),
             "status": status,
             "start": start,
-            "coach": rng.choice(coaches if coaching else supporters)["id"],
+            "coach": who.choice(coaches if coaching else supporters)["id"],
         }
         if status == "done":
             item["end"] = start + timedelta(days=rng.randint(40, 120))

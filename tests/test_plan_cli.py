@@ -195,3 +195,29 @@ def test_default_start_is_the_next_monday():
     assert next_monday(date(2026, 11, 22)) == date(2026, 11, 23)  # a Sunday
     assert next_monday(date(2026, 11, 23)) == date(2026, 11, 30)  # a Monday
     assert next_monday(date(2026, 11, 27)) == date(2026, 11, 30)
+
+
+def test_output_workbook_and_calendars_are_written(tmp_path: Path):
+    workbook = tmp_path / "planning.xlsx"
+    calendars = tmp_path / "agenda"
+    result = run(*WINDOW, "--output", str(workbook), "--ics", str(calendars))
+    assert result.exit_code == 0, result.output
+    assert workbook.is_file()
+    assert sorted(p.name for p in calendars.iterdir()) == [
+        "C-01.ics",
+        "C-02.ics",
+        "C-03.ics",
+        "S-01.ics",
+        "S-02.ics",
+    ]
+    # Again without --force: refused before anything is written.
+    again = run(*WINDOW, "--ics", str(calendars), "--save", str(tmp_path / "new.toml"))
+    assert again.exit_code == 1
+    assert "C-01.ics: exists already; use --force to replace it" in again.stderr
+    assert not (tmp_path / "new.toml").exists()
+
+
+def test_output_must_be_a_workbook(tmp_path: Path):
+    result = run(*WINDOW, "--output", str(tmp_path / "plan.csv"))
+    assert result.exit_code == 2
+    assert "the schedule workbook must be an .xlsx file" in result.stderr

@@ -141,6 +141,8 @@ def plan(
 
         kept = read_plan(keep)
     result = _make(loaded.records, first, last, kept, settings)
+    if ics is not None:
+        _check_calendars(result, ics, force)
     for warning in result.warnings:
         notice(f"Warning: {warning}")
 
@@ -182,6 +184,20 @@ def _check_outputs(
         check_output_path(output, force=force, inputs=inputs)
     if save is not None and output is not None and save.resolve() == output.resolve():
         raise UsageError("--save and --output name the same file")
+
+
+def _check_calendars(result: Plan, folder: Path, force: bool) -> None:
+    """Refuse, before anything is written, calendars that exist (without --force)."""
+    from mentes_cli.errors import OutputError
+    from mentes_cli.export.ics import calendar_file_names
+    from mentes_cli.output import check_output_path
+
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: is a file; give a folder for the calendars")
+    if folder.is_dir():
+        names = calendar_file_names(sorted({v.coach for v in result.visits}))
+        for name in sorted(names.values()):
+            check_output_path(folder / name, force=force)
 
 
 def _make(records: Records, first: date, last: date, kept: Plan | None, settings) -> Plan:
