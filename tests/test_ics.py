@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from mentes_cli.errors import OutputError
+from mentes_cli.errors import InputError, OutputError
 from mentes_cli.export.ics import calendar_file_names, write_calendars
 from mentes_cli.plan.model import Plan, Visit
 from test_schedule_export import small_plan, small_records
@@ -141,3 +141,31 @@ def test_file_names_are_safe_and_distinct():
     assert len({n.casefold() for n in names.values()}) == len(names)
     assert all("/" not in n and "\\" not in n for n in names.values())
     assert {names["Coach É"], names["coach e"]} == {"Coach_E.ics", "coach_e-2.ics"}
+
+
+def test_bvv_contact_moments_are_called_so(tmp_path, records):
+    visits = [
+        Visit(traject="T-3", location="LOC-1", coach="C-03", date=date(2027, 1, 5 + 14 * n),
+              start="08:30", hours=3)
+        for n in range(2)
+    ]  # fmt: skip
+    plan = Plan(start=date(2027, 1, 4), end=date(2027, 2, 28), visits=visits)
+    (path,) = write_calendars(plan, records, tmp_path / "ics")
+    last = events_of(path)[1]
+    assert str(last["SUMMARY"]) == "Ondersteuning Test Berchem (contactmoment 2/2)"
+    assert str(last["DESCRIPTION"]).endswith("Contactmoment 2 van 2, 3 uur")
+
+
+def test_a_start_that_is_no_time_is_an_input_error(tmp_path, records):
+    plan = Plan(
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 8),
+        visits=[Visit(traject="T-1", location="LOC-1", coach="C-01", date=date(2027, 1, 5),
+                      start="half negen", hours=6)],
+    )  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        write_calendars(plan, records, tmp_path / "ics")
+    assert str(caught.value) == (
+        "plan, traject T-1, 2027-01-05: start 'half negen' is not a time (HH:MM)"
+    )
+    assert not (tmp_path / "ics").exists()

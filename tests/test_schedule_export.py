@@ -525,3 +525,17 @@ def test_libreoffice_opens_the_workbook(workbook_path, tmp_path):
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "pdf" / "planning.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_start_that_is_no_time_stays_text(tmp_path):
+    records = small_records(tmp_path / "records")
+    plan = Plan(
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 8),
+        visits=[Visit(traject="T-1", location="LOC-1", coach="C-01", date=date(2027, 1, 5),
+                      start="half negen", hours=6)],
+    )  # fmt: skip
+    target = tmp_path / "out.xlsx"
+    write_schedule(plan, records, target)
+    row = rows_of(load_workbook(target)["Bezoeken"])[1]
+    assert row[2:4] == ("half negen", None)

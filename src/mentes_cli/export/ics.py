@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from mentes_cli.errors import OutputError
+from mentes_cli.errors import InputError, OutputError
 from mentes_cli.export.schedule import OFFER_LABELS, address_of, visit_numbers
-from mentes_cli.models import BVV_OFFERS, Records
+from mentes_cli.models import BVV_OFFERS, Location, Organisation, Records, Traject
 from mentes_cli.output import check_output_path, write_atomically
 from mentes_cli.plan.model import Plan, Visit
 
@@ -90,64 +90,72 @@ def build_calendars(plan: Plan, records: Records) -> dict[str, bytes]:
     for coach_id in sorted(by_coach):
         visits = sorted(by_coach[coach_id], key=lambda v: (v.date, v.start, v.traject, v.kind))
         coach = coaches.get(coach_id)
-        name = coach.name if coach else coach_id
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", f"Planning {name}")
+        calendar.add("x-wr-calname", f"Planning {coach.name if coach else coach_id}")
         calendar.add("x-wr-timezone", TIMEZONE)
         for visit in visits:
-            found = locations.get(visit.location)
-            organisation, location = found if found else (None, None)
-            place = location.name if location else visit.location
-            traject = trajects.get(visit.traject)
-            offer = traject.offer if traject else ""
-            start = datetime.combine(visit.date, _clock(visit.start), tzinfo=zone)
-            end = start + timedelta(minutes=round(visit.hours * 60))
-
-            event = Event()
-            event.add("uid", visit_uid(visit))
-            event.add("dtstamp", stamp)
-            event.add("dtstart", start)
-            event.add("dtend", end)
-            number, total = numbers.get(visit, (None, None))
-            if visit.kind == "intake":
-                event.add("summary", f"Intakegesprek {place} (telefonisch)")
-            else:
-                word, unit = (
-                    ("Ondersteuning", "contactmoment")
-                    if offer in BVV_OFFERS
-                    else ("Coaching", "bezoek")
-                )
-                event.add("summary", f"{word} {place} ({unit} {number}/{total})")
-                if location:
-                    event.add("location", f"{location.name}, {address_of(location)}")
-            lines = [f"Traject: {visit.traject}"]
-            if offer:
-                lines.append(f"Aanbod: {OFFER_LABELS.get(offer, offer)}")
-            if organisation:
-                lines.append(f"Organisatie: {organisation.name}")
-                if organisation.email:
-                    lines.append(f"E-mail: {organisation.email}")
-            if location and visit.kind == "intake":
-                lines.append(f"Locatie: {location.name}, {address_of(location)}")
-            if traject and traject.theme:
-                lines.append(f"Thema: {traject.theme}")
-            hours = f"{visit.hours:g}".replace(".", ",")
-            lines.append(
-                f"Intakegesprek, {hours} uur"
-                if visit.kind == "intake"
-                else f"Bezoek {number} van {total}, {hours} uur"
+            event = _event(
+                visit,
+                numbers.get(visit),
+                locations.get(visit.location),
+                trajects.get(visit.traject),
+                _start(visit, zone),
             )
-            event.add("description", "\n".join(lines))
+            event.add("dtstamp", stamp)
             calendar.add_component(event)
+        # VTIMEZONE with the transitions around the visits only: small, and the same bytes
+        # for the same plan.
         first = min(v.date for v in visits) - timedelta(days=1)
         last = max(v.date for v in visits) + timedelta(days=1)
         calendar.add_missing_timezones(first_date=first, last_date=last)
         contents[coach_id] = calendar.to_ical()
     return contents
+
+
+def _event(
+    visit: Visit,
+    number: tuple[int, int] | None,
+    found: tuple[Organisation, Location] | None,
+    traject: Traject | None,
+    start: datetime,
+) -> Event:
+    """Give the event of one visit or intake call (without DTSTAMP)."""
+    organisation, location = found if found else (None, None)
+    place = location.name if location else visit.location
+    offer = traject.offer if traject else ""
+    event = Event()
+    event.add("uid", visit_uid(visit))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=round(visit.hours * 60)))
+    hours = f"{visit.hours:g}".replace(".", ",")
+    if visit.kind == "intake" or number is None:
+        event.add("summary", f"Intakegesprek {place} (telefonisch)")
+        moment = f"Intakegesprek, {hours} uur"
+    else:
+        word, unit = ("Ondersteuning", "contactmoment") if offer in BVV_OFFERS else (
+            "Coaching", "bezoek")  # fmt: skip
+        event.add("summary", f"{word} {place} ({unit} {number[0]}/{number[1]})")
+        moment = f"{unit.capitalize()} {number[0]} van {number[1]}, {hours} uur"
+        if location:
+            event.add("location", f"{location.name}, {address_of(location)}")
+    lines = [f"Traject: {visit.traject}"]
+    if offer:
+        lines.append(f"Aanbod: {OFFER_LABELS.get(offer, offer)}")
+    if organisation:
+        lines.append(f"Organisatie: {organisation.name}")
+        if organisation.email:
+            lines.append(f"E-mail: {organisation.email}")
+    if location and visit.kind == "intake":
+        lines.append(f"Locatie: {location.name}, {address_of(location)}")
+    if traject and traject.theme:
+        lines.append(f"Thema: {traject.theme}")
+    lines.append(moment)
+    event.add("description", "\n".join(lines))
+    return event
 
 
 def write_calendars(
@@ -190,6 +198,13 @@ def write_calendars(
     return written
 
 
-def _clock(text: str) -> time:
-    hours, minutes = (int(part) for part in text.split(":"))
-    return time(hours, minutes)
+def _start(visit: Visit, zone: ZoneInfo) -> datetime:
+    """Give the local start of a visit; a start that is no HH:MM time is an InputError."""
+    try:
+        hours, minutes = (int(part) for part in visit.start.split(":"))
+        return datetime.combine(visit.date, time(hours, minutes), tzinfo=zone)
+    except ValueError:
+        raise InputError(
+            f"plan, traject {visit.traject}, {visit.date.isoformat()}: start "
+            f"{visit.start!r} is not a time (HH:MM)"
+        ) from None
