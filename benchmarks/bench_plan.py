@@ -41,6 +41,16 @@ from mentes_cli.plan.check import check_plan  # noqa: E402
 from mentes_cli.plan.planner import Planner, make_plan  # noqa: E402
 
 
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def _cli_run(data: Path, start: date, end: date) -> tuple[float, float]:
     """Give the wall time (s) and peak RSS (MB) of `mentes plan --format json` on `data`."""
     command = [
@@ -123,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     locations = sum(len(o.locations) for o in records.organisations)
     figures = {
         "date": date.today().isoformat(),
-        "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
+        "machine": f"{_cpu()}, {platform.system()} {platform.machine()}",
         "python": platform.python_version(),
         "records": {
             "organisations": len(records.organisations),
