@@ -4,6 +4,10 @@ It shares no search code with the planner: it reads the plan visit by visit and 
 broken rule as a sentence naming the traject, the coach, the date and the rule, with the
 rule's tag in brackets. A plan made by the planner must give no violation; a plan edited by
 hand (`mentes plan --check`) is checked the same way.
+
+What it cannot check from a plan alone: that 7 coaching days were used only because 8 did
+not fit (it accepts 8 days or 7, each split as evenly as quarter hours allow). A traject
+listed as unplanned is not checked for completeness: its visits are kept ones.
 """
 
 from __future__ import annotations

@@ -25,6 +25,24 @@ The algorithm (SPEC 5):
 5. Unplaced trajects get their reasons: which constraint, each coach considered and why it
    failed, and which dates were free.
 
+Choices where SPEC 5 is silent:
+
+- A coach makes at most one visit a day (the rule is one location a day; the planner is
+  stricter, the checker checks the rule itself).
+- The intake call of A-D is not on location: it may share a day with a visit elsewhere and
+  counts toward the week's hours only. It falls on a workday of the coach (not leave, not a
+  holiday) on or after the traject's earliest day and strictly before the first visit. It
+  starts at day_start, or after that day's visit and earlier calls, so nothing overlaps.
+- An approved traject that names a coach is planned with that coach only; one with kept
+  visits keeps their coach, and only the visits still missing are planned, at least the
+  minimum gap away from the kept ones.
+- With a kept plan, every visit of a planned, active or done traject stays (those trajects
+  are not planned again); visits of cancelled or requested trajects are dropped with a
+  warning. Kept visits that now break a rule are reported in `Plan.warnings` (by the
+  checker) and never moved.
+- The queue puts trajects with neither requested_on nor earliest after the others.
+- Coaching takes 8 days whenever some coach can fit 8, and 7 only when none can.
+
 The planner never prints; `progress(done, total)` is called after each traject.
 """
 
