@@ -297,3 +297,37 @@ def sheet_part(path: Path, title: str) -> str:
         return workbook[title]._worksheet_path
     finally:
         workbook.close()
+
+
+def cells_both_ways(path: Path) -> tuple[dict, dict]:
+    """Give the non-empty cells of every sheet as openpyxl's reader and as mentes's read them.
+
+    Each is {(sheet title, row, column): value}. Cells mentes marks (formulas without a
+    result, error cells) are left out of both: openpyxl gives those as empty or as text.
+    """
+    from mentes_cli.load.excel_records import _SheetXml
+
+    theirs, ours = {}, {}
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet in workbook.worksheets:
+                sheet.reset_dimensions()
+                reader = _SheetXml(
+                    sheet._shared_strings,
+                    workbook._date_formats,
+                    workbook._timedelta_formats,
+                    workbook.epoch,
+                )
+                rows, marks, _ = reader.parse(archive.read(sheet._worksheet_path))
+                for number, row in rows.items():
+                    for column, value in enumerate(row, start=1):
+                        if value is not None:
+                            ours[(sheet.title, number, column)] = value
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    for column, value in enumerate(row, start=1):
+                        if value is not None and (number, column) not in marks:
+                            theirs[(sheet.title, number, column)] = value
+    finally:
+        workbook.close()
+    return theirs, ours

@@ -14,8 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ONE_ORGANISATION, write_records
-from excel_helpers import COORDINATOR_TOML, coordinator_sheets, write_workbook
+from excel_helpers import COORDINATOR_TOML, cells_both_ways, coordinator_sheets, write_workbook
 from mentes_cli.cli import app
+from mentes_cli.errors import InputError
 from mentes_cli.load.excel_records import load_workbook_records
 from mentes_cli.load.toml_records import load_toml_folder
 from mentes_cli.reference import sample_records_dir
@@ -79,11 +80,19 @@ def test_workbooks_saved_by_libreoffice_load_to_the_same_records(tmp_path):
     odd = write_records(tmp_path / "odd", organisations=ODD_TEXT, trajects=ODD_TRAJECTS)
     sample_book = export(sample_records_dir(), tmp_path / "sample.xlsx")
     odd_book = export(odd, tmp_path / "odd.xlsx")
-    typed_book = write_workbook(tmp_path / "typed.xlsx", coordinator_sheets())
+    sheets = coordinator_sheets()
+    sheets["Locaties"][1][6] = "=20+8"  # places of LOC-1, a formula LibreOffice calculates
+    typed_book = write_workbook(tmp_path / "typed.xlsx", sheets)
+    with pytest.raises(InputError, match="is a formula \\(=20\\+8\\) without a saved result"):
+        load_workbook_records(typed_book)
 
     sample_again, odd_again, typed_again = convert(
         [sample_book, odd_book, typed_book], "xlsx", tmp_path
     )
+
+    for path in (sample_again, odd_again, typed_again):
+        theirs, ours = cells_both_ways(path)
+        assert ours == theirs
 
     records, notices = load_workbook_records(sample_again)
     assert records == load_toml_folder(sample_records_dir())

@@ -15,6 +15,7 @@ from conftest import write_records
 from excel_helpers import (
     COORDINATOR_TOML,
     LOCATIONS_HEADER,
+    cells_both_ways,
     coordinator_sheets,
     minimal_sheets,
     replace_part,
@@ -244,6 +245,18 @@ def test_a_formula_with_a_cached_result_reads_the_result(tmp_path):
     )
     records, _ = load_workbook_records(path)
     assert records.locations()[0][1].places == 28
+
+
+def test_mentes_reads_cells_as_openpyxl_does(tmp_path):
+    typed = write_workbook(tmp_path / "typed.xlsx", coordinator_sheets())
+    mac = write_workbook(tmp_path / "mac.xlsx", coordinator_sheets(), epoch_1904=True)
+    exported = tmp_path / "exported.xlsx"
+    result = runner.invoke(app, ["export", "--to", str(exported)])
+    assert result.exit_code == 0, result.output
+    for path in (typed, mac, exported):
+        theirs, ours = cells_both_ways(path)
+        assert ours == theirs
+        assert len(ours) > 100
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -551,7 +564,7 @@ def test_a_date_cell_outside_the_calendar_is_an_error(tmp_path):
         lambda xml: xml.replace(b"<v>46392</v>", b"<v>1e20</v>"),
     )
     assert the_problem(path) == (
-        "Sluitingen, row 2, Van: is a date cell whose number 1e+20 is outside the calendar; "
+        "Sluitingen, row 2, Van: is a date cell whose number 1e20 is outside the calendar; "
         "type the date again"
     )
 

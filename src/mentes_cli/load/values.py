@@ -59,7 +59,8 @@ def _refuse(kind: str, value: Any) -> CellError:
 
 def is_blank(value: Any) -> bool:
     """Give whether a cell counts as empty: nothing, or only (non-breaking) spaces."""
-    return value is None or (isinstance(value, str) and not v.fold(value))
+    # str.strip() removes non-breaking spaces too (they are whitespace to Python).
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _whole_of_number(value: int | float) -> int | None:
