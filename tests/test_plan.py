@@ -96,6 +96,16 @@ def test_paid_package_has_the_tariff_days_and_an_intake_call_the_day_before():
     assert (intake.start, intake.hours, intake.location) == ("08:30", 1.0, "LOC-1")
 
 
+def test_intake_call_needs_a_workday_of_the_coach_before_the_first_visit():
+    on_leave = coach(workdays=["mon"], leave=[Leave(start=MONDAY, end=MONDAY)])
+    result = plan(records(coaches=[on_leave], trajects=[traject(offer="A")]), end=date(2027, 2, 7))
+    assert reasons_of(result) == [
+        "C-1: no workday with room for the 1 h intake call between 2027-02-01 and 2027-02-07; "
+        "no free date; C-1 on leave: 2027-02-01; not a workday of C-1 (workdays mon): 4 days; "
+        "LOC-1 not open (opening days mon, tue, wed, thu, fri): 2 days"
+    ]
+
+
 def test_paid_package_d_has_a_2_hour_intake_and_14_days():
     result = checked(records(trajects=[traject(offer="D")]), end=date(2027, 7, 30))
     assert hours_of(result) == [5.0] * 9 + [4.0] * 5
