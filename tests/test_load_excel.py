@@ -259,6 +259,23 @@ def test_mentes_reads_cells_as_openpyxl_does(tmp_path):
         assert len(ours) > 100
 
 
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        # A namespace prefix on every element, as some generators write.
+        lambda xml: re.sub(rb"<(/?)(\w+)", rb"<\1x:\2", xml).replace(b"xmlns=", b"xmlns:x="),
+        # Cells and rows without their r attribute: counted in order.
+        lambda xml: re.sub(rb' r="[A-Z]*\d+"', b"", xml),
+    ],
+    ids=["prefixed", "no-references"],
+)
+def test_sheet_xml_as_other_programs_write_it(tmp_path, rewrite):
+    path = write_workbook(tmp_path / "b.xlsx", minimal_sheets())
+    replace_part(path, sheet_part(path, "Locaties"), rewrite)
+    records, _ = load_workbook_records(path)
+    assert records.locations()[0][1].postcode == "2600"
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 STEP = "must be 0, 1, 2 or 3 (also T0–T3 or trap 0–trap 3)"
