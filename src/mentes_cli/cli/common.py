@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,7 +34,7 @@ class State:
     debug = False
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How records are printed: a Rich table for people, JSON or CSV for scripts."""
 
     table = "table"
@@ -49,7 +49,9 @@ def parse_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use yyyy-mm-dd, e.g. 2027-01-31")
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use yyyy-mm-dd, e.g. 2027-01-31"
+        ) from None
 
 
 DataOption = Annotated[
@@ -90,8 +92,12 @@ def clean(text: Any) -> str:
 
 
 def notice(message: str) -> None:
-    """Print a notice (what was used, warnings) on stderr, never on stdout."""
-    stderr.print(message, markup=False)
+    """Print a notice (what was used, warnings) on stderr, never on stdout.
+
+    Warnings quote record text (ids, names): markup is off, and terminal control codes are
+    replaced, because Rich passes ESC and the C1 controls through even without markup.
+    """
+    stderr.print(_CONTROL.sub("�", message), markup=False)
 
 
 def load(data: Path | None) -> Loaded:

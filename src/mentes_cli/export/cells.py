@@ -22,15 +22,24 @@ from mentes_cli.output import write_atomically
 
 MAX_CELL_TEXT = 32_767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What XML 1.0 cannot hold: control characters (openpyxl refuses them), lone surrogates and
+# the non-characters U+FFFE and U+FFFF (openpyxl writes them, and the file no longer opens).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+# Excel keeps this sheet name for itself (change tracking) and refuses a sheet called so.
+_RESERVED_TITLES = {"history"}
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2F5D62")
 
 
 def safe_text(value: str) -> str:
-    """Give `value` with characters a workbook cannot hold replaced, cut to the cell limit."""
+    """Give `value` with characters a workbook cannot hold replaced, cut to the cell limit.
+
+    Control characters, lone surrogates, U+FFFE and U+FFFF become U+FFFD; a carriage return
+    (alone or before a line feed) becomes a line feed, as reading the XML back would make it.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _ILLEGAL.sub("\N{REPLACEMENT CHARACTER}", value)
     if len(value) > MAX_CELL_TEXT:
         value = value[: MAX_CELL_TEXT - 1] + "…"
@@ -57,8 +66,12 @@ def put(cell: Cell, value: Any) -> Cell:
 
 def sheet_title(name: str, taken: set[str] | None = None) -> str:
     """Give a valid, unused sheet title for `name` (at most 31 characters, no []:*?/\\)."""
-    title = _SHEET_TITLE_BAD.sub("-", _ILLEGAL.sub("", name)).strip("'") or "Blad"
-    title = title[:31]
+    # A line break in a title attribute comes back as a space: make it one now.
+    title = _SHEET_TITLE_BAD.sub("-", _ILLEGAL.sub("", re.sub(r"[\t\n\r]", " ", name)))
+    # Excel refuses a title that starts or ends with an apostrophe: strip after cutting.
+    title = title[:31].strip("'") or "Blad"
+    if title.casefold() in _RESERVED_TITLES:
+        title = f"{title} (blad)"
     taken = taken if taken is not None else set()
     candidate, number = title, 2
     while candidate.casefold() in {t.casefold() for t in taken}:

@@ -91,7 +91,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        known = ", ".join(f for f in model.model_fields if f not in ("locations", "closures", "leave"))
+        known = ", ".join(
+            f for f in model.model_fields if f not in ("locations", "closures", "leave")
+        )
         return f"unknown field (a typo?); the fields are: {known}"
     message = error["msg"]
     return message.removeprefix("Value error, ")
@@ -116,6 +118,8 @@ def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **ex
 def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
     values = dict(raw.values)
     parent = values.pop(key, None)
+    if isinstance(parent, str):
+        parent = parent.strip()  # as the parent's model keeps its id
     bare = Raw(values, raw.source, raw.row, raw.row_word, raw.field_rows, raw.field_labels)
     bare.record = raw.record
     bare.field_hint = raw.field_hint
@@ -187,8 +191,12 @@ def build_records(raw_set: RawSet) -> Records:
     ]
 
     _check_unique(organisations, "organisation", problems)
-    _check_unique([(raw, loc) for raw, loc, _ in locations], "location", problems,
-                  " (location ids are unique across all organisations)")
+    _check_unique(
+        [(raw, loc) for raw, loc, _ in locations],
+        "location",
+        problems,
+        " (location ids are unique across all organisations)",
+    )
     _check_unique(coaches, "coach", problems)
     _check_unique(trajects, "traject", problems)
 
@@ -214,6 +222,8 @@ def build_records(raw_set: RawSet) -> Records:
 
     locations_of: dict[str, list[Location]] = {}
     for raw, location, organisation_id in locations:
+        if not _can_look_up(organisation_id):
+            continue
         if organisation_id not in organisation_ids:
             problems.append(
                 raw.problem(
@@ -227,15 +237,17 @@ def build_records(raw_set: RawSet) -> Records:
 
     closures_of: dict[str, list[Closure]] = {}
     for raw, closure, location_id in closures:
+        if not _can_look_up(location_id):
+            continue
         if location_id not in location_ids:
-            problems.append(
-                raw.problem(f"location {location_id!r} does not exist", "location")
-            )
+            problems.append(raw.problem(f"location {location_id!r} does not exist", "location"))
             continue
         closures_of.setdefault(location_id, []).append(closure)
 
     leave_of: dict[str, list[Leave]] = {}
     for raw, period, coach_id in leave:
+        if not _can_look_up(coach_id):
+            continue
         if coach_id not in coach_ids:
             problems.append(raw.problem(f"coach {coach_id!r} does not exist", "coach"))
             continue
@@ -249,9 +261,7 @@ def build_records(raw_set: RawSet) -> Records:
                 raw.problem(f"location {traject.location!r} does not exist", "location", record)
             )
         if traject.coach is not None and traject.coach not in coach_ids:
-            problems.append(
-                raw.problem(f"coach {traject.coach!r} does not exist", "coach", record)
-            )
+            problems.append(raw.problem(f"coach {traject.coach!r} does not exist", "coach", record))
         elif traject.coach in coach_roles:
             _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
 
@@ -277,13 +287,23 @@ def build_records(raw_set: RawSet) -> Records:
     )
 
 
+def _can_look_up(parent_id: Any) -> bool:
+    """Give whether a parent id can be looked up: text, or missing (reported as missing).
+
+    Any other id (a TOML list or table) fails its parent's own validation, which reports it.
+    """
+    return parent_id is None or isinstance(parent_id, str)
+
+
 def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Problem]) -> None:
     from mentes_cli.models import BVV_OFFERS
 
     needed = "support" if traject.offer in BVV_OFFERS else "coach"
     if role != needed:
-        what = "a regional supporter (role support)" if needed == "support" else (
-            "a pedagogical coach (role coach)"
+        what = (
+            "a regional supporter (role support)"
+            if needed == "support"
+            else ("a pedagogical coach (role coach)")
         )
         problems.append(
             raw.problem(

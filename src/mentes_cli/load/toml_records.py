@@ -12,6 +12,10 @@ from mentes_cli.load.build import Raw, RawSet, build_records
 from mentes_cli.models import Records
 
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
+# tomllib reads about 2 MB a second; a network-sized file (10,000 trajects) is about 1 MB.
+# Past this a file is refused at once rather than parsed for minutes, and an endless file
+# (a device, a link to /dev/zero) is never read to the end.
+MAX_TOML_BYTES = 10_000_000
 _TOP_KEYS = {
     "organisations.toml": "organisations",
     "coaches.toml": "coaches",
@@ -28,13 +32,22 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Give the parsed document and its text, or raise InputError naming file and line."""
     name = path.name
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_TOML_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a TOML file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_TOML_BYTES:
+        raise InputError(
+            Problem(
+                name,
+                message=f"is larger than {MAX_TOML_BYTES // 1_000_000} MB; mentes reads record "
+                "files up to that size (is this the right file?)",
+            )
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -54,16 +67,14 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         message = str(exc)
         shown = ""
         if line:
-            lines = text.splitlines()
+            lines = _split_lines(text)
             if 0 < line <= len(lines):
                 shown = f": {lines[line - 1].strip()[:80]!r}"
         raise InputError(
             Problem(name, line, message=f"not valid TOML ({_short(message)}){shown}")
         ) from None
     except RecursionError:
-        raise InputError(
-            Problem(name, message="not valid TOML (nested too deeply)")
-        ) from None
+        raise InputError(Problem(name, message="not valid TOML (nested too deeply)")) from None
 
 
 def _line_from_message(message: str) -> int | None:
@@ -79,10 +90,19 @@ _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_.\s\"]+?)\s*\]\]")
 _KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
 
 
-def _blocks(text: str) -> dict[str, list[int]]:
+def _split_lines(text: str) -> list[str]:
+    """Give the lines of `text` as TOML counts them: split at "\n" only.
+
+    str.splitlines() also splits at form feeds, U+2028 and other separators that TOML allows
+    inside strings and comments, which would shift every line number after them.
+    """
+    return text.split("\n")
+
+
+def _blocks(lines: list[str]) -> dict[str, list[int]]:
     """Give, for each array-of-tables header, the line numbers where its items start."""
     found: dict[str, list[int]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         match = _HEADER.match(line)
         if match:
             name = re.sub(r"[\s\"]", "", match.group(1))
@@ -90,11 +110,10 @@ def _blocks(text: str) -> dict[str, list[int]]:
     return found
 
 
-def _key_lines(text: str, start: int | None) -> dict[str, int]:
+def _key_lines(lines: list[str], start: int | None) -> dict[str, int]:
     """Give the line of each `key =` inside the block that starts at line `start`."""
     if start is None:
         return {}
-    lines = text.splitlines()
     keys: dict[str, int] = {}
     for number in range(start + 1, len(lines) + 1):
         line = lines[number - 1]
@@ -110,8 +129,9 @@ class _Lines:
     """Line numbers of the n-th item of each array of tables, when the file uses headers."""
 
     def __init__(self, text: str):
-        self.text = text
-        self.blocks = _blocks(text)
+        # Split once: splitting per record made loading quadratic (a minute for 10,000 trajects).
+        self.lines = _split_lines(text)
+        self.blocks = _blocks(self.lines)
         self.used: dict[str, int] = {}
 
     def next(self, header: str) -> tuple[int | None, dict[str, int]]:
@@ -119,7 +139,7 @@ class _Lines:
         self.used[header] = index + 1
         starts = self.blocks.get(header, [])
         start = starts[index] if index < len(starts) else None
-        return start, _key_lines(self.text, start)
+        return start, _key_lines(self.lines, start)
 
 
 def _raw(values: dict, source: str, lines: _Lines, header: str) -> Raw:
@@ -187,8 +207,15 @@ def read_raw(folder: Path) -> RawSet:
                 closures = location.pop("closures", [])
                 raw_loc.values = {**location, "organisation": org.get("id")}
                 raw_set.locations.append(raw_loc)
-                _add_periods(closures, "closures", location.get("id"), "location", raw_loc,
-                             raw_set.closures, problems)
+                _add_periods(
+                    closures,
+                    "closures",
+                    location.get("id"),
+                    "location",
+                    raw_loc,
+                    raw_set.closures,
+                    problems,
+                )
 
     if "coaches.toml" in documents:
         doc, text = documents["coaches.toml"]
@@ -203,8 +230,9 @@ def read_raw(folder: Path) -> RawSet:
             leave = coach.pop("leave", [])
             raw_coach.values = coach
             raw_set.coaches.append(raw_coach)
-            _add_periods(leave, "leave", coach.get("id"), "coach", raw_coach, raw_set.leave,
-                         problems)
+            _add_periods(
+                leave, "leave", coach.get("id"), "coach", raw_coach, raw_set.leave, problems
+            )
 
     if "trajects.toml" in documents:
         doc, text = documents["trajects.toml"]
