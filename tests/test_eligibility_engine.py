@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -581,20 +580,15 @@ def generated_records(organisations: int = 1350, locations: int = 1900, seed: in
     return Records.model_validate({"organisations": orgs, "trajects": trajects})
 
 
-def test_deciding_1900_locations_is_fast():
+def test_deciding_1900_generated_locations():
+    # Speed is measured in benchmarks/bench_eligibility.py, not asserted here.
     recs = generated_records()
     assert len(recs.locations()) == 1900
-    decide(recs, AS_OF)  # prepares the record set once
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        results = decide(recs, AS_OF)
-        timings.append(time.perf_counter() - started)
-    assert len(results) == 1900
-    assert {r.regional_support.status for r in results} == {"free", "paid", "unavailable"}
-    # The target is 100,000 decisions a second on an idle machine; the test allows a shared,
-    # busy one and still catches a slow-down by an order of magnitude (or a quadratic loop).
-    assert 1900 / min(timings) > 10_000, f"{1900 / min(timings):,.0f} decisions/s"
+    first = decide(recs, AS_OF)
+    again = decide(recs, AS_OF)  # the prepared record set gives the same decisions
+    assert len(first) == 1900
+    assert first == again
+    assert {r.regional_support.status for r in first} == {"free", "paid", "unavailable"}
 
 
 def test_every_family_is_decided():

@@ -177,7 +177,7 @@ def test_serves():
 
 def test_scope_describes_its_source():
     scope = scope_at("regio-antwerpen", AS_OF)
-    assert scope.valid_from == date(2025, 1, 1)
+    assert scope.valid_from == date(2022, 1, 1)
     assert scope.used_for == "free regional support (BVV)"
     assert scope.assumption is not None
     assert len(scope.municipalities) == 28
@@ -185,8 +185,11 @@ def test_scope_describes_its_source():
 
 
 def test_scope_before_its_first_definition_is_an_error():
-    with pytest.raises(ReferenceDataError, match="no value in force on 2024-12-31"):
-        scope_at("regio-antwerpen", date(2024, 12, 31))
+    # Today's map also answers for 2024 (SPEC 3.2: the province as it is today) ...
+    assert scope_at("regio-antwerpen", date(2024, 12, 31)).valid_from == date(2022, 1, 1)
+    # ... but not before the centre's offer began.
+    with pytest.raises(ReferenceDataError, match="no value in force on 2021-12-31"):
+        scope_at("regio-antwerpen", date(2021, 12, 31))
 
 
 def test_unknown_scope_is_an_error():

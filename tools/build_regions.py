@@ -101,7 +101,11 @@ PREFERRED_ON_TIE = {
     "Sint-Pieters-Woluwe", "Spiere-Helkijn", "Ukkel", "Vorst", "Watermaal-Bosvoorde",
 }  # fmt: skip
 
-SCOPES_VALID_FROM = date(2025, 1, 1)
+# The scopes describe today's map (SPEC 3.2: "the province as it is today"), and mentes
+# applies it to earlier as-of dates too, back to 2022 when the centre's coaching offer began
+# ("Sinds 2022 kunnen opvanglocaties in de provincie Antwerpen een beroep doen op
+# pedagogische coaching"). A later change of map is a new [[scopes]] entry.
+SCOPES_VALID_FROM = date(2022, 1, 1)
 SCOPES = [
     {
         "id": "regio-antwerpen",
