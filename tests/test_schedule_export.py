@@ -424,6 +424,16 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     assert load_workbook(target).sheetnames[0] == "Bezoeken"
 
 
+def test_never_writes_over_an_input_even_with_force(tmp_path):
+    records = small_records(tmp_path / "records")
+    source = tmp_path / "records.xlsx"
+    source.write_bytes(b"the coordinator's records")
+    with pytest.raises(OutputError) as caught:
+        write_schedule(small_plan(), records, source, force=True, inputs=[source])
+    assert str(caught.value) == f"{source}: is an input of this command; choose another output file"
+    assert source.read_bytes() == b"the coordinator's records"
+
+
 def test_refuses_a_missing_folder(tmp_path):
     records = small_records(tmp_path / "records")
     with pytest.raises(OutputError) as caught:

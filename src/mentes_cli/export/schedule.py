@@ -15,10 +15,12 @@ Intake calls (kind "intake") are phone calls: they are listed with the visits as
 count toward a coach's weekly hours (SPEC 5.6), but not toward a traject's days or hours on
 location. Dates, times and hours are written as date, time and number cells.
 
-The workbook is built in openpyxl's write-only mode (a plan of 6,000 visits writes in about
-a second): every sheet is written top to bottom once, so column widths, frozen panes and
-print settings are decided from the rows before they are written. Record text still goes
-through `put_text`, on a `WriteOnlyCell`.
+The workbook is built in openpyxl's write-only mode: every sheet is written top to bottom
+once, so column widths, frozen panes and print settings are decided from the rows before they
+are written. At network size (benchmarks/bench_export.py: 6,000 visits, 85 coaches) most of
+the time is openpyxl serialising cells, which it does about twice as fast when lxml is
+installed. Record text that could be read as anything but text goes through `put_text` on a
+`WriteOnlyCell`; the rest is appended as it is (see `_Book._text`).
 """
 
 from __future__ import annotations
@@ -233,9 +235,20 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def write_schedule(plan: Plan, records: Records, target: Path, *, force: bool = False) -> None:
-    """Write the schedule workbook of `plan` to `target` (atomically; --force to replace)."""
-    check_output_path(target, force=force)
+def write_schedule(
+    plan: Plan,
+    records: Records,
+    target: Path,
+    *,
+    force: bool = False,
+    inputs: Iterable[Path] = (),
+) -> None:
+    """Write the schedule workbook of `plan` to `target` (atomically; --force to replace).
+
+    Refuses (OutputError, nothing written) when `target` exists without `force`, is one of
+    `inputs` (the records' workbook or folder), or its folder is missing.
+    """
+    check_output_path(target, force=force, inputs=inputs)
     workbook = build_schedule(plan, records)
     save_workbook(workbook, target)
 
