@@ -221,3 +221,12 @@ def test_output_must_be_a_workbook(tmp_path: Path):
     result = run(*WINDOW, "--output", str(tmp_path / "plan.csv"))
     assert result.exit_code == 2
     assert "the schedule workbook must be an .xlsx file" in result.stderr
+
+
+def test_output_never_overwrites_the_kept_plan(tmp_path: Path):
+    saved = tmp_path / "plan.toml"
+    assert run(*WINDOW, "--save", str(saved)).exit_code == 0
+    before = saved.read_bytes()
+    result = run(*WINDOW, "--keep", str(saved), "--output", str(saved), "--force")
+    assert result.exit_code != 0
+    assert saved.read_bytes() == before

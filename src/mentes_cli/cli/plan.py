@@ -162,7 +162,8 @@ def plan(
     if output is not None:
         from mentes_cli.export.schedule import write_schedule
 
-        write_schedule(result, loaded.records, output, force=force)
+        inputs = [loaded.source.path, *([keep] if keep is not None else [])]
+        write_schedule(result, loaded.records, output, force=force, inputs=inputs)
         notice(f"Schedule workbook written to {output}.")
     if ics is not None:
         from mentes_cli.export.ics import write_calendars
