@@ -161,7 +161,7 @@ def test_control_characters_are_replaced_with_a_notice(tmp_path):
     assert result.exit_code == 0, result.output
     assert (
         "Organisaties, row 2, organisation ORG-1, Naam: characters a workbook cannot hold "
-        "(control characters, carriage returns) were replaced"
+        "(control characters, carriage returns, U+FFFE, U+FFFF) were replaced"
     ) in result.stderr
     assert load_workbook(target)["Organisaties"]["B2"].value == "Vzw\N{REPLACEMENT CHARACTER} Test"
 

@@ -133,11 +133,11 @@ class _Writer:
                 f"{where}: the text has {len(text):,} characters; an Excel cell holds at most "
                 f"{MAX_CELL_TEXT:,}. Shorten it in the records first"
             )
-        kept = safe_text(text).replace("\r\n", "\n").replace("\r", "\n")
+        kept = safe_text(text)
         if kept != text:
             self.notices.append(
                 f"{where}: characters a workbook cannot hold (control characters, carriage "
-                "returns) were replaced"
+                "returns, U+FFFE, U+FFFF) were replaced"
             )
         put_text(cell, kept)
 
