@@ -40,6 +40,8 @@ def test_event_times_summary_and_location(tmp_path, records):
     calendar = Calendar.from_ical(written[0].read_bytes())
     assert str(calendar["X-WR-CALNAME"]) == "Planning An Peeters"
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Brussels"]
+    # the whole year's summer and winter time, also for a plan of January only
+    assert len(calendar.walk("DAYLIGHT")) == 1
     second = events_of(written[0])[1]
     assert str(second["SUMMARY"]) == "Coaching Test Berchem (bezoek 2/8)"
     assert str(second["LOCATION"]) == "Test Berchem, 2600 Berchem (Antwerpen)"

@@ -22,7 +22,7 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -107,10 +107,11 @@ def build_calendars(plan: Plan, records: Records) -> dict[str, bytes]:
             )
             event.add("dtstamp", stamp)
             calendar.add_component(event)
-        # VTIMEZONE with the transitions around the visits only: small, and the same bytes
-        # for the same plan.
-        first = min(v.date for v in visits) - timedelta(days=1)
-        last = max(v.date for v in visits) + timedelta(days=1)
+        # A VTIMEZONE with the summer and winter time of every year that has a visit: enough
+        # for clients that read it (Outlook) also when an event is moved, and the same
+        # bytes for the same plan.
+        first = date(min(v.date for v in visits).year, 1, 1)
+        last = date(max(v.date for v in visits).year + 1, 1, 1)
         calendar.add_missing_timezones(first_date=first, last_date=last)
         contents[coach_id] = calendar.to_ical()
     return contents
