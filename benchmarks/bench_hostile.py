@@ -1,0 +1,132 @@
+"""Time and memory of `mentes validate` on each hostile input of tests/hostile_files.py.
+
+Each case is built in a fresh temporary folder and run as its own process,
+`/usr/bin/time -f "%e %M" python -m mentes_cli validate --data PATH`: the wall time and the
+peak resident memory of that process as GNU time reports them. Two baselines show what any
+run costs: the bundled sample records and a small valid workbook. Run from the repository
+root:
+
+    python benchmarks/bench_hostile.py [--runs 3] [--case NAME ...] [--json]
+
+Prints one row per case with the worst of `--runs` runs; exits 1 when a case takes 5 s or
+more, or 300 MB or more (issue 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import hostile_files as hostile
+
+# GNU time (apt install time); without it the peak is RUSAGE_CHILDREN, the largest child so
+# far, which is an upper bound that includes this process's size at the time of the fork.
+TIME = shutil.which("time", path="/usr/bin:/bin")
+MAX_SECONDS = 5.0
+MAX_MB = 300.0
+
+
+def measure(data: Path | None) -> tuple[int, float, float, str]:
+    """Give exit status, wall seconds, peak RSS in MB and stderr of one `validate` run."""
+    command = [sys.executable, "-m", "mentes_cli", "validate"]
+    if data is not None:
+        command += ["--data", str(data)]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("MENTES_DATA", None)
+    with tempfile.TemporaryDirectory() as scratch:
+        figures = Path(scratch) / "time.txt"
+        if TIME:
+            # GNU time measures its own child, which it forks while small: a child forked
+            # straight from this process would count this process's memory as its own.
+            command = [TIME, "-f", "%e %M", "-o", str(figures), *command]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, env=env)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if TIME:
+            elapsed, kilobytes = figures.read_text().split()[-2:]
+            seconds, peak = float(elapsed), int(kilobytes) / 1024
+    return done.returncode, seconds, peak, done.stderr.decode("utf-8", "replace")
+
+
+def summary(message: str) -> str:
+    """Give the line that says what happened: the error, or the last notice."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error:")]
+    line = errors[0] if errors else (lines[-1] if lines else "")
+    if line.startswith("Error: ") and len(errors) == 1 and len(lines) > 1:
+        line = f"{line} {lines[1].strip()}"  # "Error: 2 problems found:" + the first
+    return line if len(line) <= 110 else line[:107] + "..."
+
+
+def run_case(name: str, build, runs: int) -> dict:
+    worst = {"case": name, "exit": None, "seconds": 0.0, "peak_mb": 0.0, "message": ""}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="mentes-hostile-") as folder:
+            data = build(Path(folder)) if build else None
+            code, seconds, peak, message = measure(data)
+            message = message.replace(folder, "TMP")
+        worst["exit"] = code
+        worst["seconds"] = max(worst["seconds"], seconds)
+        worst["peak_mb"] = max(worst["peak_mb"], peak)
+        worst["message"] = summary(message)
+    return worst
+
+
+def _valid_workbook(folder: Path) -> Path:
+    path = folder / "valid.xlsx"
+    path.write_bytes(hostile.workbook_bytes(hostile.valid_sheets()))
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per case; the worst is shown")
+    parser.add_argument("--case", action="append", help="only this case (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+
+    cases = {"(baseline) sample records": None, "(baseline) valid workbook": _valid_workbook}
+    cases |= {name: case.build for name, case in hostile.CASES.items()}
+    if args.case:
+        unknown = sorted(set(args.case) - set(cases))
+        if unknown:
+            parser.error(f"unknown case(s): {', '.join(unknown)}")
+        cases = {name: build for name, build in cases.items() if name in args.case}
+
+    rows = [run_case(name, build, args.runs) for name, build in cases.items()]
+    over = [r for r in rows if r["seconds"] >= MAX_SECONDS or r["peak_mb"] >= MAX_MB]
+    if args.json:
+        print(json.dumps({"runs": args.runs, "rows": rows}, indent=2))
+    else:
+        print("| case | exit | seconds | peak MB | what mentes says |")
+        print("|---|---|---|---|---|")
+        for row in rows:
+            print(
+                f"| {row['case']} | {row['exit']} | {row['seconds']:.2f} | "
+                f"{row['peak_mb']:.0f} | {row['message'].replace('|', '/')} |"
+            )
+        slowest = max(rows, key=lambda r: r["seconds"])
+        largest = max(rows, key=lambda r: r["peak_mb"])
+        print(
+            f"\n{len(rows)} cases, worst of {args.runs} run(s) each; slowest "
+            f"{slowest['case']} {slowest['seconds']:.2f} s, largest {largest['case']} "
+            f"{largest['peak_mb']:.0f} MB; limits {MAX_SECONDS:.0f} s and {MAX_MB:.0f} MB."
+        )
+    for row in over:
+        print(f"OVER A LIMIT: {row['case']}", file=sys.stderr)
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
