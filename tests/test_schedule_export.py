@@ -244,10 +244,24 @@ def test_record_text_that_looks_like_a_formula_stays_text(workbook_path):
     assert reason.data_type == "s"
 
 
-@pytest.mark.parametrize("name", ["#N/A", "@SUM(1)", "-5", "+32 3 123", "tab\there", "bel\x07"])
-def test_hostile_location_names_are_text(tmp_path, name):
+@pytest.mark.parametrize(
+    ("name", "stored", "prefixed"),
+    [
+        ("#N/A", "#N/A", False),
+        ("#REF!", "#REF!", False),
+        ("=", "=", True),
+        ("@SUM(1)", "@SUM(1)", True),
+        ("-5", "-5", True),
+        ("+32 3 123", "+32 3 123", True),
+        ("tab\there", "tab\there", False),
+        ("bel\x07", "bel\N{REPLACEMENT CHARACTER}", False),
+        ("two\r\nlines", "two\nlines", False),
+        ("odd\ufffe", "odd\N{REPLACEMENT CHARACTER}", False),
+    ],
+)
+def test_hostile_location_names_are_text(tmp_path, name, stored, prefixed):
     folder = tmp_path / "records"
-    escaped = name.replace("\t", "\\t").replace("\x07", "\\u0007")
+    escaped = name.encode("unicode_escape").decode().replace("\\x", "\\u00")
     write_records(
         folder,
         organisations=ORGANISATIONS.replace('name = "=1+2"', f'name = "{escaped}"'),
@@ -256,11 +270,12 @@ def test_hostile_location_names_are_text(tmp_path, name):
     )
     target = tmp_path / "out.xlsx"
     write_schedule(small_plan(), load_toml_folder(folder), target)
-    sheet = load_workbook(target)["Bezoeken"]
-    cell = sheet["F2"]  # the intake at LOC-2 comes first
-    assert cell.data_type == "s"
-    assert cell.value == name.replace("\x07", "\N{REPLACEMENT CHARACTER}")
-    assert bool(cell.quotePrefix) == name.startswith(("=", "+", "-", "@"))
+    book = load_workbook(target)
+    # the intake at LOC-2 comes first on the visits sheet, and on Bart Aerts' sheet
+    for cell in (book["Bezoeken"]["F2"], book["Bart Aerts (C-02)"]["E2"], book["Trajecten"]["B3"]):
+        assert cell.data_type == "s"
+        assert cell.value == stored
+        assert bool(cell.quotePrefix) == prefixed
 
 
 def test_coach_sheet_in_date_order_with_total(workbook_path):

@@ -48,7 +48,6 @@ from mentes_cli.export.cells import (
     HEADER_FILL,
     HEADER_FONT,
     put_text,
-    safe_text,
     save_workbook,
     sheet_title,
 )
@@ -125,7 +124,6 @@ _NUMBER_FORMATS = {
 }
 _FIXED_WIDTHS = {"date": 11.5, "time": 7, "hours": 7, "fte": 7, "weeks": 9, "count": 8}
 _MAX_TEXT_WIDTH = 45
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as in cells.put_text
 
 
 @dataclass(frozen=True)
@@ -741,18 +739,21 @@ class _Book:
         return self._cell(sheet, value, f"{style}|{place}")
 
     def _text(self, sheet: Any, text: str) -> Any:
-        """Give record text to append: as it is when put_text would store it unchanged.
+        """Give record text to append: as it is when that stores it exactly as put_text would.
 
-        A string that does not start like a formula, is no error code and holds nothing a
-        workbook refuses is stored by openpyxl exactly as put_text stores it (type "s", no
-        quote prefix); anything else goes through put_text on a cell of its own.
+        put_text decides, once per distinct text: when it keeps the text unchanged and sets
+        no quote prefix, and openpyxl would not read the bare string as a formula or an
+        error code, the string goes in as it is (type "s", like put_text); anything else
+        goes in as the cell put_text made.
         """
         plain = self._plain.get(text)
         if plain is None:
+            probe = put_text(WriteOnlyCell(sheet), text)
             plain = self._plain[text] = (
-                not text.startswith(_FORMULA_START)
+                probe.value == text
+                and not probe.quotePrefix
+                and not text.startswith("=")
                 and text not in ERROR_CODES
-                and safe_text(text) == text
             )
         return text if plain else put_text(WriteOnlyCell(sheet), text)
 
