@@ -104,11 +104,6 @@ def zip_entries(content: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def sheet_part(content: bytes, index: int = 1) -> str:
-    """Give the name inside the zip of the `index`-th sheet openpyxl wrote."""
-    return f"xl/worksheets/sheet{index}.xml"
-
-
 def with_parts(content: bytes, parts: dict[str, bytes | None]) -> bytes:
     """Give the workbook `content` with some inner files replaced (None removes one)."""
     entries = zip_entries(content)
@@ -149,51 +144,20 @@ def raw_zip(entries: list[ZipEntry]) -> bytes:
             size = entry.size or 0
             crc = entry.crc or 0
         offset = body.tell()
-        body.write(
-            struct.pack(
-                "<IHHHHHIIIHH",
-                0x04034B50,
-                20,
-                entry.flags,
-                8,
-                dos_time,
-                dos_date,
-                crc,
-                len(packed),
-                size,
-                len(name),
-                0,
-            )
-        )
+        # The fields the local header and the directory share: flags, method (deflate),
+        # time, date, CRC, packed size, declared size, name length.
+        shared = (entry.flags, 8, dos_time, dos_date, crc, len(packed), size, len(name))
+        body.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *shared, 0))
         body.write(name)
         body.write(packed)
         directory.write(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                entry.flags,
-                8,
-                dos_time,
-                dos_date,
-                crc,
-                len(packed),
-                size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
+            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, *shared, 0, 0, 0, 0, 0, offset)
         )
         directory.write(name)
     start = body.tell()
     listing = directory.getvalue()
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(listing),
-                      start, 0)  # fmt: skip
+    count = len(entries)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(listing), start, 0)
     return body.getvalue() + listing + end
 
 
@@ -214,6 +178,8 @@ def deflated_zeros(megabytes: int) -> tuple[bytes, int, int]:
     return stream, crc, megabytes << 20
 
 
+# openpyxl writes the sheets in order: the first (Organisaties) is sheet1.xml.
+SHEET1 = "xl/worksheets/sheet1.xml"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -288,7 +254,7 @@ def xml_bomb(folder: Path) -> Path:
         doctype,
     )
     content = workbook_bytes(valid_sheets())
-    return _file(folder, "bomb.xlsx", with_parts(content, {sheet_part(content): sheet}))
+    return _file(folder, "bomb.xlsx", with_parts(content, {SHEET1: sheet}))
 
 
 @case("external entity: a header cell that would hold /etc/passwd")
@@ -299,15 +265,15 @@ def external_entity(folder: Path) -> Path:
         doctype,
     )
     content = workbook_bytes(valid_sheets())
-    return _file(folder, "xxe.xlsx", with_parts(content, {sheet_part(content): sheet}))
+    return _file(folder, "xxe.xlsx", with_parts(content, {SHEET1: sheet}))
 
 
 @case("zip bomb: a 300 KB file whose sheet unpacks to 300 MB")
 def zip_bomb(folder: Path) -> Path:
     stream, crc, size = deflated_zeros(300)
     entries = zip_entries(workbook_bytes(valid_sheets()))
-    parts = [ZipEntry(n, d) for n, d in entries.items() if n != "xl/worksheets/sheet1.xml"]
-    parts.append(ZipEntry("xl/worksheets/sheet1.xml", deflated=stream, size=size, crc=crc))
+    parts = [ZipEntry(n, d) for n, d in entries.items() if n != SHEET1]
+    parts.append(ZipEntry(SHEET1, deflated=stream, size=size, crc=crc))
     return _file(folder, "zipbomb.xlsx", raw_zip(parts))
 
 
@@ -317,7 +283,7 @@ def zip_bomb_lying(folder: Path) -> Path:
     entries = zip_entries(workbook_bytes(valid_sheets()))
     parts = [
         ZipEntry(name, data, deflated=stream, size=2048, crc=crc)
-        if name == "xl/worksheets/sheet1.xml"
+        if name == SHEET1
         else ZipEntry(name, data)
         for name, data in entries.items()
     ]
