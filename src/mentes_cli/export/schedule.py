@@ -18,9 +18,9 @@ location. Dates, times and hours are written as date, time and number cells.
 The workbook is built in openpyxl's write-only mode: every sheet is written top to bottom
 once, so column widths, frozen panes and print settings are decided from the rows before they
 are written. At network size (benchmarks/bench_export.py: 6,000 visits, 85 coaches) most of
-the time is openpyxl serialising cells, which it does about twice as fast when lxml is
-installed. Record text that could be read as anything but text goes through `put_text` on a
-`WriteOnlyCell`; the rest is appended as it is (see `_Book._text`).
+the time is openpyxl turning cells into XML (a sixth less when lxml is installed). Record
+text that could be read as anything but text goes through `put_text` on a `WriteOnlyCell`;
+the rest is appended as it is (see `_Book._text`).
 """
 
 from __future__ import annotations
