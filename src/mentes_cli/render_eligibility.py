@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 
+from mentes_cli import textout
 from mentes_cli.eligibility import (
     DECISION_STATUSES,
     FAMILIES,
@@ -57,7 +58,7 @@ CSV_EXPLAIN_COLUMNS = tuple(
 
 def json_text(as_of: date, results: Sequence[LocationResult], explain: bool) -> str:
     """Give the JSON document of SPEC 4 as text: stable key order, ISO dates, UTF-8 kept."""
-    return json.dumps(results_to_json(as_of, results, explain), ensure_ascii=False, indent=2)
+    return textout.json_text(results_to_json(as_of, results, explain))
 
 
 def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
@@ -86,7 +87,7 @@ def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
             for family in FAMILIES:
                 for part in ("inputs", "parameters"):
                     row.append(json.dumps(data[family][part], ensure_ascii=False))
-        writer.writerow(row)
+        writer.writerow([textout.csv_cell(cell) for cell in row])
     return buffer.getvalue()
 
 

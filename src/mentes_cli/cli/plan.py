@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mentes_cli import textout
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     DataOption,
@@ -149,7 +149,7 @@ def plan(
     if output_format is PlanFormat.json:
         from mentes_cli.plan.store import plan_json
 
-        typer.echo(json.dumps(plan_json(result), indent=2, ensure_ascii=False))
+        typer.echo(textout.json_text(plan_json(result)))
     else:
         _print_tables(result, loaded.records)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from mentes_cli import textout
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     AsOfOption,
@@ -113,7 +113,7 @@ def quote(
     if output_format is QuoteFormat.json:
         from mentes_cli.quote import quote_json
 
-        typer.echo(json.dumps(quote_json(result), indent=2, ensure_ascii=False))
+        typer.echo(textout.json_text(quote_json(result)))
     else:
         _print_quote(result)
     if output is not None:
@@ -208,7 +208,7 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
     packages = packages_at(day)
     if output_format is QuoteFormat.json:
         listing = {"as_of": day.isoformat(), "packages": [package_json(p) for p in packages]}
-        typer.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+        typer.echo(textout.json_text(listing))
         return
     table = Table(
         title=f"Paid packages as of {day.isoformat()}", box=box.SIMPLE_HEAD, pad_edge=False
@@ -257,6 +257,6 @@ def _print_guidance(guidance: Guidance, output_format: QuoteFormat, output: Path
     if output_format is QuoteFormat.json:
         from mentes_cli.quote import guidance_json
 
-        typer.echo(json.dumps(guidance_json(guidance), indent=2, ensure_ascii=False))
+        typer.echo(textout.json_text(guidance_json(guidance)))
     else:
         stdout.print(guidance.message, markup=False, soft_wrap=True)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import warnings
 import zipfile
 import zlib
@@ -93,15 +94,21 @@ def read_workbook_bytes(path: Path) -> bytes:
     limits = workbook_limits()
     if path.is_dir():
         raise _file_problem(path, "is a folder, not a workbook")
+    too_big = _file_problem(
+        path,
+        f"is larger than {limits['max_file_bytes'] / 1e6:.0f} MB; mentes reads workbooks "
+        "up to that size (data/limits.toml)",
+    )
     try:
-        size = path.stat().st_size
-        if size > limits["max_file_bytes"]:
-            raise _file_problem(
-                path,
-                f"is {size / 1e6:.1f} MB; mentes reads workbooks of at most "
-                f"{limits['max_file_bytes'] / 1e6:.0f} MB (data/limits.toml)",
-            )
-        content = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _file_problem(path, "is not a regular file (a device or a pipe?)")
+        if path.stat().st_size > limits["max_file_bytes"]:
+            raise too_big
+        # Read no more than the limit allows, whatever the size the file system claimed.
+        with path.open("rb") as stream:
+            content = stream.read(limits["max_file_bytes"] + 1)
+        if len(content) > limits["max_file_bytes"]:
+            raise too_big
     except FileNotFoundError:
         raise _file_problem(path, "no such file") from None
     except PermissionError:
