@@ -20,7 +20,7 @@ def test_version():
 def test_validate_sample_says_what_it_used():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK: 13 organisations, 15 locations, 5 coaches, 14 trajects.\n"
+    assert result.stdout == "OK: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
     assert "(the bundled sample records)" in result.stderr
 
 

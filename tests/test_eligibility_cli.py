@@ -66,7 +66,7 @@ def test_sample_json_for_loc_001_field_by_field():
     data = sample_json()
     assert list(data) == ["as_of", "results"]
     assert data["as_of"] == "2026-11-22"
-    assert [r["location"] for r in data["results"]] == [f"LOC-{n:03d}" for n in range(1, 16)]
+    assert [r["location"] for r in data["results"]] == [f"LOC-{n:03d}" for n in range(1, 17)]
     first = data["results"][0]
     assert list(first) == [
         "location",
@@ -103,7 +103,7 @@ def test_sample_shows_every_status_in_every_family():
         assert {r[family]["status"] for r in results} == {"free", "paid", "unavailable"}
     assert {r["prior"] for r in results} == {True, False}
     rules = {rule for r in results for rule in r["prior_rules"]}
-    assert {"PRIOR-STEP", "PRIOR-IKT", "PRIOR-ENFORCEMENT", "NOT-PRIOR"} <= rules
+    assert {"PRIOR-OFFICIAL", "PRIOR-STEP", "PRIOR-IKT", "PRIOR-ENFORCEMENT", "NOT-PRIOR"} <= rules
     assert any(r["regional_support"]["next_free"] for r in results)
     assert any(r["pedagogical_coaching"]["next_free"] for r in results)
 
@@ -135,7 +135,20 @@ def test_sample_decisions_per_location():
         "LOC-013": (False, "unavailable", None, "unavailable", None),
         "LOC-014": (False, "paid", None, "paid", None),
         "LOC-015": (True, "unavailable", None, "unavailable", None),
+        "LOC-016": (True, "free", None, "free", None),
     }
+
+
+def test_sample_shows_the_official_decision_and_a_coming_enforcement():
+    today = {r["location"]: r for r in sample_json()["results"]}
+    assert today["LOC-016"]["prior_rules"] == ["PRIOR-OFFICIAL"]
+    assert today["LOC-013"]["prior_rules"] == ["NOT-PRIOR"]
+    result = check("--as-of", "2027-02-01", "--location", "LOC-013", "--format", "json")
+    assert result.exit_code == 0, result.output
+    later = json.loads(result.stdout)["results"][0]
+    assert later["prior_rules"] == ["PRIOR-ENFORCEMENT"]
+    assert later["regional_support"]["status"] == "free"
+    assert later["pedagogical_coaching"]["status"] == "free"
 
 
 def test_json_goes_to_stdout_alone_and_warnings_to_stderr():
@@ -163,12 +176,12 @@ def test_table_fits_80_columns_and_ends_with_the_summary(monkeypatch: pytest.Mon
         line.rstrip() for line in lines
     ]
     assert [line.rstrip() for line in lines[-7:]] == [
-        "15 locations",
+        "16 locations",
         "",
         "  Offer family             free   paid   unavailable",
         " ────────────────────────────────────────────────────",
-        "  Regional support (BVV)      4      5             6",
-        "  Pedagogical coaching        4      6             5",
+        "  Regional support (BVV)      5      5             6",
+        "  Pedagogical coaching        5      6             5",
         "",
     ]
     assert SAMPLE_WARNING in result.stderr
@@ -193,7 +206,7 @@ def test_csv_has_a_fixed_header_and_one_row_per_location():
         "pedagogical_coaching_explanation",
         "warnings",
     ]
-    assert len(rows) == 15
+    assert len(rows) == 16
     loc_007 = rows[6]
     assert (loc_007["location"], loc_007["organisation"], loc_007["prior"]) == (
         "LOC-007",
@@ -378,14 +391,14 @@ def test_output_workbook_has_a_filter_a_frozen_header_and_one_row_per_location(t
     target = tmp_path / "overzicht.xlsx"
     result = check(*AS_OF, "--output", str(target))
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[-1] == f"Overview of 15 locations written to {target}"
+    assert result.stderr.splitlines()[-1] == f"Overview of 16 locations written to {target}"
     assert "LOC-001" not in result.stdout  # the table shows only the summary then
-    assert "Regional support (BVV)      4      5             6" in result.stdout
+    assert "Regional support (BVV)      5      5             6" in result.stdout
     workbook = openpyxl.load_workbook(target)
     assert workbook.sheetnames == ["Eligibility", "About"]
     sheet = workbook["Eligibility"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:W16"
+    assert sheet.auto_filter.ref == "A1:W17"
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["Location", "Location name", "Organisation", "Organisation name"]
     assert header[12:16] == [
@@ -395,7 +408,7 @@ def test_output_workbook_has_a_filter_a_frozen_header_and_one_row_per_location(t
         "Regional support: free from",
     ]
     assert header[-1] == "Warnings"
-    assert sheet.max_row == 16
+    assert sheet.max_row == 17
     row = {header[i]: cell.value for i, cell in enumerate(sheet[2])}
     assert row["Location"] == "LOC-001"
     assert row["Location name"] == "De Vlinder Berchem"
@@ -432,7 +445,7 @@ def test_output_refuses_to_overwrite_without_force(tmp_path: Path):
     assert target.read_bytes() == b"old"
     forced = check(*AS_OF, "--output", str(target), "--force", "--format", "json")
     assert forced.exit_code == 0, forced.output
-    assert len(json.loads(forced.stdout)["results"]) == 15
+    assert len(json.loads(forced.stdout)["results"]) == 16
     assert openpyxl.load_workbook(target)["Eligibility"]["A2"].value == "LOC-001"
 
 

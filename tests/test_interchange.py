@@ -38,7 +38,7 @@ def test_export_writes_the_records_in_the_layout_of_the_spec(tmp_path):
     result = invoke("export", "--to", target)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Wrote {target}: 13 organisations, 15 locations, 5 coaches, 14 trajects.\n"
+        f"Wrote {target}: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
     )
     workbook = load_workbook(target)
     assert workbook.sheetnames == SHEETS
@@ -54,7 +54,7 @@ def test_export_writes_the_records_in_the_layout_of_the_spec(tmp_path):
     ]  # fmt: skip
     assert locations["H2"].data_type == "s"  # the postcode stays text
     assert locations.freeze_panes == "A2"
-    assert locations.auto_filter.ref == "A1:N16"
+    assert locations.auto_filter.ref == "A1:N17"
     closure = workbook["Sluitingen"]["B2"]
     assert closure.value == datetime(2026, 12, 24)
     assert closure.number_format == "DD/MM/YYYY"
@@ -70,10 +70,10 @@ def test_export_puts_drop_down_lists_and_hints_on_the_columns(tmp_path):
     validations = load_workbook(target)["Locaties"].data_validations.dataValidation
     lists = {str(v.sqref): v.formula1 for v in validations if v.type == "list"}
     assert lists == {
-        "C2:C1016": "'Organisaties'!$A$2:$A$1014",
-        "D2:D1016": '"groepsopvang,gezinsopvang"',
-        "E2:E1016": '"0,1,2,3"',
-        "K2:K1016": '"ja,nee"',
+        "C2:C1017": "'Organisaties'!$A$2:$A$1015",
+        "D2:D1017": '"groepsopvang,gezinsopvang"',
+        "E2:E1017": '"0,1,2,3"',
+        "K2:K1017": '"ja,nee"',
     }
     hints = {str(v.sqref): v.prompt for v in validations if v.type is None}
     assert hints["E1"] == "Verplicht. Subsidietrap 0, 1, 2 of 3."
@@ -183,7 +183,7 @@ def test_import_writes_the_same_records_as_toml(tmp_path, exported):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"Wrote {folder / 'organisations.toml'}, {folder / 'coaches.toml'}, "
-        f"{folder / 'trajects.toml'}: 13 organisations, 15 locations, 5 coaches, 14 trajects.\n"
+        f"{folder / 'trajects.toml'}: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
     )
     assert sorted(p.name for p in folder.iterdir()) == RECORD_FILES
     assert load_toml_folder(folder) == load_toml_folder(sample_records_dir())

@@ -22,8 +22,8 @@ def problems_of(folder: Path) -> list[str]:
 
 def test_sample_records_load():
     records = load_toml_folder(sample_records_dir())
-    assert len(records.organisations) == 13
-    assert len(records.locations()) == 15
+    assert len(records.organisations) == 14
+    assert len(records.locations()) == 16
     assert {c.role for c in records.coaches} == {"coach", "support"}
     berchem = records.location_index()["LOC-001"][1]
     assert berchem.closures[0].start == date(2026, 12, 24)

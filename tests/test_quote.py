@@ -302,8 +302,8 @@ def test_unknown_location_is_an_input_error(records):
     with pytest.raises(InputError) as caught:
         make_quote("C", as_of=DAY, records=records, location_id="LOC-099")
     assert str(caught.value) == (
-        "--location LOC-099: no such location in the records (15 locations); "
-        "did you mean LOC-009, LOC-015, LOC-014?"
+        "--location LOC-099: no such location in the records (16 locations); "
+        "did you mean LOC-009, LOC-016, LOC-015?"
     )
 
 

@@ -216,8 +216,8 @@ def test_unknown_location_exits_1():
     result = quote("--traject", "C", "--location", "LOC-099", *AS_OF)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
-        "Error: --location LOC-099: no such location in the records (15 locations); "
-        "did you mean LOC-009, LOC-015, LOC-014?"
+        "Error: --location LOC-099: no such location in the records (16 locations); "
+        "did you mean LOC-009, LOC-016, LOC-015?"
     )
 
 
