@@ -22,7 +22,7 @@ from rich.console import Console
 from mentes_cli.errors import MentesError, UsageError
 
 if TYPE_CHECKING:
-    from mentes_cli.load import Loaded
+    from mentes_cli.load import DataSource, Loaded
 
 stdout = Console(highlight=False, soft_wrap=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -100,13 +100,30 @@ def notice(message: str) -> None:
     stderr.print(_CONTROL.sub("�", message), markup=False)
 
 
-def load(data: Path | None) -> Loaded:
-    """Give the records the user asked for, telling on stderr which were used."""
-    from mentes_cli.load import load_records, resolve_source
-    from mentes_cli.reference import set_override_dir
+REFERENCE_FILES = ("tariffs.toml", "centre.toml", "rules.toml", "regions.toml", "planning.toml")
+
+
+def use_reference_data(data: Path | None) -> DataSource:
+    """Give the records' source and let its folder's reference files win over the bundled ones.
+
+    Says on stderr which reference file of the folder is used instead of the bundled one.
+    """
+    from mentes_cli.load import resolve_source
+    from mentes_cli.reference import bundled_data_dir, reference_path, set_override_dir
 
     source = resolve_source(data)
     set_override_dir(source.path if source.path.is_dir() else None)
+    for name in REFERENCE_FILES:
+        if reference_path(name).parent != bundled_data_dir():
+            notice(f"Using {reference_path(name)}")
+    return source
+
+
+def load(data: Path | None) -> Loaded:
+    """Give the records the user asked for, telling on stderr which were used."""
+    from mentes_cli.load import load_records
+
+    source = use_reference_data(data)
     loaded = load_records(source)
     notice(source.describe())
     for line in loaded.notices:

@@ -23,6 +23,7 @@ from mentes_cli.cli.common import (
     notice,
     parse_date,
     stdout,
+    use_reference_data,
 )
 from mentes_cli.errors import InputError, UsageError
 
@@ -199,7 +200,7 @@ def check_eligibility(
                 f"the quick check needs --subsidy-step, --ikt-places and --postcode; "
                 f"missing: {', '.join(missing)}"
             )
-        source = _use_reference_data(data)
+        source = use_reference_data(data).path
         if output is not None:
             from mentes_cli.output import check_output_path
 
@@ -241,16 +242,6 @@ def check_eligibility(
 
         write_overview(output, day, results, facts, source=source_text)
         notice(f"Overview of {len(results)} locations written to {output}")
-
-
-def _use_reference_data(data: Path | None) -> Path:
-    """Let a --data folder's reference files (rules, regions) win; give the source path."""
-    from mentes_cli.load import resolve_source
-    from mentes_cli.reference import set_override_dir
-
-    source = resolve_source(data)
-    set_override_dir(source.path if source.path.is_dir() else None)
-    return source.path
 
 
 def _chosen_locations(

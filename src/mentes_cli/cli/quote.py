@@ -22,6 +22,7 @@ from mentes_cli.cli.common import (
     load,
     notice,
     stdout,
+    use_reference_data,
 )
 from mentes_cli.errors import UsageError
 
@@ -88,14 +89,14 @@ def quote(
             raise UsageError(
                 "--list shows the price list; use it without --traject, --location and --output"
             )
-        _use_reference_data(data)
+        use_reference_data(data)
         _print_list(day, output_format)
         return
     if not traject:
         raise UsageError("give --traject CODE (A, B, C, D, basis, vervolg) or --list")
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"--output {output}: the offerte is a workbook; end the name in .xlsx")
-    source = _use_reference_data(data)
+    source = use_reference_data(data).path
     request = request_for(traject, day)
     if not isinstance(request, str):
         _print_guidance(request, output_format, output)
@@ -121,19 +122,6 @@ def quote(
 
         write_offerte(result, output)
         notice(f"Offerte {result.number} written to {output}")
-
-
-def _use_reference_data(data: Path | None) -> Path:
-    """Let a --data folder's reference files (tariffs, centre) win; give the source path."""
-    from mentes_cli.load import resolve_source
-    from mentes_cli.reference import bundled_data_dir, reference_path, set_override_dir
-
-    source = resolve_source(data)
-    set_override_dir(source.path if source.path.is_dir() else None)
-    for name in ("tariffs.toml", "centre.toml"):
-        if reference_path(name).parent != bundled_data_dir():
-            notice(f"Using {reference_path(name)}")
-    return source.path
 
 
 def _money(amount: Decimal) -> str:
