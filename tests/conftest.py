@@ -14,7 +14,7 @@ os.environ["NO_COLOR"] = "1"
 os.environ["TERM"] = "dumb"
 os.environ.pop("MENTES_DATA", None)
 
-from mentes_cli.reference import sample_records_dir  # noqa: E402
+from mentes_cli.reference import sample_records_dir
 
 ASSETS = Path(__file__).parent / "assets"
 

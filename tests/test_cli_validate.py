@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ONE_ORGANISATION, write_records
 from typer.testing import CliRunner
 
+from conftest import ONE_ORGANISATION, write_records
 from mentes_cli import __version__
 from mentes_cli.cli import app
 
@@ -33,7 +33,7 @@ def test_validate_reports_every_problem_and_exits_1(tmp_path):
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "Error: 2 problems found:",
-        "  organisations.toml, line 8, location LOC-1, care_type: must be \"group\" or "
+        '  organisations.toml, line 8, location LOC-1, care_type: must be "group" or '
         "\"family\", got 'crèche'",
         "  organisations.toml, line 9, location LOC-1, subsidy_step: must be a whole number, "
         "got a yes/no value (True)",

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ONE_ORGANISATION, write_records
 
+from conftest import ONE_ORGANISATION, write_records
 from mentes_cli.errors import InputError
 from mentes_cli.load import DataSource, load_records, resolve_source
 from mentes_cli.load.toml_records import load_toml_folder
@@ -40,7 +40,7 @@ def test_minimal_location_gets_defaults(tmp_path):
 
 
 def test_unknown_key_is_named_with_its_line(tmp_path):
-    text = ONE_ORGANISATION + 'subsidie_step = 2\n'
+    text = ONE_ORGANISATION + "subsidie_step = 2\n"
     assert problems_of(write_records(tmp_path, organisations=text)) == [
         "organisations.toml, line 13, location LOC-1, subsidie_step: unknown field (a typo?); "
         "the fields are: id, name, care_type, subsidy_step, ikt_places, places, postcode, "
@@ -59,18 +59,18 @@ def test_unknown_key_is_named_with_its_line(tmp_path):
         ("ikt_places", "-1", "ikt_places: must be at least 0, got -1"),
         ("postcode", "2600", "postcode: must be text, got a number (2600)"),
         ("postcode", '"26000"', "postcode: must be a Belgian postcode of 4 digits, got '26000'"),
-        ("care_type", '"creche"', "care_type: must be \"group\" or \"family\", got 'creche'"),
+        ("care_type", '"creche"', 'care_type: must be "group" or "family", got \'creche\''),
         ("enforcement", '"ja"', "enforcement: must be true or false, got text ('ja')"),
         (
             "opening_days",
             '["mon", "maandag"]',
-            "opening_days: weekdays must be \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", "
-            "\"sat\" or \"sun\", got 'maandag'",
+            'opening_days: weekdays must be "mon", "tue", "wed", "thu", "fri", '
+            '"sat" or "sun", got \'maandag\'',
         ),
         (
             "opening_hours",
             '"18:00-07:00"',
-            "opening_hours: must be \"HH:MM-HH:MM\" with the start before the end, "
+            'opening_hours: must be "HH:MM-HH:MM" with the start before the end, '
             "got '18:00-07:00'",
         ),
         (
@@ -104,7 +104,7 @@ def test_enforcement_since_without_enforcement(tmp_path):
 
 def test_every_problem_is_reported_at_once(tmp_path):
     organisations = ONE_ORGANISATION.replace("subsidy_step = 2", "subsidy_step = 7")
-    organisations += 'closures = [{ start = 2027-01-10, end = 2027-01-01 }]\n'
+    organisations += "closures = [{ start = 2027-01-10, end = 2027-01-01 }]\n"
     coaches = """\
 [[coaches]]
 id = "C-1"
@@ -128,7 +128,7 @@ status = "approved"
         "most 3, got 7",
         "organisations.toml, line 13, location LOC-1, closures: end 2027-01-01 is before start "
         "2027-01-10",
-        "coaches.toml, line 4, coach C-1, role: must be \"coach\" or \"support\", got 'trainer'",
+        'coaches.toml, line 4, coach C-1, role: must be "coach" or "support", got \'trainer\'',
         "coaches.toml, line 5, coach C-1, fte: must be more than 0 and at most 1, got 1.5",
         "trajects.toml, line 3, traject T-1, location: location 'LOC-404' does not exist",
     ]
@@ -208,8 +208,7 @@ deadline = 2027-04-01
         "(2 to 5), not for coaching"
     )
     assert problems[1].startswith(
-        "trajects.toml, line 13, traject T-2, domains: must be one or more of \"Pedagogisch "
-        "beleid\""
+        'trajects.toml, line 13, traject T-2, domains: must be one or more of "Pedagogisch beleid"'
     )
     assert problems[2].startswith("trajects.toml, line 18, traject T-3, offer: must be")
 
@@ -219,11 +218,13 @@ deadline = 2027-04-01
     [
         (b'[[organisations]\nid = "x"\n', "organisations.toml, line 1: not valid TOML"),
         (b'[[organisations]]\nid = "x"\nid = "y"\n', "organisations.toml, line 3: not valid TOML"),
-        (b'[[organisations]]\nname = "Caf\xe9"\n', "organisations.toml, line 2: the file is not "
-         "UTF-8 text"),
+        (
+            b'[[organisations]]\nname = "Caf\xe9"\n',
+            "organisations.toml, line 2: the file is not UTF-8 text",
+        ),
         (b"x = " + b"[" * 2000 + b"]" * 2000 + b"\n", "organisations.toml"),
-        (b'organisations = 3\n', "organisations.toml: organisations must be a list"),
-        (b'people = []\n', "organisations.toml: unknown top-level key 'people'"),
+        (b"organisations = 3\n", "organisations.toml: organisations must be a list"),
+        (b"people = []\n", "organisations.toml: unknown top-level key 'people'"),
     ],
 )
 def test_malformed_toml(tmp_path, content, message):

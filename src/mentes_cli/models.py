@@ -197,9 +197,7 @@ class DateRange(Record):
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
         if self.end < self.start:
-            raise ValueError(
-                f"end {self.end.isoformat()} is before start {self.start.isoformat()}"
-            )
+            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
         return self
 
     def covers(self, day: date) -> bool:
@@ -300,9 +298,7 @@ class Traject(Record):
     @model_validator(mode="after")
     def _consistent(self) -> Traject:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(
-                f"end {self.end.isoformat()} is before start {self.start.isoformat()}"
-            )
+            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
         if self.earliest and self.deadline and self.deadline < self.earliest:
             raise ValueError(
                 f"deadline {self.deadline.isoformat()} is before earliest "

@@ -68,8 +68,9 @@ def parameter_at(entries: list[dict[str, Any]], as_of: date, what: str) -> dict[
     """
     in_force = [e for e in entries if e.get("valid_from") and e["valid_from"] <= as_of]
     if not in_force:
+        earliest = min((e["valid_from"] for e in entries if e.get("valid_from")), default="none")
         raise ReferenceDataError(
             f"{what}: no value in force on {as_of.isoformat()} "
-            f"(the earliest valid_from is {min((e['valid_from'] for e in entries), default='none')})"
+            f"(the earliest valid_from is {earliest})"
         )
     return max(in_force, key=lambda e: e["valid_from"])

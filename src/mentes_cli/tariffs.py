@@ -124,7 +124,9 @@ def packages_at(as_of: date) -> list[Package]:
 
 def free_offer_at(code: str, as_of: date) -> dict[str, Any]:
     """Give the content of free offer `code` (bvv-basis, bvv-vervolg, coaching) on `as_of`."""
-    entries = [e for e in load_reference("tariffs.toml").get("free_offers", []) if e.get("code") == code]
+    entries = [
+        e for e in load_reference("tariffs.toml").get("free_offers", []) if e.get("code") == code
+    ]
     if not entries:
         raise KeyError(code)
     return parameter_at(entries, as_of, f"tariffs.toml, free offer {code}")
