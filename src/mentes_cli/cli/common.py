@@ -17,15 +17,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from mentes_cli.errors import MentesError, UsageError
 
 if TYPE_CHECKING:
     from mentes_cli.load import DataSource, Loaded
 
-stdout = Console(highlight=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class LazyConsole:
+    """A Rich console made on first use, so that `mentes --version` need not import Rich."""
+
+    def __init__(self, **options: Any):
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _made(self):
+        console = object.__getattribute__(self, "_console")
+        if console is None:
+            from rich.console import Console
+
+            console = Console(**object.__getattribute__(self, "_options"))
+            object.__setattr__(self, "_console", console)
+        return console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._made(), name, value)
+
+
+stdout = LazyConsole(highlight=False, soft_wrap=False)
+stderr = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 class State:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mentes_cli import textout
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     DataOption,
@@ -147,6 +146,7 @@ def plan(
         notice(f"Warning: {warning}")
 
     if output_format is PlanFormat.json:
+        from mentes_cli import textout
         from mentes_cli.plan.store import plan_json
 
         typer.echo(textout.json_text(plan_json(result)))

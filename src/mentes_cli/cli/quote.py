@@ -8,10 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.table import Table
 
-from mentes_cli import textout
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     AsOfOption,
@@ -112,6 +109,7 @@ def quote(
     if result.suggestion and result.suggestion.code != result.traject:
         notice(_suggestion_text(result))
     if output_format is QuoteFormat.json:
+        from mentes_cli import textout
         from mentes_cli.quote import quote_json
 
         typer.echo(textout.json_text(quote_json(result)))
@@ -153,6 +151,8 @@ _LINE_NAMES = {
 
 
 def _print_quote(result: Quote) -> None:
+    from rich.table import Table
+
     package = result.package
     stdout.print(
         f"Quote {result.number}: traject {package.code}, {clean(package.name)}", soft_wrap=True
@@ -190,12 +190,17 @@ def _print_quote(result: Quote) -> None:
 
 
 def _print_list(day: date, output_format: QuoteFormat) -> None:
+    from rich import box
+    from rich.table import Table
+
     from mentes_cli.quote import package_json
     from mentes_cli.tariffs import packages_at
 
     packages = packages_at(day)
     if output_format is QuoteFormat.json:
         listing = {"as_of": day.isoformat(), "packages": [package_json(p) for p in packages]}
+        from mentes_cli import textout
+
         typer.echo(textout.json_text(listing))
         return
     table = Table(
@@ -243,6 +248,7 @@ def _print_guidance(guidance: Guidance, output_format: QuoteFormat, output: Path
     if output is not None:
         notice(f"Nothing written to {output}: there is no price to put on an offerte.")
     if output_format is QuoteFormat.json:
+        from mentes_cli import textout
         from mentes_cli.quote import guidance_json
 
         typer.echo(textout.json_text(guidance_json(guidance)))
