@@ -46,6 +46,12 @@ class LazyConsole:
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._made(), name, value)
 
+    # A real property, so that tools that set and restore the width (monkeypatch) see one.
+    width = property(
+        lambda self: self._made().width,
+        lambda self, value: setattr(self._made(), "width", value),
+    )
+
 
 stdout = LazyConsole(highlight=False, soft_wrap=False)
 stderr = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
