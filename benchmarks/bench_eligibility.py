@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -37,26 +35,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate_network  # noqa: E402
-from bench_startup import MENTES, alternate, machine  # noqa: E402
+from bench_startup import MENTES, alternate, machine, timed  # noqa: E402
 
 from mentes_cli import eligibility, render_eligibility  # noqa: E402
 from mentes_cli.load import DataSource, load_records  # noqa: E402
-
-
-def _timed(runs: int, run) -> dict[str, float]:
-    """Run `run` `runs` times; give median and best wall and CPU seconds."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        run()
-        wall.append(time.perf_counter() - began)
-        cpu.append(time.process_time() - began_cpu)
-    return {
-        "median": statistics.median(wall),
-        "best": min(wall),
-        "cpu_median": statistics.median(cpu),
-        "runs": runs,
-    }
 
 
 def _rate(figures: dict[str, float], count: int) -> dict[str, float]:
@@ -75,11 +57,11 @@ def engine(data: Path, as_of: date, runs: int) -> dict:
     count = len(records.locations())
     eligibility.decide(records, as_of)  # reference data (rules, regions) parsed once
 
-    first = _timed(runs, lambda: eligibility.decide(records.model_copy(), as_of))
-    again = _timed(runs, lambda: eligibility.decide(records, as_of))
-    explain = _timed(runs, lambda: eligibility.decide(records.model_copy(), as_of, explain=True))
+    first = timed(runs, lambda: eligibility.decide(records.model_copy(), as_of))
+    again = timed(runs, lambda: eligibility.decide(records, as_of))
+    explain = timed(runs, lambda: eligibility.decide(records.model_copy(), as_of, explain=True))
     results = eligibility.decide(records, as_of)
-    rendering = _timed(runs, lambda: render_eligibility.json_text(as_of, results, False))
+    rendering = timed(runs, lambda: render_eligibility.json_text(as_of, results, False))
     return {
         "locations": count,
         "organisations": len(records.organisations),

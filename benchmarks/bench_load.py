@@ -27,11 +27,9 @@ import gc
 import io
 import json
 import pstats
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 from pathlib import Path
 
@@ -39,28 +37,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate_network  # noqa: E402
-from bench_startup import MENTES, alternate, bench_env, machine  # noqa: E402
+from bench_startup import MENTES, alternate, bench_env, machine, timed  # noqa: E402
 
 from mentes_cli.load import DataSource, load_records  # noqa: E402
 from mentes_cli.load.build import build_records  # noqa: E402
 from mentes_cli.load.toml_records import RECORD_FILES, read_raw  # noqa: E402
-
-
-def _timed(runs: int, run) -> dict[str, float]:
-    """Run `run` `runs` times; give median and best wall and CPU seconds."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        run()
-        wall.append(time.perf_counter() - began)
-        cpu.append(time.process_time() - began_cpu)
-    return {
-        "median": statistics.median(wall),
-        "best": min(wall),
-        "max": max(wall),
-        "cpu_median": statistics.median(cpu),
-        "runs": runs,
-    }
 
 
 def _gc_paused(run):
@@ -113,13 +94,13 @@ def in_process(folder: Path, workbook: Path, runs: int, profile: bool) -> dict:
             "toml_bytes": sum((folder / name).stat().st_size for name in RECORD_FILES),
             "workbook_bytes": workbook.stat().st_size,
         },
-        "toml": _timed(runs, load_toml),
-        "toml_read_raw": _timed(runs, lambda: read_raw(folder)),
-        "toml_tomllib_only": _timed(runs, lambda: [tomllib.loads(text) for text in texts]),
-        "toml_build_records": _timed(runs, lambda: build_records(raw)),
-        "toml_gc_paused": _timed(runs, _gc_paused(load_toml)),
-        "workbook": _timed(runs, load_workbook),
-        "workbook_gc_paused": _timed(runs, _gc_paused(load_workbook)),
+        "toml": timed(runs, load_toml),
+        "toml_read_raw": timed(runs, lambda: read_raw(folder)),
+        "toml_tomllib_only": timed(runs, lambda: [tomllib.loads(text) for text in texts]),
+        "toml_build_records": timed(runs, lambda: build_records(raw)),
+        "toml_gc_paused": timed(runs, _gc_paused(load_toml)),
+        "workbook": timed(runs, load_workbook),
+        "workbook_gc_paused": timed(runs, _gc_paused(load_workbook)),
     }
     if profile:
         figures["profile"] = {

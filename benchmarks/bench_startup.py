@@ -396,5 +396,22 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if any(heavy) else 0
 
 
+def timed(runs: int, run) -> dict[str, float]:
+    """Run `run` `runs` times in-process; give median, best and worst wall and CPU seconds."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        run()
+        wall.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+    return {
+        "median": statistics.median(wall),
+        "best": min(wall),
+        "max": max(wall),
+        "cpu_median": statistics.median(cpu),
+        "runs": runs,
+    }
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -24,6 +24,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from conftest import ONE_ORGANISATION
+
 Rows = list[list[Any]]
 
 ORGANISATIONS_HEADER = ["Id", "Naam", "E-mail", "PRIOR (Opgroeien)"]
@@ -36,20 +38,8 @@ LOCATIONS_HEADER = [
 CLOSURES_HEADER = ["Locatie", "Van", "Tot en met", "Reden"]
 LOCATION_ROW = ["LOC-1", "Test Berchem", "ORG-1", "groepsopvang", 2, 12, 28, 2600]
 
-ONE_ORGANISATION_TOML = """\
-[[organisations]]
-id = "ORG-1"
-name = "Vzw Test"
-
-[[organisations.locations]]
-id = "LOC-1"
-name = "Test Berchem"
-care_type = "group"
-subsidy_step = 2
-ikt_places = 12
-places = 28
-postcode = "2600"
-"""
+# The smallest valid record set, shared with the other loader tests.
+ONE_ORGANISATION_TOML = ONE_ORGANISATION
 
 # Names a coordinator could type (or paste) that a terminal must not interpret.
 MARKUP_NAME = "[bold red]x[/] [link=https://example.invalid]klik[/link]"
