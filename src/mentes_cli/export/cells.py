@@ -29,7 +29,8 @@ _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 # Excel keeps this sheet name for itself (change tracking) and refuses a sheet called so.
 _RESERVED_TITLES = {"history"}
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Named, as the body text is: a font without a name prints in a serif font in LibreOffice.
+HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2F5D62")
 
 

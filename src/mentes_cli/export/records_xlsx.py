@@ -322,9 +322,9 @@ def _explanation(sheet: Worksheet) -> None:
         lines_needed = max(1, -(-len(text) // 90))
         sheet.row_dimensions[number].height = 15 * lines_needed + (6 if style else 0)
         if style == "title":
-            cell.font = Font(bold=True, size=14)
+            cell.font = Font(name="Calibri", bold=True, size=14)
         elif style in ("head", "sheet"):
-            cell.font = Font(bold=True, size=12 if style == "head" else 11)
+            cell.font = Font(name="Calibri", bold=True, size=12 if style == "head" else 11)
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
