@@ -722,10 +722,31 @@ class Planner:
                 again = self._find(placement.traject)
                 if again is not None:
                     self._book(again)
-                    return True
+                    if self._entitlements_hold({traject.location, placement.traject.location}):
+                        return True
+                    self._unbook(again)
                 self._unbook(mine)
             self._book(placement)
         return False
+
+    def _entitlements_hold(self, locations: set[str]) -> bool:
+        """Give whether every placed free traject at `locations` is still entitled (SPEC 5).
+
+        A repair move changes the first day of two trajects and so may change who comes
+        "placed before" whom: each placed free traject is checked again on its first visit day,
+        against the history and the trajects placed before it in the queue.
+        """
+        for location_id in sorted(locations):
+            for traject_id in sorted(self.placed_at.get(location_id, ())):
+                placement = self.placements[traject_id]
+                other = placement.traject
+                if not other.is_free_offer or other.id in self.kept_by_traject:
+                    continue
+                if not placement.visits:
+                    continue
+                if not self.entitlement(other, placement.first_day).entitled:
+                    return False
+        return True
 
     # --- the result --------------------------------------------------------------------
 
