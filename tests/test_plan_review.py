@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from mentes_cli.plan.check import check_plan
-from test_plan_builders import coach, days_of, location, plan, records, traject
+from mentes_cli.plan.model import Plan, Visit
+from test_plan_builders import coach, days_of, location, plan, reasons_of, records, traject
 
 JAN_4 = date(2027, 1, 4)
 
@@ -33,3 +34,46 @@ def test_repair_keeps_the_entitlement_of_trajects_placed_later_in_the_queue():
     placed = {v.traject for v in result.visits}
     assert not {"T1", "T2"} <= placed
     assert days_of(result, "X")[0] == "2027-01-04"
+
+
+def test_visits_come_after_a_kept_fixed_intake_call():
+    # Package A's intake call is fixed on Monday 25 January; the visits still to place must
+    # follow it, not fill the free days before it.
+    recs = records(trajects=[traject(offer="A")])
+    intake = Visit(
+        traject="T-1",
+        location="LOC-1",
+        coach="C-1",
+        date=date(2027, 1, 25),
+        start="08:30",
+        hours=1.0,
+        kind="intake",
+        fixed=True,
+    )
+    kept = Plan(start=JAN_4, end=date(2027, 6, 30), visits=[intake])
+    result = plan(recs, start=JAN_4, kept=kept)
+    assert days_of(result, kind="intake") == ["2027-01-25"]
+    assert days_of(result)[0] == "2027-01-26"
+    assert len(days_of(result)) == 6
+    assert result.warnings == []
+    assert check_plan(result, recs) == []
+
+
+def test_reasons_name_the_kept_intake_call_when_it_leaves_no_room():
+    recs = records(trajects=[traject(offer="A", deadline=date(2027, 2, 5))])
+    intake = Visit(
+        traject="T-1",
+        location="LOC-1",
+        coach="C-1",
+        date=date(2027, 2, 5),
+        start="08:30",
+        hours=1.0,
+        kind="intake",
+        fixed=True,
+    )
+    kept = Plan(start=JAN_4, end=date(2027, 6, 30), visits=[intake])
+    result = plan(recs, start=JAN_4, kept=kept)
+    assert reasons_of(result) == [
+        "no day to plan in: the day after the kept intake call, 2027-02-06 is after deadline "
+        "2027-02-05"
+    ]

@@ -464,7 +464,21 @@ class Planner:
             low = max(low, self.index_of(traject.earliest))
         if traject.deadline is not None:
             high = min(high, self.index_of(traject.deadline))
+        after_intake = self.after_kept_intake(traject)
+        if after_intake is not None:
+            low = max(low, after_intake)
         return low, high
+
+    def after_kept_intake(self, traject: Traject) -> int | None:
+        """Give the day after the kept intake call of `traject`, or None when none is kept.
+
+        The intake call falls before the first visit (SPEC 5, constraint 6) and a kept call
+        stays where it is (constraint 7), so the visits still to place come after it.
+        """
+        kept = self.kept_by_traject.get(traject.id)
+        if kept is None or not kept.has_intake:
+            return None
+        return max(self.index_of(v.date) for v in kept.visits if v.kind == "intake") + 1
 
     def candidates(self, traject: Traject, demand: Demand) -> list[_CoachDays]:
         """Give the coaches who may take `traject`: right role, serving its area."""

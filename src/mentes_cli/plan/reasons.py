@@ -77,6 +77,8 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
     location = planner.locations[traject.location][1]
     low, high = planner.window(traject)
     low_why = "earliest" if low > planner.first else "the plan's start"
+    if low == planner.after_kept_intake(traject) and low > planner.first:
+        low_why = "the day after the kept intake call,"
     high_why = "deadline" if high < planner.last else "the plan's end"
     if low > high:
         return [
