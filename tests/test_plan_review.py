@@ -77,3 +77,26 @@ def test_reasons_name_the_kept_intake_call_when_it_leaves_no_room():
         "no day to plan in: the day after the kept intake call, 2027-02-06 is after deadline "
         "2027-02-05"
     ]
+
+
+def _prior_from(since: date):
+    # Not PRIOR by step and IKT places; PRIOR by enforcement from `since`.
+    return location(subsidy_step=3, ikt_places=40, enforcement=True, enforcement_since=since)
+
+
+def test_free_traject_waits_until_the_location_becomes_prior_in_the_window():
+    recs = records([_prior_from(date(2027, 2, 1))])
+    result = plan(recs, start=JAN_4)
+    assert check_plan(result, recs) == []
+    assert days_of(result)[0] == "2027-02-01"
+    assert len(days_of(result)) == 8
+
+
+def test_free_traject_is_refused_when_the_location_becomes_prior_after_the_window():
+    recs = records([_prior_from(date(2027, 8, 2))])
+    result = plan(recs, start=JAN_4)
+    assert reasons_of(result) == [
+        "not entitled to free pedagogical coaching on 2027-01-04: LOC-1 is not PRIOR (subsidy "
+        "step 3 with IKT places of the organisation 40 > 18; enforcement only from 2027-08-02) "
+        "on 2027-01-04."
+    ]

@@ -224,6 +224,7 @@ class Planner:
         self.placed_at: dict[str, set[str]] = {}  # location id: ids of trajects placed there
         self.repair_moves = 0
         self.demands: dict[str, Demand] = {}
+        self._rule_changes: list[int] | None = None
 
     # --- setting up --------------------------------------------------------------------
 
@@ -517,6 +518,43 @@ class Planner:
         used.sort()
         return free_entitlement(self.records, traject.location, family, self.date_of(index), used)
 
+    def next_change(self, location_id: str, index: int) -> int | None:
+        """Give the first day after `index` on which the location's PRIOR status or free scope
+        may change, or None.
+
+        Those days are the location's `enforcement_since` and the `valid_from` of every dated
+        table of rules.toml (PRIOR, scopes, frequency) and of every scope in regions.toml.
+        """
+        if self._rule_changes is None:
+            from mentes_cli.eligibility import RULES_FILE
+            from mentes_cli.regions import FILE as REGIONS_FILE
+            from mentes_cli.reference import load_reference
+
+            rules = load_reference(RULES_FILE)
+            tables = list(rules.get("prior", []))
+            for family in rules.get("families", {}).values():
+                tables += [*family.get("scopes", []), *family.get("frequency", [])]
+            tables += load_reference(REGIONS_FILE).get("scopes", [])
+            found = {
+                self.index_of(entry["valid_from"])
+                for entry in tables
+                if isinstance(entry, dict) and type(entry.get("valid_from")) is date
+            }
+            self._rule_changes = sorted(found)
+        days = list(self._rule_changes)
+        since = self.locations[location_id][1].enforcement_since
+        if since is not None:
+            insort(days, self.index_of(since))
+        position = bisect_left(days, index + 1)
+        return days[position] if position < len(days) else None
+
+    def _later(self, traject: Traject, answer, day: int) -> int | None:
+        """Give the next day worth trying after `answer` said no for a first visit on `day`."""
+        if answer.next_free is not None:
+            later = self.index_of(answer.next_free)
+            return later if later > day else None
+        return self.next_change(traject.location, day)
+
     def _find(self, traject: Traject, why: dict | None = None) -> _Placement | None:
         """Give the best placement of `traject` on the current bookings, or None.
 
@@ -528,20 +566,18 @@ class Planner:
         kept = self.kept_by_traject.get(traject.id)
         check_entitlement = demand.free and kept is None
         why = {} if why is None else why
-        for _ in range(12):  # each round moves `low` later; a few rounds always suffice
+        for _ in range(16):  # each round moves `low` later; a few rounds always suffice
             why["low"] = low
             if low > high:
                 return None
             if check_entitlement:
                 answer = self.entitlement(traject, low)
                 if not answer.entitled:
-                    if answer.next_free is None or self.index_of(answer.next_free) <= low:
+                    later = self._later(traject, answer, low)
+                    if later is None or later > high:
                         why.update(entitlement=answer, day=low)
                         return None
-                    if self.index_of(answer.next_free) > high:
-                        why.update(entitlement=answer, day=low)
-                        return None
-                    low = self.index_of(answer.next_free)
+                    low = later
                     continue
             placement = self._best(traject, demand, low, high, kept)
             if placement is None or not check_entitlement:
@@ -550,10 +586,11 @@ class Planner:
             answer = self.entitlement(traject, first)
             if answer.entitled:
                 return placement
-            if answer.next_free is None or self.index_of(answer.next_free) <= first:
+            later = self._later(traject, answer, first)
+            if later is None:
                 why.update(entitlement=answer, day=first)
                 return None
-            low = self.index_of(answer.next_free)
+            low = later
         return None
 
     def _shapes(self, demand: Demand, kept: _Kept | None) -> list[tuple[tuple[int, ...], bool]]:
