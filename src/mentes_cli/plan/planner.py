@@ -527,8 +527,8 @@ class Planner:
         """
         if self._rule_changes is None:
             from mentes_cli.eligibility import RULES_FILE
-            from mentes_cli.regions import FILE as REGIONS_FILE
             from mentes_cli.reference import load_reference
+            from mentes_cli.regions import FILE as REGIONS_FILE
 
             rules = load_reference(RULES_FILE)
             tables = list(rules.get("prior", []))
