@@ -471,7 +471,7 @@ def test_a_traject_placed_before_in_this_plan_counts():
     assert reasons_of(result, "T-2") == [
         "not entitled to free regional support before 2028-01-01, after the plan's end "
         "2027-04-30: LOC-1 has a free BVV traject dated 2027-02-01, in 2027; free again from "
-        "2028-01-01."
+        "2028-01-01. That is T-1, placed in this plan on 2027-02-01."
     ]
 
 

@@ -70,6 +70,28 @@ def place_text(location: Location) -> str:
     return f"{place.municipality}{district}, postcode {location.postcode}"
 
 
+def _placed_blockers(planner: Planner, traject: Traject, reason: str) -> str:
+    """Name the trajects placed in this plan whose dates the eligibility engine's `reason` gives.
+
+    Gives "" when none does (the blocking traject is then one of the history).
+    """
+    family = planner.family_of_offer(traject.offer)
+    position = planner.position[traject.id]
+    named = []
+    for other_id in sorted(planner.placed_at.get(traject.location, ())):
+        placement = planner.placements[other_id]
+        other = placement.traject
+        if (
+            other.is_free_offer
+            and placement.queue_position < position
+            and planner.family_of_offer(other.offer) == family
+        ):
+            first = planner.date_of(placement.first_day).isoformat()
+            if f"dated {first}" in reason or f", {first}" in reason:
+                named.append(f"{other.id}, placed in this plan on {first}")
+    return f" That is {'; '.join(named)}." if named else ""
+
+
 def reasons_for(planner: Planner, traject: Traject) -> list[str]:
     """Give every reason `traject` cannot be placed on the planner's current bookings."""
     settings = planner.settings
@@ -99,11 +121,12 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
     family = FAMILY_NAMES.get(planner.family_of_offer(traject.offer), traject.offer)
     if answer is not None:
         day = planner.date_of(why["day"]).isoformat()
+        blockers = _placed_blockers(planner, traject, answer.reason)
         if answer.next_free is None:
-            return [f"not entitled to free {family} on {day}: {answer.reason}"]
+            return [f"not entitled to free {family} on {day}: {answer.reason}{blockers}"]
         return [
             f"not entitled to free {family} before {answer.next_free.isoformat()}, after "
-            f"{high_why} {planner.date_of(high).isoformat()}: {answer.reason}"
+            f"{high_why} {planner.date_of(high).isoformat()}: {answer.reason}{blockers}"
         ]
     raised: list[str] = []
     if why.get("low", low) > low:
