@@ -67,3 +67,9 @@ def test_unknown_option_is_a_usage_error():
     result = runner.invoke(app, ["validate", "--dta", "x"])
     assert result.exit_code == 2
     assert "No such option" in result.stderr
+
+
+def test_an_as_of_date_at_the_end_of_the_calendar_is_a_usage_error():
+    result = runner.invoke(app, ["check-eligibility", "--as-of", "9999-12-31"])
+    assert result.exit_code == 2
+    assert "'9999-12-31' lies outside the years 1900 to 2999" in result.stderr

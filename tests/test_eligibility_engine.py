@@ -122,7 +122,7 @@ def test_family_of_an_unknown_offer_is_a_value_error():
     ],
 )
 def test_uses_entitlement(offer, status, uses):
-    assert uses_entitlement(traject(offer=offer, status=status)) is uses
+    assert uses_entitlement(traject(offer=offer, status=status, start=date(2025, 3, 10))) is uses
 
 
 def test_entitlement_date_falls_back_from_start_to_the_as_of_date():

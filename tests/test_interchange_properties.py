@@ -24,6 +24,7 @@ from mentes_cli.models import (
     BVV_DOMAINS,
     BVV_OFFERS,
     OFFERS,
+    STARTED_STATUSES,
     STATUSES,
     WEEKDAYS,
     Closure,
@@ -109,13 +110,14 @@ def trajects(draw, traject_id: str, location_ids: list[str], coaches: list[Coach
     offer = draw(st.sampled_from(OFFERS))
     role = "support" if offer in BVV_OFFERS else "coach"
     fitting = [coach.id for coach in coaches if coach.role == role]
-    start = draw(st.none() | DAYS)
+    status = draw(st.sampled_from(STATUSES))
+    start = draw(DAYS if status in STARTED_STATUSES else st.none() | DAYS)
     earliest = draw(st.none() | DAYS)
     return Traject(
         id=traject_id,
         location=draw(st.sampled_from(location_ids)),
         offer=offer,
-        status=draw(st.sampled_from(STATUSES)),
+        status=status,
         start=start,
         end=draw(st.none() | st.dates(start, date(2100, 12, 31))) if start else None,
         coach=draw(st.none() | st.sampled_from(fitting)) if fitting else None,

@@ -142,6 +142,7 @@ id = "T-1"
 location = "LOC-1"
 offer = "coaching"
 status = "done"
+start = 2025-03-10
 coach = "C-9"
 """
     problems = problems_of(write_records(tmp_path, organisations=text, trajects=trajects))
@@ -152,7 +153,7 @@ coach = "C-9"
         "organisations.toml, line 18, location LOC-1, id: location id 'LOC-1' is used more than "
         "once (location ids are unique across all organisations) (also at line 6); every id "
         "must be unique",
-        "trajects.toml, line 6, traject T-1, coach: coach 'C-9' does not exist",
+        "trajects.toml, line 7, traject T-1, coach: coach 'C-9' does not exist",
     ]
 
 
@@ -262,3 +263,33 @@ def test_missing_source_is_named(tmp_path):
     with pytest.raises(InputError) as caught:
         load_records(DataSource(tmp_path / "nope", "--data"))
     assert str(caught.value) == f"{tmp_path / 'nope'}: no such file or folder (--data)"
+
+
+def test_dates_far_from_the_ends_of_the_calendar(tmp_path):
+    text = ONE_ORGANISATION + "closures = [{ start = 9999-12-01, end = 9999-12-31 }]\n"
+    assert problems_of(write_records(tmp_path, organisations=text))[0] == (
+        "organisations.toml, line 13, location LOC-1, closures.start: must be a date between "
+        "1900-01-01 and 2999-12-31, got 9999-12-01"
+    )
+
+
+def test_a_started_traject_needs_its_start(tmp_path):
+    trajects = """\
+[[trajects]]
+id = "T-1"
+location = "LOC-1"
+offer = "coaching"
+status = "done"
+
+[[trajects]]
+id = "T-2"
+location = "LOC-1"
+offer = "coaching"
+status = "cancelled"
+"""
+    folder = write_records(tmp_path, organisations=ONE_ORGANISATION, trajects=trajects)
+    assert problems_of(folder) == [
+        "trajects.toml, line 1, traject T-1: start is required for a traject with status done "
+        "(it dates the traject for eligibility); it is optional for requested, approved and "
+        "cancelled"
+    ]

@@ -19,6 +19,8 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CARE_TYPES = ("group", "family")
 ROLES = ("coach", "support")
 STATUSES = ("requested", "approved", "planned", "active", "done", "cancelled")
+# SPEC 2.1: start is "optional for requested/approved"; a cancelled request may never start.
+STARTED_STATUSES = ("planned", "active", "done")
 FREE_OFFERS = ("bvv-basis", "bvv-vervolg", "coaching")
 PAID_OFFERS = ("A", "B", "C", "D", "basis", "vervolg")
 OFFERS = FREE_OFFERS + PAID_OFFERS
@@ -90,9 +92,20 @@ def _flag(value: Any) -> bool:
     return value
 
 
+# Periods of years are added to record dates (two years for coaching): keep them far from
+# the ends of the calendar.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
 def _day(value: Any) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ValueError(f"must be a date (yyyy-mm-dd), got {_kind(value)} ({value!r})")
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(
+            f"must be a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}, "
+            f"got {value.isoformat()}"
+        )
     return value
 
 
@@ -297,6 +310,11 @@ class Traject(Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> Traject:
+        if self.start is None and self.status in STARTED_STATUSES:
+            raise ValueError(
+                f"start is required for a traject with status {self.status} (it dates the "
+                "traject for eligibility); it is optional for requested, approved and cancelled"
+            )
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
         if self.earliest and self.deadline and self.deadline < self.earliest:

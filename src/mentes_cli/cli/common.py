@@ -76,11 +76,23 @@ def parse_date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise typer.BadParameter(
             f"{value!r} is not a date; use yyyy-mm-dd, e.g. 2027-01-31"
         ) from None
+    # Periods of years are added to these dates (two years for coaching): keep far from the
+    # ends of the calendar.
+    if not EARLIEST_OPTION_DATE <= day <= LATEST_OPTION_DATE:
+        raise typer.BadParameter(
+            f"{value!r} lies outside the years {EARLIEST_OPTION_DATE.year} to "
+            f"{LATEST_OPTION_DATE.year} that mentes plans and decides for"
+        )
+    return day
+
+
+EARLIEST_OPTION_DATE = date(1900, 1, 1)  # as models.EARLIEST_DAY, without importing pydantic
+LATEST_OPTION_DATE = date(2999, 12, 31)
 
 
 DataOption = Annotated[
