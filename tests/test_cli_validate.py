@@ -73,3 +73,37 @@ def test_an_as_of_date_at_the_end_of_the_calendar_is_a_usage_error():
     result = runner.invoke(app, ["check-eligibility", "--as-of", "9999-12-31"])
     assert result.exit_code == 2
     assert "'9999-12-31' lies outside the years 1900 to 2999" in result.stderr
+
+
+def test_a_missing_record_file_is_said(tmp_path):
+    folder = write_records(tmp_path / "records", organisations=ONE_ORGANISATION)
+    result = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"{folder / 'coaches.toml'} is missing: read as no coaches" in result.stderr
+    assert f"{folder / 'trajects.toml'} is missing: read as no trajects" in result.stderr
+
+
+def test_a_broken_file_does_not_hide_the_problems_of_the_others(tmp_path):
+    coaches = '[[coaches]]\nid = "C-1"\nname = "x\n'
+    trajects = """\
+[[trajects]]
+id = "T-1"
+location = "LOC-404"
+offer = "coaching"
+status = "aproved"
+coach = "C-9"
+"""
+    folder = write_records(
+        tmp_path / "records", organisations=ONE_ORGANISATION, coaches=coaches, trajects=trajects
+    )
+    result = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: 3 problems found:"
+    assert lines[1].startswith("  coaches.toml, line 3: not valid TOML")
+    assert lines[2].startswith("  trajects.toml, line 5, traject T-1, status: must be")
+    # The coaches could not be read, so C-9 is not called missing; the location is.
+    assert (
+        lines[3]
+        == "  trajects.toml, line 3, traject T-1, location: location 'LOC-404' does not exist"
+    )

@@ -634,7 +634,9 @@ earliest = 2027-09-06
     organisations = ORGANISATIONS.replace(
         'postcode = "2100"', 'postcode = "2100"\ndistrict = "Hoboken"'
     )
-    folder = write_records(tmp_path / "records", organisations=organisations, trajects=trajects)
+    folder = write_records(
+        tmp_path / "records", organisations=organisations, coaches="", trajects=trajects
+    )
     result = runner.invoke(app, ["validate", "--data", str(folder)])
     assert result.exit_code == 0, result.output
     assert result.stdout == "OK: 1 organisations, 2 locations, 0 coaches, 2 trajects.\n"

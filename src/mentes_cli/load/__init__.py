@@ -39,8 +39,9 @@ class Loaded:
     notices: list[str] = field(default_factory=list)
 
 
-def resolve_source(data: Path | None, env: dict[str, str] | None = None,
-                   cwd: Path | None = None) -> DataSource:
+def resolve_source(
+    data: Path | None, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> DataSource:
     """Give the source: --data, else MENTES_DATA, else ./data with records, else the sample."""
     from mentes_cli.load.toml_records import holds_records
     from mentes_cli.reference import sample_records_dir
@@ -75,9 +76,9 @@ def _load(source: DataSource) -> Loaded:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder ({source.reason})")
     if path.is_dir():
-        from mentes_cli.load.toml_records import load_toml_folder
+        from mentes_cli.load.toml_records import load_toml_folder, missing_record_files
 
-        return Loaded(load_toml_folder(path), source)
+        return Loaded(load_toml_folder(path), source, missing_record_files(path))
     from mentes_cli.load.excel_records import load_workbook_records
 
     records, notices = load_workbook_records(path)

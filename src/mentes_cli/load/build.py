@@ -67,6 +67,12 @@ class RawSet:
     coaches: list[Raw] = field(default_factory=list)
     leave: list[Raw] = field(default_factory=list)
     trajects: list[Raw] = field(default_factory=list)
+    # Problems met while reading (a file that is not valid TOML, a list that is not a list),
+    # reported together with the problems of the records that could be read.
+    problems: list[Problem] = field(default_factory=list)
+    # Kinds ("organisations", "coaches", "trajects") whose source could not be read: no
+    # reference to them is reported as missing, since the reader cannot know.
+    unreadable: set[str] = field(default_factory=set)
 
 
 _KIND_WORDS = {
@@ -154,7 +160,7 @@ def _where(raw: Raw, field_name: str) -> str:
 
 def build_records(raw_set: RawSet) -> Records:
     """Give the validated records, or raise InputError listing every problem found."""
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw_set.problems)
 
     organisations = [
         (raw, org)
@@ -184,11 +190,14 @@ def build_records(raw_set: RawSet) -> Records:
         period = validate_raw(bare, Leave, problems)
         if period is not None:
             leave.append((raw, period, coach_id))
-    trajects = [
-        (raw, traject)
-        for raw in raw_set.trajects
-        if (traject := validate_raw(raw, Traject, problems)) is not None
-    ]
+    trajects: list[tuple[Raw, Traject]] = []
+    invalid_trajects: list[Raw] = []
+    for raw in raw_set.trajects:
+        traject = validate_raw(raw, Traject, problems)
+        if traject is None:
+            invalid_trajects.append(raw)
+        else:
+            trajects.append((raw, traject))
 
     _check_unique(organisations, "organisation", problems)
     _check_unique(
@@ -254,16 +263,29 @@ def build_records(raw_set: RawSet) -> Records:
         leave_of.setdefault(coach_id, []).append(period)
 
     coach_roles = {coach.id: coach.role for _, coach in coaches}
+    locations_known = "organisations" not in raw_set.unreadable
+    coaches_known = "coaches" not in raw_set.unreadable
     for raw, traject in trajects:
         record = f"traject {traject.id}"
-        if traject.location not in location_ids:
+        if locations_known and traject.location not in location_ids:
             problems.append(
                 raw.problem(f"location {traject.location!r} does not exist", "location", record)
             )
-        if traject.coach is not None and traject.coach not in coach_ids:
+        if traject.coach is not None and coaches_known and traject.coach not in coach_ids:
             problems.append(raw.problem(f"coach {traject.coach!r} does not exist", "coach", record))
         elif traject.coach in coach_roles:
             _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
+    # A traject with a bad field still names its location and coach: report a dangling one
+    # now, not after the coordinator has fixed the first problem.
+    for raw in invalid_trajects:
+        record = _record_name(Traject, raw.values)
+        for key, ids, known in (
+            ("location", location_ids, locations_known),
+            ("coach", coach_ids, coaches_known),
+        ):
+            value = raw.values.get(key)
+            if known and isinstance(value, str) and value.strip() not in ids:
+                problems.append(raw.problem(f"{key} {value.strip()!r} does not exist", key, record))
 
     if problems:
         raise InputError(problems)

@@ -167,7 +167,7 @@ def _table_problem(name: str, line: int | None, what: str) -> Problem:
 
 
 def read_raw(folder: Path) -> RawSet:
-    """Give the raw records of a data directory, or raise InputError for unreadable files."""
+    """Give the raw records of a data directory, with the problems met reading them."""
     raw_set = RawSet()
     problems: list[Problem] = []
     documents: dict[str, tuple[dict, str]] = {}
@@ -178,15 +178,15 @@ def read_raw(folder: Path) -> RawSet:
         try:
             documents[name] = read_toml(path)
         except InputError as exc:
+            # Keep going: the other files' problems are reported in the same run.
             problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+            raw_set.unreadable.add(_TOP_KEYS[name])
 
     if "organisations.toml" in documents:
         doc, text = documents["organisations.toml"]
         lines = _Lines(text)
         name = "organisations.toml"
-        for org in _items(doc, name, "organisations"):
+        for org in _readable_items(doc, name, "organisations", raw_set, problems):
             raw_org = _raw(org, name, lines, "organisations")
             if not isinstance(org, dict):
                 problems.append(_table_problem(name, raw_org.row, "organisation"))
@@ -221,7 +221,7 @@ def read_raw(folder: Path) -> RawSet:
         doc, text = documents["coaches.toml"]
         lines = _Lines(text)
         name = "coaches.toml"
-        for coach in _items(doc, name, "coaches"):
+        for coach in _readable_items(doc, name, "coaches", raw_set, problems):
             raw_coach = _raw(coach, name, lines, "coaches")
             if not isinstance(coach, dict):
                 problems.append(_table_problem(name, raw_coach.row, "coach"))
@@ -238,16 +238,27 @@ def read_raw(folder: Path) -> RawSet:
         doc, text = documents["trajects.toml"]
         lines = _Lines(text)
         name = "trajects.toml"
-        for traject in _items(doc, name, "trajects"):
+        for traject in _readable_items(doc, name, "trajects", raw_set, problems):
             raw_traject = _raw(traject, name, lines, "trajects")
             if not isinstance(traject, dict):
                 problems.append(_table_problem(name, raw_traject.row, "traject"))
                 continue
             raw_set.trajects.append(raw_traject)
 
-    if problems:
-        raise InputError(problems)
+    raw_set.problems.extend(problems)
     return raw_set
+
+
+def _readable_items(
+    doc: dict[str, Any], name: str, key: str, raw_set: RawSet, problems: list[Problem]
+) -> list[Any]:
+    """Give the items of `doc`, or none after noting why the file cannot be read."""
+    try:
+        return _items(doc, name, key)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        raw_set.unreadable.add(key)
+        return []
 
 
 def _add_periods(
@@ -283,6 +294,15 @@ def _add_periods(
                 field_hint=key,
             )
         )
+
+
+def missing_record_files(folder: Path) -> list[str]:
+    """Give the notices for record files a data folder lacks (read as no records of that kind)."""
+    return [
+        f"{folder / name} is missing: read as no {_TOP_KEYS[name]}"
+        for name in RECORD_FILES
+        if not (folder / name).exists()
+    ]
 
 
 def load_toml_folder(folder: Path) -> Records:
