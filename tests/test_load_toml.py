@@ -293,3 +293,37 @@ status = "cancelled"
         "(it dates the traject for eligibility); it is optional for requested, approved and "
         "cancelled"
     ]
+
+
+def test_rules_across_fields_are_checked_even_when_another_field_is_wrong(tmp_path):
+    organisations = ONE_ORGANISATION + 'opening_hour = "07:00"\nenforcement_since = 2026-09-01\n'
+    trajects = """\
+[[trajects]]
+id = "T-1"
+location = "LOC-1"
+offer = "coaching"
+status = "aproved"
+earliest = 2027-06-01
+deadline = 2027-01-01
+contact_moments = 3
+"""
+    folder = write_records(tmp_path, organisations=organisations, trajects=trajects)
+    problems = problems_of(folder)
+    assert problems[1:] == [
+        "organisations.toml, line 5, location LOC-1: enforcement_since is given but "
+        "enforcement is false; set enforcement = true or remove enforcement_since",
+        'trajects.toml, line 5, traject T-1, status: must be "requested", "approved", '
+        '"planned", "active", "done" or "cancelled", got \'aproved\'',
+        "trajects.toml, line 1, traject T-1: deadline 2027-01-01 is before earliest 2027-06-01",
+        "trajects.toml, line 1, traject T-1: contact_moments is only for offer bvv-vervolg "
+        "(2 to 5), not for coaching",
+    ]
+    assert problems[0].startswith("organisations.toml, line 13, location LOC-1, opening_hour:")
+
+
+def test_a_rule_on_a_wrong_field_is_not_checked_with_its_default(tmp_path):
+    organisations = ONE_ORGANISATION + 'enforcement = "ja"\nenforcement_since = 2026-09-01\n'
+    assert problems_of(write_records(tmp_path, organisations=organisations)) == [
+        "organisations.toml, line 13, location LOC-1, enforcement: must be true or false, "
+        "got text ('ja')"
+    ]

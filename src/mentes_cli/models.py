@@ -308,13 +308,19 @@ class Traject(Record):
     contact_moments: Annotated[WholeNumber, AfterValidator(_in_range(2, 5))] | None = None
     requested_on: Day | None = None
 
+    # One validator per rule, so that each can also be checked on its own when another
+    # field of the record is wrong (load/build.py reports them all in one run).
     @model_validator(mode="after")
-    def _consistent(self) -> Traject:
+    def _started_has_start(self) -> Traject:
         if self.start is None and self.status in STARTED_STATUSES:
             raise ValueError(
                 f"start is required for a traject with status {self.status} (it dates the "
                 "traject for eligibility); it is optional for requested, approved and cancelled"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Traject:
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
         if self.earliest and self.deadline and self.deadline < self.earliest:
@@ -322,6 +328,10 @@ class Traject(Record):
                 f"deadline {self.deadline.isoformat()} is before earliest "
                 f"{self.earliest.isoformat()}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _fields_fit_the_offer(self) -> Traject:
         if self.contact_moments is not None and self.offer != "bvv-vervolg":
             raise ValueError(
                 f"contact_moments is only for offer bvv-vervolg (2 to 5), not for {self.offer}"

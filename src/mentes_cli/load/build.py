@@ -111,14 +111,45 @@ def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **ex
         return model.model_validate({**raw.values, **extra})
     except ValidationError as exc:
         record = _record_name(model, raw.values)
-        for error in exc.errors():
+        errors = exc.errors()
+        failed = set()
+        for error in errors:
             loc = [str(part) for part in error["loc"]]
             field_name = loc[0] if loc else raw.field_hint
-            if len(loc) > 1 and loc[1].isdigit():
-                # A list field such as opening_days: name the field, the message says which item.
-                loc = loc[:1]
+            failed.add(loc[0] if loc else None)
             problems.append(raw.problem(_message(error, model), field_name, record))
+        # pydantic checks the rules across fields only when every field is valid, and stops
+        # at the first rule broken: check them all now on the fields that are valid, so
+        # that one run reports everything.
+        reported = {_message(error, model) for error in errors if not error["loc"]}
+        for message in _record_rules(model, raw.values, failed - {None}):
+            if message not in reported:
+                problems.append(raw.problem(message, raw.field_hint, record))
         return None
+
+
+def _record_rules(model: type[BaseModel], values: dict[str, Any], failed: set) -> list[str]:
+    """Give the messages of the model's rules across fields that the valid fields break."""
+    valid = {
+        key: value
+        for key, value in values.items()
+        if key not in failed and key in model.model_fields
+    }
+    unvalidated = model.model_construct(**valid)
+    for key in failed:
+        # Not the default in its place: a rule on a wrong field is not checked at all.
+        unvalidated.__dict__.pop(key, None)
+    messages = []
+    for name, decorator in model.__pydantic_decorators__.model_validators.items():
+        if decorator.info.mode != "after":
+            continue
+        try:
+            getattr(unvalidated, name)()
+        except ValueError as exc:
+            messages.append(str(exc))
+        except (AttributeError, TypeError):
+            continue  # the rule needs a field that is itself wrong or missing
+    return messages
 
 
 def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
