@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import tomllib
 from pathlib import Path
@@ -48,6 +50,23 @@ def test_json_has_the_shape_of_spec_4():
     planned = sorted({v["traject"] for v in data["visits"]})
     assert planned + [u["traject"] for u in data["unplanned"]] == SAMPLE_APPROVED
     assert {v["kind"] for v in data["visits"]} == {"visit", "intake"}
+
+
+def test_csv_has_one_row_per_visit_with_the_json_columns():
+    result = run(*WINDOW, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    visits = json.loads(run(*WINDOW, "--format", "json").stdout)["visits"]
+    assert len(rows) == len(visits)
+    assert rows[0] == {
+        "traject": "T-2026-023",
+        "location": "LOC-005",
+        "coach": "C-01",
+        "date": "2027-01-04",
+        "start": "08:30",
+        "hours": "6.25",
+        "kind": "visit",
+    }
 
 
 def test_json_is_the_same_twice():

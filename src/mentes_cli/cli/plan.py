@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 
 
 class PlanFormat(StrEnum):
-    """How a plan is printed: Rich tables for people, JSON for scripts."""
+    """How a plan is printed: Rich tables for people, JSON or CSV (one row a visit) for scripts."""
 
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 def next_monday(today: date) -> date:
@@ -65,7 +66,10 @@ def plan(
     ] = None,
     output_format: Annotated[
         PlanFormat,
-        typer.Option("--format", help="table for people; json for scripts (stdout only)."),
+        typer.Option(
+            "--format",
+            help="table for people; json, or csv (one row a visit), for scripts (stdout only).",
+        ),
     ] = PlanFormat.table,
     output: Annotated[
         Path | None,
@@ -150,6 +154,12 @@ def plan(
         from mentes_cli.plan.store import plan_json
 
         typer.echo(textout.json_text(plan_json(result)))
+    elif output_format is PlanFormat.csv:
+        from mentes_cli.plan.store import plan_csv
+
+        typer.echo(plan_csv(result), nl=False)
+        for unplanned in result.unplanned:
+            notice(f"Not planned: {unplanned.traject}: {'; '.join(unplanned.reasons)}")
     else:
         _print_tables(result, loaded.records)
 

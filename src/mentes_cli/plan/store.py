@@ -32,6 +32,24 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+PLAN_CSV_COLUMNS = ("traject", "location", "coach", "date", "start", "hours", "kind")
+
+
+def plan_csv(plan: Plan) -> str:
+    """Give the visits as CSV, one row a visit, with the columns of the JSON visits."""
+    import csv
+    import io
+
+    from mentes_cli.textout import csv_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PLAN_CSV_COLUMNS)
+    for visit in plan_json(plan)["visits"]:
+        writer.writerow([csv_cell(str(visit[column])) for column in PLAN_CSV_COLUMNS])
+    return buffer.getvalue()
+
+
 def plan_toml(plan: Plan) -> bytes:
     """Give the plan as a TOML document for `--save` (read back by `read_plan`)."""
     import tomli_w
