@@ -93,7 +93,7 @@ def test_sample_json_for_loc_001_field_by_field():
     coaching = first["pedagogical_coaching"]
     assert coaching["status"] == "paid"
     assert coaching["next_free"] == "2027-03-10"
-    assert coaching["rules"] == ["PRIOR-IKT", "SCOPE-FREE", "FREQ-USED", "SCOPE-PAID"]
+    assert coaching["rules"] == ["PRIOR-IKT", "SCOPE-FREE", "FREQ-USED"]
     assert first["warnings"] == []
 
 
@@ -216,9 +216,7 @@ def test_csv_has_a_fixed_header_and_one_row_per_location():
     assert loc_007["prior_rules"] == "PRIOR-ENFORCEMENT"
     assert loc_007["regional_support_status"] == "paid"
     assert loc_007["regional_support_next_free"] == "2027-01-01"
-    assert loc_007["regional_support_rules"] == (
-        "PRIOR-ENFORCEMENT; SCOPE-FREE; FREQ-USED; SCOPE-PAID"
-    )
+    assert loc_007["regional_support_rules"] == ("PRIOR-ENFORCEMENT; SCOPE-FREE; FREQ-USED")
     assert rows[11]["warnings"] == (
         "subsidy step 2 with 0 IKT places; check subsidy_step and ikt_places"
     )
@@ -426,7 +424,7 @@ def test_output_workbook_has_a_filter_a_frozen_header_and_one_row_per_location(t
     assert row["Regional support: free from"] is None
     assert row["Pedagogical coaching"] == "paid"
     assert row["Pedagogical coaching: free from"] == datetime(2027, 3, 10)
-    assert row["Pedagogical coaching: rules"] == "PRIOR-IKT, SCOPE-FREE, FREQ-USED, SCOPE-PAID"
+    assert row["Pedagogical coaching: rules"] == "PRIOR-IKT, SCOPE-FREE, FREQ-USED"
     loc_007 = {header[i]: cell.value for i, cell in enumerate(sheet[8])}
     assert loc_007["Enforcement"] == "yes, since 2026-09-01"
     about = workbook["About"]

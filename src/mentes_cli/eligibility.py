@@ -819,7 +819,8 @@ class _Decider:
     else paid when in the paid scope; else unavailable. The rules list the PRIOR rules,
     then the scope the decision rests on (SCOPE-FREE when PRIOR and in the free scope,
     else SCOPE-PAID or SCOPE-OUT), then FREQ-AVAILABLE or FREQ-USED when PRIOR and in the
-    free scope, and after FREQ-USED the SCOPE-PAID that makes the status paid.
+    free scope: one scope id, as SPEC 3.5 lists them. Whether a location that used its free
+    traject can buy one shows in its status (paid or unavailable) and its explanation.
     """
 
     __slots__ = (
@@ -1015,7 +1016,7 @@ class _Decider:
             if _blocks(period, day, as_of)
         )
         if paid_scope:
-            status, rules = PAID, (*prior_rules, SCOPE_FREE, FREQ_USED, SCOPE_PAID)
+            status, rules = PAID, (*prior_rules, SCOPE_FREE, FREQ_USED)
             tail = f"{context.paid_offer} is offered in {context.paid.name}"
         else:
             status, rules = UNAVAILABLE, (*prior_rules, SCOPE_FREE, FREQ_USED)
