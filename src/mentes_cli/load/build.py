@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.models import (
+    BVV_OFFERS,
     Closure,
     Coach,
     Leave,
@@ -152,6 +153,19 @@ def _record_rules(model: type[BaseModel], values: dict[str, Any], failed: set) -
     return messages
 
 
+def _validate_children(
+    raws: list[Raw], parent_key: str, model: type[BaseModel], problems: list[Problem]
+) -> list[tuple[Raw, Any, Any]]:
+    """Give (raw, model, parent id) for each record that validates without its parent's id."""
+    valid = []
+    for raw in raws:
+        bare, parent_id = _pop_parent(raw, parent_key)
+        record = validate_raw(bare, model, problems)
+        if record is not None:
+            valid.append((raw, record, parent_id))
+    return valid
+
+
 def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
     values = dict(raw.values)
     parent = values.pop(key, None)
@@ -198,29 +212,14 @@ def build_records(raw_set: RawSet) -> Records:
         for raw in raw_set.organisations
         if (org := validate_raw(raw, Organisation, problems)) is not None
     ]
-    locations: list[tuple[Raw, Location, Any]] = []
-    for raw in raw_set.locations:
-        bare, organisation_id = _pop_parent(raw, "organisation")
-        location = validate_raw(bare, Location, problems)
-        if location is not None:
-            locations.append((raw, location, organisation_id))
-    closures: list[tuple[Raw, Closure, Any]] = []
-    for raw in raw_set.closures:
-        bare, location_id = _pop_parent(raw, "location")
-        closure = validate_raw(bare, Closure, problems)
-        if closure is not None:
-            closures.append((raw, closure, location_id))
+    locations = _validate_children(raw_set.locations, "organisation", Location, problems)
+    closures = _validate_children(raw_set.closures, "location", Closure, problems)
     coaches = [
         (raw, coach)
         for raw in raw_set.coaches
         if (coach := validate_raw(raw, Coach, problems)) is not None
     ]
-    leave: list[tuple[Raw, Leave, Any]] = []
-    for raw in raw_set.leave:
-        bare, coach_id = _pop_parent(raw, "coach")
-        period = validate_raw(bare, Leave, problems)
-        if period is not None:
-            leave.append((raw, period, coach_id))
+    leave = _validate_children(raw_set.leave, "coach", Leave, problems)
     trajects: list[tuple[Raw, Traject]] = []
     invalid_trajects: list[Raw] = []
     for raw in raw_set.trajects:
@@ -349,8 +348,6 @@ def _can_look_up(parent_id: Any) -> bool:
 
 
 def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Problem]) -> None:
-    from mentes_cli.models import BVV_OFFERS
-
     needed = "support" if traject.offer in BVV_OFFERS else "coach"
     if role != needed:
         what = (
