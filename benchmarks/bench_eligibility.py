@@ -136,15 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         data = args.data
         if data is None:
-            data = Path(scratch) / "network"
-            generate_network.write(
-                data,
-                generate_network.generate(
-                    args.organisations,
-                    args.seed,
-                    generate_network.COACH_FTE,
-                    generate_network.SUPPORT_FTE,
-                ),
+            data = generate_network.write_network(
+                Path(scratch) / "network", args.organisations, args.seed
             )
         figures = {
             "machine": machine(),

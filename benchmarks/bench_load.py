@@ -177,15 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.data
         if folder is None:
-            folder = Path(scratch) / "network"
-            generate_network.write(
-                folder,
-                generate_network.generate(
-                    args.organisations,
-                    args.seed,
-                    generate_network.COACH_FTE,
-                    generate_network.SUPPORT_FTE,
-                ),
+            folder = generate_network.write_network(
+                Path(scratch) / "network", args.organisations, args.seed
             )
         workbook = Path(scratch) / "net.xlsx"
         subprocess.run(

@@ -92,12 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         data = args.data
         if data is None:
-            data = Path(scratch) / "network"
-            generate_network.write(
-                data,
-                generate_network.generate(
-                    args.organisations, args.seed, args.coach_fte, args.support_fte
-                ),
+            data = generate_network.write_network(
+                Path(scratch) / "network",
+                args.organisations,
+                args.seed,
+                args.coach_fte,
+                args.support_fte,
             )
         began = time.perf_counter()
         records = load_records(DataSource(data, "benchmark")).records

@@ -303,6 +303,18 @@ def write(folder: Path, documents: dict[str, dict]) -> None:
         (folder / f"{name}.toml").write_bytes(tomli_w.dumps(document).encode("utf-8"))
 
 
+def write_network(
+    folder: Path,
+    organisations: int = 1350,
+    seed: int = 1,
+    coach_fte: float = COACH_FTE,
+    support_fte: float = SUPPORT_FTE,
+) -> Path:
+    """Generate the network and write its record files into `folder`; give `folder`."""
+    write(folder, generate(organisations, seed, coach_fte, support_fte))
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="folder to write the TOML files into")

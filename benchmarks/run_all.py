@@ -55,13 +55,7 @@ def run(out: Path, skip: set[str]) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     figures: dict = {"machine": machine()}
     with tempfile.TemporaryDirectory() as scratch:
-        network = Path(scratch) / "network"
-        generate_network.write(
-            network,
-            generate_network.generate(
-                1350, 1, generate_network.COACH_FTE, generate_network.SUPPORT_FTE
-            ),
-        )
+        network = generate_network.write_network(Path(scratch) / "network")
         for name, script, arguments in (
             ("startup", "bench_startup.py", []),
             ("eligibility", "bench_eligibility.py", ["--data", str(network)]),
