@@ -40,6 +40,11 @@ class LazyConsole:
             object.__setattr__(self, "_console", console)
         return console
 
+    @property
+    def real(self):
+        """Give the Rich console itself, for Rich objects that need one (a progress bar)."""
+        return self._made()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._made(), name)
 

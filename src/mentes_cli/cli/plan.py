@@ -222,8 +222,12 @@ def _make(records: Records, first: date, last: date, kept: Plan | None, settings
         TextColumn("Planning"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=stderr,
+        # The console itself: Rich's live display uses it as a context manager. The bar
+        # leaves sys.stdout and sys.stderr alone, so that --debug can print a traceback.
+        console=stderr.real,
         transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as bar:
         task = bar.add_task("plan", total=None)
 

@@ -1,0 +1,159 @@
+"""Every command in a real terminal: the installed `mentes` under a pseudo-terminal.
+
+Tests that capture output never take the paths a terminal takes (progress bars, colour, the
+terminal's width): that is how `mentes plan` came to crash for every user while the suite
+passed. Here each command runs as its own process on a pseudo-terminal of 80 or 120
+columns, with colour and progress bars on, and must exit 0 with no internal error and no
+traceback.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+MENTES = shutil.which("mentes", path=str(Path(sys.executable).parent))
+TIMEOUT = 60
+
+
+def run_in_terminal(
+    args: list[str], *, columns: int = 80, cwd: Path | None = None, env: dict | None = None
+) -> tuple[int, str]:
+    """Give the exit status and the screen output of `mentes ARGS` on a pseudo-terminal."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("COLUMNS", "LINES", "NO_COLOR", "CI", "MENTES_DATA")
+    }
+    environment.update({"TERM": "xterm-256color", "FORCE_COLOR": "1"}, **(env or {}))
+    process = subprocess.Popen(
+        [MENTES, *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=cwd,
+        env=environment,
+        close_fds=True,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(leader, 65536)
+                except OSError:  # the follower side closed: the process is done
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            elif process.poll() is not None:
+                break
+        else:
+            process.kill()
+            pytest.fail(f"mentes {' '.join(args)} did not finish in {TIMEOUT} s")
+        status = process.wait(timeout=TIMEOUT)
+    finally:
+        os.close(leader)
+    return status, b"".join(chunks).decode("utf-8", "replace")
+
+
+def assert_clean(status: int, screen: str, args: list[str], expected: int = 0) -> None:
+    """Fail with the screen when the command crashed or exited unexpectedly."""
+    shown = f"mentes {' '.join(args)}:\n{screen}"
+    assert "internal error" not in screen, shown
+    assert "Traceback" not in screen, shown
+    assert status == expected, shown
+
+
+pytestmark = pytest.mark.skipif(MENTES is None, reason="the mentes command is not installed")
+
+COMMANDS = [
+    ["--help"],
+    ["--version"],
+    ["check-eligibility"],
+    ["check-eligibility", "--location", "LOC-001", "--explain"],
+    ["check-eligibility", "--subsidy-step", "2", "--ikt-places", "12", "--postcode", "2600"],
+    ["check-eligibility", "--format", "json"],
+    ["check-eligibility", "--format", "csv"],
+    ["quote", "--traject", "C"],
+    ["quote", "--list"],
+    ["quote", "--traject", "C", "--location", "LOC-003", "--output", "offerte.xlsx"],
+    ["plan", "--start", "2027-01-04", "--end", "2027-06-30"],
+    ["plan", "--format", "json"],
+    ["plan", "--format", "csv"],
+    [
+        "plan",
+        "--start",
+        "2027-01-04",
+        "--end",
+        "2027-06-30",
+        "--output",
+        "plan.xlsx",
+        "--ics",
+        "agenda",
+        "--save",
+        "plan.toml",
+    ],
+    ["validate"],
+    ["export", "--to", "records.xlsx"],
+    ["template", "leeg.xlsx"],
+]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_every_command_works_in_a_terminal(args: list[str], columns: int, tmp_path: Path):
+    status, screen = run_in_terminal(args, columns=columns, cwd=tmp_path)
+    assert_clean(status, screen, args)
+
+
+def test_plan_keep_and_check_in_a_terminal(tmp_path: Path):
+    save = ["plan", "--start", "2027-01-04", "--end", "2027-06-30", "--save", "plan.toml"]
+    assert_clean(*run_in_terminal(save, cwd=tmp_path), save)
+    keep = ["plan", "--start", "2027-02-01", "--end", "2027-06-30", "--keep", "plan.toml"]
+    assert_clean(*run_in_terminal(keep, cwd=tmp_path), keep)
+    check = ["plan", "--check", "plan.toml"]
+    assert_clean(*run_in_terminal(check, cwd=tmp_path), check)
+
+
+def test_import_in_a_terminal(tmp_path: Path):
+    export = ["export", "--to", "records.xlsx"]
+    assert_clean(*run_in_terminal(export, cwd=tmp_path), export)
+    back = ["import", "records.xlsx", "--to", "records"]
+    assert_clean(*run_in_terminal(back, cwd=tmp_path), back)
+    assert (tmp_path / "records" / "trajects.toml").is_file()
+
+
+def test_a_bad_input_is_a_message_in_a_terminal(tmp_path: Path):
+    args = ["validate", "--data", "missing-folder"]
+    status, screen = run_in_terminal(args, cwd=tmp_path)
+    assert_clean(status, screen, args, expected=1)
+    assert "missing-folder" in screen
+
+
+def test_debug_shows_the_traceback_in_a_terminal(tmp_path: Path):
+    """A bug of ours under --debug shows its traceback, even while the progress bar runs."""
+    (tmp_path / "planning.toml").write_text("this is not TOML = = =\n", encoding="utf-8")
+    shutil.copytree(Path(__file__).parents[1] / "data" / "sample", tmp_path / "records")
+    shutil.copy(tmp_path / "planning.toml", tmp_path / "records" / "planning.toml")
+    args = ["--debug", "plan", "--data", "records"]
+    status, screen = run_in_terminal(args, cwd=tmp_path)
+    assert status != 0
+    assert "Traceback" in screen, screen
+    assert "lost sys.stderr" not in screen, screen
