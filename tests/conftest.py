@@ -13,6 +13,8 @@ os.environ["COLUMNS"] = "100"
 os.environ["NO_COLOR"] = "1"
 os.environ["TERM"] = "dumb"
 os.environ.pop("MENTES_DATA", None)
+# The suite reads English unless a test chooses Dutch (MENTES_LANG=nl or --lang nl).
+os.environ["MENTES_LANG"] = "en"
 
 from mentes_cli.reference import sample_records_dir
 

@@ -34,9 +34,25 @@ def _main(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback of an error (for engineers).")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="nl (Dutch, the default) or en (English). Default: $MENTES_LANG, else nl.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Eligibility, quotes and coaching plans for the Mentes support network."""
+    from mentes_cli import i18n
+
     State.debug = debug
+    try:
+        i18n.set_language(lang)
+    except i18n.UnknownLanguage:
+        from mentes_cli.cli.common import notice
+
+        notice(i18n._("Warning: unknown language {code!r}; using Dutch.", code=lang))
 
 
 # Each module adds its commands to `app`; they import their engines only when run.

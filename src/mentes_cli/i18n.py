@@ -1,0 +1,135 @@
+"""The language a person reads: one message catalogue (gettext) and Babel's formats.
+
+Every sentence a person reads goes through `_()` (or `n_()` for a count), written in English
+with named placeholders: `_("Wrote {path}.", path=target)`. The Dutch text lives in the
+catalogue `locale/nl/LC_MESSAGES/mentes.po` (compiled to `mentes.mo` beside it); a message
+without a translation shows its English text. Money, numbers and dates go through the
+format functions below, which ask Babel (CLDR) for the language's conventions.
+
+What programs read (JSON, CSV, TOML keys, exit codes) never goes through this module.
+
+The language: `set_language()` (the global option `--lang`), else `MENTES_LANG`, else Dutch.
+gettext and Babel are imported on first use, so that `mentes --version` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+# Babel's locale for each language: Flemish Dutch, and English with ISO dates.
+LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+DOMAIN = "mentes"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_chosen: str | None = None
+
+
+class UnknownLanguage(ValueError):
+    """A language code mentes has no catalogue for."""
+
+
+def set_language(code: str | None) -> None:
+    """Choose the language for the rest of the run (None: back to MENTES_LANG or Dutch).
+
+    An unknown code raises UnknownLanguage; the caller warns and keeps Dutch.
+    """
+    global _chosen
+    if code is None:
+        _chosen = None
+        return
+    normalised = code.strip().lower().replace("-", "_").split("_")[0]
+    if normalised not in LANGUAGES:
+        _chosen = DEFAULT_LANGUAGE
+        raise UnknownLanguage(code)
+    _chosen = normalised
+
+
+def language() -> str:
+    """Give the language of this run: the chosen one, else MENTES_LANG, else Dutch."""
+    if _chosen is not None:
+        return _chosen
+    code = os.environ.get("MENTES_LANG", "").strip().lower().replace("-", "_").split("_")[0]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def environment_language_is_unknown() -> bool:
+    """Give whether MENTES_LANG names a language mentes does not have (a warning, then Dutch)."""
+    value = os.environ.get("MENTES_LANG", "").strip()
+    code = value.lower().replace("-", "_").split("_")[0]
+    return bool(value) and code not in LANGUAGES
+
+
+@cache
+def _translations(code: str):
+    import gettext
+
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+
+
+def _(message: str, /, **values: Any) -> str:
+    """Give `message` in the chosen language, its `{placeholders}` filled from `values`."""
+    text = message if language() == "en" else _translations(language()).gettext(message)
+    return text.format(**values) if values else text
+
+
+def n_(singular: str, plural: str, count: int, /, **values: Any) -> str:
+    """Give the singular or plural form for `count` in the chosen language, filled in.
+
+    `count` is offered to the text as `{count}` too.
+    """
+    if language() == "en":
+        text = singular if count == 1 else plural
+    else:
+        text = _translations(language()).ngettext(singular, plural, count)
+    return text.format(count=count, **values)
+
+
+def locale() -> str:
+    """Give Babel's locale name for the chosen language."""
+    return LOCALES[language()]
+
+
+def money(amount: Decimal | float | int) -> str:
+    """Give an amount in euro as the language writes it: `€ 4.900,00`, `€4,900.00`."""
+    from babel.numbers import format_currency
+
+    return format_currency(Decimal(str(amount)), "EUR", locale=locale())
+
+
+def number(value: Decimal | float | int, digits: int = 2) -> str:
+    """Give a number with at most `digits` decimals, as the language writes it: `6,25`."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale())
+
+
+def day(value: date) -> str:
+    """Give a date as tables show it: `10/03/2027` in Dutch, `2027-03-10` in English."""
+    if language() == "en":
+        return value.isoformat()
+    from babel.dates import format_date
+
+    return format_date(value, "dd/MM/yyyy", locale=locale())
+
+
+def weekday_day(value: date) -> str:
+    """Give a date with a short weekday: `wo 10 mrt 2027`, `Wed 10 Mar 2027`."""
+    from babel.dates import format_date
+
+    text = format_date(value, "EEE d MMM yyyy", locale=locale())
+    return text.replace(".", "")  # CLDR's Dutch abbreviations end in a dot: "wo. 10 mrt."
+
+
+def long_day(value: date) -> str:
+    """Give a date as letters write it: `woensdag 10 maart 2027`, `Wednesday 10 March 2027`."""
+    from babel.dates import format_date
+
+    return format_date(value, "EEEE d MMMM yyyy", locale=locale())
