@@ -52,7 +52,7 @@ def _main(
     except i18n.UnknownLanguage:
         from mentes_cli.cli.common import notice
 
-        notice(i18n._("Warning: unknown language {code!r}; using Dutch.", code=lang))
+        notice(i18n._("Warning: unknown language '{code}'; using Dutch.", code=lang))
 
 
 # Each module adds its commands to `app`; they import their engines only when run.
