@@ -25,3 +25,34 @@ def json_text(data: Any) -> str:
 def csv_cell(value: str) -> str:
     """Give `value` for a CSV cell: control characters (not tab or newline) become U+FFFD."""
     return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", value)
+
+
+# OWASP's advice against CSV injection: a spreadsheet program runs a cell that starts with one
+# of these as a formula; a leading apostrophe makes it text. Numbers are written as numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(header: list[str], rows: list[list[Any]], *, raw: bool = False) -> str:
+    """Give a CSV table as RFC 4180 writes it: CRLF line ends, quotes where needed.
+
+    Text that a spreadsheet would read as a formula gets a leading `'` unless `raw`; numbers
+    (`-1`, `6.25`) are not text and stay as they are. Control characters become U+FFFD.
+    """
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_value(value, raw) for value in row])
+    return buffer.getvalue()
+
+
+def _csv_value(value: Any, raw: bool) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = csv_cell(str(value))
+    if not raw and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

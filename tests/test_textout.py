@@ -1,0 +1,45 @@
+"""CSV for scripts and spreadsheets: RFC 4180 line ends, no formula from a record's text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from mentes_cli.textout import csv_text
+
+
+def test_csv_lines_end_in_crlf():
+    text = csv_text(["id", "name"], [["LOC-1", "De Vlinder"], ["LOC-2", "Het Nest"]])
+    assert text == "id,name\r\nLOC-1,De Vlinder\r\nLOC-2,Het Nest\r\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+32 3 123 45 67", "'+32 3 123 45 67"),
+        ("-ziek", "'-ziek"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tA", "'\tA"),
+        ("\rA", "\N{REPLACEMENT CHARACTER}A"),  # a carriage return is a control: replaced
+        ("De Vlinder", "De Vlinder"),
+        (-1, "-1"),
+        (6.25, "6.25"),
+    ],
+)
+def test_text_that_a_spreadsheet_would_run_gets_an_apostrophe(value, written):
+    rows = list(csv.reader(io.StringIO(csv_text(["cell"], [[value]]), newline="")))
+    assert rows[1] == [written]
+
+
+def test_raw_keeps_the_text_as_it_is():
+    rows = list(csv.reader(io.StringIO(csv_text(["cell"], [["=1+1"]], raw=True), newline="")))
+    assert rows[1] == ["=1+1"]
+
+
+def test_control_characters_never_reach_the_csv():
+    text = csv_text(["cell"], [["a\x1b[31mb\x9bc"]])
+    assert "\x1b" not in text and "\x9b" not in text
+    assert "a\N{REPLACEMENT CHARACTER}[31mb\N{REPLACEMENT CHARACTER}c" in text
