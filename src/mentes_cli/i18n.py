@@ -14,6 +14,7 @@ gettext and Babel are imported on first use, so that `mentes --version` stays fa
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date
 from decimal import Decimal
@@ -49,6 +50,26 @@ def set_language(code: str | None) -> None:
         _chosen = DEFAULT_LANGUAGE
         raise UnknownLanguage(code)
     _chosen = normalised
+
+
+def choose_from_arguments(arguments: list[str]) -> None:
+    """Choose the language from a `--lang X` or `--lang=X` before the command's name.
+
+    The command line is read this early because Typer builds every help text when the
+    commands are imported; an unknown code is left for the `--lang` option to warn about.
+    """
+    for position, argument in enumerate(arguments):
+        if not argument.startswith("-"):
+            return
+        value = None
+        if argument == "--lang" and position + 1 < len(arguments):
+            value = arguments[position + 1]
+        elif argument.startswith("--lang="):
+            value = argument.split("=", 1)[1]
+        if value is not None:
+            with contextlib.suppress(UnknownLanguage):
+                set_language(value)
+            return
 
 
 def language() -> str:

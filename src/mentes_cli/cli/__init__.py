@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
-from mentes_cli import __version__
+from mentes_cli import __version__, i18n
 from mentes_cli.cli.common import State
+
+# Before any command is declared: Typer builds the help texts when the commands are imported.
+i18n.choose_from_arguments(sys.argv[1:])
 
 app = typer.Typer(
     name="mentes",
@@ -44,8 +48,6 @@ def _main(
     ] = None,
 ) -> None:
     """Eligibility, quotes and coaching plans for the Mentes support network."""
-    from mentes_cli import i18n
-
     State.debug = debug
     try:
         i18n.set_language(lang)
@@ -60,5 +62,7 @@ from mentes_cli.cli import eligibility, interchange, plan, quote, validate  # no
 
 
 def main() -> None:
-    """Run the mentes command line."""
-    app(prog_name="mentes")
+    """Run the mentes command line, Typer's own words in the chosen language too."""
+    from mentes_cli.cli.clicktext import run
+
+    run(app)

@@ -1,0 +1,101 @@
+"""Typer's own words in the chosen language: usage, help headings and command-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mentes_cli import i18n
+from mentes_cli.cli.clicktext import translated
+
+
+def mentes(*args: str, lang: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "MENTES_LANG": lang}
+    return subprocess.run(
+        [sys.executable, "-m", "mentes_cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "nl",
+            "Gebruik: mentes [OPTIES] OPDRACHT [ARGUMENTEN]...\n"
+            "Typ 'mentes --help' voor hulp.\n\nFout: Onbekende optie: --nope\n",
+        ),
+        (
+            "en",
+            "Usage: mentes [OPTIONS] COMMAND [ARGS]...\n"
+            "Try 'mentes --help' for help.\n\nError: No such option: --nope\n",
+        ),
+    ],
+)
+def test_an_unknown_option_is_a_usage_error_in_the_language(lang: str, expected: str):
+    result = mentes("--nope", lang=lang)
+    assert result.returncode == 2
+    assert result.stderr == expected
+
+
+def test_the_lang_option_wins_over_the_variable():
+    result = mentes("--lang", "nl", "quote", "--traject", lang="en")
+    assert result.returncode == 2
+    assert result.stderr == "Fout: De optie '--traject' heeft een waarde nodig.\n"
+
+
+def test_help_headings_follow_the_language():
+    dutch = mentes("--help", lang="nl")
+    assert dutch.returncode == 0
+    assert "Opties:" in dutch.stdout and "Opdrachten:" in dutch.stdout
+    assert "Toon deze hulp en stop." in dutch.stdout
+    english = mentes("--help", lang="en")
+    assert "Options:" in english.stdout and "Show this message and exit." in english.stdout
+
+
+def test_a_wrong_value_keeps_its_variable_parts():
+    result = mentes("plan", "--format", "x", lang="nl")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "Fout: Ongeldige waarde voor '--format': 'x' is niet een van 'table', 'json', 'csv'.\n"
+    )
+
+
+def test_a_command_error_keeps_exit_status_one():
+    result = mentes("validate", "--data", "no-such-folder", lang="en")
+    assert result.returncode == 1
+    assert "no-such-folder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("english", "dutch"),
+    [
+        ("No such command 'plna'.", "Onbekende opdracht 'plna'."),
+        (
+            "No such option: --forse Did you mean --force?",
+            "Onbekende optie: --forse Bedoel je --force?",
+        ),
+        ("Missing option '--traject'.", "De optie '--traject' ontbreekt."),
+        ("Got unexpected extra argument (x)", "Onverwacht extra argument: x"),
+        (
+            "Invalid value for '--ikt-places': Input should be a valid integer, unable to parse",
+            "Ongeldige waarde voor '--ikt-places': geef een geheel getal.",
+        ),
+        (
+            "Something Typer says that mentes does not know.",
+            "Something Typer says that mentes does not know.",
+        ),
+    ],
+)
+def test_click_sentences_by_their_shape(english: str, dutch: str):
+    i18n.set_language("nl")
+    try:
+        assert translated(english) == dutch
+    finally:
+        i18n.set_language(None)
