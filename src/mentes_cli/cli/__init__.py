@@ -58,7 +58,7 @@ def _main(
 
 
 # Each module adds its commands to `app`; they import their engines only when run.
-from mentes_cli.cli import eligibility, interchange, plan, quote, validate  # noqa: E402, F401
+from mentes_cli.cli import eligibility, interchange, plan, quote, report, validate  # noqa: E402, F401
 
 
 def main() -> None:

@@ -1,0 +1,434 @@
+"""`mentes report`: what the network can do — supply, booked, due, reach, waiting, what-if."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mentes_cli.cli import app
+from mentes_cli.cli.common import (
+    DataOption,
+    ForceOption,
+    handle_errors,
+    load,
+    notice,
+    parse_date,
+    stdout,
+)
+from mentes_cli.errors import UsageError
+from mentes_cli.i18n import _
+
+if TYPE_CHECKING:
+    from mentes_cli.report import Period, Report
+
+# A period longer than this is a typo, not a report (and would take long).
+MAX_PERIOD_YEARS = 10
+
+
+class ReportFormat(StrEnum):
+    """A Rich summary for people, or JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+class Role(StrEnum):
+    """Pedagogical coaches or regional supporters."""
+
+    coach = "coach"
+    support = "support"
+
+
+def _number(value: str | None, option: str) -> float | None:
+    """Give the number of an option value, with a decimal comma or point (0,8 or 0.8)."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip().replace(",", "."))
+    except ValueError:
+        raise UsageError(
+            _("{option} {value!r} is not a number", option=option, value=value)
+        ) from None
+    if not 0 < number < 10_000:
+        raise UsageError(
+            _(
+                "{option} must be more than 0 and less than 10000, got {value}",
+                option=option,
+                value=value,
+            )
+        )
+    return number
+
+
+def _period(first: date | None, last: date | None, year: int | None) -> Period:
+    from mentes_cli.report import Period, year_period
+
+    if year is not None:
+        if first is not None or last is not None:
+            raise UsageError(_("give --year or --from and --to, not both"))
+        return year_period(year)
+    if first is None and last is None:
+        return year_period(date.today().year)
+    if first is None or last is None:
+        raise UsageError(_("give both --from and --to (or --year)"))
+    if last < first:
+        raise UsageError(
+            _("--to {to} is before --from {start}", to=last.isoformat(), start=first.isoformat())
+        )
+    if last.year - first.year > MAX_PERIOD_YEARS:
+        raise UsageError(
+            _(
+                "the period is longer than {years} years; choose a shorter one",
+                years=MAX_PERIOD_YEARS,
+            )
+        )
+    return Period(first, last)
+
+
+@app.command("report")
+@handle_errors
+def report(
+    data: DataOption = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            callback=parse_date,
+            help="First day of the period (yyyy-mm-dd); with --to.",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            callback=parse_date,
+            help="Last day of the period (yyyy-mm-dd); PRIOR and scopes are judged on it.",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            metavar="YYYY",
+            min=1901,
+            max=2997,
+            help="The calendar year as the period. Default: this year.",
+            show_default=False,
+        ),
+    ] = None,
+    with_plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan", help="Count the plan of the approved trajects (fast planner) as booked."
+        ),
+    ] = False,
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="table for people; json for scripts (stdout only)."),
+    ] = ReportFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="FILE.xlsx",
+            help="Also write the report workbook (.xlsx) with charts.",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            metavar="FILE",
+            help="What if: another rules.toml; shows which locations change PRIOR status.",
+            show_default=False,
+        ),
+    ] = None,
+    extra_fte: Annotated[
+        str | None,
+        typer.Option(
+            "--extra-fte",
+            metavar="N",
+            help="What if: N FTE more of --role, Monday to Friday, every area, no leave.",
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        Role | None,
+        typer.Option(
+            "--role", help="The role of --extra-fte: coach or support.", show_default=False
+        ),
+    ] = None,
+    weekly_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--weekly-hours",
+            metavar="H",
+            help="What if: contact hours per FTE a week instead of planning.toml's.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Show what the network can do: supply, booked, due, reach and waiting (SPEC 10)."""
+    from mentes_cli.report import WhatIf, make_report
+
+    period = _period(start, end, year)  # type: ignore[arg-type]  # parse_date gives dates
+    extra = _number(extra_fte, "--extra-fte")
+    hours = _number(weekly_hours, "--weekly-hours")
+    if hours is not None and hours > 168:
+        raise UsageError(_("--weekly-hours must be at most 168, got {value}", value=weekly_hours))
+    if extra is not None and role is None:
+        raise UsageError(_("--extra-fte needs --role coach or --role support"))
+    if role is not None and extra is None:
+        raise UsageError(_("--role goes with --extra-fte N"))
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(
+            _("--output {path}: the report is a workbook; end the name in .xlsx", path=output)
+        )
+    if rules is not None and not rules.is_file():
+        raise UsageError(_("--rules {path}: no such file", path=rules))
+    loaded = load(data)
+    if output is not None:
+        from mentes_cli.output import check_output_path
+
+        inputs = [loaded.source.path] + ([rules] if rules is not None else [])
+        check_output_path(output, force=force, inputs=inputs)
+    what_if = WhatIf(
+        rules=str(rules) if rules is not None else None,
+        extra_fte=extra or 0.0,
+        role=role.value if role is not None else None,
+        weekly_hours=hours,
+    )
+    result = make_report(loaded.records, period, with_plan=with_plan, what_if=what_if)
+    if output_format is ReportFormat.json:
+        from mentes_cli.report.to_json import report_json
+
+        typer.echo(report_json(result))
+    else:
+        show(result)
+    if output is not None:
+        from mentes_cli.export.report_xlsx import write_report
+        from mentes_cli.report.demand import area_of
+
+        locations = loaded.records.locations()
+        write_report(
+            output,
+            result,
+            source=loaded.source.describe(),
+            names={loc.id: loc.name for _org, loc in locations},
+            areas={loc.id: area_of(loc) for _org, loc in locations},
+        )
+        notice(_("Report written to {path}", path=output))
+
+
+# --- the terminal ---------------------------------------------------------------------------
+
+
+def family_name(family: str) -> str:
+    """Give a family's name as people read it."""
+    if family == "pedagogical_coaching":
+        return _("Pedagogical coaching")
+    return _("Regional support (BVV)")
+
+
+def role_name(role: str) -> str:
+    """Give a role's name as people read it."""
+    return _("Coaches") if role == "coach" else _("Supporters")
+
+
+def quarter(hours: float) -> str:
+    """Give hours rounded to the quarter hour, as the language writes numbers."""
+    from mentes_cli.i18n import number
+
+    return number(round(hours * 4) / 4, 2)
+
+
+def whole(value: float) -> str:
+    from mentes_cli.i18n import number
+
+    return number(value, 0)
+
+
+def signed(value: int) -> str:
+    from mentes_cli.i18n import number
+
+    return ("+" if value > 0 else "") + number(value, 0)
+
+
+def answer_rows(result: Report) -> list[tuple[str, list[str]]]:
+    """Give the rows of the answer: per family (base, then variant) the figures as text."""
+    from mentes_cli.report import FAMILIES
+    from mentes_cli.report.to_json import due_json
+
+    sets = [due_json(result, result.supply, result.due)["families"]]
+    if result.variant is not None:
+        variant = result.variant
+        sets.append(due_json(result, variant.supply, variant.due)["families"])
+    rows: list[tuple[str, list[str]]] = []
+    labels = [
+        (_("Hours not yet booked"), lambda f: quarter(f["free_hours"])),
+        (_("Trajects the team can still give"), lambda f: whole(f["can_give"])),
+        (_("Trajects due"), lambda f: whole(f["trajects"])),
+        (_("Gap (due − can give)"), lambda f: signed(f["gap"])),
+    ]
+    for label, cell in labels:
+        rows.append((label, [cell(figures[family]) for family in FAMILIES for figures in sets]))
+    return rows
+
+
+def show(result: Report) -> None:
+    """Print the one-screen summary: the answer first, then hours per month, reach, waiting."""
+    from rich import box
+    from rich.table import Table
+
+    from mentes_cli.i18n import day, number
+    from mentes_cli.report import FAMILIES, ROLES
+
+    period = result.period
+    variant = result.variant
+    stdout.print(
+        _(
+            "What the network can do, {start} to {end}",
+            start=day(period.first),
+            end=day(period.last),
+        ),
+        style="bold",
+    )
+    answer = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    answer.add_column("", overflow="fold", ratio=1)
+    for family in FAMILIES:
+        short = _("Coaching") if family == "pedagogical_coaching" else _("BVV")
+        if variant is None:
+            answer.add_column(short, justify="right", no_wrap=True)
+        else:
+            answer.add_column(short, justify="right", no_wrap=True)
+            answer.add_column(_("variant"), justify="right", no_wrap=True)
+    for label, cells in answer_rows(result):
+        answer.add_row(label, *cells)
+    stdout.print(answer)
+
+    months = Table(
+        title=_("Contact hours per month"), box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1)
+    )
+    months.add_column(_("Month"), no_wrap=True, min_width=7)
+    for role in ROLES:
+        # Two-line headers keep every figure whole at 80 columns, variant columns included.
+        months.add_column(_("{role}\nsupply", role=role_name(role)), justify="right", no_wrap=True)
+        months.add_column(_("booked"), justify="right", no_wrap=True)
+        if variant is not None:
+            months.add_column(_("variant\nsupply"), justify="right", no_wrap=True)
+    for month in period.months():
+        cells = [month]
+        for role in ROLES:
+            cells.append(quarter(result.supply.roles[role].months[month]))
+            cells.append(quarter(result.booked.roles[role].months[month]))
+            if variant is not None:
+                cells.append(quarter(variant.supply.roles[role].months[month]))
+        months.add_row(*cells)
+    totals = [_("Total")]
+    for role in ROLES:
+        totals.append(quarter(result.supply.roles[role].total))
+        totals.append(quarter(result.booked.roles[role].total))
+        if variant is not None:
+            totals.append(quarter(variant.supply.roles[role].total))
+    months.add_row(*totals, style="bold")
+    stdout.print(months)
+    if result.booked.plan:
+        stdout.print(
+            _(
+                "Booked includes the plan of {placed} approved trajects; {unplaced} could not be "
+                "placed.",
+                placed=result.booked.planned_trajects,
+                unplaced=result.booked.unplanned_trajects,
+            )
+        )
+
+    stdout.print(_("Reach on {day}", day=day(period.last)), style="bold")
+    for family in FAMILIES:
+        total = result.reach[family].total
+        line = _(
+            "{family}: {reached} of {locations} PRIOR locations ({share} %)",
+            family=family_name(family),
+            reached=total.reached,
+            locations=total.locations,
+            share=number(total.share * 100, 0),
+        )
+        if variant is not None and variant.what_if.rules is not None:
+            other = variant.reach[family].total
+            line += " " + _(
+                "variant: {reached} of {locations}",
+                reached=other.reached,
+                locations=other.locations,
+            )
+        stdout.print(line)
+
+    stdout.print(_("Waiting (days from request to start)"), style="bold")
+    for family in FAMILIES:
+        figure = result.waiting[family]
+        if figure.waits:
+            waits = _(
+                "median {median}, 90th percentile {p90} of {count} started",
+                median=figure.median_days,
+                p90=figure.p90_days,
+                count=len(figure.waits),
+            )
+        else:
+            waits = _("none started in the period")
+        oldest = (
+            _(
+                "; {count} open, the oldest {days} days",
+                count=len(figure.open),
+                days=figure.open[0].age_days,
+            )
+            if figure.open
+            else _("; none open")
+        )
+        stdout.print(f"{family_name(family)}: {waits}{oldest}")
+
+    if variant is not None:
+        show_variant(result)
+
+
+def show_variant(result: Report) -> None:
+    """Print what the variant is and, for --rules, the locations whose PRIOR status changes."""
+    from mentes_cli.i18n import number
+
+    variant = result.variant
+    assert variant is not None
+    what = variant.what_if
+    parts = []
+    if what.rules is not None:
+        parts.append(_("rules from {path}", path=what.rules))
+    if what.extra_fte:
+        parts.append(
+            _(
+                "{fte} FTE more {role}",
+                fte=number(what.extra_fte, 2),
+                role=role_name(what.role or "coach").lower(),
+            )
+        )
+    if what.weekly_hours is not None:
+        parts.append(_("{hours} contact hours per FTE a week", hours=number(what.weekly_hours)))
+    stdout.print(_("Variant: {what}", what="; ".join(parts)), style="bold")
+    if what.rules is None:
+        return
+    became = [c.location for c in variant.prior_changes if c.variant]
+    stopped = [c.location for c in variant.prior_changes if not c.variant]
+    shown = 30
+    for ids, text in (
+        (became, _("Become PRIOR ({count})", count=len(became))),
+        (stopped, _("No longer PRIOR ({count})", count=len(stopped))),
+    ):
+        listed = ", ".join(ids[:shown])
+        if len(ids) > shown:
+            listed += ", " + _("and {count} more", count=len(ids) - shown)
+        stdout.print(f"{text}: {listed or '—'}", markup=False)
