@@ -13,6 +13,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -119,7 +121,7 @@ def _summary(book: Workbook, report: Report, source: str) -> None:
             end=day(period.last),
         ),
     )
-    put_text(sheet.cell(row=3, column=1), _("Records: {source}", source=source))
+    put_text(sheet.cell(row=3, column=1), source)
     sets = [(_("base"), due_json(report, report.supply, report.due)["families"])]
     if report.variant is not None:
         variant = report.variant
@@ -237,9 +239,13 @@ def _capacity(book: Workbook, report: Report) -> None:
                 chart.add_data(data, titles_from_data=True)
         chart.set_categories(categories)
         _axes(chart, _("Month"), _("Hours"))
+        # Each chart on a page of its own, so that none is cut by a page break.
+        sheet.row_breaks.append(Break(id=anchor_row - 2))
         sheet.add_chart(chart, f"A{anchor_row}")
-        anchor_row += 24
-    _setup(sheet, header_row, [12] + [16] * len(columns))
+        anchor_row += 26
+    # The table fits one page: no header rows repeated over the charts' pages.
+    _setup(sheet, None, [12] + [16] * len(columns))
+    sheet.freeze_panes = f"A{header_row + 1}"
 
 
 def _shares_table(
@@ -258,9 +264,22 @@ def _shares_table(
     return row + 2, row + 1 + len(shares)
 
 
+# The reach chart shows at most this many areas (the ones with the most PRIOR locations):
+# more bars do not fit one A4 page with readable labels.
+CHART_AREAS = 30
+
+
+def _small_text(size: int) -> RichText:
+    """Give axis label text of `size` hundredths of a point (800: 8 pt)."""
+    properties = CharacterProperties(sz=size)
+    return RichText(
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)]
+    )
+
+
 def _reach_chart_height(areas: int) -> float:
     """Give the height in cm of a reach chart with `areas` bars: at most one A4 page."""
-    return min(max(CHART_HEIGHT, 0.3 * areas + 3), 18)
+    return min(max(CHART_HEIGHT, 0.6 * areas + 2), 20)
 
 
 def _reach(book: Workbook, report: Report) -> None:
@@ -285,43 +304,54 @@ def _reach(book: Workbook, report: Report) -> None:
             [_("Total"), figure.total.locations, figure.total.reached, figure.total.share],
             [None, WHOLE, WHOLE, PERCENT],
         )
-        first, last = _shares_table(
-            sheet, row + 3, _("By area"), _("Municipality or district"), figure.by_area
+        _first, last = _shares_table(
+            sheet,
+            row + 3,
+            _("By subsidy step"),
+            _("Subsidy step"),
+            [Share(s.key, s.locations, s.reached) for s in figure.by_subsidy_step],
         )
-        if figure.by_area:
+        _first, last = _shares_table(
+            sheet,
+            last + 2,
+            _("By care type"),
+            _("Care type"),
+            [Share(care.get(s.key, s.key), s.locations, s.reached) for s in figure.by_care_type],
+        )
+        # The areas with the most PRIOR locations first, so that the chart shows the top.
+        areas = sorted(figure.by_area, key=lambda s: (-s.locations, s.key.casefold(), s.key))
+        first, last = _shares_table(
+            sheet, last + 2, _("By area"), _("Municipality or district"), areas
+        )
+        shown = min(len(areas), CHART_AREAS)
+        if shown:
             chart = BarChart()
             chart.type = "bar"
-            chart.title = _("{family}: reach per area", family=family_name(family))
+            if shown < len(areas):
+                chart.title = _(
+                    "{family}: reach in the {count} areas with the most PRIOR locations",
+                    family=family_name(family),
+                    count=shown,
+                )
+            else:
+                chart.title = _("{family}: reach per area", family=family_name(family))
             chart.add_data(
-                Reference(sheet, min_col=4, min_row=first - 1, max_row=last),
+                Reference(sheet, min_col=4, min_row=first - 1, max_row=first + shown - 1),
                 titles_from_data=True,
             )
-            chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+            chart.set_categories(
+                Reference(sheet, min_col=1, min_row=first, max_row=first + shown - 1)
+            )
             _axes(chart, _("Municipality or district"), _("Share reached"))
             chart.y_axis.number_format = "0%"
             chart.y_axis.scaling.min = 0
             chart.y_axis.scaling.max = 1
             chart.x_axis.scaling.orientation = "maxMin"  # first area on top, as in the table
-            chart.height = _reach_chart_height(len(figure.by_area))
-            chart.width = 18
-            sheet.add_chart(chart, f"F{row + 3}")
-        step_row = last + 2
-        _first, last = _shares_table(
-            sheet,
-            step_row,
-            _("By subsidy step"),
-            _("Subsidy step"),
-            [Share(s.key, s.locations, s.reached) for s in figure.by_subsidy_step],
-        )
-        care_row = last + 2
-        _first, last = _shares_table(
-            sheet,
-            care_row,
-            _("By care type"),
-            _("Care type"),
-            [Share(care.get(s.key, s.key), s.locations, s.reached) for s in figure.by_care_type],
-        )
-        chart_rows = int(_reach_chart_height(len(figure.by_area)) / 0.5) + 4
+            chart.height = _reach_chart_height(shown)
+            chart.width = 20
+            chart.x_axis.txPr = _small_text(800)
+            sheet.add_chart(chart, f"F{row}")
+        chart_rows = int(_reach_chart_height(shown) / 0.5) + 4
         row = max(last, row + 3 + chart_rows) + 3
         # Each family starts on a page of its own, its chart beside its tables.
         sheet.row_breaks.append(Break(id=row - 2))
