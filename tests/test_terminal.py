@@ -111,6 +111,7 @@ COMMANDS = [
         "plan.toml",
     ],
     ["validate"],
+    ["report", "--year", "2027", "--extra-fte", "5", "--role", "coach", "--output", "r.xlsx"],
     ["export", "--to", "records.xlsx"],
     ["template", "leeg.xlsx"],
 ]
