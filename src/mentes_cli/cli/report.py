@@ -13,6 +13,7 @@ from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     DataOption,
     ForceOption,
+    clean,
     handle_errors,
     load,
     notice,
@@ -358,16 +359,16 @@ def show(result: Report) -> None:
         line = _(
             "{family}: {reached} of {locations} PRIOR locations ({share} %)",
             family=family_name(family),
-            reached=total.reached,
-            locations=total.locations,
+            reached=number(total.reached, 0),
+            locations=number(total.locations, 0),
             share=number(total.share * 100, 0),
         )
         if variant is not None and variant.what_if.rules is not None:
             other = variant.reach[family].total
-            line += " " + _(
+            line += "; " + _(
                 "variant: {reached} of {locations}",
-                reached=other.reached,
-                locations=other.locations,
+                reached=number(other.reached, 0),
+                locations=number(other.locations, 0),
             )
         stdout.print(line)
 
@@ -407,7 +408,7 @@ def show_variant(result: Report) -> None:
     what = variant.what_if
     parts = []
     if what.rules is not None:
-        parts.append(_("rules from {path}", path=what.rules))
+        parts.append(_("rules from {path}", path=clean(what.rules)))
     if what.extra_fte:
         parts.append(
             _(
