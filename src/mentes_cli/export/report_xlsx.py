@@ -21,7 +21,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.export.cells import HEADER_FILL, HEADER_FONT, put, put_text, save_workbook
-from mentes_cli.i18n import _, day, locale
+from mentes_cli.i18n import _, day, language, locale, number
 from mentes_cli.report.model import FAMILIES, ROLE_OF_FAMILY, ROLES, Report, Share
 from mentes_cli.report.to_json import due_json
 
@@ -444,13 +444,18 @@ def _waiting(book: Workbook, report: Report, names: Mapping[str, str]) -> None:
                     names.get(request.location, ""),
                     request.offer,
                     _status(request.status),
-                    day(request.requested_on),
+                    request.requested_on,
                     request.age_days,
                 ],
-                [None] * 7 + [WHOLE],
+                [None] * 6 + [_date_format(), WHOLE],
             )
             row += 1
     _setup(sheet, header_row, [26, 14, 14, 30, 10, 14, 14, 10])
+
+
+def _date_format() -> str:
+    """Give the number format of a date cell as the language writes dates."""
+    return "yyyy-mm-dd" if language() == "en" else "dd/mm/yyyy"
 
 
 def _status(status: str) -> str:
@@ -471,12 +476,12 @@ def _variant(book: Workbook, report: Report, names: Mapping[str, str]) -> None:
         lines.append(
             _(
                 "{fte} FTE more: {role}, Monday to Friday, every area, no leave",
-                fte=what.extra_fte,
+                fte=number(what.extra_fte),
                 role=role_name(what.role or "coach"),
             )
         )
     if what.weekly_hours is not None:
-        lines.append(_("{hours} contact hours per FTE a week", hours=what.weekly_hours))
+        lines.append(_("{hours} contact hours per FTE a week", hours=number(what.weekly_hours)))
     for index, line in enumerate(lines, start=2):
         put_text(sheet.cell(row=index, column=1), line)
     header_row = len(lines) + 3
