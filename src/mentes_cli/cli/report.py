@@ -234,18 +234,6 @@ def report(
 # --- the terminal ---------------------------------------------------------------------------
 
 
-def family_name(family: str) -> str:
-    """Give a family's name as people read it."""
-    if family == "pedagogical_coaching":
-        return _("Pedagogical coaching")
-    return _("Regional support (BVV)")
-
-
-def role_name(role: str) -> str:
-    """Give a role's name as people read it."""
-    return _("Coaches") if role == "coach" else _("Supporters")
-
-
 def quarter(hours: float) -> str:
     """Give hours rounded to the quarter hour, as the language writes numbers."""
     from mentes_cli.i18n import number
@@ -268,22 +256,15 @@ def signed(value: int) -> str:
 def answer_rows(result: Report) -> list[tuple[str, list[str]]]:
     """Give the rows of the answer: per family (base, then variant) the figures as text."""
     from mentes_cli.report import FAMILIES
-    from mentes_cli.report.to_json import due_json
 
-    sets = [due_json(result, result.supply, result.due)["families"]]
-    if result.variant is not None:
-        variant = result.variant
-        sets.append(due_json(result, variant.supply, variant.due)["families"])
-    rows: list[tuple[str, list[str]]] = []
-    labels = [
-        (_("Hours not yet booked"), lambda f: quarter(f["free_hours"])),
-        (_("Trajects the team can still give"), lambda f: whole(f["can_give"])),
-        (_("Trajects due"), lambda f: whole(f["trajects"])),
-        (_("Gap (due − can give)"), lambda f: signed(f["gap"])),
+    variants = [False] + ([True] if result.variant is not None else [])
+    answers = [result.answer(family, variant) for family in FAMILIES for variant in variants]
+    return [
+        (_("Hours not yet booked"), [quarter(a.free_hours) for a in answers]),
+        (_("Trajects the team can still give"), [whole(a.can_give) for a in answers]),
+        (_("Trajects due"), [whole(a.due) for a in answers]),
+        (_("Gap (due − can give)"), [signed(a.gap) for a in answers]),
     ]
-    for label, cell in labels:
-        rows.append((label, [cell(figures[family]) for family in FAMILIES for figures in sets]))
-    return rows
 
 
 def show(result: Report) -> None:
@@ -293,6 +274,7 @@ def show(result: Report) -> None:
 
     from mentes_cli.i18n import day, number
     from mentes_cli.report import FAMILIES, ROLES
+    from mentes_cli.report.words import family_name, role_name
 
     period = result.period
     variant = result.variant
@@ -402,6 +384,7 @@ def show(result: Report) -> None:
 def show_variant(result: Report) -> None:
     """Print what the variant is and, for --rules, the locations whose PRIOR status changes."""
     from mentes_cli.i18n import number
+    from mentes_cli.report.words import role_name
 
     variant = result.variant
     assert variant is not None

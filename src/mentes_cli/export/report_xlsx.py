@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mentes_cli.export.cells import HEADER_FILL, HEADER_FONT, put, put_text, save_workbook
 from mentes_cli.i18n import _, day, language, locale, number
 from mentes_cli.report.model import FAMILIES, ROLE_OF_FAMILY, ROLES, Report, Share
-from mentes_cli.report.to_json import due_json
+from mentes_cli.report.words import family_name, role_name
 
 HOURS = "#,##0.00"
 WHOLE = "#,##0"
@@ -37,18 +37,6 @@ CHART_HEIGHT = 11
 
 def _quarter(hours: float) -> float:
     return round(hours * 4) / 4
-
-
-def family_name(family: str) -> str:
-    """Give a family's name as people read it."""
-    if family == "pedagogical_coaching":
-        return _("Pedagogical coaching")
-    return _("Regional support (BVV)")
-
-
-def role_name(role: str) -> str:
-    """Give a role's name as people read it."""
-    return _("Coaches") if role == "coach" else _("Supporters")
 
 
 def month_label(month: str) -> str:
@@ -122,48 +110,45 @@ def _summary(book: Workbook, report: Report, source: str) -> None:
         ),
     )
     put_text(sheet.cell(row=3, column=1), source)
-    sets = [(_("base"), due_json(report, report.supply, report.due)["families"])]
-    if report.variant is not None:
-        variant = report.variant
-        sets.append((_("variant"), due_json(report, variant.supply, variant.due)["families"]))
+    variants = [False] + ([True] if report.variant is not None else [])
+    columns = [(family, variant) for family in FAMILIES for variant in variants]
     headers = [""]
-    for family in FAMILIES:
-        for label, _figures in sets:
-            headers.append(
-                f"{family_name(family)} ({label})" if len(sets) > 1 else family_name(family)
-            )
+    for family, variant in columns:
+        if len(variants) == 1:
+            headers.append(family_name(family))
+        else:
+            label = _("variant") if variant else _("base")
+            headers.append(f"{family_name(family)} ({label})")
     header_row = 5
     _header(sheet, header_row, headers)
+
+    def supply_hours(family: str, variant: bool) -> float:
+        supply = report.variant.supply if variant and report.variant else report.supply
+        return _quarter(supply.roles[ROLE_OF_FAMILY[family]].total)
+
+    def due_of(family: str, variant: bool):
+        return (report.variant.due if variant and report.variant else report.due)[family]
+
     rows = [
-        (
-            _("Contact hours (supply)"),
-            lambda f, s: _quarter(s.roles[ROLE_OF_FAMILY[f]].total),
-            HOURS,
-        ),
+        (_("Contact hours (supply)"), supply_hours, HOURS),
         (
             _("Hours booked"),
-            lambda f, s: _quarter(report.booked.roles[ROLE_OF_FAMILY[f]].total),
+            lambda f, v: _quarter(report.booked.roles[ROLE_OF_FAMILY[f]].total),
             HOURS,
         ),
-        (_("Hours not yet booked"), lambda f, s, d=None: None, HOURS),
-        (_("Hours per due traject"), None, HOURS),
-        (_("Trajects the team can still give"), None, WHOLE),
-        (_("Trajects due"), None, WHOLE),
-        (_("Gap (due − can give)"), None, WHOLE),
+        (
+            _("Hours not yet booked"),
+            lambda f, v: _quarter(report.answer(f, v).free_hours),
+            HOURS,
+        ),
+        (_("Hours per due traject"), lambda f, v: due_of(f, v).hours_per_traject, HOURS),
+        (_("Trajects the team can still give"), lambda f, v: report.answer(f, v).can_give, WHOLE),
+        (_("Trajects due"), lambda f, v: report.answer(f, v).due, WHOLE),
+        (_("Gap (due − can give)"), lambda f, v: report.answer(f, v).gap, WHOLE),
     ]
-    keys = [None, None, "free_hours", "hours_per_traject", "can_give", "trajects", "gap"]
-    supplies = [report.supply] + ([report.variant.supply] if report.variant else [])
-    for offset, ((label, getter, number_format), key) in enumerate(zip(rows, keys, strict=True)):
-        values: list[Any] = [label]
-        for family in FAMILIES:
-            for index, (_label, figures) in enumerate(sets):
-                if key is None:
-                    values.append(getter(family, supplies[index]))  # type: ignore[misc]
-                elif key == "free_hours":
-                    values.append(_quarter(figures[family][key]))
-                else:
-                    values.append(figures[family][key])
-        _row(sheet, header_row + 1 + offset, values, [None] + [number_format] * (len(values) - 1))
+    for offset, (label, value_of, number_format) in enumerate(rows):
+        values: list[Any] = [label] + [value_of(f, v) for f, v in columns]
+        _row(sheet, header_row + 1 + offset, values, [None] + [number_format] * len(columns))
     note = header_row + len(rows) + 2
     put_text(
         sheet.cell(row=note, column=1),

@@ -186,6 +186,26 @@ class Report:
     waiting: dict[str, FamilyWaiting]
     variant: Variant | None = None
 
-    def free_hours(self, role: str) -> float:
-        """Give the supply of `role` not yet booked (may be negative)."""
-        return self.supply.roles[role].total - self.booked.roles[role].total
+    def answer(self, family: str, variant: bool = False) -> Answer:
+        """Give the answer for `family`: hours not yet booked, trajects it can give, the gap.
+
+        The hours not yet booked are the supply of the family's role (of the variant when
+        asked) less the base's booked hours; the trajects it can still give are those hours
+        divided by the hours of one due traject, rounded down (none when negative).
+        """
+        supply = self.variant.supply if variant and self.variant else self.supply
+        due = (self.variant.due if variant and self.variant else self.due)[family]
+        free = supply.roles[due.role].total - self.booked.roles[due.role].total
+        can_give = int(max(free, 0.0) // due.hours_per_traject) if due.hours_per_traject else 0
+        return Answer(family, free, can_give, due.trajects, due.trajects - can_give)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The one-line answer for a family: what the team can still give against what is due."""
+
+    family: str
+    free_hours: float
+    can_give: int
+    due: int
+    gap: int  # due - can_give: positive is a shortfall

@@ -13,7 +13,6 @@ from mentes_cli.report.model import (
     FAMILIES,
     ROLES,
     Booked,
-    FamilyDue,
     FamilyReach,
     Period,
     Report,
@@ -64,25 +63,20 @@ def booked_json(booked: Booked) -> dict[str, Any]:
     }
 
 
-def _can_give(report: Report, supply: Supply, due: FamilyDue) -> tuple[float, int]:
-    free = supply.roles[due.role].total - report.booked.roles[due.role].total
-    trajects = int(max(free, 0.0) // due.hours_per_traject) if due.hours_per_traject else 0
-    return free, trajects
-
-
-def due_json(report: Report, supply: Supply, due: dict[str, FamilyDue]) -> dict[str, Any]:
+def due_json(report: Report, *, variant: bool = False) -> dict[str, Any]:
+    due = report.variant.due if variant and report.variant else report.due
     families = {}
     for family in FAMILIES:
         figure = due[family]
-        free, can_give = _can_give(report, supply, figure)
+        answer = report.answer(family, variant)
         families[family] = {
             "role": figure.role,
             "trajects": figure.trajects,
             "hours_per_traject": _hours(figure.hours_per_traject),
             "hours": _hours(figure.hours),
-            "free_hours": _hours(free),
-            "can_give": can_give,
-            "gap": figure.trajects - can_give,
+            "free_hours": _hours(answer.free_hours),
+            "can_give": answer.can_give,
+            "gap": answer.gap,
             "locations": list(figure.locations),
         }
     return {"families": families}
@@ -156,7 +150,7 @@ def variant_json(report: Report, variant: Variant) -> dict[str, Any]:
             for c in variant.prior_changes
         ],
         "supply": supply_json(variant.supply),
-        "due": due_json(report, variant.supply, variant.due),
+        "due": due_json(report, variant=True),
         "reach": reach_json(report.period, variant.reach),
     }
 
@@ -167,7 +161,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "period": period_json(report.period, report.booked.plan),
         "supply": supply_json(report.supply),
         "booked": booked_json(report.booked),
-        "due": due_json(report, report.supply, report.due),
+        "due": due_json(report),
         "reach": reach_json(report.period, report.reach),
         "waiting": waiting_json(report),
         "variant": variant_json(report, report.variant) if report.variant else None,

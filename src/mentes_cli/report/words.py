@@ -1,0 +1,20 @@
+"""The names people read in the report, in the chosen language (terminal and workbook).
+
+The engine itself builds no text; the renderers ask these.
+"""
+
+from __future__ import annotations
+
+from mentes_cli.i18n import _
+
+
+def family_name(family: str) -> str:
+    """Give an offer family's name as people read it."""
+    if family == "pedagogical_coaching":
+        return _("Pedagogical coaching")
+    return _("Regional support (BVV)")
+
+
+def role_name(role: str) -> str:
+    """Give a role's name, plural, as people read it."""
+    return _("Coaches") if role == "coach" else _("Supporters")
