@@ -229,3 +229,16 @@ def test_libreoffice_renders_the_workbook(tmp_path: Path):
         ).stdout
         assert "Coaches: supply, booked and due hours per month" in text
         assert "reach per area" in text
+
+
+def test_json_is_the_same_in_both_languages():
+    english = runner.invoke(app, ["--lang", "en", "report", "--year", "2027", "--format", "json"])
+    dutch = runner.invoke(app, ["--lang", "nl", "report", "--year", "2027", "--format", "json"])
+    assert english.exit_code == dutch.exit_code == 0, dutch.output
+    assert english.stdout == dutch.stdout
+
+
+def test_a_period_of_more_than_ten_years_is_refused():
+    result = run("--from", "2020-01-01", "--to", "2031-01-01")
+    assert result.exit_code == 2
+    assert "the period is longer than 10 years" in result.output
