@@ -298,6 +298,16 @@ def show(result: Report) -> None:
     for label, cells in answer_rows(result):
         answer.add_row(label, *cells)
     stdout.print(answer)
+    hours = {family: result.due[family].hours_per_traject for family in FAMILIES}
+    stdout.print(
+        _(
+            "Can give: the hours not yet booked divided by {coaching} h a coaching traject "
+            "and {bvv} h a BVV basistraject. Due: PRIOR locations in the free scope that may "
+            "have a free traject in the period and have none yet.",
+            coaching=number(hours["pedagogical_coaching"]),
+            bvv=number(hours["regional_support"]),
+        )
+    )
 
     months = Table(
         title=_("Contact hours per month"), box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1)
