@@ -12,6 +12,7 @@ import pytest
 from mentes_cli import eligibility
 from mentes_cli.models import Coach, Location, Organisation, Records, Traject
 from mentes_cli.plan.model import Visit
+from mentes_cli.reference import bundled_data_dir
 from mentes_cli.report import Period, WhatIf, make_report, nearest_rank, year_period
 from mentes_cli.report.supply import booked, committed_visits
 from mentes_cli.report.to_json import report_dict, report_json
@@ -281,7 +282,7 @@ def test_waiting_from_request_to_start_and_open_requests():
 
 def test_other_rules_list_the_locations_that_change_prior(tmp_path: Path):
     """With 24 IKT places instead of 18, a step-2 organisation with 20 becomes PRIOR."""
-    rules = (Path(eligibility.__file__).parents[2] / "data" / "rules.toml").read_text("utf-8")
+    rules = (bundled_data_dir() / "rules.toml").read_text("utf-8")
     assert "ikt_max_places = 18" in rules
     other = tmp_path / "rules-24.toml"
     other.write_text(rules.replace("ikt_max_places = 18", "ikt_max_places = 24"), "utf-8")
