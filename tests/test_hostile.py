@@ -706,10 +706,12 @@ def test_a_folder_that_turns_read_only_while_working_is_named(tmp_path, monkeypa
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("mentes_cli.output.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("mentes_cli.output._Folder.write_temporary", refuse)
     target = tmp_path / "uit.xlsx"
     result = runner.invoke(app, ["template", str(target)])
-    assert_refused(result, [f"Error: {target}: the folder {tmp_path} is not writable"])
+    assert_refused(
+        result, [f"Error: {target}: the folder {tmp_path} is not writable; nothing was written"]
+    )
 
 
 def test_a_workbook_open_in_excel_is_named_and_kept(tmp_path, monkeypatch):
@@ -717,7 +719,7 @@ def test_a_workbook_open_in_excel_is_named_and_kept(tmp_path, monkeypatch):
     target = tmp_path / "open.xlsx"
     target.write_bytes(b"open in Excel")
 
-    def locked(source, destination):
+    def locked(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("mentes_cli.output.os.replace", locked)

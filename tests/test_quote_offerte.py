@@ -15,6 +15,7 @@ import pytest
 from conftest import write_records
 from mentes_cli.export.offerte import EURO, write_offerte
 from mentes_cli.load import DataSource, load_records
+from mentes_cli.output import check_output_path
 from mentes_cli.quote import make_quote
 from mentes_cli.reference import sample_records_dir
 
@@ -209,6 +210,7 @@ def test_record_text_that_looks_like_a_formula_stays_text(tmp_path):
 def test_writing_is_atomic_and_replaces_only_the_target(tmp_path):
     target = tmp_path / "offerte.xlsx"
     target.write_bytes(b"old")
+    check_output_path(target, force=True)  # as `mentes quote --output --force` does
     write_offerte(make_quote("A", as_of=DAY), target)
     assert cells(target)["A7"] == "Pedagogische coaching op de werkvloer, traject A"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["offerte.xlsx"]

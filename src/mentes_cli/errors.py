@@ -59,3 +59,19 @@ class OutputError(MentesError):
 
 class UsageError(MentesError):
     """The command line asks for something that cannot be done (shown with exit status 2)."""
+
+
+class RecordsBusyError(MentesError):
+    """The records are being changed by someone else (mentes, Excel or LibreOffice)."""
+
+
+class RecordsChangedError(MentesError):
+    """The records changed on disk after mentes read them; nothing was written."""
+
+
+class UnsafeWorkbookError(MentesError):
+    """A records workbook holds parts that openpyxl would drop or break on saving."""
+
+
+class RecordChangeError(MentesError):
+    """A change to the records cannot be made (an unknown traject, nothing to undo)."""

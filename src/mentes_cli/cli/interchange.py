@@ -75,7 +75,9 @@ def import_(
     loaded = load_records(DataSource(workbook, "the workbook to import"))
     for line in loaded.notices:
         notice(line)
-    written = write_record_files(loaded.records, to, force=force, origin=workbook.name)
+    written = write_record_files(
+        loaded.records, to, force=force, origin=workbook.name, inputs=[workbook]
+    )
     stdout.print(
         f"Wrote {', '.join(str(p) for p in written)}: {_summary(loaded.records)}.",
         markup=False,

@@ -145,7 +145,9 @@ def plan(
         kept = read_plan(keep)
     result = _make(loaded.records, first, last, kept, settings)
     if ics is not None:
-        _check_calendars(result, ics, force)
+        _check_calendars(
+            result, ics, force, [loaded.source.path, *([keep] if keep is not None else [])]
+        )
     for warning in result.warnings:
         notice(f"Warning: {warning}")
 
@@ -163,22 +165,32 @@ def plan(
     else:
         _print_tables(result, loaded.records)
 
-    if save is not None:
-        from mentes_cli.output import write_atomically
-        from mentes_cli.plan.store import plan_toml
+    from mentes_cli.output import outputs_together
 
-        write_atomically(save, plan_toml(result))
+    inputs = [loaded.source.path, *([keep] if keep is not None else [])]
+    written: list = []
+    # One change: the plan, the workbook and the calendars land together, or none of them.
+    with outputs_together():
+        if save is not None:
+            from mentes_cli.output import write_atomically
+            from mentes_cli.plan.store import plan_toml
+
+            write_atomically(save, plan_toml(result), force=force, inputs=inputs)
+        if output is not None:
+            from mentes_cli.export.schedule import write_schedule
+
+            write_schedule(result, loaded.records, output, force=force, inputs=inputs)
+        if ics is not None:
+            from mentes_cli.export.ics import write_calendars
+
+            written = write_calendars(
+                result, loaded.records, ics, force=force, notify=notice, inputs=inputs
+            )
+    if save is not None:
         notice(f"Plan saved to {save}.")
     if output is not None:
-        from mentes_cli.export.schedule import write_schedule
-
-        inputs = [loaded.source.path, *([keep] if keep is not None else [])]
-        write_schedule(result, loaded.records, output, force=force, inputs=inputs)
         notice(f"Schedule workbook written to {output}.")
     if ics is not None:
-        from mentes_cli.export.ics import write_calendars
-
-        written = write_calendars(result, loaded.records, ics, force=force, notify=notice)
         notice(f"{len(written)} calendar(s) written to {ics}.")
 
 
@@ -197,7 +209,7 @@ def _check_outputs(
         raise UsageError("--save and --output name the same file")
 
 
-def _check_calendars(result: Plan, folder: Path, force: bool) -> None:
+def _check_calendars(result: Plan, folder: Path, force: bool, inputs: list[Path]) -> None:
     """Refuse, before anything is written, calendars that exist (without --force)."""
     from mentes_cli.errors import OutputError
     from mentes_cli.export.ics import calendar_file_names
@@ -208,7 +220,7 @@ def _check_calendars(result: Plan, folder: Path, force: bool) -> None:
     if folder.is_dir():
         names = calendar_file_names(sorted({v.coach for v in result.visits}))
         for name in sorted(names.values()):
-            check_output_path(folder / name, force=force)
+            check_output_path(folder / name, force=force, inputs=inputs)
 
 
 def _make(records: Records, first: date, last: date, kept: Plan | None, settings) -> Plan:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,7 +31,7 @@ from icalendar import Calendar, Event
 from mentes_cli.errors import InputError, OutputError
 from mentes_cli.export.schedule import OFFER_LABELS, address_of, visit_numbers
 from mentes_cli.models import BVV_OFFERS, Location, Organisation, Records, Traject
-from mentes_cli.output import check_output_path, write_atomically
+from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
 from mentes_cli.plan.model import Plan, Visit
 
 TIMEZONE = "Europe/Brussels"
@@ -166,6 +166,7 @@ def write_calendars(
     *,
     force: bool = False,
     notify: Callable[[str], None] | None = None,
+    inputs: Iterable[Path] = (),
 ) -> list[Path]:
     """Write one .ics file per coach with visits into `folder`; give the files written.
 
@@ -178,24 +179,20 @@ def write_calendars(
     contents = build_calendars(plan, records)
     names = calendar_file_names(list(contents))
     targets = {coach_id: folder / names[coach_id] for coach_id in contents}
+    inputs = list(inputs)
     if folder.is_dir():
         for target in targets.values():
-            check_output_path(target, force=force)
+            check_output_path(target, force=force, inputs=inputs)
     if not contents:
         return []
-    if not folder.exists():
-        try:
-            folder.mkdir(parents=True)
-        except OSError as exc:
-            raise OutputError(
-                f"{folder}: cannot create the folder ({exc.strerror or exc})"
-            ) from None
-        if notify:
-            notify(f"Created folder {folder} for the calendars.")
     written = []
-    for coach_id, target in sorted(targets.items(), key=lambda item: item[1].name):
-        write_atomically(target, contents[coach_id])
-        written.append(target)
+    # One change: the folder (when made here) and every calendar land together, or none.
+    with outputs_together():
+        if make_folder(folder) and notify:
+            notify(f"Created folder {folder} for the calendars.")
+        for coach_id, target in sorted(targets.items(), key=lambda item: item[1].name):
+            write_atomically(target, contents[coach_id], force=force, inputs=inputs)
+            written.append(target)
     return written
 
 

@@ -7,10 +7,9 @@ hand-edited TOML (with comments) is never rewritten unless --force says so.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel
 
 from mentes_cli.errors import OutputError
 from mentes_cli.models import Records
+from mentes_cli.output import make_folder, outputs_together, write_many
 
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
 _OMIT_WHEN_EMPTY = {"closures", "leave", "domains"}
@@ -87,45 +87,13 @@ def _compact_arrays(text: str) -> str:
     return compact if tomllib.loads(compact) == tomllib.loads(text) else text
 
 
-def write_files_together(files: dict[Path, bytes]) -> None:
-    """Write every file, or none: all go to temporary files first, then are renamed in place.
-
-    A failure while writing leaves every target as it was. (The renames themselves are
-    separate steps; on one file system they do not fail for want of space.)
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for target, content in files.items():
-            try:
-                handle, temporary = tempfile.mkstemp(
-                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-                )
-            except OSError as exc:
-                raise OutputError(
-                    f"{target}: cannot write in {target.parent} ({exc.strerror or exc})"
-                ) from None
-            staged.append((temporary, target))
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(content)
-            except OSError as exc:
-                raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
-        for temporary, target in staged:
-            try:
-                os.replace(temporary, target)
-            except OSError as exc:
-                raise OutputError(
-                    f"{target}: cannot be replaced ({exc.strerror or exc}); it may be open "
-                    "in another program or read-only"
-                ) from None
-    finally:
-        for temporary, _ in staged:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-
-
 def write_record_files(
-    records: Records, folder: Path, *, force: bool, origin: str | None = None
+    records: Records,
+    folder: Path,
+    *,
+    force: bool,
+    origin: str | None = None,
+    inputs: Iterable[Path] = (),
 ) -> list[Path]:
     """Write the three record files into `folder` (made when missing); give their paths.
 
@@ -142,12 +110,14 @@ def write_record_files(
         if target.is_dir():
             raise OutputError(f"{target}: is a folder; remove it or choose another folder")
     texts = records_toml(records, origin)
-    if not folder.exists():
-        if not folder.parent.exists():
-            raise OutputError(f"{folder.parent}: folder does not exist")
-        try:
-            folder.mkdir()
-        except OSError as exc:
-            raise OutputError(f"{folder}: cannot make the folder ({exc.strerror or exc})") from None
-    write_files_together({target: texts[target.name].encode("utf-8") for target in targets})
+    if not folder.exists() and not folder.parent.exists():
+        raise OutputError(f"{folder.parent}: folder does not exist")
+    # One change: the folder made here and the three files land together, or none of them.
+    with outputs_together():
+        make_folder(folder)
+        write_many(
+            {target: texts[target.name].encode("utf-8") for target in targets},
+            force=force,
+            inputs=inputs,
+        )
     return targets

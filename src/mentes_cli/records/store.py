@@ -1,0 +1,483 @@
+"""The record store: the one way mentes changes a coordinator's records (SPEC 8).
+
+A change runs in this order, all under the records' lock:
+
+1. take the lock (wait up to 60 s for another writer, then say who holds it since when);
+   for a workbook, refuse while Excel or LibreOffice has it open;
+2. read the file that changes (the folder's `trajects.toml`, or the workbook) and remember
+   its size, modification time and SHA-256;
+3. let the command edit plain field values (`Change`);
+4. validate the whole record set as it would be after the change (`mentes_cli.load`, the
+   loader every command uses): a change that would leave invalid records is refused;
+5. check that the file on disk is still the one read (size, time and hash): when someone
+   saved it meanwhile (a text editor, Excel), refuse and write nothing;
+6. keep the version being replaced as a dated copy in `backup/` beside the records, then
+   replace the file atomically (`mentes_cli.output`: temporary file, flush, rename);
+7. remember the change for `undo` (`backup/undo.toml`) and append it to the history
+   (`history.toml`; in a workbook the sheet `Historiek`, saved with the change itself).
+
+Backups: `backup/NAME.YYYYMMDDTHHMMSSZ[-N].EXT`, the newest `KEEP_BACKUPS` kept. `undo`
+restores the version before the last change, once: only while the file is still exactly what
+that change wrote (a later hand edit is never lost), and the version it replaces is itself
+kept in `backup/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from mentes_cli.errors import (
+    InputError,
+    OutputError,
+    Problem,
+    RecordChangeError,
+    RecordsBusyError,
+    RecordsChangedError,
+)
+from mentes_cli.i18n import _
+from mentes_cli.output import make_folder, outputs_together, write_atomically
+from mentes_cli.records.history import (
+    HISTORY_FILE,
+    WHOLE_TRAJECT,
+    HistoryEntry,
+    as_text,
+    entries_toml,
+    read_history_rows,
+    read_history_toml,
+)
+from mentes_cli.records.lock import (
+    LOCK_WAIT_SECONDS,
+    Holder,
+    RecordsLock,
+    current_user,
+    now,
+    office_lock,
+)
+from mentes_cli.records.toml_form import TrajectsToml
+from mentes_cli.records.workbook_form import TrajectsWorkbook, history_rows
+
+TRAJECTS_FILE = "trajects.toml"
+BACKUP_FOLDER = "backup"
+UNDO_FILE = "undo.toml"
+KEEP_BACKUPS = 50
+LOCK_NAME = ".mentes.lock"
+OTHER_RECORD_FILES = ("organisations.toml", "coaches.toml")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a file was when it was read: size, modification time (ns) and SHA-256."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def read(cls, path: Path) -> tuple[bytes, FileState]:
+        """Give the bytes of `path` and its state (an absent file: b"" and size -1)."""
+        try:
+            with path.open("rb") as stream:
+                info = os.fstat(stream.fileno())
+                content = stream.read()
+        except FileNotFoundError:
+            return b"", cls(-1, 0, "")
+        return content, cls(info.st_size, info.st_mtime_ns, hashlib.sha256(content).hexdigest())
+
+
+class RecordStore:
+    """The records of one source, a TOML folder or a workbook, for safe changes."""
+
+    def __init__(
+        self,
+        source: Path,
+        *,
+        timeout: float = LOCK_WAIT_SECONDS,
+        on_wait: Callable[[Holder | None], None] | None = None,
+    ):
+        self.source = source
+        self.is_workbook = not source.is_dir()
+        if self.is_workbook:
+            self.target = source
+            self.folder = source.parent if str(source.parent) else Path(".")
+            self.lock_path = self.folder / f".{source.name}.mentes.lock"
+        else:
+            self.target = source / TRAJECTS_FILE
+            self.folder = source
+            self.lock_path = source / LOCK_NAME
+        self.backups = self.folder / BACKUP_FOLDER
+        self.timeout = timeout
+        self.on_wait = on_wait
+
+    # --- changing ---
+
+    @contextlib.contextmanager
+    def change(self, command: str) -> Iterator[Change]:
+        """Give a Change to edit under the lock; at the end of the block, write it safely.
+
+        An exception inside the block writes nothing. The block's end raises InputError
+        (the records would be invalid), RecordsChangedError (the file changed on disk since
+        it was read) or OutputError (the write failed), each with nothing written.
+        """
+        if not self.source.exists():
+            raise InputError(f"{self.source}: no such file or folder")
+        with self._lock():
+            content, state = FileState.read(self.target)
+            change = Change(self, command, self._form(content), content)
+            yield change
+            if change.entries:
+                self._write(change, content, state)
+
+    def undo(self, command: str = "undo") -> list[HistoryEntry]:
+        """Restore the version before the last change (once); give the history entries added.
+
+        Refused (RecordChangeError, nothing written) when there is nothing to undo or the
+        file changed since that change.
+        """
+        with self._lock():
+            last = self._last_change()
+            content, state = FileState.read(self.target)
+            if state.sha256 != last["written"]:
+                raise RecordChangeError(
+                    _(
+                        "{path}: changed after the last change by mentes (by hand, or by "
+                        "another program); undo would lose that. Nothing was written",
+                        path=self.target,
+                    )
+                )
+            backup = self.backups / last["backup"]
+            try:
+                previous = backup.read_bytes()
+            except OSError:
+                raise RecordChangeError(
+                    _("{path}: the backup to undo is missing; nothing was written", path=backup)
+                ) from None
+            when, user = now().isoformat(), current_user()
+            entries = [HistoryEntry(**item).undone(when, user, command) for item in last["entries"]]
+            if self.is_workbook:
+                form = TrajectsWorkbook(previous, self.target.name)
+                form.add_history(entries)
+                previous = form.content()
+            self._validate(previous)
+            with outputs_together():
+                self._backup(content)
+                self._replace(previous, state)
+                self._forget_last_change()
+            self._append_history(entries)
+            return entries
+
+    # --- reading ---
+
+    def history(self, traject: str | None = None) -> list[HistoryEntry]:
+        """Give the history of the records (of one traject), oldest first."""
+        if self.is_workbook:
+            content, _state = FileState.read(self.target)
+            entries = read_history_rows(history_rows(content, self.target.name))
+        else:
+            entries = read_history_toml(self.folder / HISTORY_FILE)
+        return [e for e in entries if traject is None or e.traject == traject]
+
+    def can_undo(self) -> bool:
+        """Give whether `undo` has a change to restore."""
+        return (self.backups / UNDO_FILE).is_file()
+
+    # --- the steps ---
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        lock = RecordsLock(self.lock_path, timeout=self.timeout, on_wait=self.on_wait)
+        with lock:
+            if self.is_workbook:
+                held = office_lock(self.target)
+                if held is not None:
+                    raise RecordsBusyError(
+                        _(
+                            "{path}: is open in Excel or LibreOffice ({lock} beside it); "
+                            "close it there and try again; nothing was written",
+                            path=self.target,
+                            lock=held.name,
+                        )
+                    )
+            yield
+
+    def _form(self, content: bytes) -> TrajectsToml | TrajectsWorkbook:
+        if self.is_workbook:
+            return TrajectsWorkbook(content, self.target.name)
+        try:
+            return TrajectsToml(content.decode("utf-8-sig"), TRAJECTS_FILE)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            # The loader says where and why, in its words.
+            from mentes_cli.load.toml_records import read_toml
+
+            read_toml(self.target)
+            raise
+
+    def _write(self, change: Change, content: bytes, state: FileState) -> None:
+        form = change.form
+        if isinstance(form, TrajectsWorkbook):
+            form.add_history(change.entries)
+            new = form.content()
+        else:
+            new = form.text().encode("utf-8")
+        self._validate(new)
+        with outputs_together():
+            backup = self._backup(content) if state.size >= 0 else None
+            self._replace(new, state)
+            self._remember_last_change(change, backup, new)
+        if not self.is_workbook:
+            self._append_history(change.entries)
+
+    def _validate(self, new: bytes) -> None:
+        """Load the whole record set as it would be with `new`; InputError when invalid."""
+        from mentes_cli.load import DataSource, load_records
+
+        with tempfile.TemporaryDirectory(prefix="mentes-check-") as scratch:
+            folder = Path(scratch)
+            if self.is_workbook:
+                candidate = folder / self.target.name
+                candidate.write_bytes(new)
+            else:
+                candidate = folder
+                (folder / TRAJECTS_FILE).write_bytes(new)
+                for name in OTHER_RECORD_FILES:
+                    with contextlib.suppress(FileNotFoundError):
+                        shutil.copyfile(self.folder / name, folder / name)
+            try:
+                load_records(DataSource(candidate, "the records after the change"))
+            except InputError as exc:
+                problems = [
+                    Problem(
+                        p.source.replace(str(candidate), str(self.target)),
+                        p.row,
+                        p.record,
+                        p.field,
+                        p.message,
+                        p.row_word,
+                    )
+                    for p in exc.problems
+                ]
+                heading = Problem(
+                    str(self.target),
+                    message=_("the change was refused, nothing was written: it would leave"),
+                )
+                raise InputError([heading, *problems]) from None
+
+    def _backup(self, content: bytes) -> str:
+        """Keep `content` (the version being replaced) as a dated copy; give its name."""
+        make_folder(self.backups)
+        stamp = now().strftime("%Y%m%dT%H%M%SZ")
+        stem, suffix = self.target.stem, self.target.suffix
+        number = 0
+        while True:
+            name = f"{stem}.{stamp}{f'-{number}' if number else ''}{suffix}"
+            if not (self.backups / name).exists():
+                break
+            number += 1
+        write_atomically(self.backups / name, content, force=False)
+        self._prune_backups(stem, suffix)
+        return name
+
+    def _prune_backups(self, stem: str, suffix: str) -> None:
+        kept = sorted(
+            (p for p in self.backups.glob(f"{stem}.*{suffix}") if p.is_file()),
+            key=lambda p: p.stat().st_mtime_ns,
+        )
+        for old in kept[:-KEEP_BACKUPS]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+    def _replace(self, new: bytes, state: FileState) -> None:
+        """Write `new` over the target, after checking it is still the version read."""
+        _content, current = FileState.read(self.target)
+        if current != state:
+            raise RecordsChangedError(
+                _(
+                    "{path}: changed on disk after mentes read it (saved in another program "
+                    "meanwhile?); nothing was written. Run the command again",
+                    path=self.target,
+                )
+            )
+        write_atomically(self.target, new, force=True)
+
+    def _remember_last_change(self, change: Change, backup: str | None, new: bytes) -> None:
+        if backup is None:
+            self._forget_last_change()
+            return
+        text = tomli_w.dumps(
+            {
+                "file": self.target.name,
+                "backup": backup,
+                "written": hashlib.sha256(new).hexdigest(),
+                "command": change.command,
+                "entries": [asdict(entry) for entry in change.entries],
+            }
+        )
+        write_atomically(self.backups / UNDO_FILE, text.encode("utf-8"), force=True)
+
+    def _last_change(self) -> dict[str, Any]:
+        path = self.backups / UNDO_FILE
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            if data["file"] != self.target.name:
+                raise KeyError("file")
+            return data
+        except FileNotFoundError:
+            raise RecordChangeError(
+                _(
+                    "{path}: nothing to undo (no change by mentes, or the last one was "
+                    "undone already)",
+                    path=self.source,
+                )
+            ) from None
+        except (OSError, ValueError, KeyError, UnicodeDecodeError):
+            raise RecordChangeError(
+                _("{path}: cannot be read; nothing to undo", path=path)
+            ) from None
+
+    def _forget_last_change(self) -> None:
+        path = self.backups / UNDO_FILE
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+    def _append_history(self, entries: list[HistoryEntry]) -> None:
+        path = self.folder / HISTORY_FILE
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = b""
+        except OSError as exc:
+            raise OutputError(
+                _("{path}: cannot be read ({reason})", path=path, reason=exc)
+            ) from None
+        text = entries_toml(entries, first=not old).encode("utf-8")
+        write_atomically(path, old + text, force=True)
+
+
+@dataclass
+class Change:
+    """One change to the records, made under their lock: edit plain values, then leave.
+
+    Every edit is recorded as history entries (one per changed field). Nothing is written
+    until the `with` block of `RecordStore.change` ends without an exception.
+    """
+
+    store: RecordStore
+    command: str
+    form: TrajectsToml | TrajectsWorkbook
+    content: bytes
+    entries: list[HistoryEntry] = field(default_factory=list)
+    _records: Any = None
+    # Workbook form: the plain values of the trajects this change touched or added.
+    _touched: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def records(self):
+        """Give the validated records as they were read (mentes_cli.load)."""
+        if self._records is None:
+            from mentes_cli.load import DataSource, load_records
+
+            self._records = load_records(DataSource(self.store.source, "the records")).records
+        return self._records
+
+    def ids(self) -> list[str]:
+        """Give the id of every traject (with those this change added)."""
+        return self.form.ids()
+
+    def traject(self, traject_id: str) -> dict[str, Any]:
+        """Give the plain field values of one traject as it is now (with this change)."""
+        if isinstance(self.form, TrajectsToml):
+            return self.form.traject(traject_id)
+        return copy.deepcopy(self._workbook_traject(traject_id))
+
+    def new_traject_id(self, year: int) -> str:
+        """Give a new unique id `T-YYYY-NNN` (NNN from 001, one past the highest that year)."""
+        prefix = f"T-{year}-"
+        numbers = [
+            int(i[len(prefix) :])
+            for i in self.ids()
+            if i.startswith(prefix) and i[len(prefix) :].isdigit()
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+    def add_traject(self, values: dict[str, Any]) -> None:
+        """Add a traject with these fields (`id` included; None values are left out)."""
+        values = {k: v for k, v in values.items() if v is not None}
+        if "id" not in values:
+            raise RecordChangeError(_("a new traject needs an id"))
+        if values["id"] in self.ids():
+            raise RecordChangeError(_("traject {traject} exists already", traject=values["id"]))
+        self.form.add_traject(values)
+        if isinstance(self.form, TrajectsWorkbook):
+            self._touched[values["id"]] = copy.deepcopy(values)
+        self._note(values["id"], WHOLE_TRAJECT, "", as_text(values.get("status")) or "added")
+
+    def set_fields(self, traject_id: str, changes: dict[str, Any]) -> None:
+        """Set fields of one traject (None removes a field); unchanged fields are left alone."""
+        before = self.traject(traject_id)
+        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        if not changes:
+            return
+        self.form.set_fields(traject_id, changes)
+        self._update(traject_id, changes)
+        for key, value in changes.items():
+            self._note(traject_id, key, as_text(before.get(key)), as_text(value))
+
+    def add_visit(self, traject_id: str, visit: dict[str, Any]) -> None:
+        """Add one visit to a traject."""
+        before = self.traject(traject_id).get("visits") or []
+        self.form.add_visit(traject_id, visit)
+        self._update(traject_id, {"visits": [*before, visit]})
+        self._note(traject_id, "visits", str(len(before)), str(len(before) + 1))
+
+    def set_visits(self, traject_id: str, visits: list[dict[str, Any]]) -> None:
+        """Replace the visits of a traject."""
+        before = self.traject(traject_id).get("visits") or []
+        self.form.set_visits(traject_id, visits)
+        self._update(traject_id, {"visits": list(visits)})
+        self._note(traject_id, "visits", str(len(before)), str(len(visits)))
+
+    # --- inside ---
+
+    def _workbook_traject(self, traject_id: str) -> dict[str, Any]:
+        if traject_id not in self._touched:
+            if traject_id not in self.ids():
+                raise RecordChangeError(_("no traject {traject}", traject=traject_id))
+            plain: dict[str, Any] = {}
+            for traject in self.records.trajects:
+                if traject.id == traject_id:
+                    plain = {
+                        key: value.value if isinstance(value, Enum) else value
+                        for key, value in traject.model_dump().items()
+                        if value is not None and value != []
+                    }
+            self._touched[traject_id] = plain
+        return self._touched[traject_id]
+
+    def _update(self, traject_id: str, changes: dict[str, Any]) -> None:
+        if isinstance(self.form, TrajectsToml):
+            return
+        plain = self._workbook_traject(traject_id)
+        for key, value in changes.items():
+            if value is None or value == []:
+                plain.pop(key, None)
+            else:
+                plain[key] = copy.deepcopy(value)
+
+    def _note(self, traject: str, field_name: str, old: str, new: str) -> None:
+        self.entries.append(
+            HistoryEntry(
+                now().isoformat(), current_user(), self.command, traject, field_name, old, new
+            )
+        )

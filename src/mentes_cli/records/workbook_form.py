@@ -1,0 +1,406 @@
+"""Edit a records workbook in place: only the cells and rows a change concerns.
+
+openpyxl loads the whole workbook and saves it again; what it keeps (other sheets, extra
+columns, column widths, number formats, fonts, drop-down lists, frozen panes, filters,
+comments, defined names) stays. What it would drop or break is refused before any edit, with
+what and where: charts, images and shapes (drawings), chart sheets, macros, pivot tables,
+slicers and timelines, embedded objects and form controls, the extensions it warns it removes,
+and formulas in a record column (openpyxl saves no computed values, so the next read would
+find them empty).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import warnings
+import zipfile
+from copy import copy
+from datetime import date
+from typing import Any
+from xml.etree import ElementTree
+
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mentes_cli.errors import RecordChangeError, UnsafeWorkbookError
+from mentes_cli.i18n import _
+from mentes_cli.load import vocabulary as vocab
+from mentes_cli.records.history import HISTORY_HEADERS, HISTORY_SHEET, HistoryEntry
+
+VISITS_SHEET = "Bezoeken"
+# SPEC 8: one row a visit.
+VISIT_COLUMNS = (
+    ("traject", "Traject"),
+    ("number", "Nummer"),
+    ("kind", "Soort"),
+    ("date", "Datum"),
+    ("start", "Start"),
+    ("hours", "Uren"),
+    ("coach", "Coach"),
+    ("state", "Status"),
+    ("uid", "UID"),
+    ("sequence", "Volgnummer"),
+)
+VISIT_STATE_DUTCH = {
+    "planned": "gepland",
+    "fixed": "vast",
+    "done": "gedaan",
+    "cancelled": "geannuleerd",
+}
+# Traject fields SPEC 8 adds that the sheet's columns may not have yet: their Dutch headers.
+EXTRA_TRAJECT_HEADERS = {"reason": "Reden"}
+DATE_FORMAT = "DD/MM/YYYY"
+
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Relationship types (the last part of the type URI) of a sheet that openpyxl drops or breaks.
+_DROPPED_BY_SHEET = {
+    "drawing": "a drawing (a chart, an image or a shape)",
+    "pivotTable": "a pivot table",
+    "oleObject": "an embedded object",
+    "control": "a form control",
+    "slicer": "a slicer",
+    "timeline": "a timeline",
+    "package": "an embedded document",
+}
+# Parts of the package openpyxl drops, by the start of their name.
+_DROPPED_PARTS = {
+    "xl/vbaProject.bin": "macros (VBA)",
+    "xl/chartsheets/": "a chart sheet",
+    "xl/pivotCache/": "a pivot table",
+    "xl/pivotTables/": "a pivot table",
+    "xl/slicerCaches/": "a slicer",
+    "xl/slicers/": "a slicer",
+    "xl/timelines/": "a timeline",
+    "xl/timelineCaches/": "a timeline",
+    "xl/embeddings/": "an embedded object",
+    "xl/activeX/": "a form control",
+    "xl/ctrlProps/": "a form control",
+}
+
+
+def check_workbook(content: bytes, name: str) -> None:
+    """Raise UnsafeWorkbookError naming every part openpyxl would drop or break, and where."""
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        names = package.namelist()
+        sheets = _sheet_parts(package)
+        for part, sheet in sheets.items():
+            rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part))
+            if rels + ".rels" not in names:
+                continue
+            for relation in ElementTree.fromstring(package.read(rels + ".rels")).iter(_REL):
+                kind = relation.get("Type", "").rsplit("/", 1)[-1]
+                if kind in _DROPPED_BY_SHEET:
+                    found.append(
+                        _("sheet {sheet}: {what}", sheet=sheet, what=_DROPPED_BY_SHEET[kind])
+                    )
+        for prefix, what in _DROPPED_PARTS.items():
+            if any(n == prefix or (prefix.endswith("/") and n.startswith(prefix)) for n in names):
+                found.append(what)
+    found = list(dict.fromkeys(found))
+    if found:
+        raise UnsafeWorkbookError(
+            _(
+                "{name}: mentes does not change this workbook: saving it would lose {what}. "
+                "Remove them, or keep them in another workbook, and try again; nothing was "
+                "written",
+                name=name,
+                what="; ".join(found),
+            )
+        )
+
+
+def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Give the part name of every worksheet with its title."""
+    try:
+        workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in relations.iter(_REL)}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_R_ID), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        parts[posixpath.normpath(part)] = sheet.get("name", "?")
+    return parts
+
+
+class TrajectsWorkbook:
+    """A records workbook opened for a change of its sheet Trajecten (and Bezoeken, Historiek)."""
+
+    def __init__(self, content: bytes, name: str):
+        self.name = name
+        check_workbook(content, name)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self.workbook = openpyxl.load_workbook(io.BytesIO(content), rich_text=True)
+        dropped = [str(w.message) for w in caught if "remove" in str(w.message).lower()]
+        if dropped:
+            raise UnsafeWorkbookError(
+                _(
+                    "{name}: mentes does not change this workbook: saving it would lose "
+                    "what openpyxl reports: {what}; nothing was written",
+                    name=name,
+                    what="; ".join(dict.fromkeys(dropped)),
+                )
+            )
+        self._refuse_formulas()
+        self.sheet = self._find_sheet(vocab.TRAJECTS.names())
+        if self.sheet is None:
+            raise RecordChangeError(
+                _("{name}: has no sheet {sheet}", name=name, sheet=vocab.TRAJECTS.name)
+            )
+        self.columns = self._columns()
+        self.changed = False
+
+    # --- checks ---
+
+    def _find_sheet(self, names: tuple[str, ...]) -> Worksheet | None:
+        for title in self.workbook.sheetnames:
+            if vocab.fold_header(title) in names:
+                return self.workbook[title]
+        return None
+
+    def _refuse_formulas(self) -> None:
+        found = []
+        for spec in vocab.SHEETS:
+            sheet = self._find_sheet(spec.names())
+            if sheet is None:
+                continue
+            record_columns = set()
+            for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
+                if isinstance(cell.value, str) and any(
+                    vocab.fold_header(cell.value) in column.names() for column in spec.columns
+                ):
+                    record_columns.add(cell.column)
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.column in record_columns and cell.data_type == "f":
+                        found.append(f"{sheet.title}!{cell.coordinate}")
+        if found:
+            shown = ", ".join(found[:10]) + (" …" if len(found) > 10 else "")
+            raise UnsafeWorkbookError(
+                _(
+                    "{name}: mentes does not change this workbook: it has formulas in record "
+                    "columns ({cells}), whose values would be lost on saving. Replace them by "
+                    "their values and try again; nothing was written",
+                    name=self.name,
+                    cells=shown,
+                )
+            )
+
+    # --- reading ---
+
+    def _columns(self) -> dict[str, int]:
+        columns: dict[str, int] = {}
+        for cell in next(self.sheet.iter_rows(min_row=1, max_row=1), ()):
+            if not isinstance(cell.value, str):
+                continue
+            folded = vocab.fold_header(cell.value)
+            for column in vocab.TRAJECTS.columns:
+                if folded in column.names():
+                    columns.setdefault(column.key, cell.column)
+            for key, header in EXTRA_TRAJECT_HEADERS.items():
+                if folded in (vocab.fold_header(header), vocab.fold_header(key)):
+                    columns.setdefault(key, cell.column)
+        if "id" not in columns:
+            raise RecordChangeError(
+                _("{name}: sheet {sheet} has no column Id", name=self.name, sheet=self.sheet.title)
+            )
+        return columns
+
+    def _rows(self) -> dict[str, int]:
+        """Give the row of every traject by id."""
+        rows = {}
+        column = self.columns["id"]
+        for number, row in enumerate(
+            self.sheet.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True),
+            start=2,
+        ):
+            value = row[0]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            key = str(int(value)) if isinstance(value, float) and value.is_integer() else value
+            rows.setdefault(str(key).strip(), number)
+        return rows
+
+    def ids(self) -> list[str]:
+        """Give the id of every traject, in row order."""
+        return list(self._rows())
+
+    def _row(self, traject_id: str) -> int:
+        row = self._rows().get(traject_id)
+        if row is None:
+            raise RecordChangeError(
+                _(
+                    "{name}, sheet {sheet}: no traject {traject}",
+                    name=self.name,
+                    sheet=self.sheet.title,
+                    traject=traject_id,
+                )
+            )
+        return row
+
+    # --- changing ---
+
+    def set_fields(self, traject_id: str, changes: dict[str, Any]) -> None:
+        """Set fields of one traject in its row; a value None empties the cell."""
+        row = self._row(traject_id)
+        for key, value in changes.items():
+            if key == "visits":
+                self.set_visits(traject_id, value or [])
+                continue
+            self._put(self.sheet, row, self._column(key), _shown(key, value))
+        self.changed = True
+
+    def add_traject(self, values: dict[str, Any]) -> None:
+        """Add a row for a new traject below the last one, formatted as the row above it."""
+        row = _last_row(self.sheet) + 1
+        _copy_format(self.sheet, row - 1, row)
+        for key, value in values.items():
+            if key == "visits":
+                continue
+            self._put(self.sheet, row, self._column(key), _shown(key, value))
+        for visit in values.get("visits") or []:
+            self.add_visit(str(values["id"]), visit)
+        self.changed = True
+
+    def add_visit(self, traject_id: str, visit: dict[str, Any]) -> None:
+        """Add a row for a visit of a traject to the sheet Bezoeken (made when missing)."""
+        sheet = self._sheet(VISITS_SHEET, [header for _key, header in VISIT_COLUMNS])
+        row = _last_row(sheet) + 1
+        _copy_format(sheet, row - 1, row)
+        values = {"traject": traject_id, **visit}
+        for index, (key, _header) in enumerate(VISIT_COLUMNS, start=1):
+            value = values.get(key)
+            if key == "state" and value in VISIT_STATE_DUTCH:
+                value = VISIT_STATE_DUTCH[value]
+            self._put(sheet, row, index, value)
+        self.changed = True
+
+    def set_visits(self, traject_id: str, visits: list[dict[str, Any]]) -> None:
+        """Replace the visit rows of a traject in the sheet Bezoeken."""
+        sheet = self._find_sheet((vocab.fold_header(VISITS_SHEET),))
+        if sheet is not None:
+            doomed = [
+                number
+                for number, row in enumerate(
+                    sheet.iter_rows(min_row=2, max_col=1, values_only=True), start=2
+                )
+                if row[0] is not None and str(row[0]).strip() == traject_id
+            ]
+            for number in reversed(doomed):
+                sheet.delete_rows(number)
+        for visit in visits:
+            self.add_visit(traject_id, visit)
+        self.changed = True
+
+    def add_history(self, entries: list[HistoryEntry]) -> None:
+        """Append the entries to the sheet Historiek (made when missing)."""
+        sheet = self._sheet(HISTORY_SHEET, list(HISTORY_HEADERS))
+        row = _last_row(sheet)
+        for entry in entries:
+            row += 1
+            for column, value in enumerate(entry.row(), start=1):
+                self._put(sheet, row, column, value)
+
+    def content(self) -> bytes:
+        """Give the bytes of the workbook as changed."""
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+    # --- cells ---
+
+    def _column(self, key: str) -> int:
+        """Give the column of a field, adding its header after the last column when missing."""
+        if key not in self.columns:
+            header = EXTRA_TRAJECT_HEADERS.get(key)
+            for column in vocab.TRAJECTS.columns:
+                if column.key == key:
+                    header = column.header
+            if header is None:
+                raise RecordChangeError(
+                    _("{name}: traject field {field} is unknown", name=self.name, field=key)
+                )
+            index = self.sheet.max_column + 1
+            self._put(self.sheet, 1, index, header)
+            self.columns[key] = index
+        return self.columns[key]
+
+    def _sheet(self, title: str, headers: list[str]) -> Worksheet:
+        sheet = self._find_sheet((vocab.fold_header(title),))
+        if sheet is None:
+            from mentes_cli.export.cells import write_header
+
+            sheet = self.workbook.create_sheet(title)
+            write_header(sheet, headers, [float(max(len(h) + 4, 12)) for h in headers])
+        return sheet
+
+    @staticmethod
+    def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
+        from mentes_cli.export.cells import put
+
+        cell = sheet.cell(row=row, column=column)
+        if value is None:
+            cell.value = None
+            return
+        put(cell, value)
+        if isinstance(value, date) and not cell.is_date:
+            cell.number_format = DATE_FORMAT
+
+
+def history_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
+    """Give the rows of the sheet Historiek of a workbook below its header (read only)."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise RecordChangeError(
+            _("{name}: cannot be read ({reason})", name=name, reason=type(exc).__name__)
+        ) from None
+    try:
+        for title in workbook.sheetnames:
+            if vocab.fold_header(title) == vocab.fold_header(HISTORY_SHEET):
+                return list(workbook[title].iter_rows(min_row=2, values_only=True))
+        return []
+    finally:
+        workbook.close()
+
+
+def _shown(key: str, value: Any) -> Any:
+    """Give what the sheet Trajecten shows for a traject field's value."""
+    from mentes_cli.export.records_xlsx import cell_value
+
+    for column in vocab.TRAJECTS.columns:
+        if column.key == key:
+            return cell_value(column.kind, value)
+    return value
+
+
+def _last_row(sheet: Worksheet) -> int:
+    """Give the last row that holds a value (1 for a sheet with only its header)."""
+    last = 1
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if any(value is not None and value != "" for value in row):
+            last = number
+    return last
+
+
+def _copy_format(sheet: Worksheet, source: int, target: int) -> None:
+    """Give the cells of row `target` the format of row `source` (data rows only)."""
+    if source < 2:
+        return
+    for cell in next(sheet.iter_rows(min_row=source, max_row=source)):
+        if not cell.has_style:
+            continue
+        new = sheet.cell(row=target, column=cell.column)
+        new.font = copy(cell.font)
+        new.border = copy(cell.border)
+        new.fill = copy(cell.fill)
+        new.number_format = cell.number_format
+        new.alignment = copy(cell.alignment)
+        new.protection = copy(cell.protection)
