@@ -577,6 +577,33 @@ def _is_stale(owner: str, folder: _Folder, entry: str) -> bool:
     return info is not None and time.time() - info.st_mtime > _STALE_AFTER_SECONDS
 
 
+_TEMPORARY = re.compile(r"^\..+\.([A-Za-z0-9]{1,12}-\d+-[0-9a-f]{8})(\.old)?\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path) -> list[str]:
+    """Remove every temporary file of mentes in `folder` whose process is gone; give names.
+
+    The record store calls this under the records' lock, so that a process killed in the
+    middle of a write leaves nothing behind after the next change.
+    """
+    removed = []
+    try:
+        opened = _Folder.open(folder)
+    except (OSError, OutputError):
+        return removed
+    try:
+        for entry in os.listdir(opened.fd if opened.fd is not None else folder):
+            match = _TEMPORARY.match(entry)
+            if match and _is_stale(match.group(1), opened, entry):
+                opened.unlink(entry)
+                removed.append(entry)
+    except OSError:
+        pass
+    finally:
+        opened.close()
+    return removed
+
+
 # --- messages ----------------------------------------------------------------------------------
 
 

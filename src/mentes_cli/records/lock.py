@@ -76,7 +76,8 @@ class RecordsLock:
         self.holder_path = lock_path.with_name(lock_path.name + ".holder")
         self.timeout = timeout
         self.on_wait = on_wait
-        self._lock = filelock.FileLock(str(lock_path), thread_local=False)
+        # The lock file stays: removing it on release lets a waiter lock a file no longer there.
+        self._lock = filelock.FileLock(str(lock_path), thread_local=False, preserve_lock_file=True)
 
     def __enter__(self) -> RecordsLock:
         self.acquire()

@@ -48,7 +48,12 @@ from mentes_cli.errors import (
     RecordsChangedError,
 )
 from mentes_cli.i18n import _
-from mentes_cli.output import make_folder, outputs_together, write_atomically
+from mentes_cli.output import (
+    make_folder,
+    outputs_together,
+    remove_stale_temporaries,
+    write_atomically,
+)
 from mentes_cli.records.history import (
     HISTORY_FILE,
     WHOLE_TRAJECT,
@@ -199,6 +204,9 @@ class RecordStore:
     def _lock(self) -> Iterator[None]:
         lock = RecordsLock(self.lock_path, timeout=self.timeout, on_wait=self.on_wait)
         with lock:
+            # Under the lock no other mentes writes here: what a killed one left can go.
+            for folder in (self.folder, self.backups):
+                remove_stale_temporaries(folder)
             if self.is_workbook:
                 held = office_lock(self.target)
                 if held is not None:
