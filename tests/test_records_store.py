@@ -551,3 +551,16 @@ def test_a_formula_in_a_record_column_is_refused_with_its_cell(coordinator_book)
         RecordStore(coordinator_book).change("approve") as change,
     ):
         change.set_fields("T-2026-021", {"coach": "C-01"})
+
+
+def test_the_bundled_sample_is_never_written():
+    from mentes_cli.reference import sample_records_dir
+
+    sample = sample_records_dir()
+    before = (sample / "trajects.toml").read_bytes()
+    with (
+        pytest.raises(RecordChangeError, match="bundled sample records, which mentes never"),
+        RecordStore(sample).change("approve") as change,
+    ):
+        change.set_fields("T-2026-021", {"coach": "C-01"})
+    assert (sample / "trajects.toml").read_bytes() == before

@@ -136,6 +136,7 @@ class RecordStore:
         (the records would be invalid), RecordsChangedError (the file changed on disk since
         it was read) or OutputError (the write failed), each with nothing written.
         """
+        self._refuse_sample()
         if not self.source.exists():
             raise InputError(f"{self.source}: no such file or folder")
         with self._lock():
@@ -151,6 +152,7 @@ class RecordStore:
         Refused (RecordChangeError, nothing written) when there is nothing to undo or the
         file changed since that change.
         """
+        self._refuse_sample()
         with self._lock():
             last = self._last_change()
             content, state = FileState.read(self.target)
@@ -199,6 +201,22 @@ class RecordStore:
         return (self.backups / UNDO_FILE).is_file()
 
     # --- the steps ---
+
+    def _refuse_sample(self) -> None:
+        """Refuse to change the bundled sample records: they are the same for everyone."""
+        from mentes_cli.reference import sample_records_dir
+
+        with contextlib.suppress(OSError):
+            sample = sample_records_dir().resolve()
+            if self.source.resolve() == sample or sample in self.source.resolve().parents:
+                raise RecordChangeError(
+                    _(
+                        "{path}: these are the bundled sample records, which mentes never "
+                        "changes; make a copy to work on (`mentes init FOLDER`) and use "
+                        "--data FOLDER",
+                        path=self.source,
+                    )
+                )
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
