@@ -350,3 +350,41 @@ def test_plan_outputs_all_land(tmp_path):
     assert {"plan.toml", "plan.xlsx", "cal"} <= set(names)
     assert any(n.startswith("cal/") and n.endswith(".ics") for n in names)
     assert not [n for n in names if n.endswith(".tmp")]
+
+
+# --- a real full disk, where a small file system can be mounted ------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KB tmpfs with about 8 KB left; skipped where mounting is not allowed."""
+    import shutil
+    import subprocess
+
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if done.returncode != 0:
+        pytest.skip("this system does not allow mounting a tmpfs")
+    try:
+        (mount_point / "filler").write_bytes(b"x" * (56 * 1024))
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_real_full_disk_leaves_nothing(small_disk, workbook):
+    before = listing(small_disk)
+    result = runner.invoke(app, ["import", str(workbook), "--to", str(small_disk / "rec")])
+    assert result.exit_code == 1, result.output
+    assert "cannot write, the disk is full; nothing was written" in result.stderr
+    assert listing(small_disk) == before
+    result = runner.invoke(app, ["template", str(small_disk / "t.xlsx")])
+    assert result.exit_code == 1, result.output
+    assert "the disk is full" in result.stderr
+    assert listing(small_disk) == before

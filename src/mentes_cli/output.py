@@ -480,10 +480,10 @@ class _Folder:
         """Rename the staged file over its target: exclusively unless it may replace."""
         name = item.target.name
         existing = self.lstat(name)
-        if existing is not None and item.replace:
-            item.previous = self._keep_previous(name)
+        if item.replace:  # --force: whatever is there now is replaced (never an input)
+            item.previous = self._keep_previous(name) if existing is not None else None
             os.replace(self._name(item.temporary), self._name(name), **self._both())
-            item.done = "replaced"
+            item.done = "replaced" if existing is not None else "made"
             return
         if existing is not None:
             raise FileExistsError(errno.EEXIST, "exists", name)

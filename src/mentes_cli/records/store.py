@@ -14,7 +14,8 @@ A change runs in this order, all under the records' lock:
 6. keep the version being replaced as a dated copy in `backup/` beside the records, then
    replace the file atomically (`mentes_cli.output`: temporary file, flush, rename);
 7. remember the change for `undo` (`backup/undo.toml`) and append it to the history
-   (`history.toml`; in a workbook the sheet `Historiek`, saved with the change itself).
+   (`history.toml`; in a workbook the sheet `Historiek`, saved with the change itself);
+   steps 6 and 7 are written together (mentes_cli.output): all of them, or none.
 
 Backups: `backup/NAME.YYYYMMDDTHHMMSSZ[-N].EXT`, the newest `KEEP_BACKUPS` kept. `undo`
 restores the version before the last change, once: only while the file is still exactly what
@@ -181,8 +182,9 @@ class RecordStore:
             with outputs_together():
                 self._backup(content)
                 self._replace(previous, state)
-                self._forget_last_change()
-            self._append_history(entries)
+                if not self.is_workbook:
+                    self._append_history(entries)
+            self._forget_last_change()  # after the rest landed: undo works once
             return entries
 
     # --- reading ---
@@ -258,12 +260,14 @@ class RecordStore:
         else:
             new = form.text().encode("utf-8")
         self._validate(new)
+        # One change: the backup, the records, the note for undo and the history land
+        # together, or none of them does.
         with outputs_together():
             backup = self._backup(content) if state.size >= 0 else None
             self._replace(new, state)
             self._remember_last_change(change, backup, new)
-        if not self.is_workbook:
-            self._append_history(change.entries)
+            if not self.is_workbook:
+                self._append_history(change.entries)
 
     def _validate(self, new: bytes) -> None:
         """Load the whole record set as it would be with `new`; InputError when invalid."""
