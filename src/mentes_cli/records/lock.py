@@ -15,7 +15,7 @@ import socket
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import filelock
@@ -52,14 +52,6 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:  # getpass raises OSError, KeyError or ImportError by platform
         return "unknown"
-
-
-def now() -> datetime:
-    """Give the time of a change: SOURCE_DATE_EPOCH when set (reproducible runs), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class RecordsLock:

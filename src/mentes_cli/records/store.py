@@ -40,6 +40,7 @@ from typing import Any
 
 import tomli_w
 
+from mentes_cli.clock import now
 from mentes_cli.errors import (
     InputError,
     OutputError,
@@ -69,7 +70,6 @@ from mentes_cli.records.lock import (
     Holder,
     RecordsLock,
     current_user,
-    now,
     office_lock,
 )
 from mentes_cli.records.toml_form import TrajectsToml
