@@ -564,3 +564,15 @@ def test_the_bundled_sample_is_never_written():
     ):
         change.set_fields("T-2026-021", {"coach": "C-01"})
     assert (sample / "trajects.toml").read_bytes() == before
+
+
+def test_visits_given_as_a_field_are_tables_and_an_empty_list_removes_them(sample_dir):
+    visit = {"number": 1, "kind": "visit", "date": date(2027, 1, 4), "start": "09:00"}
+    from mentes_cli.records.toml_form import TrajectsToml
+
+    form = TrajectsToml((sample_dir / "trajects.toml").read_text(encoding="utf-8"))
+    form.set_fields("T-2026-021", {"status": "planned", "visits": [visit]})
+    text = form.text()
+    assert "\n[[trajects.visits]]\nnumber = 1\n" in text
+    form.set_fields("T-2026-021", {"status": "approved", "visits": []})
+    assert "visits" not in form.text()

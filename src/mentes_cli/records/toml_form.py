@@ -6,6 +6,7 @@ format-preserving library, slow on large files), edited and written back in plac
 traject is appended at the end. The result is read again and must hold exactly the records
 asked for; when the file is laid out in a way the cutting does not follow (an inline array of
 trajects, a header inside a multi-line string), the whole file is edited with tomlkit instead.
+Visits are plain tables of plain values and are written with tomli-w, which is much faster.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import tomllib
 from typing import Any
 
+import tomli_w
 import tomlkit
 from tomlkit.items import AoT, Table
 
@@ -24,6 +26,7 @@ from mentes_cli.i18n import _
 TRAJECTS = "trajects"
 VISITS = "visits"
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*trajects[ \t]*\]\][ \t]*(#.*)?\r?\n?$")
+_VISITS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*trajects[ \t]*\.[ \t]*visits[ \t]*\]\]")
 
 
 class TrajectsToml:
@@ -59,7 +62,15 @@ class TrajectsToml:
     # --- changing ---
 
     def set_fields(self, traject_id: str, changes: dict[str, Any]) -> None:
-        """Set fields of one traject; a value None removes the field."""
+        """Set fields of one traject; a value None removes the field.
+
+        `visits` is replaced as `set_visits` does (as `[[trajects.visits]]` tables).
+        """
+        changes = dict(changes)
+        if "visits" in changes:
+            self.set_visits(traject_id, changes.pop("visits") or [])
+        if not changes:
+            return
         traject = self.trajects[self.index(traject_id)]
         for key, value in changes.items():
             if value is None:
@@ -126,7 +137,7 @@ class TrajectsToml:
             "".join(lines[start:end])
             for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)
         ]
-        documents: dict[int, Any] = {}
+        edited: dict[int, _Block] = {}
         added: list[dict[str, Any]] = []
         ids = [t.get("id") for t in self.data.get(TRAJECTS, [])]
         for kind, traject_id, values in self._operations:
@@ -138,13 +149,11 @@ class TrajectsToml:
             if position >= len(blocks):  # a traject added by this change: edit its values
                 _apply_plain(added[position - len(blocks)], kind, values)
                 continue
-            if position not in documents:
-                body, tail = _split_tail(blocks[position])
-                documents[position] = (tomlkit.parse(body), tail)
-            _apply(documents[position][0][TRAJECTS][0], kind, values)
-        for position, (document, tail) in documents.items():
-            body = tomlkit.dumps(document)
-            blocks[position] = body + ("" if body.endswith("\n") or not tail else "\n") + tail
+            if position not in edited:
+                edited[position] = _Block(blocks[position])
+            edited[position].apply(kind, values)
+        for position, block in edited.items():
+            blocks[position] = block.text()
         text = head + "".join(blocks)
         return text + _appended(text, added)
 
@@ -160,6 +169,50 @@ class TrajectsToml:
             else:
                 _apply(document[TRAJECTS][ids.index(traject_id)], kind, values)
         return tomlkit.dumps(document)
+
+
+class _Block:
+    """One traject's block of text, cut in three: its own keys, its visits, what follows.
+
+    Keys are changed with tomlkit on the first part only; visits are written with tomli-w
+    (plain tables of plain values: much faster than tomlkit for the hundreds of visits of
+    `plan --commit`). Untouched parts keep their bytes.
+    """
+
+    def __init__(self, text: str):
+        body, self.tail = _split_tail(text)
+        lines = body.splitlines(keepends=True)
+        first = next((n for n, line in enumerate(lines) if _VISITS_HEADER.match(line)), None)
+        cut = len(lines) if first is None else first
+        self.keys = "".join(lines[:cut])
+        self.visits = "".join(lines[cut:])
+        self.document: Any = None
+
+    def apply(self, kind: str, values: Any) -> None:
+        if kind == "set":
+            if self.document is None:
+                self.document = tomlkit.parse(self.keys)
+            _apply(self.document[TRAJECTS][0], kind, values)
+        elif kind == "visit":
+            self.visits += _visit_text(values)
+        elif kind == "visits":
+            self.visits = "".join(_visit_text(visit) for visit in values)
+
+    def text(self) -> str:
+        keys = self.keys if self.document is None else tomlkit.dumps(self.document)
+        if not keys.endswith("\n"):
+            keys += "\n"
+        if self.visits.startswith("\n"):  # visits written here bring their own blank line
+            keys = keys.rstrip("\n") + "\n"
+        body = keys + self.visits
+        return body + ("" if body.endswith("\n") or not self.tail else "\n") + self.tail
+
+
+def _visit_text(visit: dict[str, Any]) -> str:
+    """Give one `[[trajects.visits]]` table as text, a blank line before it."""
+    return "\n[[trajects.visits]]\n" + tomli_w.dumps(
+        {key: value for key, value in visit.items() if value is not None}
+    )
 
 
 def _split_tail(block: str) -> tuple[str, str]:
