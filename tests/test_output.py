@@ -388,3 +388,36 @@ def test_a_real_full_disk_leaves_nothing(small_disk, workbook):
     assert result.exit_code == 1, result.output
     assert "the disk is full" in result.stderr
     assert listing(small_disk) == before
+
+
+def test_two_processes_writing_one_output_without_force_one_wins_one_is_told(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "same.xlsx"
+    command = [sys.executable, "-m", "mentes_cli", "template", str(target)]
+    env = {**os.environ, "MENTES_LANG": "en"}
+    both = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) for _ in "ab"]
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in both]
+    assert sorted(code for code, _ in results) == [0, 1]
+    refused = next(err for code, err in results if code == 1)
+    assert "exists already" in refused
+    assert listing(tmp_path) == ["same.xlsx"]
+
+
+def test_where_folders_cannot_be_opened_as_handles_paths_are_checked_instead(tmp_path, monkeypatch):
+    """Windows has no dir_fd: the folder's identity is checked before every step."""
+    monkeypatch.setattr(output, "_DIR_FD", False)
+    target = tmp_path / "out" / "a.txt"
+    target.parent.mkdir()
+    write_atomically(target, b"one")
+    write_atomically(target, b"two", force=True)
+    assert target.read_bytes() == b"two"
+    records = tmp_path / "records"
+    records.mkdir()
+    check_output_path(target, force=True, inputs=[records])
+    target.parent.rename(tmp_path / "out-old")
+    target.parent.symlink_to(records, target_is_directory=True)
+    with pytest.raises(OutputError, match="changed while mentes was working"):
+        write_atomically(target, b"three")
+    assert listing(records) == []
