@@ -277,6 +277,14 @@ class OutputSet:
                 raise OutputError(
                     _("{path}: exists already; use --force to replace it", path=shown(target))
                 )
+            if existing is not None and stat.S_ISLNK(existing.st_mode):
+                # Writing through it would change a file elsewhere; replacing it, the link.
+                raise OutputError(
+                    _(
+                        "{path}: is a link to another file; give the file itself",
+                        path=shown(target),
+                    )
+                )
             if existing is not None and not stat.S_ISREG(existing.st_mode):
                 raise OutputError(
                     _("{path}: is not a regular file; give a file name", path=shown(target))
