@@ -371,7 +371,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_file_and_no_temporary_file(sample_
     chance = random.Random(18)
     seen_counts = set()
     start = len(trajects_of(sample_dir))
-    for _kill in range(12):
+    for _kill in range(10):
         writer = subprocess.Popen(
             [sys.executable, str(WORKER), str(sample_dir), "1000", "killed"],
             stdout=subprocess.PIPE,
@@ -576,3 +576,22 @@ def test_visits_given_as_a_field_are_tables_and_an_empty_list_removes_them(sampl
     assert "\n[[trajects.visits]]\nnumber = 1\n" in text
     form.set_fields("T-2026-021", {"status": "approved", "visits": []})
     assert "visits" not in form.text()
+
+
+def test_a_lock_without_a_holder_file_still_gives_a_clear_message(sample_dir):
+    code = (
+        "import time, filelock; "
+        f"lock = filelock.FileLock({str(sample_dir / '.mentes.lock')!r}); lock.acquire(); "
+        "print('held', flush=True); time.sleep(30)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with (
+            pytest.raises(RecordsBusyError, match="another mentes is changing these records"),
+            RecordStore(sample_dir, timeout=0.2).change("approve") as change,
+        ):
+            change.set_fields("T-2026-021", {"coach": "C-01"})
+    finally:
+        holder.kill()
+        holder.wait()
