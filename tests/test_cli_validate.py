@@ -21,7 +21,8 @@ def test_validate_sample_says_what_it_used():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "OK: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
-    assert "(the bundled sample records)" in result.stderr
+    assert "Records: the bundled sample records\n" in result.stderr
+    assert "site-packages" not in result.stderr and "sample" + "/" not in result.stderr
 
 
 def test_validate_reports_every_problem_and_exits_1(tmp_path):

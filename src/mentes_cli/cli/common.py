@@ -45,6 +45,18 @@ class LazyConsole:
         """Give the Rich console itself, for Rich objects that need one (a progress bar)."""
         return self._made()
 
+    def print(self, *objects: Any, soft_wrap: bool | None = None, **options: Any) -> None:
+        """Print as Rich does; in a terminal running text always wraps between words.
+
+        `soft_wrap=True` keeps a long line whole for scripts and logs when the output is a pipe
+        or a file; a terminal would cut such a line anywhere (`ikt_p|laces`), so there Rich
+        wraps it at the terminal's width instead.
+        """
+        console = self._made()
+        if console.is_terminal:
+            soft_wrap = False
+        console.print(*objects, soft_wrap=soft_wrap, **options)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._made(), name)
 
@@ -165,13 +177,32 @@ def use_reference_data(data: Path | None) -> DataSource:
     return source
 
 
+def describe_source(source: DataSource) -> str:
+    """Give which records are used, in words: a path and why, or "the bundled sample records".
+
+    The bundled sample lives deep inside the installed package; its path says nothing to a
+    coordinator.
+    """
+    from mentes_cli.i18n import _
+    from mentes_cli.reference import sample_records_dir
+
+    try:
+        is_sample = source.path.resolve() == sample_records_dir().resolve()
+    except OSError:
+        is_sample = False
+    if is_sample:
+        return _("the bundled sample records")
+    return _("{path} ({reason})", path=source.path, reason=source.reason)
+
+
 def load(data: Path | None) -> Loaded:
     """Give the records the user asked for, telling on stderr which were used."""
+    from mentes_cli.i18n import _
     from mentes_cli.load import load_records
 
     source = use_reference_data(data)
     loaded = load_records(source)
-    notice(source.describe())
+    notice(_("Records: {source}", source=describe_source(source)))
     for line in loaded.notices:
         notice(line)
     return loaded
@@ -223,3 +254,91 @@ def handle_errors(command):
 def is_interactive() -> bool:
     """Give whether stderr is a terminal (for progress bars)."""
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+# --- tables that fit the terminal ------------------------------------------------------------
+
+# A column of names or running text that would get narrower than this gives way instead.
+NAME_MIN_WIDTH = 12
+
+
+class FitColumn:
+    """One column of a table that fits the terminal (see `fitted_table`).
+
+    `give_way` orders the columns that may be left out when the table is too wide: the lowest
+    goes first; None: never left out (ids, dates, amounts, hours). A column that `wraps`
+    (names, running text) may wrap between words; every other column shows its values whole.
+    """
+
+    __slots__ = ("give_way", "header", "justify", "wraps")
+
+    def __init__(
+        self, header: str, *, give_way: int | None = None, justify: str = "left", wraps=False
+    ):
+        self.header = header
+        self.give_way = give_way
+        self.justify = justify
+        self.wraps = wraps
+
+
+def fitted_table(
+    console: Any, columns: list[FitColumn], rows: list[list[str] | None], **table_options: Any
+):
+    """Give a Rich table of `rows` that fits the console's width without cutting a value.
+
+    A row None starts a new section (a line between groups of rows).
+
+    Columns that do not wrap get the width of their longest value (so no id, date or figure is
+    ever cut); columns that wrap need their longest word, at least NAME_MIN_WIDTH. While the
+    table needs more than the console's width, the column with the lowest `give_way` is left
+    out. The widths come from the values themselves, so a longer word in another language
+    chooses another layout by itself.
+    """
+    from rich.cells import cell_len
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    def build(shown: list[int]) -> Table:
+        table = Table(**table_options)
+        for index in shown:
+            column = columns[index]
+            values = [column.header, *(row[index] for row in rows if row is not None)]
+            lines = [line for value in values for line in value.split("\n")]
+            if column.wraps:
+                longest_word = max((cell_len(w) for line in lines for w in line.split()), default=1)
+                longest = max((cell_len(line) for line in lines), default=1)
+                minimum = min(longest, max(longest_word, NAME_MIN_WIDTH))
+                table.add_column(
+                    column.header, justify=column.justify, min_width=minimum, overflow="fold"
+                )
+            else:
+                minimum = max((cell_len(line) for line in lines), default=1)
+                table.add_column(
+                    column.header, justify=column.justify, min_width=minimum, no_wrap=True
+                )
+        for row in rows:
+            if row is None:
+                table.add_section()
+            else:
+                table.add_row(*(row[index] for index in shown))
+        return table
+
+    shown = list(range(len(columns)))
+    width = console.width
+    # Measured without the console's width as a limit (console.measure stops at it).
+    unlimited = console.options.update_width(10_000)
+    while True:
+        table = build(shown)
+        droppable = [i for i in shown if columns[i].give_way is not None]
+        if not droppable or Measurement.get(console, unlimited, table).minimum <= width:
+            return table
+        shown.remove(min(droppable, key=lambda i: columns[i].give_way))
+
+
+def short_weekday(day: date) -> str:
+    """Give the weekday's short name in the chosen language: "Mon", "ma"."""
+    from babel.dates import format_date
+
+    from mentes_cli.i18n import locale
+
+    return format_date(day, "EEE", locale=locale()).rstrip(".")

@@ -268,83 +268,133 @@ def _check(path: Path, data: Path | None) -> None:
 
 
 def _print_tables(result: Plan, records: Records) -> None:
+    """Print the plan's trajects, its visits week by week, and what was not planned.
+
+    The tables fit the terminal: ids, dates and hours are never cut; names wrap, and give way
+    (left out) first when the terminal is narrow, then the columns the other table repeats.
+    """
     from rich import box
     from rich.table import Table
 
+    from mentes_cli.cli.common import FitColumn, fitted_table, short_weekday
+    from mentes_cli.i18n import _, day, n_, number
+
     trajects = {t.id: t for t in records.trajects}
+    coach_names = {coach.id: coach.name for coach in records.coaches}
+    location_names = {loc.id: loc.name for _org, loc in records.locations()}
     by_traject: dict[str, list] = {}
     for visit in result.visits:
         by_traject.setdefault(visit.traject, []).append(visit)
-    window = f"{result.start.isoformat()} to {result.end.isoformat()}"
+    window = _("{start} to {end}", start=day(result.start), end=day(result.end))
+    layout = {"box": box.SIMPLE_HEAD, "title_justify": "left", "pad_edge": False}
 
-    summary = Table(
-        title=f"Plan {window}: trajects", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
-    )
-    for name in ("Traject", "Offer", "Location", "Coach", "Days", "Hours", "First", "Last"):
-        summary.add_column(
-            name, justify="right" if name in ("Days", "Hours") else "left", no_wrap=True
-        )
+    summary_columns = [
+        FitColumn(_("Traject")),
+        FitColumn(_("Offer"), give_way=3),
+        FitColumn(_("Location"), give_way=4),
+        FitColumn(_("Location name"), give_way=2, wraps=True),
+        FitColumn(_("Coach"), give_way=5),
+        FitColumn(_("Coach name"), give_way=1, wraps=True),
+        FitColumn(_("Days"), give_way=6, justify="right"),
+        FitColumn(_("Hours"), justify="right"),
+        FitColumn(_("First")),
+        FitColumn(_("Last")),
+    ]
+    summary_rows: list[list[str] | None] = []
     for traject_id in sorted(by_traject, key=lambda t: (by_traject[t][0].date, t)):
         visits = [v for v in by_traject[traject_id] if v.kind == "visit"]
         if not visits:
             continue
-        summary.add_row(
-            clean(traject_id),
-            clean(trajects[traject_id].offer) if traject_id in trajects else "?",
-            clean(visits[0].location),
-            clean(visits[0].coach),
-            str(len(visits)),
-            f"{sum(v.hours for v in visits):g}",
-            visits[0].date.isoformat(),
-            visits[-1].date.isoformat(),
+        first = visits[0]
+        summary_rows.append(
+            [
+                clean(traject_id),
+                clean(trajects[traject_id].offer) if traject_id in trajects else "?",
+                clean(first.location),
+                clean(location_names.get(first.location, "")),
+                clean(first.coach),
+                clean(coach_names.get(first.coach, "")),
+                str(len(visits)),
+                number(sum(v.hours for v in visits)),
+                day(first.date),
+                day(visits[-1].date),
+            ]
         )
-    stdout.print(summary)
-
-    days = Table(
-        title=f"Plan {window}: visits by week",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
+    stdout.print(
+        fitted_table(
+            stdout,
+            summary_columns,
+            summary_rows,
+            title=_("Plan {window}: trajects", window=window),
+            **layout,
+        )
     )
-    for name in ("Date", "Time", "Coach", "Location", "Traject", "Visit", "Hours"):
-        days.add_column(name, justify="right" if name == "Hours" else "left", no_wrap=True)
+
     numbers: dict[int, str] = {}
     for visits in by_traject.values():
         on_location = [v for v in visits if v.kind == "visit"]
         for n, visit in enumerate(on_location, start=1):
-            numbers[id(visit)] = f"{n} of {len(on_location)}"
+            numbers[id(visit)] = _("{number} of {count}", number=n, count=len(on_location))
         for visit in visits:
             if visit.kind == "intake":
-                numbers[id(visit)] = "intake call"
+                numbers[id(visit)] = _("intake call")
+    visit_columns = [
+        FitColumn(_("Date")),
+        FitColumn(_("Day"), give_way=4),
+        FitColumn(_("Time"), give_way=5),
+        FitColumn(_("Coach")),
+        FitColumn(_("Coach name"), give_way=1, wraps=True),
+        FitColumn(_("Location"), give_way=3),
+        FitColumn(_("Location name"), give_way=2, wraps=True),
+        FitColumn(_("Traject")),
+        FitColumn(_("Visit"), give_way=6),
+        FitColumn(_("Hours"), justify="right"),
+    ]
+    visit_rows: list[list[str] | None] = []
     week = None
     for visit in result.visits:
         label = visit.date.isocalendar()[:2]
         if week is not None and label != week:
-            days.add_section()
+            visit_rows.append(None)
         week = label
-        days.add_row(
-            f"{visit.date.isoformat()} {visit.date.strftime('%a')}",
-            f"{visit.start}-{visit.end}",
-            clean(visit.coach),
-            clean(visit.location),
-            clean(visit.traject),
-            numbers[id(visit)],
-            f"{visit.hours:g}",
+        visit_rows.append(
+            [
+                day(visit.date),
+                short_weekday(visit.date),
+                f"{visit.start}-{visit.end}",
+                clean(visit.coach),
+                clean(coach_names.get(visit.coach, "")),
+                clean(visit.location),
+                clean(location_names.get(visit.location, "")),
+                clean(visit.traject),
+                numbers[id(visit)],
+                number(visit.hours),
+            ]
         )
-    stdout.print(days)
+    stdout.print(
+        fitted_table(
+            stdout,
+            visit_columns,
+            visit_rows,
+            title=_("Plan {window}: visits by week", window=window),
+            **layout,
+        )
+    )
 
     if result.unplanned:
-        unplanned = Table(
-            title="Not planned", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
-        )
-        unplanned.add_column("Traject")
-        unplanned.add_column("Reasons", overflow="fold")
+        unplanned = Table(title=_("Not planned"), **layout)
+        unplanned.add_column(_("Traject"), no_wrap=True)
+        unplanned.add_column(_("Reasons"), overflow="fold")
         for item in result.unplanned:
             unplanned.add_row(clean(item.traject), "\n".join(f"- {clean(r)}" for r in item.reasons))
         stdout.print(unplanned)
     unplanned_ids = {item.traject for item in result.unplanned}
+    placed = len(set(by_traject) - unplanned_ids)
+    visit_count = sum(1 for v in result.visits if v.kind == "visit")
     stdout.print(
-        f"{len(set(by_traject) - unplanned_ids)} trajects planned in "
-        f"{sum(1 for v in result.visits if v.kind == 'visit')} visits; "
-        f"{len(result.unplanned)} not planned."
+        n_("{count} traject planned", "{count} trajects planned", placed)
+        + " "
+        + n_("in {count} visit", "in {count} visits", visit_count)
+        + "; "
+        + n_("{count} not planned.", "{count} not planned.", len(result.unplanned))
     )
