@@ -71,6 +71,7 @@ def test_sample_json_for_loc_001_field_by_field():
     assert list(first) == [
         "location",
         "organisation",
+        "place",
         "prior",
         "prior_rules",
         "regional_support",
@@ -79,13 +80,20 @@ def test_sample_json_for_loc_001_field_by_field():
     ]
     assert first["location"] == "LOC-001"
     assert first["organisation"] == "ORG-001"
+    assert first["place"] == {
+        "postcode": "2600",
+        "municipality": "Antwerpen",
+        "district": "Berchem",
+        "province": "Antwerpen",
+    }
     assert first["prior"] is True
     assert first["prior_rules"] == ["PRIOR-IKT"]
     support = first["regional_support"]
-    assert list(support) == ["status", "next_free", "rules", "explanation"]
+    assert list(support) == ["status", "next_free", "rules", "explanation", "used_by"]
     assert support["status"] == "free"
     assert support["next_free"] is None
-    assert support["rules"] == ["PRIOR-IKT", "SCOPE-FREE", "FREQ-AVAILABLE"]
+    assert support["rules"] == ["PRIOR-IKT", "SCOPE-FREE", "SCOPE-PAID", "FREQ-AVAILABLE"]
+    assert support["used_by"] == []
     assert support["explanation"] == (
         "Free: PRIOR by IKT places (subsidy step 2, IKT places of the organisation 12 + 6 = 18 "
         "≤ 18) and in Regio Antwerpen, and no free BVV traject counts in 2026."
@@ -93,7 +101,8 @@ def test_sample_json_for_loc_001_field_by_field():
     coaching = first["pedagogical_coaching"]
     assert coaching["status"] == "paid"
     assert coaching["next_free"] == "2027-03-10"
-    assert coaching["rules"] == ["PRIOR-IKT", "SCOPE-FREE", "FREQ-USED"]
+    assert coaching["rules"] == ["PRIOR-IKT", "SCOPE-FREE", "SCOPE-PAID", "FREQ-USED"]
+    assert coaching["used_by"] == ["T-2025-014"]
     assert first["warnings"] == []
 
 
@@ -156,7 +165,7 @@ def test_json_goes_to_stdout_alone_and_warnings_to_stderr():
     assert result.exit_code == 0, result.output
     json.loads(result.stdout)
     assert result.stderr.splitlines() == [
-        f"Records: {bundled_data_dir() / 'sample'} (the bundled sample records)",
+        "Records: the bundled sample records",
         SAMPLE_WARNING,
     ]
     loc_012 = json.loads(result.stdout)["results"][11]
@@ -172,9 +181,15 @@ def test_table_fits_80_columns_and_ends_with_the_summary(monkeypatch: pytest.Mon
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "Eligibility as of 2026-11-22" in lines[0]
-    assert "  LOC-001                yes                 free              paid" in [
-        line.rstrip() for line in lines
-    ]
+    stripped = [line.rstrip() for line in lines]
+    assert any(line.split() == ["LOC-001", "yes", "free", "paid"] for line in stripped), (
+        result.stdout
+    )
+    # LOC-012's free BVV is taken by its own approved request: say so under "paid".
+    at = next(i for i, line in enumerate(stripped) if line.split()[:1] == ["LOC-012"])
+    assert stripped[at].split()[-2:] == ["paid", "free"]
+    assert "approved T-2026-024" in stripped[at + 1]
+    assert "free 2027-01-01" in stripped[at + 2]
     assert [line.rstrip() for line in lines[-7:]] == [
         "16 locations",
         "",
@@ -194,16 +209,22 @@ def test_csv_has_a_fixed_header_and_one_row_per_location():
     assert list(rows[0]) == [
         "location",
         "organisation",
+        "postcode",
+        "municipality",
+        "district",
+        "province",
         "prior",
         "prior_rules",
         "regional_support_status",
         "regional_support_next_free",
         "regional_support_rules",
         "regional_support_explanation",
+        "regional_support_used_by",
         "pedagogical_coaching_status",
         "pedagogical_coaching_next_free",
         "pedagogical_coaching_rules",
         "pedagogical_coaching_explanation",
+        "pedagogical_coaching_used_by",
         "warnings",
     ]
     assert len(rows) == 16
@@ -216,7 +237,10 @@ def test_csv_has_a_fixed_header_and_one_row_per_location():
     assert loc_007["prior_rules"] == "PRIOR-ENFORCEMENT"
     assert loc_007["regional_support_status"] == "paid"
     assert loc_007["regional_support_next_free"] == "2027-01-01"
-    assert loc_007["regional_support_rules"] == ("PRIOR-ENFORCEMENT; SCOPE-FREE; FREQ-USED")
+    assert loc_007["regional_support_rules"] == (
+        "PRIOR-ENFORCEMENT; SCOPE-FREE; SCOPE-PAID; FREQ-USED"
+    )
+    assert loc_007["regional_support_used_by"] == "T-2026-002"
     assert rows[11]["warnings"] == (
         "subsidy step 2 with 0 IKT places; check subsidy_step and ikt_places"
     )
@@ -337,7 +361,7 @@ def test_explain_table_shows_rules_inputs_and_parameters(monkeypatch: pytest.Mon
     assert "    IKT places of the organisation: 10 + 9 = 19 > 18" in lines
     assert "    Subsidy step: 3 (PRIOR-STEP for steps 0, 1; PRIOR-IKT for steps 2, 3)" in lines
     assert "  Regional support (BVV): paid" in lines
-    assert "    Rules: NOT-PRIOR, SCOPE-PAID" in lines
+    assert "    Rules: NOT-PRIOR, SCOPE-FREE, SCOPE-PAID" in lines
     assert (
         "    Free scope provincie-antwerpen (Provincie Antwerpen): inside; paid scope "
         "antwerpen-districten (De tien districten van Antwerpen): inside"
@@ -361,7 +385,15 @@ def test_explain_table_for_a_used_entitlement(monkeypatch: pytest.MonkeyPatch):
 def test_explain_json_adds_inputs_and_parameters():
     data = sample_json("--explain", "--location", "LOC-007")
     support = data["results"][0]["regional_support"]
-    assert list(support) == ["status", "next_free", "rules", "explanation", "inputs", "parameters"]
+    assert list(support) == [
+        "status",
+        "next_free",
+        "rules",
+        "explanation",
+        "used_by",
+        "inputs",
+        "parameters",
+    ]
     assert support["inputs"]["enforcement_since"] == "2026-09-01"
     assert support["inputs"]["trajects_using_entitlement"] == [
         {"id": "T-2026-002", "offer": "bvv-basis", "status": "done", "date": "2026-02-02"}
@@ -424,12 +456,13 @@ def test_output_workbook_has_a_filter_a_frozen_header_and_one_row_per_location(t
     assert row["Regional support: free from"] is None
     assert row["Pedagogical coaching"] == "paid"
     assert row["Pedagogical coaching: free from"] == datetime(2027, 3, 10)
-    assert row["Pedagogical coaching: rules"] == "PRIOR-IKT, SCOPE-FREE, FREQ-USED"
+    assert row["Pedagogical coaching: rules"] == "PRIOR-IKT, SCOPE-FREE, SCOPE-PAID, FREQ-USED"
     loc_007 = {header[i]: cell.value for i, cell in enumerate(sheet[8])}
     assert loc_007["Enforcement"] == "yes, since 2026-09-01"
     about = workbook["About"]
     assert about["A2"].value == "As of"
     assert about["B2"].value == datetime(2026, 11, 22)
+    assert (about["A4"].value, about["B4"].value) == ("Records", "the bundled sample records")
 
 
 def test_output_refuses_to_overwrite_without_force(tmp_path: Path):
@@ -503,6 +536,7 @@ def test_quick_check_json():
     assert list(only) == [
         "location",
         "organisation",
+        "place",
         "prior",
         "prior_rules",
         "regional_support",
@@ -510,6 +544,12 @@ def test_quick_check_json():
         "warnings",
     ]
     assert (only["location"], only["organisation"]) == (None, None)
+    assert only["place"] == {
+        "postcode": "2600",
+        "municipality": "Antwerpen",
+        "district": "Berchem",
+        "province": "Antwerpen",
+    }
     assert (only["prior"], only["prior_rules"]) == (True, ["PRIOR-IKT"])
     assert only["regional_support"]["status"] == "free"
     assert only["regional_support"]["next_free"] is None
@@ -667,3 +707,52 @@ def test_output_never_replaces_the_input_workbook(tmp_path: Path):
         f"Error: {workbook}: is an input of this command; choose another output file"
     )
     assert workbook.read_bytes() == before
+
+
+def test_quick_check_of_an_unknown_postcode_is_a_usage_error_naming_the_close_ones():
+    result = check("--subsidy-step", "2", "--ikt-places", "12", "--postcode", "2190")
+    assert result.exit_code == 2, result.output
+    message = result.stderr.splitlines()[-1]
+    assert message.startswith("Error: --postcode 2190: not a postcode mentes knows. ")
+    assert "2180 Antwerpen (district Ekeren)" in message
+    assert "2100 Antwerpen (district Deurne)" in message
+    assert result.stdout == ""
+
+
+def test_postcodes_one_typo_away_are_a_changed_digit_or_two_swapped():
+    from mentes_cli.cli.eligibility import postcodes_one_typo_away
+
+    close = postcodes_one_typo_away("2190")
+    assert {"2180", "2100", "2910"} <= set(close)  # 2910: the 1 and the 9 swapped
+    assert close == sorted(close)
+    assert "2600" in postcodes_one_typo_away("6200")  # the first two digits swapped
+    assert "2600" in postcodes_one_typo_away("2700")
+    assert "2600" not in postcodes_one_typo_away("2611")  # two typos
+
+
+def test_quick_check_shows_the_place_and_what_the_free_offers_hold():
+    result = check(*AS_OF, "--subsidy-step", "2", "--ikt-places", "12", "--postcode", "2180")
+    assert result.exit_code == 0, result.output
+    assert "2180 Antwerpen (district Ekeren)" in result.stdout
+    assert (
+        "Free regional support (BVV): a basistraject of 2 contact moments of at most 3 h on "
+        "location, or a vervolgtraject of 2 to 5." in result.stdout
+    )
+    assert "Free pedagogical coaching: about 50 h on the floor, over 7 or 8 days." in (
+        result.stdout
+    )
+    assert "records" not in result.output.lower()
+
+
+def test_quick_check_explained_invents_nothing_it_was_not_given():
+    args = ["--subsidy-step", "2", "--ikt-places", "12", "--postcode", "2180", "--explain"]
+    result = check(*AS_OF, *args)
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert "    Care type: group; places: not given" in lines
+    assert "    Official status (Opgroeien): not given" in lines
+    assert "records" not in result.output.lower()
+    data = json.loads(check(*AS_OF, *args, "--format", "json").stdout)
+    assert data["results"][0]["regional_support"]["inputs"]["places"] is None
+    given = json.loads(check(*AS_OF, *args, "--places", "30", "--format", "json").stdout)
+    assert given["results"][0]["regional_support"]["inputs"]["places"] == 30

@@ -246,7 +246,12 @@ def test_results_do_not_share_their_lists():
     first.prior_rules.append("X")
     first.regional_support.rules.append("X")
     assert second.prior_rules == ["PRIOR-STEP"]
-    assert second.regional_support.rules == ["PRIOR-STEP", "SCOPE-FREE", "FREQ-AVAILABLE"]
+    assert second.regional_support.rules == [
+        "PRIOR-STEP",
+        "SCOPE-FREE",
+        "SCOPE-PAID",
+        "FREQ-AVAILABLE",
+    ]
     assert decide(recs, AS_OF)[0].prior_rules == ["PRIOR-STEP"]
 
 
@@ -349,19 +354,28 @@ def test_result_to_json_key_order():
     assert list(plain) == [
         "location",
         "organisation",
+        "place",
         "prior",
         "prior_rules",
         "regional_support",
         "pedagogical_coaching",
         "warnings",
     ]
-    assert list(plain["regional_support"]) == ["status", "next_free", "rules", "explanation"]
+    assert list(plain["place"]) == ["postcode", "municipality", "district", "province"]
+    assert list(plain["regional_support"]) == [
+        "status",
+        "next_free",
+        "rules",
+        "explanation",
+        "used_by",
+    ]
     explained = result_to_json(result, explain=True)
     assert list(explained["pedagogical_coaching"]) == [
         "status",
         "next_free",
         "rules",
         "explanation",
+        "used_by",
         "inputs",
         "parameters",
     ]
@@ -594,3 +608,62 @@ def test_deciding_1900_generated_locations():
 def test_every_family_is_decided():
     result = decide_location(records({"id": "L1", "subsidy_step": 0}), "L1", AS_OF)
     assert [getattr(result, family).status for family in FAMILIES] == ["free", "free"]
+
+
+def test_used_by_names_the_trajects_that_take_the_entitlement_and_the_explanation_all():
+    recs = records(
+        {"id": "L1", "subsidy_step": 0, "postcode": "2900"},
+        trajects=[
+            {"offer": "bvv-basis", "status": "active", "start": date(2026, 10, 5)},
+            {"offer": "bvv-vervolg", "status": "approved", "earliest": date(2027, 1, 4)},
+            {"offer": "coaching", "status": "requested", "requested_on": date(2026, 11, 2)},
+        ],
+    )
+    result = decide_location(recs, "L1", AS_OF)
+    support = result.regional_support
+    assert (support.status, support.next_free, support.used_by) == (
+        "unavailable",
+        date(2028, 1, 1),
+        ["T-1"],
+    )
+    assert support.explanation == (
+        "Unavailable: PRIOR by subsidy step 0 and in Regio Antwerpen, but free BVV traject "
+        "T-1 (2026-10-05) counts in 2026, and T-2 (2027-01-04) in 2027, so it is free again "
+        "from 2028-01-01; paid BVV is only offered in Groot Antwerpen."
+    )
+    assert result.pedagogical_coaching.used_by == []  # a request does not use it
+    explained = decide_location(recs, "L1", AS_OF, explain=True).regional_support
+    assert (explained.used_by, explained.explanation) == (support.used_by, support.explanation)
+    assert result_to_json(result, explain=False)["place"] == {
+        "postcode": "2900",
+        "municipality": "Schoten",
+        "district": None,
+        "province": "Antwerpen",
+    }
+
+
+def test_a_rolling_period_names_the_later_traject_that_keeps_it_used():
+    recs = records(
+        {"id": "L1", "subsidy_step": 0},
+        trajects=[
+            {"offer": "coaching", "status": "done", "start": date(2025, 3, 10)},
+            {"offer": "coaching", "status": "approved", "earliest": date(2027, 6, 1)},
+        ],
+    )
+    coaching = decide_location(recs, "L1", AS_OF).pedagogical_coaching
+    assert coaching.used_by == ["T-1", "T-2"]
+    assert coaching.next_free == date(2029, 6, 1)
+    assert "T-1 (2025-03-10) and T-2 (2027-06-01) count within 24 months" in coaching.explanation
+
+
+def test_many_locations_give_the_ikt_sum_and_count_not_every_part():
+    many = [{"id": f"L{n}", "subsidy_step": 2, "ikt_places": 1} for n in range(1, 41)]
+    explanation = decide_location(records(*many), "L7", AS_OF).regional_support.explanation
+    assert "IKT places of the organisation 40 over 40 locations (1 + 1 + 1 + 1 + 1 + …) > 18" in (
+        explanation
+    )
+    assert explanation.count("+") == 5
+    few = [{"id": f"L{n}", "subsidy_step": 2, "ikt_places": 4} for n in range(1, 6)]
+    assert "4 + 4 + 4 + 4 + 4 = 20 > 18" in (
+        decide_location(records(*few), "L1", AS_OF).regional_support.explanation
+    )

@@ -10,8 +10,10 @@ traceback.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
+import re
 import select
 import shutil
 import struct
@@ -158,3 +160,80 @@ def test_debug_shows_the_traceback_in_a_terminal(tmp_path: Path):
     assert status != 0
     assert "Traceback" in screen, screen
     assert "lost sys.stderr" not in screen, screen
+
+
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]"
+)
+
+
+def screen_text(screen: str) -> str:
+    """Give what a person reads on the screen: the output without colour and cursor codes.
+
+    A carriage return starts its line again (the progress bar redraws itself so): what is
+    left of a line is what follows its last carriage return.
+    """
+    lines = _ESCAPES.sub("", screen).replace("\r\n", "\n").split("\n")
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in lines)
+
+
+def test_plan_at_80_columns_shows_every_traject_id_and_date_whole(tmp_path: Path):
+    window = ["--start", "2027-01-04", "--end", "2027-06-30"]
+    plan = json.loads(
+        subprocess.run(
+            [MENTES, "plan", *window, "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        ).stdout
+    )
+    args = ["plan", *window]
+    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+    assert_clean(status, screen, args)
+    text = screen_text(screen)
+    words = set(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    visits = plan["visits"]
+    assert visits, plan
+    for visit in visits:
+        assert visit["traject"] in words, (visit["traject"], text)
+        assert visit["date"] in words, (visit["date"], text)
+        assert visit["coach"] in words, (visit["coach"], text)
+    for item in plan["unplanned"]:
+        assert item["traject"] in words, (item["traject"], text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check-eligibility", "--as-of", "2026-11-22"],
+        ["check-eligibility", "--as-of", "2026-11-22", "--explain"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_check_eligibility_at_80_columns_shows_every_id_and_date_whole(
+    args: list[str], tmp_path: Path
+):
+    decided = json.loads(
+        subprocess.run(
+            [MENTES, "check-eligibility", "--as-of", "2026-11-22", "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        ).stdout
+    )
+    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+    assert_clean(status, screen, args)
+    text = screen_text(screen)
+    words = {word.strip(",.;:()") for word in text.split()}
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    for result in decided["results"]:
+        assert result["location"] in words, (result["location"], text)
+        for family in ("regional_support", "pedagogical_coaching"):
+            decision = result[family]
+            if decision["next_free"]:
+                assert decision["next_free"] in words, (decision["next_free"], text)
+            for traject in decision["used_by"]:
+                assert traject in words, (traject, text)

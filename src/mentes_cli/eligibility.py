@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from mentes_cli import regions
@@ -63,6 +64,9 @@ class FamilyDecision:
     next_free: date | None
     rules: list[str]
     explanation: str
+    # The trajects that use the entitlement on the as-of date (SPEC 4 `used_by`): why a PRIOR
+    # location in the free scope is not free now.
+    used_by: list[str] = field(default_factory=list)
     inputs: dict | None = None
     parameters: dict | None = None
 
@@ -78,6 +82,9 @@ class LocationResult:
     regional_support: FamilyDecision
     pedagogical_coaching: FamilyDecision
     warnings: list[str]
+    # Where the postcode lies (SPEC 4 `place`): postcode, municipality, district, province;
+    # None for the places regions.toml does not know.
+    place: Mapping[str, str | None] = field(default_factory=dict)
 
 
 # The engine makes two FamilyDecisions and one LocationResult per location. A frozen
@@ -90,6 +97,7 @@ _new = object.__new__
     _set_next_free,
     _set_rules,
     _set_explanation,
+    _set_used_by,
     _set_inputs,
     _set_parameters,
 ) = (getattr(FamilyDecision, f.name).__set__ for f in fields(FamilyDecision))
@@ -101,18 +109,20 @@ _new = object.__new__
     _set_regional_support,
     _set_pedagogical_coaching,
     _set_warnings,
+    _set_place,
 ) = (getattr(LocationResult, f.name).__set__ for f in fields(LocationResult))
 
 
 def _family_decision(
-    status: str, next_free: date | None, rules: list[str], explanation: str
+    status: str, next_free: date | None, rules: list[str], explanation: str, used_by: list[str]
 ) -> FamilyDecision:
-    """Give FamilyDecision(status, next_free, rules, explanation), made faster."""
+    """Give FamilyDecision(status, next_free, rules, explanation, used_by), made faster."""
     decision = _new(FamilyDecision)
     _set_status(decision, status)
     _set_next_free(decision, next_free)
     _set_rules(decision, rules)
     _set_explanation(decision, explanation)
+    _set_used_by(decision, used_by)
     _set_inputs(decision, None)
     _set_parameters(decision, None)
     return decision
@@ -126,6 +136,7 @@ def _location_result(
     regional_support: FamilyDecision,
     pedagogical_coaching: FamilyDecision,
     warnings: list[str],
+    place: Mapping[str, str | None],
 ) -> LocationResult:
     """Give LocationResult(...) with these fields in order, made faster."""
     result = _new(LocationResult)
@@ -136,6 +147,7 @@ def _location_result(
     _set_regional_support(result, regional_support)
     _set_pedagogical_coaching(result, pedagogical_coaching)
     _set_warnings(result, warnings)
+    _set_place(result, place)
     return result
 
 
@@ -551,6 +563,7 @@ class _Site:
     # (all but the as-of date), and one shared by the sites with the same place.
     prior_profile: int
     place_profile: int
+    place_json: Mapping[str, str | None]  # SPEC 4 `place`, shared by the sites of one postcode
 
 
 @dataclass(slots=True)
@@ -600,19 +613,24 @@ def _prepare(records: Records) -> _Prepared:
             )
     sites: dict[str, _Site] = {}
     prior_profiles: dict[tuple, int] = {}
-    # postcode -> (place profile, place, where): a few hundred postcodes for all locations
-    places: dict[str, tuple[int, regions.Place | None, str]] = {}
+    # postcode -> (place profile, place, where, place as JSON): a few hundred postcodes
+    places: dict[str, tuple[int, regions.Place | None, str, Mapping[str, str | None]]] = {}
     for organisation in records.organisations:
         by_location = tuple((loc.id, loc.ikt_places) for loc in organisation.locations)
         total = sum(ikt for _, ikt in by_location)
-        ikt_text = _ikt_sum(by_location, total)
+        ikt_text = ikt_sum([ikt for _, ikt in by_location], total)
         for location in organisation.locations:
             postcode = location.postcode
             known = places.get(postcode)
             if known is None:
                 place = regions.place_for_postcode(postcode)
-                known = places[postcode] = (len(places), place, _where(location, place))
-            place_profile, place, where = known
+                known = places[postcode] = (
+                    len(places),
+                    place,
+                    _where(location, place),
+                    place_json(postcode, place),
+                )
+            place_profile, place, where, place_data = known
             found = using.get(location.id)
             if found:
                 trajects = {
@@ -642,9 +660,24 @@ def _prepare(records: Records) -> _Prepared:
                 ikt_text,
                 prior_profiles.setdefault(profile, len(prior_profiles)),
                 place_profile,
+                place_data,
             )
     _prepared_cache = _Prepared(records, catalogue.data, regions_data, sites)
     return _prepared_cache
+
+
+def place_json(postcode: str, place: regions.Place | None) -> Mapping[str, str | None]:
+    """Give where a postcode lies as SPEC 4's `place`: postcode, municipality, district and
+    province (None where regions.toml does not know the postcode)."""
+    # Read-only: the results of every location with this postcode share it.
+    return MappingProxyType(
+        {
+            "postcode": postcode,
+            "municipality": place.municipality if place else None,
+            "district": place.district if place else None,
+            "province": place.province if place else None,
+        }
+    )
 
 
 def _location_warnings(
@@ -806,6 +839,15 @@ def _blocks(period: Period, used: date, day: date) -> bool:
     return add_months(used, period.months) > day and add_months(day, period.months) > used
 
 
+def _blocks_before(period: Period, used: date, day: date, first_free: date) -> bool:
+    """Give whether a traject dated `used` keeps a free traject from some day on or after
+    `day` and before `first_free` (the first day the frequency rule allows one)."""
+    if period.months is None:
+        return day.year <= used.year < first_free.year
+    last = first_free - timedelta(days=1)
+    return add_months(used, period.months) > day and add_months(last, period.months) > used
+
+
 class _Decider:
     """Decides locations on one as-of date, with that date's parameters and scopes.
 
@@ -817,10 +859,9 @@ class _Decider:
 
     The status follows SPEC 3.5: free when PRIOR, in the free scope and FREQ-AVAILABLE;
     else paid when in the paid scope; else unavailable. The rules list the PRIOR rules,
-    then the scope the decision rests on (SCOPE-FREE when PRIOR and in the free scope,
-    else SCOPE-PAID or SCOPE-OUT), then FREQ-AVAILABLE or FREQ-USED when PRIOR and in the
-    free scope: one scope id, as SPEC 3.5 lists them. Whether a location that used its free
-    traject can buy one shows in its status (paid or unavailable) and its explanation.
+    then every scope the location lies in for the family (SCOPE-FREE, SCOPE-PAID, both, or
+    SCOPE-OUT for neither; see `scope_rules`), then FREQ-AVAILABLE or FREQ-USED when PRIOR
+    and in the free scope.
     """
 
     __slots__ = (
@@ -897,6 +938,7 @@ class _Decider:
                 self._family(site, 0, is_prior, prior_rules, prior_text, support),
                 self._family(site, 1, is_prior, prior_rules, prior_text, coaching),
                 list(site.warnings),
+                site.place_json,
             )
         # Without trajects that use an entitlement the decision depends only on the profiles:
         # share its parts between the locations that have the same.
@@ -906,6 +948,8 @@ class _Decider:
             found = self.site_memo[key] = self._plain(site, in_enforcement)
         is_prior, prior_rules, prior_text, membership, support, coaching = found
         support_next = coaching_next = None
+        support_used_by: list[str] = []
+        coaching_used_by: list[str] = []
         if is_prior and site.using is not _NO_TRAJECTS:
             # PRIOR with trajects that use an entitlement: the frequency rule decides where
             # the location lies in the family's free scope.
@@ -918,7 +962,7 @@ class _Decider:
                     support_context, support_using, prior_rules, prior_text, support_paid
                 )
                 if used is not None:
-                    status, support_next, rules, explanation = used
+                    status, support_next, rules, explanation, support_used_by = used
                     support = (status, rules, explanation)
             coaching_using = using[coaching_context.family]
             if coaching_using and coaching_free:
@@ -926,16 +970,21 @@ class _Decider:
                     coaching_context, coaching_using, prior_rules, prior_text, coaching_paid
                 )
                 if used is not None:
-                    status, coaching_next, rules, explanation = used
+                    status, coaching_next, rules, explanation, coaching_used_by = used
                     coaching = (status, rules, explanation)
         return _location_result(
             location.id,
             site.organisation.id,
             is_prior,
             list(prior_rules),
-            _family_decision(support[0], support_next, list(support[1]), support[2]),
-            _family_decision(coaching[0], coaching_next, list(coaching[1]), coaching[2]),
+            _family_decision(
+                support[0], support_next, list(support[1]), support[2], support_used_by
+            ),
+            _family_decision(
+                coaching[0], coaching_next, list(coaching[1]), coaching[2], coaching_used_by
+            ),
             list(site.warnings),
+            site.place_json,
         )
 
     def _plain(self, site: _Site, in_enforcement: bool) -> tuple:
@@ -969,8 +1018,9 @@ class _Decider:
         used = None
         if using and is_prior and free_scope:
             used = self._used(context, using, prior_rules, prior_text, paid_scope)
+        used_by: list[str] = []
         if used is not None:
-            status, next_free, rules, explanation = used
+            status, next_free, rules, explanation, used_by = used
         else:
             next_free = None
             status, rules, explanation = _plain_decision(
@@ -983,12 +1033,13 @@ class _Decider:
                 paid_scope,
             )
         if not self.explain:
-            return FamilyDecision(status, next_free, list(rules), explanation)
+            return FamilyDecision(status, next_free, list(rules), explanation, used_by)
         return FamilyDecision(
             status,
             next_free,
             list(rules),
             explanation,
+            used_by,
             _inputs(site, context.family, self.as_of, free_scope, paid_scope),
             _parameters(context),
         )
@@ -1000,33 +1051,52 @@ class _Decider:
         prior_rules: tuple[str, ...],
         prior_text: str,
         paid_scope: bool,
-    ) -> tuple[str, date, tuple[str, ...], str] | None:
+    ) -> tuple[str, date, tuple[str, ...], str, list[str]] | None:
         """Decide a PRIOR location in the free scope that has trajects using the entitlement:
-        (status, next free date, rules, explanation), or None when none of them keeps a free
-        traject from the as-of date (then the decision is the plain one: free)."""
+        (status, next free date, rules, explanation, the trajects that use the entitlement on
+        the as-of date), or None when none of them keeps a free traject from the as-of date
+        (then the decision is the plain one: free)."""
         as_of = self.as_of
         period = context.period
         dated = [(fixed or as_of, traject) for fixed, traject in using]
         first_free = frequency(period, [day for day, _ in dated], as_of)
         if first_free == as_of:
             return None
-        blocking = ", ".join(
-            f"{traject.id} ({day.isoformat()})"
+        now = [(day, traject) for day, traject in dated if _blocks(period, day, as_of)]
+        later = [
+            (day, traject)
             for day, traject in dated
-            if _blocks(period, day, as_of)
-        )
+            if not _blocks(period, day, as_of) and _blocks_before(period, day, as_of, first_free)
+        ]
+        blocking = f"{context.free_traject} {_traject_list(now)} "
+        blocking += f"count {context.around}" if len(now) > 1 else f"counts {context.around}"
+        if later:
+            # Each later traject keeps the next free one further away (SPEC 3.3).
+            blocking += ", and " + ", ".join(
+                f"{traject.id} ({day.isoformat()}) "
+                + (f"in {day.year}" if period.months is None else "after that")
+                for day, traject in later
+            )
+        rules = (*prior_rules, *scope_rules(True, paid_scope), FREQ_USED)
         if paid_scope:
-            status, rules = PAID, (*prior_rules, SCOPE_FREE, FREQ_USED)
+            status = PAID
             tail = f"{context.paid_offer} is offered in {context.paid.name}"
         else:
-            status, rules = UNAVAILABLE, (*prior_rules, SCOPE_FREE, FREQ_USED)
+            status = UNAVAILABLE
             tail = f"{context.paid_offer} is only offered in {context.paid.name}"
         explanation = (
             f"{status.capitalize()}: {prior_text} and in {context.free.name}, but "
-            f"{context.free_traject} {blocking} counts {context.around}, so it is free "
-            f"again from {first_free.isoformat()}; {tail}."
+            f"{blocking}, so it is free again from {first_free.isoformat()}; {tail}."
         )
-        return status, first_free, rules, explanation
+        return status, first_free, rules, explanation, [traject.id for _, traject in now]
+
+
+def _traject_list(dated: list[tuple[date, Traject]]) -> str:
+    """Give trajects with their dates in words: "T-1 (2026-10-05) and T-2 (2027-01-04)"."""
+    parts = [f"{traject.id} ({day.isoformat()})" for day, traject in dated]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1063,6 +1133,18 @@ def _family_context(family: str, parameters: Parameters) -> _FamilyContext:
     )
 
 
+def scope_rules(free_scope: bool, paid_scope: bool) -> tuple[str, ...]:
+    """Give the scope rules of SPEC 3.5: every scope the location lies in for the family,
+    SCOPE-FREE and SCOPE-PAID in that order, or SCOPE-OUT when it lies in neither."""
+    if free_scope and paid_scope:
+        return (SCOPE_FREE, SCOPE_PAID)
+    if free_scope:
+        return (SCOPE_FREE,)
+    if paid_scope:
+        return (SCOPE_PAID,)
+    return (SCOPE_OUT,)
+
+
 def _plain_decision(
     context: _FamilyContext,
     is_prior: bool,
@@ -1073,26 +1155,34 @@ def _plain_decision(
     paid_scope: bool,
 ) -> tuple[str, tuple[str, ...], str]:
     """Decide a family where no traject blocks the entitlement: status, rules, explanation."""
+    scopes = scope_rules(free_scope, paid_scope)
     if is_prior and free_scope:
         return (
             FREE,
-            (*prior_rules, SCOPE_FREE, FREQ_AVAILABLE),
+            (*prior_rules, *scopes, FREQ_AVAILABLE),
             f"Free: {prior_text} and in {context.free.name}, and no {context.free_traject} "
             f"counts {context.around}.",
         )
-    reason = (
-        f"{prior_text}, but {where} lies outside {context.free.name}" if is_prior else prior_text
-    )
+    if is_prior:
+        reason = f"{prior_text}, but {where} lies outside {context.free.name}"
+    elif free_scope and not paid_scope:
+        # Say where it lies, lest "unavailable" read as "outside every area".
+        reason = (
+            f"{prior_text}; {where} lies in {context.free.name}, where the "
+            f"{context.free_traject} is only for PRIOR locations"
+        )
+    else:
+        reason = prior_text
     if paid_scope:
         return (
             PAID,
-            (*prior_rules, SCOPE_PAID),
+            (*prior_rules, *scopes),
             f"Paid: {reason}; {context.paid_offer} is offered in {context.paid.name}, "
             f"which holds {where}.",
         )
     return (
         UNAVAILABLE,
-        (*prior_rules, SCOPE_OUT),
+        (*prior_rules, *scopes),
         f"Unavailable: {reason}; {context.paid_offer} is only offered in "
         f"{context.paid.name}, not in {where}.",
     )
@@ -1109,11 +1199,21 @@ def _where(location: Location, place: regions.Place | None) -> str:
     return place.municipality
 
 
-def _ikt_sum(by_location: tuple[tuple[str, int], ...], total: int) -> str:
-    """Give an organisation's IKT places as a sum: "12 + 6 = 18", or "12" for one location."""
-    if len(by_location) == 1:
+# An organisation with more locations than this has its IKT places said as a total and a
+# count, with the first few parts: each location's explanation would otherwise list every
+# location's places (thousands of numbers, for every one of thousands of locations).
+IKT_PARTS_SHOWN = 5
+
+
+def ikt_sum(places: Sequence[int], total: int) -> str:
+    """Give an organisation's IKT places as a sum: "12 + 6 = 18", "12" for one location, and
+    "120 over 40 locations (12 + 6 + 0 + 3 + 9 + …)" for many."""
+    if len(places) == 1:
         return str(total)
-    return " + ".join(str(ikt) for _, ikt in by_location) + f" = {total}"
+    if len(places) <= IKT_PARTS_SHOWN:
+        return " + ".join(str(ikt) for ikt in places) + f" = {total}"
+    shown = " + ".join(str(ikt) for ikt in places[:IKT_PARTS_SHOWN])
+    return f"{total} over {len(places)} locations ({shown} + …)"
 
 
 def _prior_clause(
@@ -1271,6 +1371,11 @@ def decide_hypothetical(
         }
     )
     result = decide(records, as_of, explain=explain)[0]
+    if explain and places is None:
+        # Only checked against the IKT places: without --places none is invented.
+        for decision in (result.regional_support, result.pedagogical_coaching):
+            assert decision.inputs is not None
+            decision.inputs["places"] = None
     return LocationResult(
         None,
         None,
@@ -1279,6 +1384,7 @@ def decide_hypothetical(
         result.regional_support,
         result.pedagogical_coaching,
         result.warnings,
+        result.place,
     )
 
 
@@ -1331,6 +1437,7 @@ def _decision_to_json(decision: FamilyDecision, explain: bool) -> dict[str, Any]
         "next_free": decision.next_free.isoformat() if decision.next_free else None,
         "rules": list(decision.rules),
         "explanation": decision.explanation,
+        "used_by": list(decision.used_by),
     }
     if explain:
         out["inputs"] = decision.inputs
@@ -1343,6 +1450,7 @@ def result_to_json(result: LocationResult, explain: bool) -> dict:
     return {
         "location": result.location,
         "organisation": result.organisation,
+        "place": dict(result.place),
         "prior": result.prior,
         "prior_rules": list(result.prior_rules),
         "regional_support": _decision_to_json(result.regional_support, explain),

@@ -28,6 +28,7 @@ from mentes_cli.eligibility import (
     result_to_json,
     results_to_json,
 )
+from mentes_cli.i18n import _, day
 
 FAMILY_TITLES = {
     "regional_support": "Regional support (BVV)",
@@ -42,12 +43,16 @@ FAMILY_HEADERS = {
 CSV_COLUMNS = (
     "location",
     "organisation",
+    "postcode",
+    "municipality",
+    "district",
+    "province",
     "prior",
     "prior_rules",
     *(
         f"{family}_{part}"
         for family in FAMILIES
-        for part in ("status", "next_free", "rules", "explanation")
+        for part in ("status", "next_free", "rules", "explanation", "used_by")
     ),
     "warnings",
 )
@@ -68,9 +73,11 @@ def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
     writer.writerow(CSV_COLUMNS + (CSV_EXPLAIN_COLUMNS if explain else ()))
     for result in results:
         data = result_to_json(result, explain)
+        place = data["place"]
         row: list[Any] = [
             data["location"] or "",
             data["organisation"] or "",
+            *(place[key] or "" for key in ("postcode", "municipality", "district", "province")),
             "true" if data["prior"] else "false",
             "; ".join(data["prior_rules"]),
         ]
@@ -81,6 +88,7 @@ def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
                 decision["next_free"] or "",
                 "; ".join(decision["rules"]),
                 decision["explanation"],
+                "; ".join(decision["used_by"]),
             ]
         row.append("; ".join(data["warnings"]))
         if explain:
@@ -100,10 +108,41 @@ def counts(results: Sequence[LocationResult]) -> dict[str, dict[str, int]]:
     return found
 
 
-def _status_cell(decision: FamilyDecision) -> str:
-    if decision.next_free is None:
-        return decision.status
-    return f"{decision.status}\nfree {decision.next_free.isoformat()}"
+TRAJECT_STATUS_WORDS = {
+    "requested": "requested",
+    "approved": "approved",
+    "planned": "planned",
+    "active": "active",
+    "done": "done",
+    "cancelled": "cancelled",
+}
+
+
+def _status_cell(decision: FamilyDecision, traject_statuses: Mapping[str, str]) -> str:
+    """Give the status, the trajects that take the entitlement with their status (so that
+    "paid" is not read as "they must pay"), and the day it is free again."""
+    lines = [decision.status]
+    for traject in decision.used_by:
+        status = traject_statuses.get(traject)
+        word = _(TRAJECT_STATUS_WORDS[status]) if status in TRAJECT_STATUS_WORDS else ""
+        lines.append(_("{status} {traject}", status=word, traject=traject).strip())
+    if decision.next_free is not None:
+        lines.append(_("free {date}", date=day(decision.next_free)))
+    return "\n".join(lines)
+
+
+def place_text(place: Mapping[str, str | None]) -> str:
+    """Give where a postcode lies, in words: "2180 Antwerpen (district Ekeren)", "2900 Schoten"."""
+    if not place.get("municipality"):
+        return _("{postcode} (unknown postcode)", postcode=place["postcode"])
+    if place.get("district"):
+        return _(
+            "{postcode} {municipality} (district {district})",
+            postcode=place["postcode"],
+            municipality=place["municipality"],
+            district=place["district"],
+        )
+    return f"{place['postcode']} {place['municipality']}"
 
 
 def print_table(
@@ -112,30 +151,34 @@ def print_table(
     results: Sequence[LocationResult],
     names: Mapping[str, str],
     clean: Callable[[Any], str],
+    traject_statuses: Mapping[str, str] | None = None,
 ) -> None:
     """Print one row per location (fits 80 columns), then the summary of counts.
 
     `names` gives the name of each location and organisation id; `clean` makes record text
-    safe to print (no markup, no control codes).
+    safe to print (no markup, no control codes); `traject_statuses` the status of each
+    traject id, shown with the trajects that take an entitlement.
     """
+    statuses = traject_statuses or {}
     table = Table(
         title=f"Eligibility as of {as_of.isoformat()}",
         box=box.SIMPLE_HEAD,
         show_lines=False,
         expand=False,
     )
-    table.add_column("Location", overflow="fold")
-    table.add_column("PRIOR", overflow="fold")
+    # Names wrap; the columns of ids, rules and dates keep their longest value whole.
+    table.add_column("Location", overflow="fold", ratio=1)
+    table.add_column("PRIOR", no_wrap=True)
     for family in FAMILIES:
-        table.add_column(FAMILY_HEADERS[family], overflow="fold")
+        table.add_column(FAMILY_HEADERS[family], no_wrap=True)
     for result in results:
         location = clean(_location_label(result, names))
         prior = ("yes" if result.prior else "no") + "\n" + " ".join(result.prior_rules)
         table.add_row(
             location,
             prior,
-            _status_cell(result.regional_support),
-            _status_cell(result.pedagogical_coaching),
+            _status_cell(result.regional_support, statuses),
+            _status_cell(result.pedagogical_coaching, statuses),
         )
     console.print(table)
     print_summary(console, results)
@@ -158,7 +201,7 @@ def print_summary(console: Console, results: Sequence[LocationResult]) -> None:
 
 def _location_label(result: LocationResult, names: Mapping[str, str]) -> str:
     if result.location is None:
-        return "(quick check)"
+        return _("(quick check)") + "\n" + place_text(result.place)
     name = names.get(result.location)
     return f"{result.location}\n{name}" if name else result.location
 
@@ -193,7 +236,8 @@ def explanation_lines(
     first = result.regional_support
     inputs, parameters = first.inputs or {}, first.parameters or {}
     lines.append(f"  PRIOR: {'yes' if result.prior else 'no'} ({', '.join(result.prior_rules)})")
-    lines += [f"    {clean(line)}" for line in prior_input_lines(inputs, parameters)]
+    quick = result.location is None
+    lines += [f"    {clean(line)}" for line in prior_input_lines(inputs, parameters, quick=quick)]
     for family in FAMILIES:
         decision: FamilyDecision = getattr(result, family)
         inputs, parameters = decision.inputs or {}, decision.parameters or {}
@@ -207,32 +251,42 @@ def explanation_lines(
     return lines
 
 
-def prior_input_lines(inputs: Mapping[str, Any], parameters: Mapping[str, Any]) -> list[str]:
-    """Give the PRIOR inputs and parameters in words, e.g. "IKT places ...: 10 + 9 = 19 > 18"."""
+def prior_input_lines(
+    inputs: Mapping[str, Any], parameters: Mapping[str, Any], *, quick: bool = False
+) -> list[str]:
+    """Give the PRIOR inputs and parameters in words, e.g. "IKT places ...: 10 + 9 = 19 > 18".
+
+    `quick`: the inputs describe the quick check's location, not records; what it was not
+    given is said so, not invented.
+    """
+    from mentes_cli.eligibility import ikt_sum
+
     if not inputs:
         return []
     by_location = inputs["ikt_places_by_location"]
     total = inputs["ikt_places_organisation"]
     limit = parameters["ikt_max_places"]
-    if len(by_location) > 1:
-        sum_text = " + ".join(str(v) for v in by_location.values()) + f" = {total}"
-    else:
-        sum_text = str(total)
+    sum_text = ikt_sum(list(by_location.values()), total)
     comparison = "≤" if total <= limit else ">"
     official = inputs["organisation_prior"]
     since = inputs["enforcement_since"]
     enforcement = "no"
     if inputs["enforcement"]:
         enforcement = f"yes, since {since}" if since else "yes"
+    if official is None:
+        official_text = _("not given") if quick else "none in the records"
+    else:
+        official_text = "PRIOR" if official else "not PRIOR"
+    places = inputs["places"]
     return [
-        "Official status (Opgroeien): "
-        + ("none in the records" if official is None else ("PRIOR" if official else "not PRIOR")),
+        "Official status (Opgroeien): " + official_text,
         f"Subsidy step: {inputs['subsidy_step']} (PRIOR-STEP for steps "
         f"{_numbers(parameters['prior_steps'])}; PRIOR-IKT for steps "
         f"{_numbers(parameters['ikt_steps'])})",
         f"IKT places of the organisation: {sum_text} {comparison} {limit}",
         f"Enforcement (handhaving): {enforcement}",
-        f"Care type: {inputs['care_type']}; places: {inputs['places']}",
+        f"Care type: {inputs['care_type']}; places: "
+        + (_("not given") if places is None else str(places)),
         f"PRIOR rules in force since {parameters['prior_valid_from']} (rules.toml)",
     ]
 

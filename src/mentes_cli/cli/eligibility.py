@@ -18,6 +18,7 @@ from mentes_cli.cli.common import (
     FormatOption,
     OutputFormat,
     clean,
+    describe_source,
     handle_errors,
     load,
     notice,
@@ -26,6 +27,7 @@ from mentes_cli.cli.common import (
     use_reference_data,
 )
 from mentes_cli.errors import InputError, UsageError
+from mentes_cli.i18n import _
 
 if TYPE_CHECKING:
     from mentes_cli.eligibility import LocationResult
@@ -217,7 +219,8 @@ def check_eligibility(
             last_coaching=last_coaching,  # type: ignore[arg-type]
             last_support=last_support,  # type: ignore[arg-type]
         )
-        source_text = "none (quick check)"
+        source_text = _("none (quick check)")
+        statuses: dict[str, str] = {}
     else:
         from mentes_cli.eligibility import decide
 
@@ -231,12 +234,23 @@ def check_eligibility(
         results = decide(records, day, location_ids=location_ids, explain=explain)
         facts = _facts(records, results, day) if output is not None else {}
         names = _names(records)
-        source_text = loaded.source.describe()
+        source_text = describe_source(loaded.source)
+        statuses = {traject.id: traject.status for traject in records.trajects}
     for result in results:
         for warning in result.warnings:
             where = f"{result.location}: " if result.location else ""
             notice(f"Warning: {where}{warning}")
-    _show(day, results, names, explain, output_format, summary_only=output is not None)
+    _show(
+        day,
+        results,
+        names,
+        explain,
+        output_format,
+        summary_only=output is not None,
+        traject_statuses=statuses,
+    )
+    if quick and output_format is OutputFormat.table:
+        _print_free_offers(results[0], day)
     if output is not None:
         from mentes_cli.export.eligibility_xlsx import write_overview
 
@@ -322,6 +336,8 @@ def _quick_check(
     from mentes_cli.export.eligibility_xlsx import LocationFacts
     from mentes_cli.regions import place_for_postcode
 
+    if place_for_postcode(postcode) is None:
+        raise UsageError(_unknown_postcode_text(postcode))
     result = decide_hypothetical(
         subsidy_step=subsidy_step,
         ikt_places=ikt_places,
@@ -352,6 +368,79 @@ def _quick_check(
     return [result], facts, {}
 
 
+def postcodes_one_typo_away(postcode: str) -> list[str]:
+    """Give the known postcodes one typo away from `postcode`: one digit changed, or two
+    neighbouring digits swapped; in number order."""
+    from mentes_cli.regions import place_for_postcode
+
+    candidates = set()
+    for index, digit in enumerate(postcode):
+        for other in "0123456789":
+            if other != digit:
+                candidates.add(postcode[:index] + other + postcode[index + 1 :])
+    for index in range(len(postcode) - 1):
+        swapped = postcode[:index] + postcode[index + 1] + postcode[index] + postcode[index + 2 :]
+        if swapped != postcode:
+            candidates.add(swapped)
+    return sorted(code for code in candidates if place_for_postcode(code) is not None)
+
+
+def _unknown_postcode_text(postcode: str) -> str:
+    """Give the usage error for a postcode mentes does not know, with the ones close by."""
+    from mentes_cli.eligibility import place_json
+    from mentes_cli.regions import place_for_postcode
+    from mentes_cli.render_eligibility import place_text
+
+    close = postcodes_one_typo_away(postcode)
+    if not close:
+        return _(
+            "--postcode {postcode}: not a postcode mentes knows, and none it knows is one typo "
+            "away; check the postcode",
+            postcode=postcode,
+        )
+    return _(
+        "--postcode {postcode}: not a postcode mentes knows. Known postcodes one typo away: "
+        "{close}",
+        postcode=postcode,
+        close="; ".join(place_text(place_json(code, place_for_postcode(code))) for code in close),
+    )
+
+
+def _print_free_offers(result: LocationResult, day: date) -> None:
+    """Say what each free offer the quick check found holds, so that it can be told on the
+    phone: the BVV contact moments, the coaching hours and days (from tariffs.toml)."""
+    from mentes_cli.i18n import number
+    from mentes_cli.tariffs import free_offer_at
+
+    if result.regional_support.status == "free":
+        basis = free_offer_at("bvv-basis", day)
+        follow_up = free_offer_at("bvv-vervolg", day)
+        stdout.print(
+            _(
+                "Free regional support (BVV): a basistraject of {moments} contact moments of "
+                "at most {hours} h on location, or a vervolgtraject of {low} to {high}.",
+                moments=basis["contact_moments"],
+                hours=number(basis["hours_per_moment"]),
+                low=follow_up["contact_moments_min"],
+                high=follow_up["contact_moments_max"],
+            ),
+            soft_wrap=True,
+        )
+    if result.pedagogical_coaching.status == "free":
+        coaching = free_offer_at("coaching", day)
+        days = sorted(coaching["days"])
+        stdout.print(
+            _(
+                "Free pedagogical coaching: about {hours} h on the floor, over {low} or {high} "
+                "days.",
+                hours=number(coaching["hours"]),
+                low=days[0],
+                high=days[-1],
+            ),
+            soft_wrap=True,
+        )
+
+
 def _show(
     day: date,
     results: list[LocationResult],
@@ -360,6 +449,7 @@ def _show(
     output_format: OutputFormat,
     *,
     summary_only: bool,
+    traject_statuses: dict[str, str],
 ) -> None:
     """Print the results in the asked format: JSON and CSV on stdout alone."""
     from mentes_cli import render_eligibility as render
@@ -374,4 +464,4 @@ def _show(
     elif explain:
         render.print_explained(stdout, day, results, names, clean)
     else:
-        render.print_table(stdout, day, results, names, clean)
+        render.print_table(stdout, day, results, names, clean, traject_statuses)
