@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from typer.testing import CliRunner
 
 from conftest import ONE_ORGANISATION, write_records
@@ -108,3 +110,77 @@ coach = "C-9"
         lines[3]
         == "  trajects.toml, line 3, traject T-1, location: location 'LOC-404' does not exist"
     )
+
+
+REFUSED_COACHES = """\
+[[coaches]]
+id = "S-1"
+name = "Karen"
+role = "support"
+fte = 1.0
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+areas = ["regio-antwerpen"]
+"""
+REFUSED_TRAJECTS = """\
+[[trajects]]
+id = "T-1"
+location = "LOC-1"
+offer = "A"
+status = "approved"
+earliest = 2027-01-11
+
+[[trajects]]
+id = "T-2"
+location = "LOC-1"
+offer = "bvv-basis"
+status = "approved"
+earliest = 2027-01-11
+"""
+
+
+def test_validate_warns_about_approved_trajects_plan_will_refuse_with_the_plans_reason(tmp_path):
+    # LOC-1 is not PRIOR (step 3, 19 IKT places): its free BVV is refused; and no pedagogical
+    # coach works for the centre to take its paid coaching A.
+    organisations = ONE_ORGANISATION.replace("subsidy_step = 2", "subsidy_step = 3").replace(
+        "ikt_places = 12", "ikt_places = 19"
+    )
+    folder = write_records(
+        tmp_path / "records",
+        organisations=organisations,
+        coaches=REFUSED_COACHES,
+        trajects=REFUSED_TRAJECTS,
+    )
+    result = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+    prefix = "Warning: traject {}: `mentes plan` will not plan it: "
+    not_prior = (
+        "LOC-1 is not PRIOR (subsidy step 3 with IKT places of the organisation 19 > 18) on "
+        "2027-01-11."
+    )
+    assert warnings == [
+        prefix.format("T-1")
+        + "no pedagogical coach serves LOC-1 (Antwerpen, district Berchem, postcode 2600)",
+        prefix.format("T-2") + "not entitled to free regional support on 2027-01-11: " + not_prior,
+    ]
+    # The same reasons as `mentes plan` gives.
+    plan = runner.invoke(
+        app,
+        [
+            "plan",
+            "--data",
+            str(folder),
+            "--start",
+            "2027-01-04",
+            "--end",
+            "2027-03-31",
+            "--format",
+            "json",
+        ],
+    )
+    reasons = {u["traject"]: u["reasons"] for u in json.loads(plan.stdout)["unplanned"]}
+    for warning in warnings:
+        traject, reason = warning.removeprefix("Warning: traject ").split(
+            ": `mentes plan` will not plan it: "
+        )
+        assert reason in reasons[traject], (reason, reasons)

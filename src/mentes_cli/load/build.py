@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -393,3 +394,71 @@ def _check_areas(coaches: list[tuple[Raw, Coach]], problems: list[Problem]) -> N
                         f"coach {coach.id}",
                     )
                 )
+
+
+# --- what `mentes plan` will refuse (warnings of `mentes validate`) --------------------------
+
+
+def plan_refusals(records: Records, today: date) -> list[str]:
+    """Give a warning for each approved traject that `mentes plan` will not place, with the
+    reason the planner gives (SPEC 5): a free traject whose location is not entitled on the
+    traject's own date (not PRIOR, or outside the free scope: the eligibility engine's own
+    reason), or is entitled only after the traject's deadline; and a traject that no staff
+    member of the right role serves (in the planner's words). `today` dates a traject that
+    has no date of its own (SPEC 3.3)."""
+    from mentes_cli.eligibility import (
+        entitlement_date,
+        family_of_offer,
+        free_entitlement,
+        uses_entitlement,
+    )
+    from mentes_cli.i18n import _
+    from mentes_cli.plan.demand import ROLE_NAMES, ROLE_OF_OFFER
+    from mentes_cli.plan.reasons import FAMILY_NAMES, place_text
+    from mentes_cli.regions import place_for_postcode, serves
+
+    locations = {location.id: location for _, location in records.locations()}
+    committed: dict[tuple[str, str], list[date]] = {}
+    for traject in records.trajects:
+        if traject.status in ("planned", "active", "done") and uses_entitlement(traject):
+            key = (traject.location, family_of_offer(traject.offer))
+            committed.setdefault(key, []).append(entitlement_date(traject, today))
+    warnings = []
+    for traject in records.trajects:
+        if traject.status != "approved":
+            continue
+        location = locations[traject.location]
+        day = entitlement_date(traject, today)
+        reasons = []
+        if traject.is_free_offer:
+            family = family_of_offer(traject.offer)
+            used = committed.get((traject.location, family), [])
+            answer = free_entitlement(records, traject.location, family, day, used)
+            name = FAMILY_NAMES[family]
+            if answer.next_free is None and not answer.entitled:
+                reasons.append(f"not entitled to free {name} on {day.isoformat()}: {answer.reason}")
+            elif traject.deadline and answer.next_free and answer.next_free > traject.deadline:
+                reasons.append(
+                    f"not entitled to free {name} before {answer.next_free.isoformat()}, after "
+                    f"deadline {traject.deadline.isoformat()}: {answer.reason}"
+                )
+        role = ROLE_OF_OFFER[traject.offer]
+        if traject.coach is None:
+            place = place_for_postcode(location.postcode)
+            if not any(
+                coach.role == role
+                and (not coach.areas or (place is not None and serves(coach.areas, place, day)))
+                for coach in records.coaches
+            ):
+                reasons.append(
+                    f"no {ROLE_NAMES[role]} serves {location.id} ({place_text(location)})"
+                )
+        for reason in reasons:
+            warnings.append(
+                _(
+                    "traject {traject}: `mentes plan` will not plan it: {reason}",
+                    traject=traject.id,
+                    reason=reason,
+                )
+            )
+    return warnings
