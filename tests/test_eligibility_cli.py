@@ -678,13 +678,16 @@ earliest = 2027-09-06
     result = runner.invoke(app, ["validate", "--data", str(folder)])
     assert result.exit_code == 0, result.output
     assert result.stdout == "OK: 1 organisations, 2 locations, 0 coaches, 2 trajects.\n"
-    assert result.stderr.splitlines()[1:] == [
+    assert result.stderr.splitlines()[1:3] == [
         "Warning: location LOC-2: district 'Hoboken' does not match postcode 2100 "
         "(district Deurne)",
         "Warning: location LOC-1: approved free coaching trajects T-1 (2027-01-11) and T-2 "
         "(2027-09-06) cannot both be free as dated; T-2 would be free from 2029-01-11 at the "
         "earliest",
     ]
+    # LOC-1 is not PRIOR (19 IKT places), and the records hold no coach: plan will refuse both.
+    refused = [line for line in result.stderr.splitlines()[3:] if "will not plan it" in line]
+    assert len(refused) == 4, result.stderr
 
 
 def test_validate_sample_warns_about_step_2_without_ikt_places():

@@ -282,7 +282,7 @@ STEP = "must be 0, 1, 2 or 3 (also T0–T3 or trap 0–trap 3)"
 FLAG = "must be ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE cell)"
 DAYS = (
     "must be weekdays separated by commas: ma, di, wo, do, vr, za, zo (also maandag…zondag "
-    "or mon…sun, or a range such as ma-vr)"
+    "or mon…sun, or a range such as ma-vr, ma t/m do or maandag tot vrijdag)"
 )
 DATE = "must be a date: a date cell, or text such as 31/01/2027 or 2027-01-31"
 
@@ -322,8 +322,8 @@ DATE = "must be a date: a date cell, or text such as 31/01/2027 or 2027-01-31"
         (
             "Openingsuren",
             "18:00-07:00",
-            'Openingsuren: must be "HH:MM-HH:MM" with the start '
-            "before the end, got '18:00-07:00'",
+            "Openingsuren: must be opening hours from-to such as 07:00-18:00 (also 7:00-18:00, "
+            "7u-18u or 7u30-18u), the start before the end, got '18:00-07:00'",
         ),
         ("Naam", date(2027, 1, 5), "Naam: must be text, got a date with a time (05/01/2027 00:00)"),
         ("Naam", 3.5, "Naam: must be text, got 3.5"),
@@ -512,7 +512,24 @@ def test_header_problems_come_before_rows_and_stop_them(tmp_path):
         "Organisaties, row 1: columns C ('E-mail') and D ('E-mail') are the same column "
         "'E-mail'; keep one",
         "Locaties, row 1: columns B ('Naam') and I ('naam') are the same column 'Naam'; keep one",
-        "Locaties, row 1: the required column 'Postcode' (or 'postcode') is missing",
+        "Locaties, row 1: the required column 'Postcode' (or 'postcode') is missing; the header "
+        "row holds columns mentes does not know: H 'Post code nr' (did you mean 'Postcode'?)",
+    ]
+
+
+def test_a_missing_column_names_the_unknown_ones_with_the_closest_match(tmp_path):
+    sheets = minimal_sheets()
+    header = sheets["Locaties"][0]
+    header[header.index("IKT-plaatsen")] = "IKT-plaatsn"
+    header.append("Notities")
+    for row in sheets["Locaties"][1:]:
+        row.append("")
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    typo, notes = letters[header.index("IKT-plaatsn")], letters[len(header) - 1]
+    assert problems_of(write_workbook(tmp_path / "book.xlsx", sheets)) == [
+        "Locaties, row 1: the required column 'IKT-plaatsen' (or 'ikt_places') is missing; the "
+        f"header row holds columns mentes does not know: {typo} 'IKT-plaatsn' (did you mean "
+        f"'IKT-plaatsen'?), {notes} 'Notities'",
     ]
 
 

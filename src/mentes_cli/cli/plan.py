@@ -251,10 +251,33 @@ def _make(records: Records, first: date, last: date, kept: Plan | None, settings
         )
 
 
+# What a schedule workbook or a calendar starts with: a zip archive (.xlsx), an old Excel
+# file, or an iCalendar file. None of them is a saved plan.
+_NOT_A_SAVED_PLAN = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"BEGIN:VCALENDAR")
+
+
 def _check(path: Path, data: Path | None) -> None:
+    """Check a plan saved with --save against the records; exit 1 when it breaks a rule."""
+    from mentes_cli.i18n import _
     from mentes_cli.plan.check import check_plan
     from mentes_cli.plan.store import read_plan
 
+    try:
+        with path.open("rb") as file:
+            start = file.read(16)
+    except OSError:
+        start = b""  # read_plan says what is wrong with the path
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".ics") or start.startswith(
+        _NOT_A_SAVED_PLAN
+    ):
+        raise UsageError(
+            _(
+                "--check {path}: this is not a saved plan; --check reads the TOML file that "
+                "`mentes plan --save PLAN.toml` writes (the schedule workbook and the "
+                "calendars are for people)",
+                path=path,
+            )
+        )
     loaded = load(data)
     saved = read_plan(path)
     violations = check_plan(saved, loaded.records)

@@ -395,6 +395,7 @@ class _Reading:
                 )
             return
         seen: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
         for index, value in enumerate(header):
             if is_blank(value):
                 continue
@@ -402,6 +403,7 @@ class _Reading:
             column = lookup.get(vocab.fold_header(label))
             if column is None:
                 sheet.ignored.append(repr(label))
+                unknown.append((index, label))
                 continue
             if column.key in seen:
                 first = seen[column.key]
@@ -419,7 +421,8 @@ class _Reading:
             if column.required and column.key not in seen:
                 self._header_problem(
                     sheet,
-                    f"the required column {column.header!r} (or {column.key!r}) is missing",
+                    f"the required column {column.header!r} (or {column.key!r}) is missing"
+                    + _unknown_columns_hint(column, unknown),
                 )
         for ref in sheet.merges:
             cells = _cell_range(ref)
@@ -602,6 +605,35 @@ class _Reading:
                     "value on each of their rows."
                 )
         return notices
+
+
+def _unknown_columns_hint(column: vocab.Column, unknown: list[tuple[int, str]]) -> str:
+    """Give what the header row holds that mentes does not know, the one closest to the
+    missing column marked ("did you mean"), so that a typo is found in one round."""
+    import difflib
+
+    from mentes_cli.i18n import _
+
+    if not unknown:
+        return ""
+    names = [vocab.fold_header(name) for name in column.names()]
+
+    def likeness(label: str) -> float:
+        found = vocab.fold_header(label)
+        return max(difflib.SequenceMatcher(None, found, name).ratio() for name in names)
+
+    closest = max(unknown, key=lambda found: likeness(found[1]))
+    parts = []
+    for index, label in unknown:
+        part = f"{_letter(index)} {label!r}"
+        if (index, label) == closest and likeness(label) >= CLOSE_HEADER:
+            part += _(" (did you mean {header!r}?)", header=column.header)
+        parts.append(part)
+    return _("; the header row holds columns mentes does not know: {found}", found=", ".join(parts))
+
+
+# How alike (0 to 1, difflib) an unknown header must be to a missing one to be suggested.
+CLOSE_HEADER = 0.6
 
 
 def _letter(index: int) -> str:

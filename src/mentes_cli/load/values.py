@@ -28,7 +28,7 @@ _WHOLE_TEXT = re.compile(r"[+-]?\d+")
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _LIST_SPLIT = re.compile(r"[,;\n]")
 _WEEKDAY_SPLIT = re.compile(r"[,;\s]+")
-_RANGE = re.compile(r"\s*(\w+)\s*[-–]\s*(\w+)\s*")
+_RANGE = v.WEEKDAY_RANGE
 
 
 class CellError(ValueError):
@@ -258,6 +258,11 @@ def parse_cell(kind: str, value: Any, epoch: datetime) -> Any:
         return parse_date(value, epoch)
     if kind == v.WEEKDAYS_LIST:
         return parse_weekdays(value)
+    if kind == v.OPENING_HOURS:
+        hours = v.opening_hours(value) if isinstance(value, str) else None
+        if hours is None:
+            raise _refuse(kind, value)
+        return hours
     if kind == v.TEXT_LIST:
         return parse_text_list(value)
     if kind == v.DOMAINS:

@@ -38,7 +38,8 @@ NUMBER = "number"  # a number cell, or text with a decimal comma or point
 FLAG = "flag"  # ja/nee and friends; empty = no (the field's default)
 OPTIONAL_FLAG = "optional_flag"  # ja/nee; empty = not given (PRIOR (Opgroeien))
 DATE = "date"
-WEEKDAYS_LIST = "weekdays"  # "ma, di, wo"; ranges "ma-vr"
+WEEKDAYS_LIST = "weekdays"  # "ma, di, wo"; ranges "ma-vr", "ma t/m do", "maandag tot vrijdag"
+OPENING_HOURS = "opening_hours"  # "07:00-18:00", "7:00-18:00", "7u-18u", "7u30-18u"
 TEXT_LIST = "list"  # comma-separated
 DOMAINS = "domains"  # ;-separated, because the domain names hold commas
 CARE_TYPE = "care_type"
@@ -102,6 +103,30 @@ WEEKDAY_WORDS = {
     for word, code in zip(words, WEEKDAYS, strict=True)
 }
 
+# A range of weekdays, folded: "ma-vr", "ma - vr", "ma t/m do", "maandag tot vrijdag",
+# "ma tot en met vr".
+WEEKDAY_RANGE = re.compile(r"\s*(\w+)\s*(?:-|–|t/m|tot en met|tot)\s*(\w+)\s*")
+
+# One time of day as coordinators write it: 7:00, 07:00, 7u, 7u30, 7h30, 7.30.
+_CLOCK = r"(\d{1,2})(?:[:.uh](\d{2})?)?"
+_OPENING_HOURS = re.compile(rf"{_CLOCK}\s*(?:-|–|tot)\s*{_CLOCK}")
+
+
+def opening_hours(text: str) -> str | None:
+    """Give opening hours as the records keep them, "07:00-18:00", from the ways coordinators
+    write them ("7:00-18:00", "7u-18u", "7u30-18u"); None when `text` is none of them or the
+    start is not before the end."""
+    match = _OPENING_HOURS.fullmatch(fold(text))
+    if match is None:
+        return None
+    start_hour, start_minute, end_hour, end_minute = (int(part or 0) for part in match.groups())
+    if start_hour > 23 or end_hour > 24 or start_minute > 59 or end_minute > 59:
+        return None
+    if (end_hour, end_minute) > (24, 0) or (start_hour, start_minute) >= (end_hour, end_minute):
+        return None
+    return f"{start_hour:02d}:{start_minute:02d}-{end_hour:02d}:{end_minute:02d}"
+
+
 SUBSIDY_STEP_WORDS = {
     form.format(step): step
     for step in range(4)
@@ -122,7 +147,10 @@ ACCEPTED = {
     "cell), or empty when Opgroeien has not decided",
     DATE: "a date: a date cell, or text such as 31/01/2027 or 2027-01-31",
     WEEKDAYS_LIST: "weekdays separated by commas: ma, di, wo, do, vr, za, zo "
-    "(also maandag…zondag or mon…sun, or a range such as ma-vr)",
+    "(also maandag…zondag or mon…sun, or a range such as ma-vr, ma t/m do or maandag tot "
+    "vrijdag)",
+    OPENING_HOURS: "opening hours from-to such as 07:00-18:00 (also 7:00-18:00, 7u-18u or "
+    "7u30-18u), the start before the end",
     TEXT_LIST: "names separated by commas",
     DOMAINS: "one or more of " + "; ".join(BVV_DOMAINS) + " (separated by ;)",
     CARE_TYPE: "groepsopvang or gezinsopvang (also group or family)",
@@ -280,7 +308,7 @@ LOCATIONS = SheetSpec(
         Column(
             "opening_hours",
             "Openingsuren",
-            TEXT,
+            OPENING_HOURS,
             False,
             "Optioneel. Van-tot als UU:MM-UU:MM, bv. 07:00-18:00.",
         ),
