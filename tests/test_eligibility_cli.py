@@ -428,7 +428,7 @@ def test_output_workbook_has_a_filter_a_frozen_header_and_one_row_per_location(t
     assert workbook.sheetnames == ["Eligibility", "About"]
     sheet = workbook["Eligibility"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:W17"
+    assert sheet.auto_filter.ref == "A1:Y17"
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["Location", "Location name", "Organisation", "Organisation name"]
     assert header[12:16] == [

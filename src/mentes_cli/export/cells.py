@@ -106,3 +106,38 @@ def save_workbook(workbook: Workbook, target: Path) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_atomically(target, buffer.getvalue())
+
+
+# Column width units (about one character of the body font) that fit across an A4 page with
+# the margins below at 100 %: portrait up to this, landscape beyond.
+A4_PORTRAIT_WIDTH = 90
+
+
+def set_print_layout(
+    sheet: Worksheet, *, header_rows: int = 1, landscape: bool | None = None
+) -> None:
+    """Set a sheet to print on A4, all its columns one page wide, its header rows on every
+    page, with narrow margins; landscape when its columns are wider than a portrait page
+    (`landscape` None), or as asked."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    if landscape is None:
+        widths = sum(
+            (sheet.column_dimensions[get_column_letter(index)].width or 8.43)
+            for index in range(1, sheet.max_column + 1)
+        )
+        landscape = widths > A4_PORTRAIT_WIDTH
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = (
+        sheet.ORIENTATION_LANDSCAPE if landscape else sheet.ORIENTATION_PORTRAIT
+    )
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    if sheet.sheet_properties.pageSetUpPr is None:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if header_rows:
+        sheet.print_title_rows = f"1:{header_rows}"

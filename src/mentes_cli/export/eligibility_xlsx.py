@@ -35,31 +35,45 @@ class LocationFacts:
     enforcement: str
 
 
+# Header and width of each column. The widths are chosen for print as much as for the
+# screen: long texts (names, rules, explanations, warnings) wrap in narrow columns, so that
+# the sheet fits one A4 landscape page wide at a readable scale.
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Location", 12),
-    ("Location name", 28),
-    ("Organisation", 12),
-    ("Organisation name", 28),
+    ("Location", 10),
+    ("Location name", 18),
+    ("Organisation", 10),
+    ("Organisation name", 18),
     ("Postcode", 9),
-    ("Municipality", 16),
-    ("District", 14),
-    ("Care type", 9),
+    ("Municipality", 12),
+    ("District", 11),
+    ("Care type", 8),
     ("Subsidy step", 8),
-    ("IKT places", 8),
+    ("IKT places", 7),
     ("IKT places of the organisation", 12),
-    ("Enforcement", 14),
-    ("PRIOR", 7),
-    ("PRIOR rules", 22),
-    ("Regional support", 12),
-    ("Regional support: free from", 13),
-    ("Regional support: rules", 36),
-    ("Regional support: explanation", 70),
-    ("Pedagogical coaching", 12),
-    ("Pedagogical coaching: free from", 13),
-    ("Pedagogical coaching: rules", 36),
-    ("Pedagogical coaching: explanation", 70),
-    ("Warnings", 50),
+    ("Enforcement", 11),
+    ("PRIOR", 6),
+    ("PRIOR rules", 14),
+    ("Regional support", 11),
+    ("Regional support: free from", 11),
+    ("Regional support: used by", 11),
+    ("Regional support: rules", 14),
+    ("Regional support: explanation", 40),
+    ("Pedagogical coaching", 11),
+    ("Pedagogical coaching: free from", 11),
+    ("Pedagogical coaching: used by", 11),
+    ("Pedagogical coaching: rules", 14),
+    ("Pedagogical coaching: explanation", 40),
+    ("Warnings", 24),
 )
+# The columns whose text wraps (1-based): names, rules, explanations, enforcement, warnings.
+WRAPPED = frozenset(
+    index
+    for index, (name, _) in enumerate(COLUMNS, start=1)
+    if name.endswith(("name", "rules", "explanation", "used by"))
+    or name in ("Enforcement", "Warnings")
+)
+LINE_HEIGHT = 15  # points a line of the body font needs
+CHARS_PER_WIDTH = 1.1  # characters of the body font per unit of column width, about
 
 
 def write_overview(
@@ -79,13 +93,28 @@ def write_overview(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
-    from mentes_cli.export.cells import add_filter, put, put_text, save_workbook, write_header
+    from mentes_cli.export.cells import (
+        add_filter,
+        put,
+        put_text,
+        save_workbook,
+        set_print_layout,
+        write_header,
+    )
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    write_header(sheet, [name for name, _ in COLUMNS], [width for _, width in COLUMNS])
+    # A header wraps between its words, never inside one.
+    widths = [max(width, max(len(word) for word in name.split()) + 2) for name, width in COLUMNS]
+    write_header(sheet, [name for name, _ in COLUMNS], widths)
+    for cell in sheet[1]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.row_dimensions[1].height = LINE_HEIGHT * max(
+        _lines(name, width) for (name, _), width in zip(COLUMNS, widths, strict=True)
+    )
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     for row, result in enumerate(results, start=2):
         fact = facts.get(result.location or "")
         values: list[object] = [
@@ -109,10 +138,12 @@ def write_overview(
             values += [
                 decision.status,
                 decision.next_free,
+                ", ".join(decision.used_by),
                 ", ".join(decision.rules),
                 decision.explanation,
             ]
         values.append("; ".join(result.warnings))
+        lines = 1
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column)
             if value is None:
@@ -120,9 +151,15 @@ def write_overview(
             put(cell, value)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
-            if column in (18, 22, 23):
+            if column in WRAPPED:
                 cell.alignment = wrap
+                lines = max(lines, _lines(str(value), widths[column - 1]))
+            else:
+                cell.alignment = top
+        # Spreadsheet programs do not grow a row for wrapped text a library wrote.
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines
     add_filter(sheet, len(COLUMNS), len(results))
+    set_print_layout(sheet, landscape=True)
 
     info = workbook.create_sheet(INFO_SHEET)
     write_header(info, ["Item", "Value"], [28, 80])
@@ -130,11 +167,29 @@ def write_overview(
         ("As of", as_of),
         ("Locations", len(results)),
         ("Records", source),
-        ("Rules", "SPEC 3: PRIOR, scope and frequency; parameters in rules.toml and regions.toml"),
+        ("Rules", "PRIOR, scope and frequency; their parameters in rules.toml and regions.toml"),
     ]
     for row, (item, value) in enumerate(rows, start=2):
         put_text(info.cell(row=row, column=1), item)
         cell = put(info.cell(row=row, column=2), value)
         if isinstance(value, date):
             cell.number_format = DATE_FORMAT
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    set_print_layout(info, landscape=False)
     save_workbook(workbook, target)
+
+
+def _lines(text: str, width: float) -> int:
+    """Give about how many lines `text` takes when wrapped in a column `width` wide."""
+    usable = max(int(width * CHARS_PER_WIDTH) - 1, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        length = 0
+        lines += 1
+        for word in paragraph.split():
+            if length and length + 1 + len(word) > usable:
+                lines += 1
+                length = len(word)
+            else:
+                length += (1 if length else 0) + len(word)
+    return max(lines, 1)

@@ -29,6 +29,7 @@ from mentes_cli.export.cells import (
     put_text,
     safe_text,
     save_workbook,
+    set_print_layout,
     write_header,
 )
 from mentes_cli.load import vocabulary as vocab
@@ -201,11 +202,7 @@ def _width_of(value: Any) -> float:
 
 
 def _print_setup(sheet: Worksheet) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
+    set_print_layout(sheet)
 
 
 def records_workbook(records: Records) -> tuple[Workbook, list[str]]:
@@ -325,7 +322,4 @@ def _explanation(sheet: Worksheet) -> None:
             cell.font = Font(name="Calibri", bold=True, size=14)
         elif style in ("head", "sheet"):
             cell.font = Font(name="Calibri", bold=True, size=12 if style == "head" else 11)
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    set_print_layout(sheet, header_rows=0, landscape=False)

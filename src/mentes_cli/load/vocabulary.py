@@ -302,15 +302,15 @@ LOCATIONS = SheetSpec(
             "Openingsdagen",
             WEEKDAYS_LIST,
             False,
-            "Optioneel, standaard ma-vr. Dagen gescheiden door komma's: ma, di, wo, do, "
-            "vr, za, zo.",
+            "Optioneel, standaard ma-vr. Dagen gescheiden door komma's (ma, di, wo, do, vr, "
+            "za, zo) of een reeks zoals ma-vr of ma t/m do.",
         ),
         Column(
             "opening_hours",
             "Openingsuren",
             OPENING_HOURS,
             False,
-            "Optioneel. Van-tot als UU:MM-UU:MM, bv. 07:00-18:00.",
+            "Optioneel. Van-tot, bv. 07:00-18:00, 7u-18u of 7u30-18u.",
         ),
     ),
 )
@@ -366,7 +366,8 @@ COACHES = SheetSpec(
             "Werkdagen",
             WEEKDAYS_LIST,
             True,
-            "Verplicht. Dagen gescheiden door komma's: ma, di, wo, do, vr.",
+            "Verplicht. Dagen gescheiden door komma's (ma, di, wo, do, vr) of een reeks zoals "
+            "ma-vr of ma t/m do.",
         ),
         Column(
             "max_hours_per_day",
