@@ -237,3 +237,28 @@ def test_check_eligibility_at_80_columns_shows_every_id_and_date_whole(
                 assert decision["next_free"] in words, (decision["next_free"], text)
             for traject in decision["used_by"]:
                 assert traject in words, (traject, text)
+
+
+def test_quote_at_80_columns_shows_every_amount_and_hour_whole(tmp_path: Path):
+    args = ["quote", "--traject", "C", "--location", "LOC-003"]
+    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+    assert_clean(status, screen, args)
+    text = screen_text(screen)
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    words = {word.strip(",.;:()") for word in text.split()}
+    assert {"€4,900.00", "€102.08", "48", "C"} <= words, text
+    assert any(word.startswith("OFF-") and "-LOC003-C-" in word for word in words), text
+
+
+def test_an_unknown_postcode_in_a_terminal_is_a_usage_error_that_wraps_between_words(
+    tmp_path: Path,
+):
+    args = ["check-eligibility", "--subsidy-step", "2", "--ikt-places", "12"]
+    args += ["--postcode", "2190"]
+    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+    assert_clean(status, screen, args, expected=2)
+    text = screen_text(screen)
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    assert "2180 Antwerpen (district Ekeren)" in " ".join(text.split()), text
+    for word in ("2180", "2100", "Ekeren"):
+        assert word in {w.strip(",.;:()") for w in text.split()}, (word, text)

@@ -123,7 +123,9 @@ def quote(
 
 
 def _money(amount: Decimal) -> str:
-    return f"€{amount:,.2f}"
+    from mentes_cli.i18n import money
+
+    return money(amount)
 
 
 def _hours(hours: Decimal) -> str:
