@@ -188,8 +188,10 @@ def test_table_fits_80_columns_and_ends_with_the_summary(monkeypatch: pytest.Mon
     # LOC-012's free BVV is taken by its own approved request: say so under "paid".
     at = next(i for i, line in enumerate(stripped) if line.split()[:1] == ["LOC-012"])
     assert stripped[at].split()[-2:] == ["paid", "free"]
-    assert "approved T-2026-024" in stripped[at + 1]
-    assert "free 2027-01-01" in stripped[at + 2]
+    # At 80 columns the traject's status and id take two lines, to leave the names room.
+    assert stripped[at + 1].split()[-1] == "approved"
+    assert stripped[at + 2].split()[-1] == "T-2026-024"
+    assert "free 2027-01-01" in stripped[at + 3]
     assert [line.rstrip() for line in lines[-7:]] == [
         "16 locations",
         "",
@@ -759,3 +761,16 @@ def test_quick_check_explained_invents_nothing_it_was_not_given():
     assert data["results"][0]["regional_support"]["inputs"]["places"] is None
     given = json.loads(check(*AS_OF, *args, "--places", "30", "--format", "json").stdout)
     assert given["results"][0]["regional_support"]["inputs"]["places"] == 30
+
+
+def test_a_wide_table_shows_the_traject_that_takes_the_entitlement_on_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(common.stdout, "width", 120)
+    result = check(*AS_OF)
+    assert result.exit_code == 0, result.output
+    stripped = [line.rstrip() for line in result.stdout.splitlines()]
+    assert max(len(line) for line in stripped) <= 120
+    at = next(i for i, line in enumerate(stripped) if line.split()[:1] == ["LOC-012"])
+    assert stripped[at + 1].endswith("approved T-2026-024"), result.stdout
+    assert "free 2027-01-01" in stripped[at + 2]

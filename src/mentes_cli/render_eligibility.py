@@ -16,6 +16,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.table import Table
 
@@ -118,14 +119,20 @@ TRAJECT_STATUS_WORDS = {
 }
 
 
-def _status_cell(decision: FamilyDecision, traject_statuses: Mapping[str, str]) -> str:
+def _status_cell(
+    decision: FamilyDecision, traject_statuses: Mapping[str, str], *, narrow: bool = False
+) -> str:
     """Give the status, the trajects that take the entitlement with their status (so that
-    "paid" is not read as "they must pay"), and the day it is free again."""
+    "paid" is not read as "they must pay"), and the day it is free again. `narrow`: the
+    traject's status and id on two lines."""
     lines = [decision.status]
     for traject in decision.used_by:
         status = traject_statuses.get(traject)
         word = _(TRAJECT_STATUS_WORDS[status]) if status in TRAJECT_STATUS_WORDS else ""
-        lines.append(_("{status} {traject}", status=word, traject=traject).strip())
+        if narrow:
+            lines += [word, traject] if word else [traject]
+        else:
+            lines.append(_("{status} {traject}", status=word, traject=traject).strip())
     if decision.next_free is not None:
         lines.append(_("free {date}", date=day(decision.next_free)))
     return "\n".join(lines)
@@ -160,28 +167,51 @@ def print_table(
     traject id, shown with the trajects that take an entitlement.
     """
     statuses = traject_statuses or {}
+    table = _eligibility_table(as_of, results, names, clean, statuses, narrow=False)
+    # The names wrap between words; when a name's longest word would not fit, the trajects
+    # that take an entitlement go on two lines (status, id) to leave the names more room.
+    unlimited = console.options.update_width(10_000)
+    if Measurement.get(console, unlimited, table).minimum > console.width:
+        table = _eligibility_table(as_of, results, names, clean, statuses, narrow=True)
+    console.print(table)
+    print_summary(console, results)
+
+
+def _eligibility_table(
+    as_of: date,
+    results: Sequence[LocationResult],
+    names: Mapping[str, str],
+    clean: Callable[[Any], str],
+    statuses: Mapping[str, str],
+    *,
+    narrow: bool,
+) -> Table:
+    """Give the table of one row per location: id and name, PRIOR, and a cell per family."""
     table = Table(
         title=f"Eligibility as of {as_of.isoformat()}",
         box=box.SIMPLE_HEAD,
         show_lines=False,
         expand=False,
     )
-    # Names wrap; the columns of ids, rules and dates keep their longest value whole.
-    table.add_column("Location", overflow="fold", ratio=1)
-    table.add_column("PRIOR", no_wrap=True)
-    for family in FAMILIES:
-        table.add_column(FAMILY_HEADERS[family], no_wrap=True)
-    for result in results:
-        location = clean(_location_label(result, names))
-        prior = ("yes" if result.prior else "no") + "\n" + " ".join(result.prior_rules)
-        table.add_row(
-            location,
-            prior,
-            _status_cell(result.regional_support, statuses),
-            _status_cell(result.pedagogical_coaching, statuses),
+    rows = [
+        (
+            clean(_location_label(result, names)),
+            ("yes" if result.prior else "no") + "\n" + " ".join(result.prior_rules),
+            _status_cell(result.regional_support, statuses, narrow=narrow),
+            _status_cell(result.pedagogical_coaching, statuses, narrow=narrow),
         )
-    console.print(table)
-    print_summary(console, results)
+        for result in results
+    ]
+    # Names wrap; the columns of ids, rules and dates keep their longest value whole (their
+    # minimum width is that value, so that a table too wide is seen before it is printed).
+    table.add_column("Location", overflow="fold", ratio=1)
+    headers = ["PRIOR", *(FAMILY_HEADERS[family] for family in FAMILIES)]
+    for index, header in enumerate(headers, start=1):
+        longest = max(len(line) for row in rows for line in row[index].split("\n"))
+        table.add_column(header, no_wrap=True, min_width=max(longest, len(header)))
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def print_summary(console: Console, results: Sequence[LocationResult]) -> None:
