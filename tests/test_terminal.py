@@ -262,3 +262,16 @@ def test_an_unknown_postcode_in_a_terminal_is_a_usage_error_that_wraps_between_w
     assert "2180 Antwerpen (district Ekeren)" in " ".join(text.split()), text
     for word in ("2180", "2100", "Ekeren"):
         assert word in {w.strip(",.;:()") for w in text.split()}, (word, text)
+
+
+def test_the_price_list_in_a_narrow_terminal_leaves_columns_out_but_cuts_no_price(
+    tmp_path: Path,
+):
+    args = ["quote", "--list"]
+    status, screen = run_in_terminal(args, columns=60, cwd=tmp_path)
+    assert_clean(status, screen, args)
+    text = screen_text(screen)
+    assert max(len(line) for line in text.splitlines()) <= 60, text
+    words = set(text.split())
+    assert {"€2,800.00", "€6,000.00", "€840.00", "€1,800.00", "12.5"} <= words, text
+    assert "Places*" not in words  # the size bands gave way first

@@ -129,9 +129,9 @@ def _money(amount: Decimal) -> str:
 
 
 def _hours(hours: Decimal) -> str:
-    from mentes_cli.quote import hours_value
+    from mentes_cli.i18n import _, number
 
-    return f"{hours_value(hours)} h"
+    return _("{hours} h", hours=number(hours))
 
 
 def _suggestion_text(result: Quote) -> str:
@@ -193,7 +193,6 @@ def _print_quote(result: Quote) -> None:
 
 def _print_list(day: date, output_format: QuoteFormat) -> None:
     from rich import box
-    from rich.table import Table
 
     from mentes_cli.quote import package_json
     from mentes_cli.tariffs import packages_at
@@ -205,18 +204,21 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
 
         typer.echo(textout.json_text(listing))
         return
-    table = Table(
-        title=f"Paid packages as of {day.isoformat()}", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    table.add_column("Traject")
-    table.add_column("Intake", justify="right")
-    table.add_column("Days on location", no_wrap=True)
-    table.add_column("Hours", justify="right")
-    table.add_column("Price", justify="right")
-    table.add_column("Per hour", justify="right")
-    table.add_column("Places*", justify="right")
-    for package in packages:
-        table.add_row(
+    from mentes_cli.cli.common import FitColumn, fitted_table
+
+    # Figures never wrap; when the terminal is narrow the size bands, then the intake call,
+    # then the price per hour give way (the quote of one package shows them all).
+    columns = [
+        FitColumn("Traject"),
+        FitColumn("Intake", give_way=2, justify="right"),
+        FitColumn("Days on location"),
+        FitColumn("Hours", justify="right"),
+        FitColumn("Price", justify="right"),
+        FitColumn("Per hour", give_way=3, justify="right"),
+        FitColumn("Places*", give_way=1, justify="right"),
+    ]
+    rows: list[list[str] | None] = [
+        [
             package.code,
             _hours(package.intake_hours) if package.intake_hours else "-",
             f"{package.days}: {_visits(package)}",
@@ -224,7 +226,17 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
             _money(package.price_eur),
             _money(package.price_per_contact_hour),
             _band(package.size_band_places),
-        )
+        ]
+        for package in packages
+    ]
+    table = fitted_table(
+        stdout,
+        columns,
+        rows,
+        title=f"Paid packages as of {day.isoformat()}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     stdout.print(table)
     stdout.print(
         "A-D: pedagogical coaching in the Antwerp districts; basis, vervolg: regional support "
@@ -235,9 +247,9 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
 
 
 def _visits(package: Package) -> str:
-    from mentes_cli.quote import hours_value
+    from mentes_cli.i18n import number
 
-    return " + ".join(f"{b.count}×{hours_value(b.hours)}h" for b in package.visits)
+    return " + ".join(f"{b.count}×{number(b.hours)}h" for b in package.visits)
 
 
 def _band(band: tuple[int, int] | None) -> str:
