@@ -44,7 +44,8 @@ def test_unknown_key_is_named_with_its_line(tmp_path):
     assert problems_of(write_records(tmp_path, organisations=text)) == [
         "organisations.toml, line 13, location LOC-1, subsidie_step: unknown field (a typo?); "
         "the fields are: id, name, care_type, subsidy_step, ikt_places, places, postcode, "
-        "municipality, district, enforcement, enforcement_since, opening_days, opening_hours"
+        "municipality, district, enforcement, enforcement_since, opening_days, opening_hours, "
+        "street, phone, email, contact"
     ]
 
 

@@ -75,3 +75,7 @@ class UnsafeWorkbookError(MentesError):
 
 class RecordChangeError(MentesError):
     """A change to the records cannot be made (an unknown traject, nothing to undo)."""
+
+
+class LifecycleError(MentesError):
+    """A traject cannot make the move asked for (SPEC 8); the message names the moves it can."""

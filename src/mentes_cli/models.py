@@ -25,6 +25,12 @@ FREE_OFFERS = ("bvv-basis", "bvv-vervolg", "coaching")
 PAID_OFFERS = ("A", "B", "C", "D", "basis", "vervolg")
 OFFERS = FREE_OFFERS + PAID_OFFERS
 BVV_OFFERS = ("bvv-basis", "bvv-vervolg", "basis", "vervolg")
+# SPEC 8: the committed visits of a traject. The intake call of A-D is number 0.
+VISIT_KINDS = ("visit", "intake")
+VISIT_STATES = ("planned", "fixed", "done", "cancelled")
+# Statuses whose traject may hold committed visits: a planned, running or finished traject,
+# and a cancelled one (its visits stay, cancelled, so calendars can remove them).
+STATUSES_WITH_VISITS = ("planned", "active", "done", "cancelled")
 
 # "De ondersteuner doorloopt samen met de opvanglocatie een traject op één of meer van de
 # volgende domeinen" (seed 002).
@@ -158,6 +164,16 @@ def _opening_hours(value: Any) -> str:
     return value
 
 
+_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+def _clock(value: Any) -> str:
+    value = _text(value).strip()
+    if not _CLOCK.fullmatch(value):
+        raise ValueError(f'must be a time "HH:MM", got {value!r}')
+    return value
+
+
 def _weekdays(value: Any) -> list[str]:
     if not isinstance(value, list):
         raise ValueError(f"must be a list of weekdays, got {_kind(value)} ({value!r})")
@@ -244,6 +260,10 @@ class Location(Record):
     enforcement_since: Day | None = None
     opening_days: Weekdays = Field(default_factory=lambda: list(DEFAULT_OPENING_DAYS))
     opening_hours: Annotated[str, BeforeValidator(_opening_hours)] | None = None
+    street: Text | None = None  # street and number
+    phone: Text | None = None
+    email: Text | None = None
+    contact: Text | None = None  # the contact person
     closures: list[Closure] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -269,6 +289,8 @@ class Organisation(Record):
     name: Text
     email: Text | None = None
     prior: Flag | None = None
+    contact: Text | None = None  # the contact person
+    phone: Text | None = None
     locations: list[Location] = Field(default_factory=list)
 
 
@@ -291,6 +313,34 @@ class Coach(Record):
         return any(period.covers(day) for period in self.leave)
 
 
+class CommittedVisit(Record):
+    """A visit (or the intake call) of a traject as `plan --commit` wrote it: a promise.
+
+    `state`: planned (may move when it breaks a rule), fixed and done (never move), cancelled
+    (it disappeared from the plan; kept so that calendars remove it). `uid` and `sequence`
+    identify it in calendars for its whole life (SPEC 9).
+    """
+
+    number: Annotated[WholeNumber, AfterValidator(_at_least(0))]
+    kind: Annotated[str, BeforeValidator(_choice(VISIT_KINDS))]
+    date: Day
+    start: Annotated[str, BeforeValidator(_clock)]
+    hours: Annotated[Number, AfterValidator(_in_range(0, 24, low_open=True))]
+    coach: Text
+    state: Annotated[str, BeforeValidator(_choice(VISIT_STATES))] = "planned"
+    uid: Text | None = None
+    sequence: Annotated[WholeNumber, AfterValidator(_at_least(0))] = 0
+
+    @model_validator(mode="after")
+    def _intake_is_number_zero(self) -> CommittedVisit:
+        if (self.kind == "intake") != (self.number == 0):
+            raise ValueError(
+                "the intake call has number 0 and every visit on location a number from 1; "
+                f"got {self.kind} number {self.number}"
+            )
+        return self
+
+
 class Traject(Record):
     """One support or coaching engagement with one location, requested or in the history."""
 
@@ -307,6 +357,8 @@ class Traject(Record):
     deadline: Day | None = None
     contact_moments: Annotated[WholeNumber, AfterValidator(_in_range(2, 5))] | None = None
     requested_on: Day | None = None
+    reason: OptionalText | None = None  # why it was cancelled
+    visits: list[CommittedVisit] = Field(default_factory=list)
 
     # One validator per rule, so that each can also be checked on its own when another
     # field of the record is wrong (load/build.py reports them all in one run).

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.models import (
     BVV_OFFERS,
+    STATUSES_WITH_VISITS,
     Closure,
     Coach,
     Leave,
@@ -107,6 +108,69 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _check_visits(
+    raw: Raw, traject: Traject, coach_ids: set[str] | None, problems: list[Problem]
+) -> None:
+    """Check a traject's committed visits: allowed for its status, known coaches, one number
+    each (SPEC 8)."""
+    if not traject.visits:
+        return
+    record = f"traject {traject.id}"
+    if traject.status not in STATUSES_WITH_VISITS:
+        problems.append(
+            raw.problem(
+                f"a {traject.status} traject has no committed visits; only a planned, active, "
+                "done or cancelled one has them",
+                "visits",
+                record,
+            )
+        )
+    seen: set[int] = set()
+    for position, visit in enumerate(traject.visits, start=1):
+        where = f"visit {position}"
+        if coach_ids is not None and visit.coach not in coach_ids:
+            problems.append(
+                raw.problem(f"coach {visit.coach!r} does not exist", f"{where}, coach", record)
+            )
+        if visit.state == "cancelled":
+            continue
+        if visit.number in seen:
+            problems.append(
+                raw.problem(
+                    f"number {visit.number} is given to two visits that are not cancelled",
+                    f"{where}, number",
+                    record,
+                )
+            )
+        seen.add(visit.number)
+
+
+def _check_unique_uids(trajects: list[tuple[Raw, Traject]], problems: list[Problem]) -> None:
+    """A calendar UID belongs to one visit for its whole life (SPEC 9): never two."""
+    owner: dict[str, str] = {}
+    for raw, traject in trajects:
+        for position, visit in enumerate(traject.visits, start=1):
+            if visit.uid is None:
+                continue
+            if visit.uid in owner:
+                problems.append(
+                    raw.problem(
+                        f"uid {visit.uid!r} is also the uid of a visit of {owner[visit.uid]}",
+                        f"visit {position}, uid",
+                        f"traject {traject.id}",
+                    )
+                )
+            else:
+                owner[visit.uid] = f"traject {traject.id}"
+
+
+def _field_path(loc: list[str]) -> str:
+    """Give the field a coordinator looks for: `visit 2, start` for a committed visit's field."""
+    if len(loc) >= 3 and loc[0] == "visits" and loc[1].isdigit():
+        return f"visit {int(loc[1]) + 1}, {loc[2]}"
+    return loc[0]
+
+
 def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **extra: Any):
     """Give the validated model for `raw`, or None after adding its problems to `problems`."""
     try:
@@ -117,7 +181,7 @@ def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **ex
         failed = set()
         for error in errors:
             loc = [str(part) for part in error["loc"]]
-            field_name = loc[0] if loc else raw.field_hint
+            field_name = _field_path(loc) if loc else raw.field_hint
             failed.add(loc[0] if loc else None)
             problems.append(raw.problem(_message(error, model), field_name, record))
         # pydantic checks the rules across fields only when every field is valid, and stops
@@ -306,6 +370,8 @@ def build_records(raw_set: RawSet) -> Records:
             problems.append(raw.problem(f"coach {traject.coach!r} does not exist", "coach", record))
         elif traject.coach in coach_roles:
             _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
+        _check_visits(raw, traject, coach_ids if coaches_known else None, problems)
+    _check_unique_uids(trajects, problems)
     # A traject with a bad field still names its location and coach: report a dangling one
     # now, not after the coordinator has fixed the first problem.
     for raw in invalid_trajects:
