@@ -116,6 +116,8 @@ COMMANDS = [
     ["report", "--year", "2027", "--extra-fte", "5", "--role", "coach", "--output", "r.xlsx"],
     ["export", "--to", "records.xlsx"],
     ["template", "leeg.xlsx"],
+    ["trajects"],
+    ["trajects", "--status", "done", "--format", "csv"],
 ]
 
 

@@ -58,7 +58,15 @@ def _main(
 
 
 # Each module adds its commands to `app`; they import their engines only when run.
-from mentes_cli.cli import eligibility, interchange, plan, quote, report, validate  # noqa: E402, F401
+from mentes_cli.cli import (  # noqa: E402, F401
+    eligibility,
+    interchange,
+    lifecycle,
+    plan,
+    quote,
+    report,
+    validate,
+)
 
 
 def main() -> None:
