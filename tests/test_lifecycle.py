@@ -151,5 +151,9 @@ def test_a_requested_traject_has_no_committed_visits(sample_dir):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('offer = "C"\nstatus = "done"', 'offer = "C"\nstatus = "requested"'
                                  , 1), "utf-8")  # fmt: skip
-    with pytest.raises(InputError, match="a requested traject has no committed visits"):
+    with pytest.raises(InputError, match="a requested traject has no visits that are planned"):
         load(sample_dir)
+    # A visit that disappeared stays, cancelled, so that calendars remove it.
+    path.write_text(path.read_text("utf-8").replace('state = "planned"', 'state = "cancelled"'),
+                    "utf-8")  # fmt: skip
+    assert load(sample_dir).trajects

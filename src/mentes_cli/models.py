@@ -28,8 +28,9 @@ BVV_OFFERS = ("bvv-basis", "bvv-vervolg", "basis", "vervolg")
 # SPEC 8: the committed visits of a traject. The intake call of A-D is number 0.
 VISIT_KINDS = ("visit", "intake")
 VISIT_STATES = ("planned", "fixed", "done", "cancelled")
-# Statuses whose traject may hold committed visits: a planned, running or finished traject,
-# and a cancelled one (its visits stay, cancelled, so calendars can remove them).
+# Statuses whose traject may hold live committed visits (planned, fixed or done). A visit
+# that disappears stays, cancelled, on any traject (an unplanned one too), so that calendars
+# remove it.
 STATUSES_WITH_VISITS = ("planned", "active", "done", "cancelled")
 
 # "De ondersteuner doorloopt samen met de opvanglocatie een traject op één of meer van de

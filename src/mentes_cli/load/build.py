@@ -116,11 +116,12 @@ def _check_visits(
     if not traject.visits:
         return
     record = f"traject {traject.id}"
-    if traject.status not in STATUSES_WITH_VISITS:
+    live = [v for v in traject.visits if v.state != "cancelled"]
+    if live and traject.status not in STATUSES_WITH_VISITS:
         problems.append(
             raw.problem(
-                f"a {traject.status} traject has no committed visits; only a planned, active, "
-                "done or cancelled one has them",
+                f"a {traject.status} traject has no visits that are planned, fixed or done; "
+                "only a planned, active, done or cancelled one has them",
                 "visits",
                 record,
             )
