@@ -72,11 +72,11 @@ def inbox(
 
 
 def request_decision(
-    records: Records, traject: Traject, today: date
+    records: Records, traject: Traject, today: date, *, day: date | None = None
 ) -> tuple[str, date | None, str]:
-    """Give what a request gets on its `requested_on` (else today): free, paid or unavailable,
-    the day a free traject is possible again, and why."""
-    day = traject.requested_on or today
+    """Give what a request gets on `day`, else its `requested_on`, else today: free, paid or
+    unavailable, the day a free traject is possible again, and why."""
+    day = day or traject.requested_on or today
     family = family_of_offer(traject.offer)
     rules = getattr(decide_location(records, traject.location, day), family).rules
     in_paid_scope = SCOPE_PAID in rules

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 
 from mentes_cli.errors import LifecycleError
 from mentes_cli.i18n import _
-from mentes_cli.models import Traject
+from mentes_cli.models import Records, Traject
 
 MOVES: dict[str, tuple[str, ...]] = {
     "requested": ("approved", "cancelled"),
@@ -98,3 +100,62 @@ def new_traject_id(existing: Iterable[str], year: int) -> str:
         int(match[2]) for match in map(_ID.fullmatch, existing) if match and int(match[1]) == year
     ]
     return f"T-{year:04d}-{max(numbers, default=0) + 1:03d}"
+
+
+# --- the visits of a traject that moves ----------------------------------------------------
+
+LIVE_STATES = ("planned", "fixed", "done")
+
+
+def released(visits: list[dict]) -> list[dict]:
+    """Give the visits of a traject that is cancelled or unplanned: every visit that is not done
+    becomes cancelled, its calendar sequence raised (SPEC 9), and stays in the records."""
+    return [
+        {**visit, "state": "cancelled", "sequence": visit.get("sequence", 0) + 1}
+        if visit.get("state", "planned") in ("planned", "fixed")
+        else dict(visit)
+        for visit in visits
+    ]
+
+
+def finished(visits: list[dict], end: date) -> list[dict]:
+    """Give the visits of a traject that is done on `end`: the live ones up to `end` are done,
+    later ones cancelled (they will not take place)."""
+    result = []
+    for visit in visits:
+        state = visit.get("state", "planned")
+        if state in ("planned", "fixed"):
+            if visit["date"] <= end:
+                visit = {**visit, "state": "done"}
+            else:
+                visit = {**visit, "state": "cancelled", "sequence": visit.get("sequence", 0) + 1}
+        result.append(dict(visit))
+    return result
+
+
+def live_days(visits: list[dict], kind: str = "visit") -> list[date]:
+    """Give the days of the live visits of `kind` (on location by default), in order."""
+    return sorted(
+        v["date"] for v in visits if v.get("state", "planned") in LIVE_STATES and v["kind"] == kind
+    )
+
+
+# The paid package that a location may buy instead of a free BVV offer; for coaching, the
+# package whose size band holds the location's places (quote.suggest_package).
+PAID_INSTEAD_OF = {"bvv-basis": "basis", "bvv-vervolg": "vervolg"}
+
+
+def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str, Decimal] | None:
+    """Give the paid package (its name and price on `day`) instead of a free offer, if any."""
+    from mentes_cli.quote import suggest_package
+    from mentes_cli.tariffs import package_at
+
+    code = PAID_INSTEAD_OF.get(traject.offer)
+    if code is None:
+        found = records.location_index().get(traject.location)
+        suggestion = suggest_package(found[1].places, day) if found else None
+        code = suggestion.code if suggestion else None
+    if code is None:
+        return None
+    package = package_at(code, day)
+    return package.name, package.price_eur

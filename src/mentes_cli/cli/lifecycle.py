@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,9 +19,12 @@ from mentes_cli.cli.common import (
     clean,
     handle_errors,
     load,
+    notice,
+    parse_date,
     stdout,
+    use_reference_data,
 )
-from mentes_cli.i18n import _, day, n_
+from mentes_cli.i18n import _, day, money, n_
 
 if TYPE_CHECKING:
     from mentes_cli.inbox import InboxRow
@@ -67,8 +72,9 @@ def trajects(
     if location is not None and location not in loaded.records.location_index():
         from mentes_cli.errors import UsageError
 
-        raise UsageError(_("--location {location}: no such location in the records",
-                           location=location))  # fmt: skip
+        raise UsageError(
+            _("--location {location}: no such location in the records", location=location)
+        )
     statuses = [s.value for s in status] if status else list(OPEN_STATUSES)
     rows = inbox(loaded.records, today, statuses=statuses, location=location)
     if output_format is OutputFormat.json:
@@ -86,19 +92,43 @@ def trajects(
 
 # The fields of a traject in the inbox's JSON and CSV, in this order.
 INBOX_FIELDS = (
-    "traject", "location", "offer", "status", "requested_on", "earliest", "deadline", "start",
-    "end", "coach", "decision", "next_free", "reason", "queue", "age_days",
-)  # fmt: skip
+    "traject",
+    "location",
+    "offer",
+    "status",
+    "requested_on",
+    "earliest",
+    "deadline",
+    "start",
+    "end",
+    "coach",
+    "decision",
+    "next_free",
+    "reason",
+    "queue",
+    "age_days",
+)
 
 
 def _inbox_values(row: InboxRow) -> list:
     traject = row.traject
     return [
-        traject.id, traject.location, traject.offer, traject.status,
-        _iso(traject.requested_on), _iso(traject.earliest), _iso(traject.deadline),
-        _iso(traject.start), _iso(traject.end), traject.coach, row.decision,
-        _iso(row.next_free), row.why or None, row.queue, row.age_days,
-    ]  # fmt: skip
+        traject.id,
+        traject.location,
+        traject.offer,
+        traject.status,
+        _iso(traject.requested_on),
+        _iso(traject.earliest),
+        _iso(traject.deadline),
+        _iso(traject.start),
+        _iso(traject.end),
+        traject.coach,
+        row.decision,
+        _iso(row.next_free),
+        row.why or None,
+        row.queue,
+        row.age_days,
+    ]
 
 
 def inbox_json(today: date, rows: list[InboxRow]) -> dict:
@@ -127,8 +157,13 @@ def _print_inbox(rows: list[InboxRow]) -> None:
     if not rows:
         stdout.print(_("No trajects to show."))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left", show_lines=True,
-                  title=_("Trajects"))  # fmt: skip
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title_justify="left",
+        show_lines=True,
+        title=_("Trajects"),
+    )
     # Ids, codes and dates never wrap; the location's name and the decision give way first.
     table.add_column(_("Traject"), no_wrap=True)
     table.add_column(_("Offer"), no_wrap=True)
@@ -167,3 +202,600 @@ def _decision_words(row: InboxRow) -> str:
     if row.why:
         lines.append(clean(row.why))
     return "\n".join(lines)
+
+
+# --- the commands that change the records (SPEC 8) -----------------------------------------
+
+DayOption = Annotated[
+    str | None,
+    typer.Option(callback=parse_date, show_default=False, help="A date (yyyy-mm-dd, dd/mm/yyyy)."),
+]
+TrajectArgument = Annotated[str, typer.Argument(help="The traject's id, e.g. T-2027-004.")]
+
+
+def _store(data: Path | None):
+    """Give the record store of the records asked for, saying which they are."""
+    from mentes_cli.records.store import RecordStore
+
+    source = use_reference_data(data)
+    notice(source.describe())
+
+    def waiting(holder) -> None:
+        who = holder.describe() if holder else _("another mentes")
+        notice(_("Waiting for the records: {who} is changing them.", who=who))
+
+    return RecordStore(source.path, on_wait=waiting)
+
+
+def _traject(change, traject_id: str):
+    """Give the traject (model) of the records as read; InputError naming it when unknown."""
+    for traject in change.records.trajects:
+        if traject.id == traject_id:
+            return traject
+    from mentes_cli.errors import InputError
+
+    raise InputError(_("no traject {traject} in the records", traject=traject_id))
+
+
+def _move(data: Path | None, traject_id: str, status: str, command: str, **fields) -> None:
+    """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too."""
+    from mentes_cli.lifecycle import check_move, status_word
+
+    with _store(data).change(command) as change:
+        traject = _traject(change, traject_id)
+        check_move(traject, status)
+        change.set_fields(traject_id, {"status": status, **fields})
+        visits = fields.get("visits")
+        if visits is not None:
+            change.set_visits(traject_id, visits)
+    stdout.print(
+        _(
+            "{traject}: {old} → {new}.",
+            traject=traject_id,
+            old=status_word(traject.status),
+            new=status_word(status),
+        )
+    )
+
+
+def _plain_visits(traject) -> list[dict]:
+    return [visit.model_dump(exclude_none=True) for visit in traject.visits]
+
+
+@app.command()
+@handle_errors
+def request(
+    location: Annotated[str, typer.Argument(help="The location's id, e.g. LOC-005.")],
+    offer: Annotated[
+        str,
+        typer.Argument(
+            help="The offer: coaching, bvv-basis, bvv-vervolg, A, B, C, D, basis or vervolg."
+        ),
+    ],
+    requested_on: Annotated[
+        str | None,
+        typer.Option(
+            "--requested-on",
+            callback=parse_date,
+            show_default=False,
+            help="When the organiser asked. Default: today.",
+        ),
+    ] = None,
+    earliest: Annotated[
+        str | None,
+        typer.Option(
+            "--earliest",
+            callback=parse_date,
+            show_default=False,
+            help="Do not plan before this day.",
+        ),
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline", callback=parse_date, show_default=False, help="Finish by this day."
+        ),
+    ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            "--theme", show_default=False, help="The pedagogical theme or support question."
+        ),
+    ] = None,
+    domain: Annotated[
+        list[str] | None,
+        typer.Option("--domain", show_default=False, help="A BVV domain (repeat for more)."),
+    ] = None,
+    contact_moments: Annotated[
+        int | None,
+        typer.Option(
+            "--contact-moments", show_default=False, help="bvv-vervolg: 2 to 5 contact moments."
+        ),
+    ] = None,
+    coach: Annotated[
+        str | None,
+        typer.Option(
+            "--coach", show_default=False, help="Plan with this coach only (the coach's id)."
+        ),
+    ] = None,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve", help="Approve it at once (refused for a free offer that is not free then)."
+        ),
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Add a request for a traject; say whether it can be free, and if not why and from when."""
+    from mentes_cli.errors import LifecycleError
+
+    today = date.today()
+    asked = requested_on or today
+    status = "approved" if approve else "requested"
+    with _store(data).change(f"request {location} {offer}") as change:
+        records = change.records
+        new_id = change.new_traject_id(asked.year)
+        values = {
+            "id": new_id,
+            "location": location,
+            "offer": offer,
+            "status": status,
+            "requested_on": asked,
+            "earliest": earliest,
+            "deadline": deadline,
+            "theme": theme,
+            "domains": domain or None,
+            "contact_moments": contact_moments,
+            "coach": coach,
+        }
+        traject = _checked_traject(records, values)
+        outcome = _request_outcome(records, traject, earliest or asked)
+        if approve and traject.is_free_offer and outcome.decision != "free":
+            raise LifecycleError(
+                _(
+                    "{location} cannot have {offer} for free on {day}, so it "
+                    "cannot be approved as free. {why}",
+                    location=location,
+                    offer=offer,
+                    day=day(outcome.day),
+                    why=outcome.text,
+                )
+            )
+        change.add_traject(values)
+    stdout.print(
+        _(
+            "Added {traject}: {offer} for {location}, {status}.",
+            traject=new_id,
+            offer=offer,
+            location=location,
+            status=_("approved") if approve else _("requested"),
+        )
+    )
+    if outcome.text:
+        (notice if outcome.decision != "free" else stdout.print)(outcome.text)
+
+
+def _checked_traject(records, values: dict):
+    """Give the new traject as a record, or InputError naming what is wrong (location,
+    offer, coach, a field)."""
+    from pydantic import ValidationError
+
+    from mentes_cli.errors import InputError, Problem
+    from mentes_cli.models import Traject
+
+    problems = []
+    if values["location"] not in records.location_index():
+        problems.append(
+            Problem(
+                _("the request"),
+                field="location",
+                message=_("no location {location} in the records", location=values["location"]),
+            )
+        )
+    coaches = records.coach_index()
+    if values["coach"] is not None and values["coach"] not in coaches:
+        problems.append(
+            Problem(
+                _("the request"),
+                field="--coach",
+                message=_("no coach {coach} in the records", coach=values["coach"]),
+            )
+        )
+    try:
+        traject = Traject.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as error:
+        for item in error.errors():
+            where = str(item["loc"][0]) if item["loc"] else None
+            problems.append(
+                Problem(
+                    _("the request"), field=where, message=item["msg"].removeprefix("Value error, ")
+                )
+            )
+        traject = None
+    if problems:
+        raise InputError(problems)
+    return traject
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    decision: str
+    day: date
+    text: str
+
+
+def _request_outcome(records, traject, when: date) -> _Outcome:
+    """Give what the request gets on `when` and the sentence that says so."""
+    from mentes_cli.inbox import request_decision
+
+    decision, next_free, why = request_decision(records, traject, when, day=when)
+    if not traject.is_free_offer:
+        return _Outcome(
+            decision,
+            when,
+            ""
+            if decision == "paid"
+            else _(
+                "Warning: {location} lies outside the area of {offer}.",
+                location=traject.location,
+                offer=traject.offer,
+            ),
+        )
+    if decision == "free":
+        return _Outcome(
+            decision,
+            when,
+            _(
+                "Free: {location} is entitled to {offer} on {day}.",
+                location=traject.location,
+                offer=traject.offer,
+                day=day(when),
+            ),
+        )
+    parts = [_("Warning: not free on {day}.", day=day(when))]
+    if why:
+        parts.append(why)
+    if next_free:
+        parts.append(_("Free again from {day}.", day=day(next_free)))
+    alternative = _paid_alternative(records, traject, when) if decision == "paid" else None
+    if alternative:
+        parts.append(
+            _(
+                "The paid alternative: {offer} for {price}.",
+                offer=alternative[0],
+                price=money(alternative[1]),
+            )
+        )
+    return _Outcome(decision, when, " ".join(parts))
+
+
+def _paid_alternative(records, traject, when: date):
+    """Give the paid package (code, price) a location can buy instead of a free offer."""
+    from mentes_cli.errors import MentesError
+    from mentes_cli.lifecycle import paid_alternative
+
+    try:
+        return paid_alternative(records, traject, when)
+    except MentesError:
+        return None
+
+
+@app.command()
+@handle_errors
+def edit(
+    traject_id: TrajectArgument,
+    coach: Annotated[
+        str | None, typer.Option("--coach", show_default=False, help="Plan with this coach only.")
+    ] = None,
+    earliest: Annotated[
+        str | None,
+        typer.Option(
+            "--earliest",
+            callback=parse_date,
+            show_default=False,
+            help="Do not plan before this day.",
+        ),
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline", callback=parse_date, show_default=False, help="Finish by this day."
+        ),
+    ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", show_default=False, help="The theme or support question."),
+    ] = None,
+    domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--domain",
+            show_default=False,
+            help="A BVV domain (repeat for more; replaces the domains).",
+        ),
+    ] = None,
+    contact_moments: Annotated[
+        int | None,
+        typer.Option("--contact-moments", show_default=False, help="bvv-vervolg: 2 to 5."),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Change a requested or approved traject."""
+    from mentes_cli.errors import InputError, LifecycleError, UsageError
+
+    fields = {
+        "coach": coach,
+        "earliest": earliest,
+        "deadline": deadline,
+        "theme": theme,
+        "domains": domain,
+        "contact_moments": contact_moments,
+    }
+    fields = {key: value for key, value in fields.items() if value is not None}
+    if not fields:
+        raise UsageError(
+            _(
+                "say what to change: --coach, --earliest, --deadline, --theme, "
+                "--domain or --contact-moments"
+            )
+        )
+    with _store(data).change(f"edit {traject_id}") as change:
+        traject = _traject(change, traject_id)
+        if traject.status not in ("requested", "approved"):
+            raise LifecycleError(
+                _(
+                    "Traject {traject} is {status}: only a requested or approved "
+                    "traject is edited. Unplan it first (mentes unplan {traject}).",
+                    traject=traject_id,
+                    status=traject.status,
+                )
+            )
+        if coach is not None and coach not in change.records.coach_index():
+            raise InputError(_("no coach {coach} in the records", coach=coach))
+        change.set_fields(traject_id, fields)
+    stdout.print(
+        _("{traject}: changed {fields}.", traject=traject_id, fields=", ".join(sorted(fields)))
+    )
+
+
+@app.command()
+@handle_errors
+def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
+    """Approve a request (requested → approved); a free offer must be free on its date."""
+    from mentes_cli.errors import LifecycleError
+    from mentes_cli.lifecycle import check_move, status_word
+
+    with _store(data).change(f"approve {traject_id}") as change:
+        traject = _traject(change, traject_id)
+        check_move(traject, "approved")
+        when = traject.earliest or traject.requested_on or date.today()
+        outcome = _request_outcome(change.records, traject, when)
+        if traject.is_free_offer and outcome.decision != "free":
+            raise LifecycleError(
+                _(
+                    "{traject} cannot be approved as free. {why}",
+                    traject=traject_id,
+                    why=outcome.text,
+                )
+            )
+        change.set_fields(traject_id, {"status": "approved"})
+    stdout.print(
+        _(
+            "{traject}: {old} → {new}.",
+            traject=traject_id,
+            old=status_word(traject.status),
+            new=status_word("approved"),
+        )
+    )
+
+
+@app.command()
+@handle_errors
+def cancel(
+    traject_id: TrajectArgument,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            show_default=False,
+            help="Why it is cancelled (told to the location in its letter).",
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Cancel a traject; its committed visits are released (kept as cancelled for calendars)."""
+    from mentes_cli.lifecycle import check_move, released, status_word
+
+    with _store(data).change(f"cancel {traject_id}") as change:
+        traject = _traject(change, traject_id)
+        check_move(traject, "cancelled")
+        change.set_fields(traject_id, {"status": "cancelled", "reason": reason})
+        if traject.visits:
+            change.set_visits(traject_id, released(_plain_visits(traject)))
+    stdout.print(
+        _(
+            "{traject}: {old} → {new}.",
+            traject=traject_id,
+            old=status_word(traject.status),
+            new=status_word("cancelled"),
+        )
+    )
+
+
+@app.command()
+@handle_errors
+def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
+    """Take a planned traject back to approved; its visits are released."""
+    from mentes_cli.lifecycle import check_move, released, status_word
+
+    with _store(data).change(f"unplan {traject_id}") as change:
+        traject = _traject(change, traject_id)
+        check_move(traject, "approved")
+        # start and end came from the plan: an approved traject is dated by earliest again.
+        change.set_fields(traject_id, {"status": "approved", "start": None, "end": None})
+        change.set_visits(traject_id, released(_plain_visits(traject)))
+    stdout.print(
+        _(
+            "{traject}: {old} → {new}.",
+            traject=traject_id,
+            old=status_word(traject.status),
+            new=status_word("approved"),
+        )
+    )
+
+
+@app.command()
+@handle_errors
+def start(traject_id: TrajectArgument, data: DataOption = None) -> None:
+    """Mark a planned traject as running (planned → active)."""
+    _move(data, traject_id, "active", f"start {traject_id}")
+
+
+@app.command()
+@handle_errors
+def done(
+    traject_id: TrajectArgument,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end",
+            callback=parse_date,
+            show_default=False,
+            help="The traject's last day. Default: its last committed visit.",
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Mark a running traject as done (active → done); its visits up to the end are done."""
+    from mentes_cli.errors import LifecycleError
+    from mentes_cli.lifecycle import check_move, finished, live_days, status_word
+
+    with _store(data).change(f"done {traject_id}") as change:
+        traject = _traject(change, traject_id)
+        check_move(traject, "done")
+        visits = _plain_visits(traject)
+        days = live_days(visits)
+        last = end or (days[-1] if days else None)
+        if last is None:
+            raise LifecycleError(
+                _(
+                    "{traject} has no committed visits: give its last day with --end DATE",
+                    traject=traject_id,
+                )
+            )
+        first = days[0] if days else traject.start
+        if first is not None and last < first:
+            raise LifecycleError(
+                _(
+                    "{traject}: the end {end} is before its first visit on {first}",
+                    traject=traject_id,
+                    end=day(last),
+                    first=day(first),
+                )
+            )
+        change.set_fields(traject_id, {"status": "done", "end": last})
+        if visits:
+            change.set_visits(traject_id, finished(visits, last))
+    stdout.print(
+        _(
+            "{traject}: {old} → {new}, ended {end}.",
+            traject=traject_id,
+            old=status_word(traject.status),
+            new=status_word("done"),
+            end=day(last),
+        )
+    )
+
+
+@app.command()
+@handle_errors
+def reopen(traject_id: TrajectArgument, data: DataOption = None) -> None:
+    """Open a cancelled traject again as a request (cancelled → requested)."""
+    _move(data, traject_id, "requested", f"reopen {traject_id}", reason=None)
+
+
+class VisitState(StrEnum):
+    """What a committed visit is: planned (may move), fixed or done (never move)."""
+
+    planned = "planned"
+    fixed = "fixed"
+    done = "done"
+
+
+@app.command()
+@handle_errors
+def visit(
+    traject_id: TrajectArgument,
+    number: Annotated[int, typer.Argument(help="The visit's number (0: the intake call).")],
+    state: Annotated[VisitState, typer.Option("--state", help="planned, fixed or done.")],
+    data: DataOption = None,
+) -> None:
+    """Mark one committed visit as fixed (never moves), done or planned again."""
+    from mentes_cli.errors import LifecycleError
+
+    with _store(data).change(f"visit {traject_id} {number}") as change:
+        traject = _traject(change, traject_id)
+        visits = _plain_visits(traject)
+        found = [v for v in visits if v["number"] == number and v["state"] != "cancelled"]
+        if not found:
+            live = sorted({v["number"] for v in visits if v["state"] != "cancelled"})
+            raise LifecycleError(
+                _(
+                    "{traject} has no visit {number}; its visits: {numbers}",
+                    traject=traject_id,
+                    number=number,
+                    numbers=", ".join(map(str, live)) or "—",
+                )
+            )
+        found[0]["state"] = state.value
+        change.set_visits(traject_id, visits)
+    stdout.print(
+        _(
+            "{traject}, visit {number}: {state}.",
+            traject=traject_id,
+            number=number,
+            state=state.value,
+        )
+    )
+
+
+@app.command()
+@handle_errors
+def history(
+    traject_id: Annotated[
+        str | None, typer.Argument(help="Only this traject's changes.", show_default=False)
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Show who changed what and when in the records (one traject's, or all)."""
+    from rich import box
+    from rich.table import Table
+
+    entries = _store(data).history(traject_id)
+    if not entries:
+        stdout.print(_("No changes recorded yet."))
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(_("When"), no_wrap=True)
+    table.add_column(_("Who"), overflow="fold")
+    table.add_column(_("Traject"), no_wrap=True)
+    table.add_column(_("Field"), no_wrap=True)
+    table.add_column(_("Old → new"), overflow="fold", ratio=1)
+    for entry in entries:
+        table.add_row(
+            clean(entry.when[:16].replace("T", " ")),
+            clean(f"{entry.user}\n{entry.command}"),
+            clean(entry.traject),
+            clean(entry.field),
+            clean(f"{entry.old or '—'} → {entry.new or '—'}"),
+        )
+    stdout.print(table)
+
+
+@app.command()
+@handle_errors
+def undo(data: DataOption = None) -> None:
+    """Restore the records as they were before the last change by mentes (once)."""
+    entries = _store(data).undo()
+    trajects = sorted({entry.traject for entry in entries})
+    stdout.print(_("Undone: the last change ({trajects}).", trajects=", ".join(trajects)))
