@@ -70,7 +70,7 @@ def check_move(traject: Traject, status: str) -> None:
                 traject=traject.id,
                 status=status_word(traject.status),
                 wanted=status_word(status),
-                moves=", ".join(f"{move} {traject.id}" for move in moves),
+                moves=", ".join(_with_id(move, traject.id) for move in moves),
             )
         )
     raise LifecycleError(
@@ -80,6 +80,11 @@ def check_move(traject: Traject, status: str) -> None:
             status=status_word(traject.status),
         )
     )
+
+
+def _with_id(command: str, traject_id: str) -> str:
+    # `plan --commit` plans every approved traject: it takes no id.
+    return command if command.endswith("--commit") else f"{command} {traject_id}"
 
 
 def status_word(status: str) -> str:

@@ -353,11 +353,7 @@ def request(
         if approve and traject.is_free_offer and outcome.decision != "free":
             raise LifecycleError(
                 _(
-                    "{location} cannot have {offer} for free on {day}, so it "
-                    "cannot be approved as free. {why}",
-                    location=location,
-                    offer=offer,
-                    day=day(outcome.day),
+                    "Not approved, nothing was written: {why}",
                     why=outcome.text,
                 )
             )
@@ -371,8 +367,10 @@ def request(
             status=_("approved") if approve else _("requested"),
         )
     )
-    if outcome.text:
-        (notice if outcome.decision != "free" else stdout.print)(outcome.text)
+    if outcome.decision == "free":
+        stdout.print(outcome.text)
+    elif outcome.text:
+        notice(_("Warning: {text}", text=outcome.text))
 
 
 def _checked_traject(records, values: dict):
@@ -425,37 +423,31 @@ class _Outcome:
 
 
 def _request_outcome(records, traject, when: date) -> _Outcome:
-    """Give what the request gets on `when` and the sentence that says so."""
+    """Give what the request gets on `when` and the sentences that say why and what instead."""
     from mentes_cli.inbox import request_decision
 
     decision, next_free, why = request_decision(records, traject, when, day=when)
     if not traject.is_free_offer:
-        return _Outcome(
-            decision,
-            when,
-            ""
-            if decision == "paid"
-            else _(
-                "Warning: {location} lies outside the area of {offer}.",
-                location=traject.location,
-                offer=traject.offer,
-            ),
+        if decision == "paid":
+            return _Outcome(decision, when, "")
+        text = _(
+            "{location} lies outside the area of {offer}.",
+            location=traject.location,
+            offer=traject.offer,
         )
+        return _Outcome(decision, when, text)
     if decision == "free":
-        return _Outcome(
-            decision,
-            when,
-            _(
-                "Free: {location} is entitled to {offer} on {day}.",
-                location=traject.location,
-                offer=traject.offer,
-                day=day(when),
-            ),
+        text = _(
+            "Free: {location} is entitled to {offer} on {day}.",
+            location=traject.location,
+            offer=traject.offer,
+            day=day(when),
         )
-    parts = [_("Warning: not free on {day}.", day=day(when))]
+        return _Outcome(decision, when, text)
+    parts = [_("Not free on {day}.", day=day(when))]
     if why:
         parts.append(why)
-    if next_free:
+    elif next_free:
         parts.append(_("Free again from {day}.", day=day(next_free)))
     alternative = _paid_alternative(records, traject, when) if decision == "paid" else None
     if alternative:
