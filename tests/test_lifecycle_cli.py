@@ -228,3 +228,30 @@ def test_the_bundled_sample_is_never_written():
     assert result.exit_code == 1, result.output
     assert "bundled sample records" in result.output
     assert "mentes init" in result.output
+
+
+def test_init_copies_the_sample_to_work_on(tmp_path: Path):
+    result = runner.invoke(app, ["init", str(tmp_path / "mijn-gegevens")])
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "mijn-gegevens"
+    from mentes_cli.reference import sample_records_dir
+
+    for name in ("organisations.toml", "coaches.toml", "trajects.toml"):
+        assert (copy / name).read_bytes() == (sample_records_dir() / name).read_bytes()
+    mentes(copy, "approve", "T-2026-020")
+    assert traject(copy, "T-2026-020")["status"] == "approved"
+    again = runner.invoke(app, ["init", str(copy)])
+    assert again.exit_code == 1
+    assert "exists and is not an empty folder" in again.output
+
+
+def test_init_empty_and_as_a_workbook(tmp_path: Path):
+    result = runner.invoke(app, ["init", str(tmp_path / "leeg"), "--empty"])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(app, ["validate", "--data", str(tmp_path / "leeg")])
+    assert checked.exit_code == 0, checked.output
+    assert "OK: 0 organisations" in checked.stdout
+    result = runner.invoke(app, ["init", str(tmp_path / "gegevens.xlsx")])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(app, ["validate", "--data", str(tmp_path / "gegevens.xlsx")])
+    assert "OK: 14 organisations" in checked.stdout

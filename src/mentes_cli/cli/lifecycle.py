@@ -791,3 +791,63 @@ def undo(data: DataOption = None) -> None:
     entries = _store(data).undo()
     trajects = sorted({entry.traject for entry in entries})
     stdout.print(_("Undone: the last change ({trajects}).", trajects=", ".join(trajects)))
+
+
+EMPTY_RECORD_FILES = {
+    "organisations.toml": "# The organisers and their locations: one [[organisations]] table each,\n"
+    "# with [[organisations.locations]] under it (see the README).\n",
+    "coaches.toml": "# The pedagogical coaches and regional supporters: one [[coaches]] table each.\n",
+    "trajects.toml": "# The trajects: `mentes request` adds them; the history can be typed here.\n",
+}
+
+
+@app.command()
+@handle_errors
+def init(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="A new folder for the records (TOML files), or a new .xlsx workbook.",
+            show_default=False,
+        ),
+    ],
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Start without records instead of the sample.")
+    ] = False,
+) -> None:
+    """Make records to work on: a copy of the bundled sample, or empty ones (--empty)."""
+    from mentes_cli.errors import OutputError
+    from mentes_cli.output import check_output_path, make_folder, outputs_together, write_many
+    from mentes_cli.reference import sample_records_dir
+
+    sample = sample_records_dir()
+    if target.suffix.lower() == ".xlsx":
+        from mentes_cli.export.records_xlsx import write_records_workbook, write_template
+        from mentes_cli.load import DataSource, load_records
+
+        check_output_path(target, force=False)
+        if empty:
+            write_template(target)
+        else:
+            records = load_records(DataSource(sample, "the bundled sample records")).records
+            write_records_workbook(records, target)
+    else:
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise OutputError(
+                _("{path}: exists and is not an empty folder; give a new one", path=target)
+            )
+        files = {
+            target / name: (text.encode("utf-8") if empty else (sample / name).read_bytes())
+            for name, text in EMPTY_RECORD_FILES.items()
+        }
+        with outputs_together():
+            make_folder(target)
+            write_many(files, force=False)
+    stdout.print(
+        _(
+            "Made {path}. Work on it with: mentes --data {path} … (or set MENTES_DATA).",
+            path=target,
+        ),
+        markup=False,
+        soft_wrap=True,
+    )
