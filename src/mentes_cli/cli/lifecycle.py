@@ -794,10 +794,16 @@ def undo(data: DataOption = None) -> None:
 
 
 EMPTY_RECORD_FILES = {
-    "organisations.toml": "# The organisers and their locations: one [[organisations]] table each,\n"
-    "# with [[organisations.locations]] under it (see the README).\n",
-    "coaches.toml": "# The pedagogical coaches and regional supporters: one [[coaches]] table each.\n",
-    "trajects.toml": "# The trajects: `mentes request` adds them; the history can be typed here.\n",
+    "organisations.toml": (
+        "# The organisers and their locations: one [[organisations]] table each,\n"
+        "# with [[organisations.locations]] under it (see the README).\n"
+    ),
+    "coaches.toml": (
+        "# The pedagogical coaches and regional supporters: one [[coaches]] table each.\n"
+    ),
+    "trajects.toml": (
+        "# The trajects: `mentes request` adds them; the history can be typed here.\n"
+    ),
 }
 
 
