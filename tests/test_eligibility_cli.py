@@ -313,7 +313,10 @@ def test_as_of_moves_the_decision():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--as-of", "22/11/2026"], "'22/11/2026' is not a date; use yyyy-mm-dd"),
+        (
+            ["--as-of", "22.11.2026"],
+            "'22.11.2026' is not a date; write it as 2027-01-31 or 31/01/2027",
+        ),
         (["--format", "xml"], "'xml' is not one of 'table', 'json', 'csv'"),
         (["--subsidy-step", "4", "--ikt-places", "1", "--postcode", "2600"], "--subsidy-step"),
         (
@@ -335,7 +338,7 @@ def test_as_of_moves_the_decision():
         ),
         (
             [*QUICK, "--last-coaching", "2025-13-01"],
-            "'2025-13-01' is not a date; use yyyy-mm-dd",
+            "'2025-13-01' is not a date; write it as 2027-01-31",
         ),
         (
             [*QUICK, "--last-support", "soon"],
@@ -774,3 +777,11 @@ def test_a_wide_table_shows_the_traject_that_takes_the_entitlement_on_one_line(
     at = next(i for i, line in enumerate(stripped) if line.split()[:1] == ["LOC-012"])
     assert stripped[at + 1].endswith("approved T-2026-024"), result.stdout
     assert "free 2027-01-01" in stripped[at + 2]
+
+
+@pytest.mark.parametrize("written", ["2027-03-10", "10/03/2027", "10-03-2027", "1/3/2027"])
+def test_a_date_on_the_command_line_may_be_written_day_first(written: str):
+    result = runner.invoke(app, ["check-eligibility", "--as-of", written, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    expected = "2027-03-01" if written == "1/3/2027" else "2027-03-10"
+    assert json.loads(result.stdout)["as_of"] == expected

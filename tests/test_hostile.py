@@ -297,7 +297,7 @@ def test_a_device_given_as_workbook_is_refused_without_reading_it_all():
     [
         (
             ["check-eligibility", "--as-of", "2027-02-31"],
-            "'2027-02-31' is not a date; use yyyy-mm-dd, e.g. 2027-01-31",
+            "'2027-02-31' is not a date; write it as 2027-01-31 or 31/01/2027",
         ),
         (
             ["quote", "--traject", "C", "--output", "offerte.csv"],

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mentes_cli.errors import MentesError, UsageError
+from mentes_cli.i18n import _
 
 if TYPE_CHECKING:
     from mentes_cli.load import DataSource, Loaded
@@ -88,22 +89,41 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
+
+
 def parse_date(value: str | None) -> date | None:
-    """Give the date of a yyyy-mm-dd option value; a usage error otherwise."""
+    """Give the date of an option value: 2027-03-10, 10/03/2027 or 10-03-2027 (day first).
+
+    A usage error otherwise, in the coordinator's language (SPEC 7).
+    """
     if value is None:
         return None
+    text = value.strip()
     try:
-        day = date.fromisoformat(value.strip())
+        day_first = _DAY_FIRST.fullmatch(text)
+        if day_first:
+            day = date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+        else:
+            day = date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(
-            f"{value!r} is not a date; use yyyy-mm-dd, e.g. 2027-01-31"
+            _(
+                "'{value}' is not a date; write it as 2027-01-31 or 31/01/2027",
+                value=value,
+            )
         ) from None
     # Periods of years are added to these dates (two years for coaching): keep far from the
     # ends of the calendar.
     if not EARLIEST_OPTION_DATE <= day <= LATEST_OPTION_DATE:
         raise typer.BadParameter(
-            f"{value!r} lies outside the years {EARLIEST_OPTION_DATE.year} to "
-            f"{LATEST_OPTION_DATE.year} that mentes plans and decides for"
+            _(
+                "'{value}' lies outside the years {first} to {last} that mentes plans and "
+                "decides for",
+                value=value,
+                first=EARLIEST_OPTION_DATE.year,
+                last=LATEST_OPTION_DATE.year,
+            )
         )
     return day
 
