@@ -43,3 +43,25 @@ def test_control_characters_never_reach_the_csv():
     text = csv_text(["cell"], [["a\x1b[31mb\x9bc"]])
     assert "\x1b" not in text and "\x9b" not in text
     assert "a\N{REPLACEMENT CHARACTER}[31mb\N{REPLACEMENT CHARACTER}c" in text
+
+
+def test_check_eligibility_csv_keeps_formulas_out_and_can_be_raw(tmp_path):
+    from tests.conftest import ONE_ORGANISATION, write_records
+    from typer.testing import CliRunner
+
+    from mentes_cli.cli import app
+
+    text = ONE_ORGANISATION.replace('id = "LOC-1"', 'id = "=HYPERLINK(1)"')
+    folder = write_records(tmp_path / "records", organisations=text)
+    runner = CliRunner()
+    safe = runner.invoke(app, ["check-eligibility", "--data", str(folder), "--format", "csv"])
+    assert safe.exit_code == 0, safe.output
+    # CliRunner's stdout folds CRLF; the bytes are what a script reads.
+    written = safe.stdout_bytes
+    assert written.endswith(b"\r\n") and b"\n" not in written.replace(b"\r\n", b"")
+    rows = list(csv.reader(io.StringIO(safe.stdout, newline="")))
+    assert rows[1][0] == "'=HYPERLINK(1)"
+    raw = runner.invoke(
+        app, ["check-eligibility", "--data", str(folder), "--format", "csv", "--csv-raw"]
+    )
+    assert list(csv.reader(io.StringIO(raw.stdout, newline="")))[1][0] == "=HYPERLINK(1)"

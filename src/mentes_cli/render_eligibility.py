@@ -7,8 +7,6 @@ this module only turns them into text. Record text is passed through `clean` by 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -67,11 +65,13 @@ def json_text(as_of: date, results: Sequence[LocationResult], explain: bool) -> 
     return textout.json_text(results_to_json(as_of, results, explain))
 
 
-def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
-    """Give one CSV row per location; lists are joined with "; ", explanations as JSON."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS + (CSV_EXPLAIN_COLUMNS if explain else ()))
+def csv_text(results: Sequence[LocationResult], explain: bool, *, raw: bool = False) -> str:
+    """Give one CSV row per location; lists are joined with "; ", explanations as JSON.
+
+    RFC 4180 line ends; text a spreadsheet would run as a formula gets a leading `'`
+    unless `raw` (textout.csv_text).
+    """
+    rows = []
     for result in results:
         data = result_to_json(result, explain)
         place = data["place"]
@@ -96,8 +96,10 @@ def csv_text(results: Sequence[LocationResult], explain: bool) -> str:
             for family in FAMILIES:
                 for part in ("inputs", "parameters"):
                     row.append(json.dumps(data[family][part], ensure_ascii=False))
-        writer.writerow([textout.csv_cell(cell) for cell in row])
-    return buffer.getvalue()
+        rows.append(row)
+    return textout.csv_text(
+        list(CSV_COLUMNS + (CSV_EXPLAIN_COLUMNS if explain else ())), rows, raw=raw
+    )
 
 
 def counts(results: Sequence[LocationResult]) -> dict[str, dict[str, int]]:

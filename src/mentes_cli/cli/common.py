@@ -154,6 +154,14 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+CsvRawOption = Annotated[
+    bool,
+    typer.Option(
+        "--csv-raw",
+        help="CSV: write text as it is. By default text that a spreadsheet would run as a "
+        "formula (starting with =, +, -, @) gets a leading ' so that it stays text.",
+    ),
+]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Replace the output file when it exists.")
 ]

@@ -13,6 +13,7 @@ import typer
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     AsOfOption,
+    CsvRawOption,
     DataOption,
     ForceOption,
     FormatOption,
@@ -104,6 +105,7 @@ def check_eligibility(
         ),
     ] = None,
     force: ForceOption = False,
+    csv_raw: CsvRawOption = False,
     subsidy_step: Annotated[
         int | None,
         typer.Option(
@@ -248,6 +250,7 @@ def check_eligibility(
         output_format,
         summary_only=output is not None,
         traject_statuses=statuses,
+        csv_raw=csv_raw,
     )
     if quick and output_format is OutputFormat.table:
         _print_free_offers(results[0], day)
@@ -450,6 +453,7 @@ def _show(
     *,
     summary_only: bool,
     traject_statuses: dict[str, str],
+    csv_raw: bool = False,
 ) -> None:
     """Print the results in the asked format: JSON and CSV on stdout alone."""
     from mentes_cli import render_eligibility as render
@@ -457,7 +461,7 @@ def _show(
     if output_format is OutputFormat.json:
         typer.echo(render.json_text(day, results, explain))
     elif output_format is OutputFormat.csv:
-        typer.echo(render.csv_text(results, explain), nl=False)
+        typer.echo(render.csv_text(results, explain, raw=csv_raw), nl=False)
     elif summary_only:
         stdout.print(f"Eligibility as of {day.isoformat()}")
         render.print_summary(stdout, results)

@@ -13,6 +13,7 @@ import typer
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
     AsOfOption,
+    CsvRawOption,
     DataOption,
     FormatOption,
     OutputFormat,
@@ -61,6 +62,7 @@ def trajects(
     ] = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = OutputFormat.table,
+    csv_raw: CsvRawOption = False,
     data: DataOption = None,
 ) -> None:
     """The inbox: every open traject, and for each request whether it can be free, its place in
@@ -85,7 +87,7 @@ def trajects(
         from mentes_cli import textout
 
         header, lines = inbox_csv(rows)
-        typer.echo(textout.csv_text(header, lines), nl=False)
+        typer.echo(textout.csv_text(header, lines, raw=csv_raw), nl=False)
     else:
         _print_inbox(rows)
 
