@@ -299,7 +299,7 @@ def test_bad_combinations_are_usage_errors(args, message):
     ("args", "fragment"),
     [
         (["--traject", "A", "--format", "csv"], "'csv' is not one of 'table', 'json'"),
-        (["--traject", "A", "--as-of", "22/11/2026"], "'22/11/2026' is not a date"),
+        (["--traject", "A", "--as-of", "22.11.2026"], "'22.11.2026' is not a date"),
         (["--traject"], "requires an argument"),
     ],
 )

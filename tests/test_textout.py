@@ -65,3 +65,22 @@ def test_check_eligibility_csv_keeps_formulas_out_and_can_be_raw(tmp_path):
         app, ["check-eligibility", "--data", str(folder), "--format", "csv", "--csv-raw"]
     )
     assert list(csv.reader(io.StringIO(raw.stdout, newline="")))[1][0] == "=HYPERLINK(1)"
+
+
+def test_an_id_with_a_bidi_override_never_reaches_the_terminal_raw(tmp_path):
+    from tests.conftest import ONE_ORGANISATION, write_records
+    from typer.testing import CliRunner
+
+    from mentes_cli.cli import app
+
+    text = ONE_ORGANISATION.replace('id = "LOC-1"', 'id = "LOC-\\u202e1\\u200b"')
+    folder = write_records(tmp_path / "records", organisations=text)
+    runner = CliRunner()
+    table = runner.invoke(app, ["check-eligibility", "--data", str(folder)])
+    assert table.exit_code == 0, table.output
+    assert "\u202e" not in table.output and "\u200b" not in table.output
+    assert "LOC-\N{REPLACEMENT CHARACTER}1\N{REPLACEMENT CHARACTER}" in table.output
+    data = runner.invoke(app, ["check-eligibility", "--data", str(folder), "--format", "json"])
+    assert (
+        '"LOC-\\u202e1\\u200b"' in data.stdout
+    )  # the JSON still says exactly what the record says

@@ -12,8 +12,12 @@ import json
 import re
 from typing import Any
 
-_C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# DEL, the C1 controls and the invisible characters that change how text reads (bidirectional
+# overrides and isolates, zero-width characters, the byte-order mark): escaped in JSON,
+# replaced in CSV, so that an id never shows reversed or two ids alike.
+_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_C1_AND_DEL = re.compile(f"[\\x7f-\\x9f{_INVISIBLE}]")
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 
 
 def json_text(data: Any) -> str:

@@ -167,7 +167,13 @@ ForceOption = Annotated[
 ]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the invisible ones that change how text reads: bidirectional
+# overrides and isolates (U+202E shows an id reversed), zero-width spaces and joiners, the
+# byte-order mark. Record text is printed with each of them replaced by U+FFFD, so that two
+# ids that differ only by one look different, and nothing steers the terminal.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def clean(text: Any) -> str:
@@ -175,6 +181,11 @@ def clean(text: Any) -> str:
     from rich.markup import escape
 
     return escape(_CONTROL.sub("�", str(text)))
+
+
+def plain(text: Any) -> str:
+    """Give text (a path, an id) safe to print without markup: controls become U+FFFD."""
+    return _CONTROL.sub("�", str(text))
 
 
 def notice(message: str) -> None:

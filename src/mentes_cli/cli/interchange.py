@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from mentes_cli.cli import app
-from mentes_cli.cli.common import DataOption, ForceOption, handle_errors, load, notice, stdout
+from mentes_cli.cli.common import (
+    DataOption,
+    ForceOption,
+    handle_errors,
+    load,
+    notice,
+    plain,
+    stdout,
+)
 from mentes_cli.errors import UsageError
 
 
@@ -44,7 +52,7 @@ def export(
     loaded = load(data)
     for line in write_records_workbook(loaded.records, to):
         notice(line)
-    stdout.print(f"Wrote {to}: {_summary(loaded.records)}.", markup=False, soft_wrap=True)
+    stdout.print(f"Wrote {plain(to)}: {_summary(loaded.records)}.", markup=False, soft_wrap=True)
 
 
 @app.command("import")
@@ -79,7 +87,7 @@ def import_(
         loaded.records, to, force=force, origin=workbook.name, inputs=[workbook]
     )
     stdout.print(
-        f"Wrote {', '.join(str(p) for p in written)}: {_summary(loaded.records)}.",
+        f"Wrote {', '.join(plain(p) for p in written)}: {_summary(loaded.records)}.",
         markup=False,
         soft_wrap=True,
     )
@@ -101,7 +109,7 @@ def template(
     check_output_path(target, force=force)
     write_template(target)
     stdout.print(
-        f"Wrote {target}: an empty workbook to fill in (see its sheet Uitleg).",
+        f"Wrote {plain(target)}: an empty workbook to fill in (see its sheet Uitleg).",
         markup=False,
         soft_wrap=True,
     )

@@ -22,6 +22,7 @@ from mentes_cli.cli.common import (
     load,
     notice,
     parse_date,
+    plain,
     stdout,
     use_reference_data,
 )
@@ -854,7 +855,7 @@ def init(
     stdout.print(
         _(
             "Made {path}. Work on it with: mentes --data {path} … (or set MENTES_DATA).",
-            path=target,
+            path=plain(target),
         ),
         markup=False,
         soft_wrap=True,
