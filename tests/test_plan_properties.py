@@ -183,3 +183,80 @@ def test_planning_again_around_a_kept_plan_breaks_nothing(case, weeks_later):
     assert again.warnings == []
     kept = [v for v in first.visits if v.date < later]
     assert [v for v in again.visits if v.date < later] == kept
+
+
+# --- dated reference data inside the plan window ------------------------------------------
+
+DISTRICTS = ["Berchem", "Antwerpen", "Deurne", "Wilrijk"]
+
+
+def _dated_references(folder, draw, start: date, span: int) -> None:
+    """Write regions, rules, tariffs and planning files that change inside the window."""
+    from mentes_cli.reference import bundled_data_dir, set_override_dir
+
+    bundled = bundled_data_dir()
+
+    def when() -> str:
+        return (start + timedelta(days=draw(st.integers(1, span)))).isoformat()
+
+    regions = (bundled / "regions.toml").read_text(encoding="utf-8")
+    begin = regions.rindex("[[scopes]]", 0, regions.index('id = "antwerpen-districten"'))
+    end = regions.index("\n[postcodes]", begin) + 1
+    block = regions[begin:end]
+    gone = draw(st.sampled_from(DISTRICTS))
+    dated = block.replace("valid_from = 2022-01-01", f"valid_from = {when()}")
+    dated = dated.replace(f'    "{gone}",\n', "")
+    (folder / "regions.toml").write_text(regions[:end] + dated + regions[end:], encoding="utf-8")
+
+    rules = (bundled / "rules.toml").read_text(encoding="utf-8")
+    steps = draw(st.sampled_from(["[0]", "[0, 1, 2]"]))
+    rules += f"\n[[prior]]\nvalid_from = {when()}\nsteps = {steps}\nikt_steps = [2, 3]\n"
+    rules += "ikt_max_places = 18\n"
+    if draw(st.booleans()):
+        rules += (
+            "\n[[families.regional_support.frequency]]\n"
+            f'valid_from = {when()}\nperiod = "rolling-12-months"\n'
+        )
+    (folder / "rules.toml").write_text(rules, encoding="utf-8")
+
+    tariffs = (bundled / "tariffs.toml").read_text(encoding="utf-8")
+    tariffs += (
+        '\n[[packages]]\ncode = "A"\n'
+        f"valid_from = {when()}\n"
+        'family = "pedagogical_coaching"\nname = "A, new"\nintake_hours = 1.5\n'
+        'visits = [{ count = 3, hours = 6 }]\nprice_eur = "2900.00"\n'
+        'scope = "antwerpen-districten"\nsize_band_places = [1, 18]\n'
+    )
+    (folder / "tariffs.toml").write_text(tariffs, encoding="utf-8")
+
+    planning = (bundled / "planning.toml").read_text(encoding="utf-8")
+    hours = draw(st.sampled_from([20, 30, 38]))
+    planning = planning.replace(
+        "weekly_contact_hours_per_fte = 30", f"weekly_contact_hours_per_fte = {hours}"
+    )
+    planning = planning.replace(
+        'day_start = "08:30"', f'day_start = "{draw(st.sampled_from(["08:00", "08:30", "09:15"]))}"'
+    )
+    planning = planning.replace("coaching = 7\n", f"coaching = {draw(st.sampled_from([7, 10]))}\n")
+    (folder / "planning.toml").write_text(planning, encoding="utf-8")
+    set_override_dir(folder)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_sets(), st.data())
+def test_dated_reference_data_inside_the_window_never_splits_planner_and_checker(case, data):
+    import tempfile
+    from pathlib import Path
+
+    from mentes_cli.reference import set_override_dir
+
+    records, start, end = case
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            _dated_references(Path(folder), data.draw, start, (end - start).days)
+            result = make_plan(records, start=start, end=end)
+            assert check_plan(result, records) == []
+            planned = {v.traject for v in result.visits}
+            assert not planned & {u.traject for u in result.unplanned}
+        finally:
+            set_override_dir(None)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from mentes_cli.models import Coach, Location, Records, Traject
+from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import (
     WEEKDAY_NAMES,
     closure_on,
@@ -25,25 +27,42 @@ from mentes_cli.plan.calendar import (
     public_holiday,
     weekday,
 )
-from mentes_cli.plan.demand import PAID_COACHING, ROLE_NAMES, ROLE_OF_OFFER
+from mentes_cli.plan.constraints import PAID_COACHING, ROLE_NAMES, Constraint
+from mentes_cli.plan.demand import demand_of
 from mentes_cli.plan.model import Plan, Visit
 from mentes_cli.plan.settings import (
     PlanningSettings,
     clock,
     hours_text,
+    lengths_text,
     load_settings,
     minutes_of_clock,
-    to_minutes,
 )
-from mentes_cli.tariffs import free_offer_at, package_at
 
-CAPACITY_STATUSES = ("approved", "planned", "active", "done")
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard constraint: which, and the sentence that says where."""
+
+    constraint: Constraint
+    message: str
+
+    @property
+    def tag(self) -> str:
+        return self.constraint.tag
 
 
 def check_plan(
     plan: Plan, records: Records, *, settings: PlanningSettings | None = None
 ) -> list[str]:
     """Give every hard-constraint violation of `plan` against `records`, as sentences."""
+    return [v.message for v in check_violations(plan, records, settings=settings)]
+
+
+def check_violations(
+    plan: Plan, records: Records, *, settings: PlanningSettings | None = None
+) -> list[Violation]:
+    """Give every hard-constraint violation of `plan` against `records`, with its constraint."""
     return _Checker(plan, records, settings or load_settings()).run()
 
 
@@ -59,13 +78,13 @@ class _Checker:
         self.locations = {loc.id: loc for _, loc in records.locations()}
         self.coaches = records.coach_index()
         self.trajects = {t.id: t for t in records.trajects}
-        self.problems: list[tuple[tuple, str]] = []
+        self.problems: list[tuple[tuple, str, Constraint]] = []
         self.unplanned = {u.traject for u in plan.unplanned}
 
-    def add(self, order: tuple, message: str) -> None:
-        self.problems.append((order, message))
+    def add(self, order: tuple, constraint: Constraint, message: str) -> None:
+        self.problems.append((order, f"{message} [{constraint.tag}]", constraint))
 
-    def run(self) -> list[str]:
+    def run(self) -> list[Violation]:
         by_traject: dict[str, list[Visit]] = defaultdict(list)
         for visit in self.plan.visits:
             self._visit(visit)
@@ -85,16 +104,16 @@ class _Checker:
             ):
                 self.add(
                     (date.max, traject.id),
-                    f"{traject.id}: approved but neither planned nor listed as unplanned "
-                    "[every approved traject]",
+                    c.EVERY_APPROVED,
+                    f"{traject.id}: approved but neither planned nor listed as unplanned",
                 )
         self.problems.sort(key=lambda item: (item[0], item[1]))
         seen: set[str] = set()
         result = []
-        for _, message in self.problems:
+        for _, message, constraint in self.problems:
             if message not in seen:
                 seen.add(message)
-                result.append(message)
+                result.append(Violation(constraint, message))
         return result
 
     # --- one visit ---------------------------------------------------------------------
@@ -106,49 +125,53 @@ class _Checker:
         coach = self.coaches.get(visit.coach)
         location = self.locations.get(visit.location)
         if traject is None:
-            self.add(order, f"{what}: there is no traject {visit.traject} in the records [records]")
+            self.add(
+                order, c.RECORDS, f"{what}: there is no traject {visit.traject} in the records"
+            )
         if coach is None:
-            self.add(order, f"{what}: there is no coach {visit.coach} in the records [records]")
+            self.add(order, c.RECORDS, f"{what}: there is no coach {visit.coach} in the records")
         if location is None:
             self.add(
-                order, f"{what}: there is no location {visit.location} in the records [records]"
+                order, c.RECORDS, f"{what}: there is no location {visit.location} in the records"
             )
         if traject is not None:
             if traject.location != visit.location:
                 self.add(
                     order,
-                    f"{what}: the traject is at {traject.location}, not {visit.location} "
-                    "[location]",
+                    c.LOCATION,
+                    f"{what}: the traject is at {traject.location}, not {visit.location}",
                 )
-            if traject.status not in CAPACITY_STATUSES:
-                self.add(order, f"{what}: the traject is {traject.status} [status]")
+            if traject.status not in c.VISIT_STATUSES:
+                self.add(order, c.STATUS, f"{what}: the traject is {traject.status}")
             if visit.kind == "intake" and traject.offer not in PAID_COACHING:
                 self.add(
                     order,
+                    c.INTAKE,
                     f"{what}: only the paid trajects A-D have an intake call, not offer "
-                    f"{traject.offer} [intake]",
+                    f"{traject.offer}",
                 )
         if visit.date > self.plan.end:
             self.add(
-                order, f"{what}: after the plan's end {self.plan.end.isoformat()} [plan window]"
+                order, c.PLAN_WINDOW, f"{what}: after the plan's end {self.plan.end.isoformat()}"
             )
         minutes = round(visit.hours * 60)
         if minutes <= 0 or minutes % self.settings.step or abs(minutes - visit.hours * 60) > 1e-6:
             self.add(
                 order,
-                f"{what}: {visit.hours:g} h is not a positive number of quarter hours "
-                "[quarter hours]",
+                c.QUARTER_HOURS,
+                f"{what}: {visit.hours:g} h is not a positive number of quarter hours",
             )
         try:
             begins = minutes_of_clock(visit.start)
         except ValueError:
-            self.add(order, f"{what}: start {visit.start!r} is not a time HH:MM [start time]")
+            self.add(order, c.START_TIME, f"{what}: start {visit.start!r} is not a time HH:MM")
             begins = None
         holiday = public_holiday(visit.date)
         if holiday:
             self.add(
                 order,
-                f"{what}: {visit.date.isoformat()} is a public holiday ({holiday}) [holiday]",
+                c.HOLIDAY,
+                f"{what}: {visit.date.isoformat()} is a public holiday ({holiday})",
             )
         if coach is not None:
             self._coach_visit(order, what, visit, coach, traject, location)
@@ -168,29 +191,28 @@ class _Checker:
         if code not in coach.workdays:
             self.add(
                 order,
+                c.WORKDAYS,
                 f"{what}: {WEEKDAY_NAMES[code]} is not a workday of {coach.id} "
-                f"({', '.join(coach.workdays)}) [workdays]",
+                f"({', '.join(coach.workdays)})",
             )
         if coach.is_on_leave(visit.date):
-            self.add(order, f"{what}: {coach.id} is on leave [leave]")
+            self.add(order, c.LEAVE, f"{what}: {coach.id} is on leave")
         if traject is not None:
-            role = ROLE_OF_OFFER[traject.offer]
+            role = c.role_of(traject.offer)
             if coach.role != role:
                 self.add(
                     order,
+                    c.ROLE,
                     f"{what}: {coach.id} is a {ROLE_NAMES[coach.role]}; offer {traject.offer} "
-                    f"needs a {ROLE_NAMES[role]} [role]",
+                    f"needs a {ROLE_NAMES[role]}",
                 )
-        if location is not None and coach.areas:
-            from mentes_cli.regions import place_for_postcode, serves
-
-            place = place_for_postcode(location.postcode)
-            if place is None or not serves(coach.areas, place, visit.date):
-                self.add(
-                    order,
-                    f"{what}: {coach.id} does not serve {location.id} (postcode "
-                    f"{location.postcode}; areas: {', '.join(coach.areas)}) [area]",
-                )
+        if location is not None and not c.serves(coach, location, visit.date):
+            self.add(
+                order,
+                c.AREA,
+                f"{what}: {coach.id} does not serve {location.id} (postcode "
+                f"{location.postcode}; areas: {', '.join(coach.areas)})",
+            )
 
     def _location_visit(
         self,
@@ -205,19 +227,21 @@ class _Checker:
         if code not in location.opening_days:
             self.add(
                 order,
+                c.OPENING_DAYS,
                 f"{what}: {location.id} is not open on {WEEKDAY_NAMES[code]}s "
-                f"({', '.join(location.opening_days)}) [opening days]",
+                f"({', '.join(location.opening_days)})",
             )
         closed = closure_on(location, visit.date)
         if closed is not None:
-            self.add(order, f"{what}: {location.id} is closed ({closed}) [closure]")
+            self.add(order, c.CLOSURE, f"{what}: {location.id} is closed ({closed})")
         if begins is None:
             return
         if begins != self.settings.day_start:
             self.add(
                 order,
+                c.START_TIME,
                 f"{what}: starts at {visit.start}, not at {clock(self.settings.day_start)} "
-                "(day_start) [start time]",
+                "(day_start)",
             )
         hours = opening_minutes(location)
         if hours is not None:
@@ -225,8 +249,9 @@ class _Checker:
             if begins < opens or begins + minutes > closes:
                 self.add(
                     order,
+                    c.OPENING_HOURS,
                     f"{what}: {visit.start}-{clock(begins + minutes)} is not within "
-                    f"{location.id}'s opening hours {location.opening_hours} [opening hours]",
+                    f"{location.id}'s opening hours {location.opening_hours}",
                 )
 
     # --- per coach ---------------------------------------------------------------------
@@ -243,17 +268,19 @@ class _Checker:
             if len(places) > 1:
                 self.add(
                     order,
+                    c.ONE_LOCATION,
                     f"{coach_id} on {day.isoformat()}: at {len(places)} locations "
-                    f"({', '.join(places)}) [one location a day]",
+                    f"({', '.join(places)})",
                 )
             if coach is not None:
-                cap = self.settings.day_cap(coach.max_hours_per_day)
+                cap = c.day_cap(self.settings, coach)
                 total = sum(round(v.hours * 60) for v in on_location)
                 if total > cap:
                     self.add(
                         order,
+                        c.HOURS_PER_DAY,
                         f"{coach_id} on {day.isoformat()}: {hours_text(total)} on location, more "
-                        f"than the {hours_text(cap)} a day allowed [hours per day]",
+                        f"than the {hours_text(cap)} a day allowed",
                     )
             spans = []
             for visit in visits:
@@ -267,8 +294,8 @@ class _Checker:
                 if second_start < first_end:
                     self.add(
                         order,
-                        f"{coach_id} on {day.isoformat()}: {first} and {second} overlap in time "
-                        "[overlap]",
+                        c.OVERLAP,
+                        f"{coach_id} on {day.isoformat()}: {first} and {second} overlap in time",
                     )
 
     def _coach_weeks(self) -> None:
@@ -280,13 +307,14 @@ class _Checker:
             coach = self.coaches.get(coach_id)
             if coach is None:
                 continue
-            cap = self.settings.weekly_cap(coach.fte)
+            cap = c.weekly_cap(self.settings, coach)
             if total > cap:
                 monday = date.fromisocalendar(year, week, 1)
                 self.add(
                     (monday, coach_id, ""),
+                    c.WEEKLY_HOURS,
                     f"{coach_id} in week {year}-W{week:02d}: {hours_text(total)}, more than the "
-                    f"weekly share of {hours_text(cap)} ({coach.fte:g} FTE) [weekly hours]",
+                    f"weekly share of {hours_text(cap)} ({coach.fte:g} FTE)",
                 )
 
     # --- per traject -------------------------------------------------------------------
@@ -298,39 +326,42 @@ class _Checker:
         if len(coaches) > 1:
             self.add(
                 order,
-                f"{traject.id}: {len(coaches)} coaches ({', '.join(coaches)}) instead of one "
-                "[one coach]",
+                c.ONE_COACH,
+                f"{traject.id}: {len(coaches)} coaches ({', '.join(coaches)}) instead of one",
             )
         for visit in visits:
             if traject.earliest and visit.date < traject.earliest:
                 self.add(
                     order,
-                    f"{_what(visit)}: before the earliest day {traject.earliest.isoformat()} "
-                    "[earliest]",
+                    c.EARLIEST,
+                    f"{_what(visit)}: before the earliest day {traject.earliest.isoformat()}",
                 )
             if traject.deadline and visit.date > traject.deadline:
                 self.add(
                     order,
-                    f"{_what(visit)}: after the deadline {traject.deadline.isoformat()} [deadline]",
+                    c.DEADLINE,
+                    f"{_what(visit)}: after the deadline {traject.deadline.isoformat()}",
                 )
         on_location = [v for v in visits if v.kind == "visit"]
         intakes = [v for v in visits if v.kind == "intake"]
-        gap = self.settings.gap_for(traject.offer)
+        gap = c.gap_days(self.settings, traject.offer)
         for before, after in itertools.pairwise(on_location):
             if (after.date - before.date).days < gap:
                 self.add(
                     order,
+                    c.GAP,
                     f"{traject.id}: visits on {before.date.isoformat()} and "
                     f"{after.date.isoformat()} are {(after.date - before.date).days} days apart, "
-                    f"less than {gap} [gap]",
+                    f"less than {gap}",
                 )
         if on_location and intakes:
             for intake in intakes:
                 if intake.date >= on_location[0].date:
                     self.add(
                         order,
+                        c.INTAKE_FIRST,
                         f"{_what(intake)}: not before the first visit on "
-                        f"{on_location[0].date.isoformat()} [intake before first visit]",
+                        f"{on_location[0].date.isoformat()}",
                     )
         if traject.id in self.unplanned:
             return  # only kept visits of a traject that could not be completed
@@ -340,37 +371,21 @@ class _Checker:
         self, order: tuple, traject: Traject, visits: list[Visit], intakes: list[Visit]
     ) -> None:
         lengths = sorted((round(v.hours * 60) for v in visits), reverse=True)
-        step = self.settings.step
         offer = traject.offer
-        expected_intake = 0
+        demand = demand_of(traject, self.settings, self.plan.start)
+        ok = any(lengths == sorted(shape, reverse=True) for shape in demand.shapes)
+        expected_intake = demand.intake
         if offer == "coaching":
-            total = self.settings.coaching_minutes
-            ok = (
-                len(lengths) in self.settings.coaching_days
-                and sum(lengths) == total
-                and max(lengths) - min(lengths) <= step
-            )
             wanted = (
-                f"{total / 60:g} h over "
+                f"{self.settings.coaching_minutes / 60:g} h over "
                 f"{' or '.join(str(d) for d in self.settings.coaching_days)} days, "
                 "as evenly as possible in quarter hours"
             )
-        elif offer in ("bvv-basis", "bvv-vervolg"):
-            content = free_offer_at(offer, self.plan.start)
-            if offer == "bvv-basis":
-                count = int(content["contact_moments"])
-            else:
-                count = traject.contact_moments or int(content.get("contact_moments_default", 2))
-            length = to_minutes(float(content["hours_per_moment"]))
-            ok = lengths == [length] * count
-            wanted = f"{count} contact moments of {hours_text(length)}"
+        elif demand.free:
+            shape = demand.shapes[0]
+            wanted = f"{len(shape)} contact moments of {hours_text(shape[0] if shape else 0)}"
         else:
-            package = package_at(offer, self.plan.start)
-            blocks = [(b.count, to_minutes(float(b.hours))) for b in package.visits]
-            wanted_lengths = sorted((m for count, m in blocks for _ in range(count)), reverse=True)
-            ok = lengths == wanted_lengths
-            wanted = " + ".join(f"{count} × {hours_text(m)}" for count, m in blocks)
-            expected_intake = to_minutes(float(package.intake_hours))
+            wanted = lengths_text(demand.shapes[0])
         if not ok:
             found = Counter(lengths)
             got = " + ".join(
@@ -378,8 +393,8 @@ class _Checker:
             )
             self.add(
                 order,
-                f"{traject.id}: visits {got or 'none'}, expected {wanted} for offer {offer} "
-                "[visits]",
+                c.VISITS,
+                f"{traject.id}: visits {got or 'none'}, expected {wanted} for offer {offer}",
             )
         if expected_intake and (
             len(intakes) != 1 or round(intakes[0].hours * 60) != expected_intake
@@ -387,19 +402,13 @@ class _Checker:
             got = ", ".join(f"{v.hours:g} h" for v in intakes) or "none"
             self.add(
                 order,
-                f"{traject.id}: intake call {got}, expected one of "
-                f"{hours_text(expected_intake)} [intake]",
+                c.INTAKE,
+                f"{traject.id}: intake call {got}, expected one of {hours_text(expected_intake)}",
             )
 
     def _entitlements(self, by_traject: dict[str, list[Visit]]) -> None:
-        from mentes_cli.eligibility import entitlement_date, family_of_offer, free_entitlement
-
         queue = planning_queue(self.records, self.plan.start)
-        history: dict[tuple[str, str], list[date]] = defaultdict(list)
-        for traject in self.records.trajects:
-            if traject.status in ("planned", "active", "done") and traject.is_free_offer:
-                key = (traject.location, family_of_offer(traject.offer))
-                history[key].append(entitlement_date(traject, self.plan.start))
+        history = c.entitlement_history(self.records, self.plan.start)
         earlier: dict[tuple[str, str], list[date]] = defaultdict(list)
         for traject in queue:
             visits = [v for v in by_traject.get(traject.id, ()) if v.kind == "visit"]
@@ -407,16 +416,16 @@ class _Checker:
                 continue
             if traject.location not in self.locations:
                 continue
-            family = family_of_offer(traject.offer)
-            key = (traject.location, family)
+            key = (traject.location, c.family_of(traject))
             first = min(v.date for v in visits)
-            used = sorted([*history[key], *earlier[key]])
-            answer = free_entitlement(self.records, traject.location, family, first, used)
+            used = [*history.get(key, ()), *earlier[key]]
+            answer = c.entitled(self.records, traject, first, used)
             if not answer.entitled:
                 self.add(
                     (first, traject.id, "~"),
+                    c.ENTITLEMENT,
                     f"{traject.id}: not entitled to this free traject on its first visit "
-                    f"{first.isoformat()}: {answer.reason} [entitlement]",
+                    f"{first.isoformat()}: {answer.reason}",
                 )
             earlier[key].append(first)
 

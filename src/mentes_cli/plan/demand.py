@@ -12,22 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentes_cli.models import Traject
+from mentes_cli.plan.constraints import gap_days, role_of
 from mentes_cli.plan.settings import PlanningSettings, to_minutes
 from mentes_cli.tariffs import free_offer_at, package_at
-
-PAID_COACHING = ("A", "B", "C", "D")
-ROLE_OF_OFFER = {
-    "coaching": "coach",
-    "A": "coach",
-    "B": "coach",
-    "C": "coach",
-    "D": "coach",
-    "bvv-basis": "support",
-    "bvv-vervolg": "support",
-    "basis": "support",
-    "vervolg": "support",
-}
-ROLE_NAMES = {"coach": "pedagogical coach", "support": "regional supporter"}
 
 
 @dataclass(frozen=True)
@@ -60,8 +47,8 @@ def even_split(total: int, days: int, step: int) -> tuple[int, ...]:
 def demand_of(traject: Traject, settings: PlanningSettings, as_of: date) -> Demand:
     """Give what `traject` needs, with the price list and offers in force on `as_of`."""
     offer = traject.offer
-    role = ROLE_OF_OFFER[offer]
-    gap = settings.gap_for(offer)
+    role = role_of(offer)
+    gap = gap_days(settings, offer)
     if offer == "coaching":
         shapes = tuple(
             even_split(settings.coaching_minutes, days, settings.step)

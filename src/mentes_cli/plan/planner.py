@@ -11,14 +11,15 @@ The algorithm (SPEC 5):
 3. The approved trajects are taken in queue order (enforcement, request date, id). For each
    acceptable shape of its visits (coaching: 8 days, else 7), every candidate coach (right
    role, serves the area; the coach of its kept visits or of the record when there is one)
-   gets the earliest chain of days that respects every hard constraint: the intake call on
-   the first workday with room, then each visit on the first free day at least the minimum
-   gap after the one before. Taking the earliest day at each step finds a chain whenever one
-   exists for that coach. Among the coaches with a chain the planner prefers the one who
-   served the location before, then the one with the fewest hours per FTE so far, then the
-   shortest span, then the earliest end, then the id. A free traject is placed only when its
-   location is entitled to it on the first visit day; its earliest day is raised to the next
-   free date when needed.
+   gets the earliest chain of days that respects every hard constraint (the day arrays are
+   built from the registry in `plan/constraints.py`; the area is judged on each visit day):
+   the intake call on the first workday with room, then each visit on the first free day at
+   least the minimum gap after the one before. Taking the earliest day at each step finds a
+   chain whenever one exists for that coach. Among the coaches with a chain the planner
+   prefers the one who served the location before, then the one with the fewest hours per
+   FTE so far, then the shortest span, then the earliest end, then the id. A free traject is
+   placed only when its location is entitled to it on the first visit day; its earliest day
+   is raised to the next free date when needed.
 4. Repair: for a traject left unplaced, try taking out one placed traject that holds one of
    its candidate coaches in its window, placing this one, and placing the other again
    elsewhere; the swap is kept only when both are placed.
@@ -54,8 +55,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from mentes_cli.models import WEEKDAYS, Coach, Location, Records, Traject
-from mentes_cli.plan.calendar import monday_of, opening_minutes, planning_queue, public_holidays
+from mentes_cli.models import Coach, Location, Records, Traject
+from mentes_cli.plan import constraints as c
+from mentes_cli.plan.calendar import monday_of, planning_queue, public_holidays
 from mentes_cli.plan.demand import Demand, demand_of
 from mentes_cli.plan.model import Plan, Unplanned, Visit
 from mentes_cli.plan.settings import (
@@ -67,11 +69,8 @@ from mentes_cli.plan.settings import (
 
 Progress = Callable[[int, int], None]
 
-HISTORY_STATUSES = ("planned", "active", "done")
-FAMILY_NAMES = {
-    "pedagogical_coaching": "pedagogical coaching",
-    "regional_support": "regional support",
-}
+# Trajects of these statuses tell which coach served a location before (a preference).
+SERVED_STATUSES = ("planned", "active", "done")
 # Repair looks at this many placed trajects per unplaced one, and tries at most REPAIR_BUDGET
 # moves in one run, to stay fast on large sets. Counts, not a clock: the same input always
 # gives the same plan.
@@ -174,7 +173,7 @@ class Planner:
         kept: Plan | None = None,
         settings: PlanningSettings | None = None,
     ):
-        from mentes_cli.eligibility import entitlement_date, family_of_offer
+        from mentes_cli.eligibility import family_of_offer
 
         self.records = records
         self.start = start
@@ -199,19 +198,14 @@ class Planner:
             (day - self.origin).days: name for day, name in public_holidays(first, last).items()
         }
         self._location_days: dict[str, _LocationDays] = {}
-        self._serves: dict[tuple[str, str], bool] = {}
+        self._areas: dict[tuple[str, str], bytearray | None] = {}
 
         # History: which coaches served each location, and which free trajects count.
         self.served: dict[str, set[str]] = {}
-        self.used_dates: dict[tuple[str, str], list[date]] = {}
         for traject in records.trajects:
-            if traject.status not in HISTORY_STATUSES:
-                continue
-            if traject.coach:
+            if traject.status in SERVED_STATUSES and traject.coach:
                 self.served.setdefault(traject.location, set()).add(traject.coach)
-            if traject.is_free_offer:
-                key = (traject.location, family_of_offer(traject.offer))
-                self.used_dates.setdefault(key, []).append(entitlement_date(traject, start))
+        self.used_dates = c.entitlement_history(records, start)
         for visit in self.kept_visits:
             self.served.setdefault(visit.location, set()).add(visit.coach)
 
@@ -264,20 +258,9 @@ class Planner:
         return staying, by_traject
 
     def _days_mask(self, weekdays: list[str], periods) -> bytearray:
-        """Give 1 for each day on one of `weekdays`, outside `periods` and public holidays.
-
-        Day 0 is a Monday, so the weekday of day `d` is `d % 7`.
-        """
-        pattern = bytes(1 if code in weekdays else 0 for code in WEEKDAYS)
-        mask = bytearray((pattern * (self.size // 7 + 1))[: self.size])
-        for index in self.holidays:
-            mask[index] = 0
-        for period in periods:
-            first = max(0, (period.start - self.origin).days)
-            last = min(self.size - 1, (period.end - self.origin).days)
-            if first <= last:
-                mask[first : last + 1] = bytes(last - first + 1)
-        return mask
+        """Give 1 for each day on one of `weekdays`, outside `periods` and public holidays
+        (HOLIDAY, OPENING_DAYS, CLOSURE, WORKDAYS, LEAVE). Day 0 is a Monday."""
+        return c.day_mask(self.origin, self.size, weekdays, periods, self.holidays)
 
     def _coach_days(self, coach: Coach) -> _CoachDays:
         works = self._days_mask(coach.workdays, coach.leave)
@@ -285,8 +268,8 @@ class Planner:
         weeks = self.size // 7 + 1
         return _CoachDays(
             coach=coach,
-            day_cap=self.settings.day_cap(coach.max_hours_per_day),
-            week_cap=self.settings.weekly_cap(coach.fte),
+            day_cap=c.day_cap(self.settings, coach),
+            week_cap=c.weekly_cap(self.settings, coach),
             works=works,
             location=[None] * self.size,
             visit_minutes=[0] * self.size,
@@ -318,29 +301,22 @@ class Planner:
             return found
         location = self.locations[location_id][1]
         opened = self._days_mask(location.opening_days, location.closures)
-        hours = opening_minutes(location)
-        limit = None
-        if hours is not None:
-            opens, closes = hours
-            limit = closes - self.settings.day_start if opens <= self.settings.day_start else -1
-        found = _LocationDays(location, opened, limit)
+        found = _LocationDays(location, opened, c.visit_limit(location, self.settings.day_start))
         self._location_days[location_id] = found
         return found
 
-    def serves(self, coach: Coach, location: Location) -> bool:
-        """Give whether `coach` works in the area of `location` (cached per postcode)."""
+    def area(self, coach: Coach, location: Location) -> bytearray | None:
+        """Give the days `coach` serves the area of `location` (AREA, judged on each visit
+        day): 1 per day, or None when on every day (cached per postcode)."""
         key = (coach.id, location.postcode)
-        found = self._serves.get(key)
-        if found is None:
-            from mentes_cli.regions import place_for_postcode, serves
+        if key not in self._areas:
+            self._areas[key] = c.area_mask(coach, location, self.origin, self.size)
+        return self._areas[key]
 
-            if not coach.areas:
-                found = True
-            else:
-                place = place_for_postcode(location.postcode)
-                found = place is not None and serves(coach.areas, place, self.start)
-            self._serves[key] = found
-        return found
+    def serves_in(self, coach: Coach, location: Location, low: int, high: int) -> bool:
+        """Give whether `coach` serves `location` on at least one day from `low` to `high`."""
+        mask = self.area(coach, location)
+        return mask is None or any(mask[max(low, 0) : high + 1])
 
     def date_of(self, index: int) -> date:
         """Give the date of day number `index`."""
@@ -439,12 +415,12 @@ class Planner:
         self.days = {cid: state.clone() for cid, state in self.base.items()}
         self.placements, self.placed_at = {}, {}
         try:
-            return self._find(traject) is not None
+            return self.find(traject) is not None
         finally:
             self.days, self.placements, self.placed_at = saved
 
     def _place(self, traject: Traject) -> bool:
-        placement = self._find(traject)
+        placement = self.find(traject)
         if placement is None:
             return False
         self._book(placement)
@@ -495,28 +471,39 @@ class Planner:
         for coach in self.coaches:
             if named is not None and coach.id not in named:
                 continue
-            if kept is None and (coach.role != demand.role or not self.serves(coach, location)):
+            if kept is None and (
+                coach.role != demand.role
+                or not self.serves_in(coach, location, self.first, self.last)
+            ):
                 continue
             found.append(self.days[coach.id])
         return found
 
-    def entitlement(self, traject: Traject, index: int):
-        """Give the eligibility engine's answer for a free traject whose first visit is `index`."""
-        from mentes_cli.eligibility import free_entitlement
-
+    def placed_before(self, traject: Traject) -> list[tuple[str, date]]:
+        """Give the free trajects of the same family at the same location placed in this plan
+        before `traject` in the queue, with their first visit day (they count, SPEC 5)."""
         family = self.family_of_offer(traject.offer)
-        used = list(self.used_dates.get((traject.location, family), ()))
         position = self.position[traject.id]
-        for other_id in self.placed_at.get(traject.location, ()):
+        found = []
+        for other_id in sorted(self.placed_at.get(traject.location, ())):
             other = self.placements[other_id]
             if (
                 other.traject.is_free_offer
                 and other.queue_position < position
                 and self.family_of_offer(other.traject.offer) == family
             ):
-                used.append(self.date_of(other.first_day))
-        used.sort()
-        return free_entitlement(self.records, traject.location, family, self.date_of(index), used)
+                found.append((other_id, self.date_of(other.first_day)))
+        return found
+
+    def history_dates(self, traject: Traject) -> list[date]:
+        """Give the dates of the trajects of the records that use the entitlement."""
+        return list(self.used_dates.get((traject.location, c.family_of(traject)), ()))
+
+    def entitlement(self, traject: Traject, index: int):
+        """Give the eligibility engine's answer for a free traject whose first visit is `index`
+        (ENTITLEMENT)."""
+        used = [*self.history_dates(traject), *(day for _, day in self.placed_before(traject))]
+        return c.entitled(self.records, traject, self.date_of(index), used)
 
     def next_change(self, location_id: str, index: int) -> int | None:
         """Give the first day after `index` on which the location's PRIOR status or free scope
@@ -555,7 +542,7 @@ class Planner:
             return later if later > day else None
         return self.next_change(traject.location, day)
 
-    def _find(self, traject: Traject, why: dict | None = None) -> _Placement | None:
+    def find(self, traject: Traject, why: dict | None = None) -> _Placement | None:
         """Give the best placement of `traject` on the current bookings, or None.
 
         `why`, when given, receives the first day searched ("low") and, when entitlement
@@ -593,7 +580,7 @@ class Planner:
             low = later
         return None
 
-    def _shapes(self, demand: Demand, kept: _Kept | None) -> list[tuple[tuple[int, ...], bool]]:
+    def shapes_left(self, demand: Demand, kept: _Kept | None) -> list[tuple[tuple[int, ...], bool]]:
         """Give the visit lengths still to place per shape, and whether an intake is needed."""
         if kept is None:
             return [(shape, demand.intake > 0) for shape in demand.shapes]
@@ -623,7 +610,7 @@ class Planner:
         candidates = self.candidates(traject, demand)
         candidates.sort(key=lambda s: (s.coach.id not in served, s.load / s.coach.fte, s.coach.id))
         position = self.position[traject.id]
-        for lengths, needs_intake in self._shapes(demand, kept):
+        for lengths, needs_intake in self.shapes_left(demand, kept):
             if not lengths and not needs_intake:
                 return _Placement(traject, kept.coach, [], None, position, fixed) if kept else None
             longest = max(lengths, default=0)
@@ -639,6 +626,7 @@ class Planner:
                     continue
                 days, intake_day, _ = self.chain(
                     state,
+                    self.area(state.coach, location_days.location),
                     location_days,
                     lengths,
                     demand.gap,
@@ -669,6 +657,7 @@ class Planner:
     def chain(
         self,
         state: _CoachDays,
+        area: bytearray | None,
         location_days: _LocationDays,
         lengths: tuple[int, ...],
         gap: int,
@@ -715,7 +704,7 @@ class Planner:
                 if day > high:
                     break
                 position += 1
-                if not opened[day]:
+                if not opened[day] or (area is not None and not area[day]):
                     continue
                 w = day // 7
                 if week[w] + extra.get(w, 0) + minutes > cap:
@@ -767,10 +756,10 @@ class Planner:
                 return False
             self.repair_moves += 1
             self._unbook(placement)
-            mine = self._find(traject)
+            mine = self.find(traject)
             if mine is not None:
                 self._book(mine)
-                again = self._find(placement.traject)
+                again = self.find(placement.traject)
                 if again is not None:
                     self._book(again)
                     if self._entitlements_hold({traject.location, placement.traject.location}):

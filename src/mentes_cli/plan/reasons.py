@@ -8,31 +8,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mentes_cli.models import WEEKDAYS
+from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import closure_on, opening_minutes
-from mentes_cli.plan.demand import ROLE_NAMES
-from mentes_cli.plan.settings import clock, hours_text
+from mentes_cli.plan.constraints import FAMILY_NAMES, ROLE_NAMES
+from mentes_cli.plan.settings import clock, hours_text, lengths_text
 
 if TYPE_CHECKING:
     from mentes_cli.models import Location, Traject
     from mentes_cli.plan.planner import Planner, _CoachDays, _LocationDays
 
-FAMILY_NAMES = {
-    "pedagogical_coaching": "pedagogical coaching",
-    "regional_support": "regional support",
-}
 # How many coaches, dates or periods a sentence names before it says "and N more".
 SHOWN = 8
 
 
-def visits_text(lengths) -> str:
-    """Give visit lengths as "4 × 7.25 h + 3 × 7 h"."""
-    groups: list[list[int]] = []
-    for minutes in lengths:
-        if groups and groups[-1][0] == minutes:
-            groups[-1][1] += 1
-        else:
-            groups.append([minutes, 1])
-    return " + ".join(f"{count} × {hours_text(minutes)}" for minutes, count in groups)
+visits_text = lengths_text
 
 
 def _more(items: list[str], what: str = "") -> str:
@@ -70,25 +59,17 @@ def place_text(location: Location) -> str:
     return f"{place.municipality}{district}, postcode {location.postcode}"
 
 
-def _placed_blockers(planner: Planner, traject: Traject, reason: str) -> str:
-    """Name the trajects placed in this plan whose dates the eligibility engine's `reason` gives.
-
-    Gives "" when none does (the blocking traject is then one of the history).
-    """
-    family = planner.family_of_offer(traject.offer)
-    position = planner.position[traject.id]
-    named = []
-    for other_id in sorted(planner.placed_at.get(traject.location, ())):
-        placement = planner.placements[other_id]
-        other = placement.traject
-        if (
-            other.is_free_offer
-            and placement.queue_position < position
-            and planner.family_of_offer(other.offer) == family
-        ):
-            first = planner.date_of(placement.first_day).isoformat()
-            if f"dated {first}" in reason or f", {first}" in reason:
-                named.append(f"{other.id}, placed in this plan on {first}")
+def _placed_blockers(planner: Planner, traject: Traject, day) -> str:
+    """Name the trajects placed in this plan that keep `traject` from its entitlement on `day`
+    (by the frequency rule). Gives "" when none does (the blocking traject is then one of the
+    history)."""
+    placed = planner.placed_before(traject)
+    dates = set(c.blocking(planner.records, traject, day, sorted({d for _, d in placed})))
+    named = [
+        f"{other_id}, placed in this plan on {first.isoformat()}"
+        for other_id, first in placed
+        if first in dates
+    ]
     return f" That is {'; '.join(named)}." if named else ""
 
 
@@ -109,19 +90,19 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
         ]
     why: dict = {}
     kept = planner.kept_by_traject.get(traject.id)
-    if kept is not None and not planner._shapes(demand, kept):
+    if kept is not None and not planner.shapes_left(demand, kept):
         done = sorted(round(v.hours * 60) for v in kept.visits if v.kind == "visit")
         return [
             f"the kept visits ({visits_text(done)}) are not the visits of offer "
             f"{traject.offer} ({' or '.join(visits_text(s) for s in demand.shapes)})"
         ]
-    if planner._find(traject, why) is not None:
+    if planner.find(traject, why) is not None:
         return ["no schedule found in this run, though one exists on its own (planner limit)"]
     answer = why.get("entitlement")
     family = FAMILY_NAMES.get(planner.family_of_offer(traject.offer), traject.offer)
     if answer is not None:
         day = planner.date_of(why["day"]).isoformat()
-        blockers = _placed_blockers(planner, traject, answer.reason)
+        blockers = _placed_blockers(planner, traject, planner.date_of(why["day"]))
         if answer.next_free is None:
             return [f"not entitled to free {family} on {day}: {answer.reason}{blockers}"]
         return [
@@ -140,7 +121,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
             )
 
     location_days = planner.location_days(traject.location)
-    shapes = planner._shapes(demand, kept)
+    shapes = planner.shapes_left(demand, kept)
     day_start = settings.day_start
     if location_days.limit is not None:
         opens, closes = opening_minutes(location)
@@ -179,7 +160,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
                 f"{whose} coach {coach.id} is a {ROLE_NAMES[coach.role]}; offer "
                 f"{traject.offer} needs a {role_name}",
             ]
-        if kept is None and not planner.serves(coach, location):
+        if kept is None and not planner.serves_in(coach, location, low, high):
             return [
                 *raised,
                 f"{whose} coach {coach.id} does not serve {location.id} "
@@ -187,9 +168,12 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
             ]
         candidates = [state]
     else:
-        wrong_role = [c for c in planner.coaches if c.role != demand.role]
+        wrong_role = [other for other in planner.coaches if other.role != demand.role]
         elsewhere = [
-            c for c in planner.coaches if c.role == demand.role and not planner.serves(c, location)
+            other
+            for other in planner.coaches
+            if other.role == demand.role
+            and not planner.serves_in(other, location, planner.first, planner.last)
         ]
         candidates = planner.candidates(traject, demand)
         if not candidates:
@@ -197,7 +181,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
         if wrong_role and not candidates:
             reasons.append(
                 f"wrong role (offer {traject.offer} needs a {role_name}): "
-                + _more([c.id for c in wrong_role], " coaches")
+                + _more([other.id for other in wrong_role], " coaches")
             )
         for coach in elsewhere[:SHOWN]:
             reasons.append(
@@ -250,8 +234,9 @@ def _coach_reason(
     )
     intake = demand.intake if needs_intake else 0
     intake_high = min(fixed) - 1 if fixed else high
+    area = planner.area(coach, location_days.location)
     _days, intake_day, placed = planner.chain(
-        state, location_days, lengths, demand.gap, low, high, intake, fixed, intake_high
+        state, area, location_days, lengths, demand.gap, low, high, intake, fixed, intake_high
     )
     between = f"between {planner.date_of(low).isoformat()} and {planner.date_of(high).isoformat()}"
     if intake and intake_day < 0:
@@ -267,7 +252,7 @@ def _coach_reason(
         if others:
             head += f"; {' or '.join(others)} did not fit either"
     free, blocked = _day_causes(
-        planner, state, location_days, min(lengths, default=0), low, high, fixed, demand.gap
+        planner, state, area, location_days, min(lengths, default=0), low, high, fixed, demand.gap
     )
     parts = [head]
     if free:
@@ -284,6 +269,7 @@ def _coach_reason(
 def _day_causes(
     planner,
     state: _CoachDays,
+    area: bytearray | None,
     location_days: _LocationDays,
     minutes: int,
     low: int,
@@ -336,6 +322,8 @@ def _day_causes(
                 add(not_working, index, count_only=True)
             else:
                 add(f"{coach.id} on leave", index)
+        elif area is not None and not area[index]:
+            add(f"{coach.id} does not serve {location.id} ({place_text(location)})", index)
         elif booked[index] is not None:
             add(f"{coach.id} already at {booked[index]}", index)
         elif week[index // 7] + minutes > cap:

@@ -36,6 +36,17 @@ def hours_text(minutes: int) -> str:
     return f"{minutes / 60:g} h"
 
 
+def lengths_text(lengths) -> str:
+    """Give visit lengths in minutes as "4 × 7.25 h + 3 × 7 h" (equal lengths in a row grouped)."""
+    groups: list[list[int]] = []
+    for minutes in lengths:
+        if groups and groups[-1][0] == minutes:
+            groups[-1][1] += 1
+        else:
+            groups.append([minutes, 1])
+    return " + ".join(f"{count} × {hours_text(minutes)}" for minutes, count in groups)
+
+
 def to_minutes(hours: float) -> int:
     """Give hours (a float such as 6.25 or 7.6) as whole minutes, rounded down."""
     return int(hours * 60 + 1e-6)
