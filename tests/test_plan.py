@@ -510,11 +510,12 @@ def test_enforcement_goes_first_then_request_date():
 # --- kept plans (constraint 7) -------------------------------------------------------------
 
 
-def test_visits_before_start_stay_and_the_rest_is_planned_again():
+def test_kept_visits_stay_and_one_that_now_breaks_a_rule_moves_to_the_nearest_day():
     recs = records()
     first = checked(recs, start=date(2027, 1, 4), end=date(2027, 4, 30))
-    assert days_of(first)[:3] == ["2027-01-04", "2027-01-11", "2027-01-18"]
-    # Plan again from 20 January with the coach off on Mondays from then on.
+    assert days_of(first)[:4] == ["2027-01-04", "2027-01-11", "2027-01-18", "2027-01-25"]
+    # Plan again from 20 January with the coach on leave on 25 January: only that visit moves
+    # (SPEC 5 rule 7), to the nearest day at least 7 days from the other kept visits.
     leave = [Leave(start=date(2027, 1, 25), end=date(2027, 1, 25))]
     again_records = records(coaches=[coach(leave=leave)])
     again = plan(again_records, start=date(2027, 1, 20), end=date(2027, 4, 30), kept=first)
@@ -522,11 +523,14 @@ def test_visits_before_start_stay_and_the_rest_is_planned_again():
         "2027-01-04",
         "2027-01-11",
         "2027-01-18",
-        "2027-01-26",
-        "2027-02-02",
-        "2027-02-09",
-        "2027-02-16",
-        "2027-02-23",
+        "2027-02-01",
+        "2027-02-08",
+        "2027-02-15",
+        "2027-02-22",
+        "2027-03-01",
+    ]
+    assert [(m.traject, m.old_date.isoformat(), m.new_date.isoformat()) for m in again.moved] == [
+        ("T-1", "2027-01-25", "2027-03-01")
     ]
     assert check_plan(again, again_records) == []
     assert again.warnings == []

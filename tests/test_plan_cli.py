@@ -35,7 +35,7 @@ def test_json_has_the_shape_of_spec_4():
     result = run(*WINDOW, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["visits", "unplanned"]
+    assert list(data) == ["visits", "unplanned", "incomplete", "moved"]
     first = data["visits"][0]
     assert list(first) == ["traject", "location", "coach", "date", "start", "hours", "kind"]
     assert first == {

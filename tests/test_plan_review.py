@@ -73,7 +73,11 @@ def test_reasons_name_the_kept_intake_call_when_it_leaves_no_room():
     )
     kept = Plan(start=JAN_4, end=date(2027, 6, 30), visits=[intake])
     result = plan(recs, start=JAN_4, kept=kept)
-    assert reasons_of(result) == [
+    # A kept traject that cannot be completed is incomplete, not unplanned (SPEC 5 rule 7).
+    assert result.unplanned == []
+    [incomplete] = result.incomplete
+    assert (incomplete.traject, incomplete.visits_kept, incomplete.visits_missing) == ("T-1", 0, 6)
+    assert incomplete.reasons == [
         "no day to plan in: the day after the kept intake call, 2027-02-06 is after deadline "
         "2027-02-05"
     ]

@@ -140,9 +140,10 @@ def plan(
 
     kept = None
     if keep is not None:
+        from mentes_cli.plan.model import kept_from_plan
         from mentes_cli.plan.store import read_plan
 
-        kept = read_plan(keep)
+        kept = kept_from_plan(read_plan(keep))
     result = _make(loaded.records, first, last, kept, settings)
     if ics is not None:
         _check_calendars(
@@ -162,8 +163,11 @@ def plan(
         typer.echo(plan_csv(result), nl=False)
         for unplanned in result.unplanned:
             notice(f"Not planned: {unplanned.traject}: {'; '.join(unplanned.reasons)}")
+        _notice_incomplete(result)
     else:
         _print_tables(result, loaded.records)
+        _print_incomplete(result)
+    _notice_moved(result)
 
     from mentes_cli.output import outputs_together
 
@@ -223,7 +227,70 @@ def _check_calendars(result: Plan, folder: Path, force: bool, inputs: list[Path]
             check_output_path(folder / name, force=force, inputs=inputs)
 
 
-def _make(records: Records, first: date, last: date, kept: Plan | None, settings) -> Plan:
+def _notice_incomplete(result: Plan) -> None:
+    """Say on stderr which trajects with kept visits cannot be completed (SPEC 5 rule 7)."""
+    from mentes_cli.i18n import _
+
+    for item in result.incomplete:
+        notice(
+            _(
+                "Incomplete: {traject}: {kept} visits kept, {missing} missing: {reasons}",
+                traject=item.traject,
+                kept=item.visits_kept,
+                missing=item.visits_missing,
+                reasons="; ".join(item.reasons),
+            )
+        )
+
+
+def _print_incomplete(result: Plan) -> None:
+    """Print the trajects whose kept visits cannot be completed, with their reasons."""
+    if not result.incomplete:
+        return
+    from rich import box
+    from rich.table import Table
+
+    from mentes_cli.i18n import _
+
+    table = Table(
+        title=_("Incomplete (kept visits stay; the rest fits nowhere)"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column(_("Traject"))
+    table.add_column(_("Kept"), justify="right")
+    table.add_column(_("Missing"), justify="right")
+    table.add_column(_("Reasons"), overflow="fold")
+    for item in result.incomplete:
+        table.add_row(
+            clean(item.traject),
+            str(item.visits_kept),
+            str(item.visits_missing),
+            "\n".join(f"- {clean(r)}" for r in item.reasons),
+        )
+    stdout.print(table)
+
+
+def _notice_moved(result: Plan) -> None:
+    """Say on stderr which kept visits moved because they now break a rule."""
+    from mentes_cli import i18n
+    from mentes_cli.i18n import _
+
+    for item in result.moved:
+        notice(
+            _(
+                "Moved: {traject} ({coach}) from {old} to {new}: the kept visit {reason}.",
+                traject=item.traject,
+                coach=item.coach,
+                old=i18n.day(item.old_date),
+                new=i18n.day(item.new_date),
+                reason=item.reason,
+            )
+        )
+
+
+def _make(records: Records, first: date, last: date, kept, settings) -> Plan:
     from mentes_cli.plan.planner import make_plan
 
     if not is_interactive():

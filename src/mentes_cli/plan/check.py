@@ -7,7 +7,7 @@ hand (`mentes plan --check`) is checked the same way.
 
 What it cannot check from a plan alone: that 7 coaching days were used only because 8 did
 not fit (it accepts 8 days or 7, each split as evenly as quarter hours allow). A traject
-listed as unplanned is not checked for completeness: its visits are kept ones.
+listed as unplanned or incomplete is not checked for completeness: its visits are kept ones.
 """
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ class _Checker:
         self.coaches = records.coach_index()
         self.trajects = {t.id: t for t in records.trajects}
         self.problems: list[tuple[tuple, str, Constraint]] = []
-        self.unplanned = {u.traject for u in plan.unplanned}
+        # Unplanned and incomplete trajects: their visits (kept ones) are not checked for
+        # completeness, nor for entitlement (SPEC 5 rule 7).
+        self.unplanned = {u.traject for u in plan.unplanned} | {i.traject for i in plan.incomplete}
 
     def add(self, order: tuple, constraint: Constraint, message: str) -> None:
         self.problems.append((order, f"{message} [{constraint.tag}]", constraint))

@@ -12,6 +12,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 VisitKind = Literal["visit", "intake"]
+# A kept visit's state: planned (may move when it now breaks a rule), fixed or done (never
+# moves). Visits before the plan's start never move either (SPEC 5, rule 7).
+KeptState = Literal["planned", "fixed", "done"]
 
 
 class Visit(BaseModel):
@@ -36,6 +39,45 @@ class Visit(BaseModel):
         return f"{total // 60:02d}:{total % 60:02d}"
 
 
+class KeptVisit(BaseModel):
+    """A visit promised before this run: from a saved plan (`--keep`) or from the records."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    visit: Visit
+    state: KeptState = "planned"
+
+
+def kept_from_plan(plan: Plan) -> list[KeptVisit]:
+    """Give the visits of a saved plan as kept visits: fixed ones fixed, the others planned."""
+    return [KeptVisit(visit=v, state="fixed" if v.fixed else "planned") for v in plan.visits]
+
+
+class Moved(BaseModel):
+    """A kept visit that broke a rule and was moved (SPEC 5 rule 7; reported, SPEC 9)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    traject: str
+    coach: str
+    kind: VisitKind = "visit"
+    old_date: date
+    new_date: date
+    reason: str
+
+
+class Incomplete(BaseModel):
+    """An approved traject whose kept visits cannot be completed: its kept visits stay, it is
+    neither placed nor unplanned (SPEC 5 rule 7)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    traject: str
+    visits_kept: int
+    visits_missing: int
+    reasons: list[str]
+
+
 class Unplanned(BaseModel):
     """An approved traject that could not be placed, with every reason found."""
 
@@ -54,4 +96,6 @@ class Plan(BaseModel):
     end: date
     visits: list[Visit] = Field(default_factory=list)
     unplanned: list[Unplanned] = Field(default_factory=list)
+    incomplete: list[Incomplete] = Field(default_factory=list)
+    moved: list[Moved] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

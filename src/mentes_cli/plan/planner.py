@@ -6,8 +6,14 @@ The algorithm (SPEC 5):
    `d` is `d // 7`. Each coach gets arrays over those days (workday and neither leave nor
    holiday; location, visit minutes and the week's minutes booked) and a sorted list of the
    days still free for a visit; each location an array of the days it is open.
-2. Kept visits (`--keep`: before the plan's start, or marked fixed) are booked first, as
-   they are, even where they now break a rule (the checker reports those).
+2. Kept visits (SPEC 5 rule 7; a plain list of visits with a state planned, fixed or done,
+   from `--keep` or the records) are booked first, where they are. A planned visit on or
+   after the start that now breaks a rule of its own day (leave, closure, holiday, area,
+   window) moves to the nearest valid day with the same coach (the earlier on a tie); one
+   that fits no day is taken out, and its traject misses it. Done and fixed visits and
+   visits before the start never move; the checker reports their broken rules as warnings.
+   Trajects with kept visits are completed first: the visits still missing are placed
+   around the kept ones, or the traject is incomplete (kept visits stay, never unplanned).
 3. The approved trajects are taken in queue order (enforcement, request date, id). For each
    acceptable shape of its visits (coaching: 8 days, else 7), every candidate coach (right
    role, serves the area; the coach of its kept visits or of the record when there is one)
@@ -37,10 +43,9 @@ Choices where SPEC 5 is silent:
 - An approved traject that names a coach is planned with that coach only; one with kept
   visits keeps their coach, and only the visits still missing are planned, at least the
   minimum gap away from the kept ones.
-- With a kept plan, every visit of a planned, active or done traject stays (those trajects
-  are not planned again); visits of cancelled or requested trajects are dropped with a
-  warning. Kept visits that now break a rule are reported in `Plan.warnings` (by the
-  checker) and never moved.
+- Kept visits of planned, active or done trajects stay (those trajects are not planned
+  again); visits of cancelled or requested trajects are dropped with a warning. A kept visit
+  never moves for room, and no other coach takes a moved visit (one coach per traject).
 - The queue puts trajects with neither requested_on nor earliest after the others.
 - Coaching takes 8 days whenever some coach can fit 8, and 7 only when none can.
 
@@ -51,7 +56,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -59,7 +64,15 @@ from mentes_cli.models import Coach, Location, Records, Traject
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import monday_of, planning_queue, public_holidays
 from mentes_cli.plan.demand import Demand, demand_of
-from mentes_cli.plan.model import Plan, Unplanned, Visit
+from mentes_cli.plan.model import (
+    Incomplete,
+    KeptVisit,
+    Moved,
+    Plan,
+    Unplanned,
+    Visit,
+    kept_from_plan,
+)
 from mentes_cli.plan.settings import (
     PlanningSettings,
     clock,
@@ -83,7 +96,7 @@ def make_plan(
     *,
     start: date,
     end: date,
-    kept: Plan | None = None,
+    kept: Plan | Sequence[KeptVisit] | None = None,
     settings: PlanningSettings | None = None,
     progress: Progress | None = None,
 ) -> Plan:
@@ -170,7 +183,7 @@ class Planner:
         *,
         start: date,
         end: date,
-        kept: Plan | None = None,
+        kept: Plan | Sequence[KeptVisit] | None = None,
         settings: PlanningSettings | None = None,
     ):
         from mentes_cli.eligibility import family_of_offer
@@ -187,9 +200,11 @@ class Planner:
         self.position = {t.id: i for i, t in enumerate(self.queue)}
         self.family_of_offer = family_of_offer
 
-        self.kept_visits, self.kept_by_traject = self._take_kept(kept)
-        first = min([start, *(v.date for v in self.kept_visits)])
-        last = max([end, *(v.date for v in self.kept_visits)])
+        if isinstance(kept, Plan):
+            kept = kept_from_plan(kept)
+        promised = self._take_kept(kept or [])
+        first = min([start, *(k.visit.date for k in promised)])
+        last = max([end, *(k.visit.date for k in promised)])
         self.origin = monday_of(first)
         self.size = (last - self.origin).days + 1
         self.first = (start - self.origin).days
@@ -206,28 +221,29 @@ class Planner:
             if traject.status in SERVED_STATUSES and traject.coach:
                 self.served.setdefault(traject.location, set()).add(traject.coach)
         self.used_dates = c.entitlement_history(records, start)
-        for visit in self.kept_visits:
-            self.served.setdefault(visit.location, set()).add(visit.coach)
+        for item in promised:
+            self.served.setdefault(item.visit.location, set()).add(item.visit.coach)
 
+        self.demands: dict[str, Demand] = {}
         self.base = {coach.id: self._coach_days(coach) for coach in self.coaches}
-        for visit in self.kept_visits:
-            self._book_kept(self.base, visit)
+        self.moved: list[Moved] = []
+        self.kept_visits = self._keep(promised)
+        self.kept_by_traject = self._by_traject(self.kept_visits)
         # The bookings of this run; `base` stays as it is, for `placeable_alone`.
         self.days = {coach_id: state.clone() for coach_id, state in self.base.items()}
         self.placements: dict[str, _Placement] = {}
         self.placed_at: dict[str, set[str]] = {}  # location id: ids of trajects placed there
         self.repair_moves = 0
-        self.demands: dict[str, Demand] = {}
         self._rule_changes: list[int] | None = None
 
     # --- setting up --------------------------------------------------------------------
 
-    def _take_kept(self, kept: Plan | None) -> tuple[list[Visit], dict[str, _Kept]]:
-        """Give the kept plan's visits that stay, and those of approved trajects by traject."""
-        if kept is None:
-            return [], {}
-        staying: list[Visit] = []
-        for visit in kept.visits:
+    def _take_kept(self, kept: Sequence[KeptVisit]) -> list[KeptVisit]:
+        """Give the kept visits that stay in the plan (those of unknown, cancelled or
+        requested trajects are dropped, with a warning when they were promised)."""
+        staying: list[KeptVisit] = []
+        for item in kept:
+            visit = item.visit
             traject = self.trajects.get(visit.traject)
             if traject is None:
                 self.warnings.append(
@@ -236,26 +252,147 @@ class Planner:
                 )
                 continue
             if traject.status in ("cancelled", "requested"):
-                if visit.date < self.start or visit.fixed:
+                if visit.date < self.start or item.state != "planned":
                     self.warnings.append(
                         f"kept plan: visit of {visit.traject} on {visit.date.isoformat()} "
                         f"dropped: the traject is {traject.status}"
                     )
                 continue
-            if traject.status == "approved" and not (visit.date < self.start or visit.fixed):
-                continue  # planned again
-            staying.append(visit)
+            staying.append(item)
+        return sorted(
+            staying,
+            key=lambda k: (k.visit.date, k.visit.coach, k.visit.traject, k.visit.kind),
+        )
+
+    def _by_traject(self, visits: list[Visit]) -> dict[str, _Kept]:
+        """Give the kept visits of approved trajects, per traject."""
         by_traject: dict[str, _Kept] = {}
-        for visit in staying:
-            traject = self.trajects[visit.traject]
-            if traject.status != "approved":
+        for visit in visits:
+            if self.trajects[visit.traject].status != "approved":
                 continue
             if visit.traject not in by_traject:
                 by_traject[visit.traject] = _Kept(visit.coach, (visit,))
             else:
                 old = by_traject[visit.traject]
                 by_traject[visit.traject] = _Kept(old.coach, (*old.visits, visit))
-        return staying, by_traject
+        return by_traject
+
+    # --- kept visits (SPEC 5, rule 7) -------------------------------------------------
+
+    def _keep(self, promised: list[KeptVisit]) -> list[Visit]:
+        """Book the kept visits; move the movable ones that now break a rule, as little as
+        possible (same coach, the nearest valid day), and give the visits that stay.
+
+        A visit that is done, fixed or before the plan's start never moves; when it breaks a
+        rule the checker reports it. A movable visit that fits no day is dropped: its traject
+        then misses it, and the visit is placed again or the traject is incomplete.
+        """
+        staying: list[Visit] = []
+        breaking: list[tuple[Visit, str]] = []
+        for item in promised:
+            visit = item.visit
+            movable = item.state == "planned" and visit.date >= self.start
+            broken = self._broken(visit) if movable else None
+            if broken is None:
+                self._book_kept(self.base, visit)
+                staying.append(visit)
+            else:
+                breaking.append((visit, broken))
+        for visit, broken in breaking:
+            day = self._nearest(visit, staying)
+            if day is None:
+                self.warnings.append(
+                    f"kept plan: {visit.traject}, {visit.kind} on {visit.date.isoformat()} "
+                    f"({visit.coach}) {broken} and fits no other day of {visit.coach}: "
+                    "taken out"
+                )
+                continue
+            moved = visit.model_copy(update={"date": self.date_of(day)})
+            self._book_kept(self.base, moved)
+            staying.append(moved)
+            self.moved.append(
+                Moved(
+                    traject=visit.traject,
+                    coach=visit.coach,
+                    kind=visit.kind,
+                    old_date=visit.date,
+                    new_date=moved.date,
+                    reason=broken,
+                )
+            )
+        return staying
+
+    def _broken(self, visit: Visit) -> str | None:
+        """Give the rule a movable kept visit now breaks on its own day, or None."""
+        state = self.base.get(visit.coach)
+        traject = self.trajects[visit.traject]
+        if state is None or visit.location not in self.locations:
+            return None  # nothing a move can mend: the checker reports it
+        index = self.index_of(visit.date)
+        if visit.date > self.end:
+            return f"is after the plan's end [{c.PLAN_WINDOW.tag}]"
+        if traject.deadline is not None and visit.date > traject.deadline:
+            return f"is after the deadline [{c.DEADLINE.tag}]"
+        if traject.earliest is not None and visit.date < traject.earliest:
+            return f"is before the earliest day [{c.EARLIEST.tag}]"
+        if not state.works[index]:
+            away = c.coach_away(state.coach, visit.date)
+            return f"falls on a day {visit.coach} does not work [{(away or c.LEAVE).tag}]"
+        if visit.kind == "intake":
+            return None
+        location = self.locations[visit.location][1]
+        days = self.location_days(visit.location)
+        if not days.open[index]:
+            closed = c.location_closed(location, visit.date)
+            return f"falls on a day {location.id} is closed [{(closed or c.CLOSURE).tag}]"
+        area = self.area(state.coach, location)
+        if area is not None and not area[index]:
+            return f"falls on a day {visit.coach} does not serve {location.id} [{c.AREA.tag}]"
+        return None
+
+    def _nearest(self, visit: Visit, staying: list[Visit]) -> int | None:
+        """Give the nearest day (the earlier on a tie) from the plan's start on which the kept
+        `visit` breaks no rule with the same coach, or None."""
+        state = self.base[visit.coach]
+        traject = self.trajects[visit.traject]
+        minutes = round(visit.hours * 60)
+        low, high = self.first, self.last
+        if traject.earliest is not None:
+            low = max(low, self.index_of(traject.earliest))
+        if traject.deadline is not None:
+            high = min(high, self.index_of(traject.deadline))
+        mine = [v for v in staying if v.traject == visit.traject]
+        visits = [self.index_of(v.date) for v in mine if v.kind == "visit"]
+        intakes = [self.index_of(v.date) for v in mine if v.kind == "intake"]
+        gap = self.demand(traject).gap
+        if visit.kind == "visit":
+            location = self.locations[visit.location][1]
+            days = self.location_days(visit.location)
+            area = self.area(state.coach, location)
+            limit = days.limit
+            if (limit is not None and minutes > limit) or minutes > state.day_cap:
+                return None
+            if intakes:
+                low = max(low, max(intakes) + 1)
+        elif visits:
+            high = min(high, min(visits) - 1)
+        origin = self.index_of(visit.date)
+        for distance in range(1, max(origin - low, high - origin) + 1):
+            for day in (origin - distance, origin + distance):
+                if not low <= day <= high or not state.works[day]:
+                    continue
+                if state.week[day // 7] + minutes > state.week_cap:
+                    continue
+                if visit.kind == "intake":
+                    return day
+                if not days.open[day] or (area is not None and not area[day]):
+                    continue
+                if state.location[day] is not None or day in state.kept_intake_start:
+                    continue
+                if any(abs(day - other) < gap for other in visits):
+                    continue
+                return day
+        return None
 
     def _days_mask(self, weekdays: list[str], periods) -> bytearray:
         """Give 1 for each day on one of `weekdays`, outside `periods` and public holidays
@@ -385,9 +522,17 @@ class Planner:
         """Give the plan: place the queue, repair what is left, explain the rest."""
         total = len(self.queue)
         unplaced: list[Traject] = []
-        for done, traject in enumerate(self.queue, start=1):
+        incomplete: list[Traject] = []
+        # Trajects with kept visits first: those are promises; the rest of each is placed
+        # around them, or the traject is incomplete (never half-kept, never unplanned).
+        order = [t for t in self.queue if t.id in self.kept_by_traject]
+        order += [t for t in self.queue if t.id not in self.kept_by_traject]
+        for done, traject in enumerate(order, start=1):
             if not self._place(traject):
-                unplaced.append(traject)
+                if traject.id in self.kept_by_traject:
+                    incomplete.append(traject)
+                else:
+                    unplaced.append(traject)
             if progress is not None:
                 progress(done, total)
         if unplaced:
@@ -398,6 +543,8 @@ class Planner:
             end=self.end,
             visits=self._visits(),
             unplanned=unplanned,
+            incomplete=[self._incomplete(t) for t in incomplete],
+            moved=list(self.moved),
             warnings=list(self.warnings),
         )
         if self.kept_visits:
@@ -408,6 +555,22 @@ class Planner:
                 update={"warnings": [*self.warnings, *(f"kept plan: {p}" for p in problems)]}
             )
         return plan
+
+    def _incomplete(self, traject: Traject) -> Incomplete:
+        """Give what is kept and what is missing of a traject that cannot be completed."""
+        kept = self.kept_by_traject[traject.id]
+        demand = self.demand(traject)
+        visits = [v for v in kept.visits if v.kind == "visit"]
+        left = self.shapes_left(demand, kept)
+        missing = min((len(lengths) for lengths, _ in left), default=None)
+        if missing is None:
+            missing = max(0, min(len(shape) for shape in demand.shapes) - len(visits))
+        return Incomplete(
+            traject=traject.id,
+            visits_kept=len(visits),
+            visits_missing=missing,
+            reasons=self.explain(traject),
+        )
 
     def placeable_alone(self, traject: Traject) -> bool:
         """Give whether `traject` has a feasible schedule when it is the only one planned."""
@@ -553,6 +716,10 @@ class Planner:
         kept = self.kept_by_traject.get(traject.id)
         check_entitlement = demand.free and kept is None
         why = {} if why is None else why
+        if kept is not None and ((), False) in self.shapes_left(demand, kept):
+            # Its kept visits are the whole traject: nothing to place, whatever the window.
+            fixed = tuple(self.index_of(v.date) for v in kept.visits if v.kind == "visit")
+            return _Placement(traject, kept.coach, [], None, self.position[traject.id], fixed)
         for _ in range(16):  # each round moves `low` later; a few rounds always suffice
             why["low"] = low
             if low > high:

@@ -29,6 +29,27 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             for v in plan.visits
         ],
         "unplanned": [{"traject": u.traject, "reasons": list(u.reasons)} for u in plan.unplanned],
+        "incomplete": [_incomplete(i) for i in plan.incomplete],
+        "moved": [
+            {
+                "traject": m.traject,
+                "coach": m.coach,
+                "kind": m.kind,
+                "old_date": m.old_date.isoformat(),
+                "new_date": m.new_date.isoformat(),
+                "reason": m.reason,
+            }
+            for m in plan.moved
+        ],
+    }
+
+
+def _incomplete(item) -> dict[str, Any]:
+    return {
+        "traject": item.traject,
+        "visits_kept": item.visits_kept,
+        "visits_missing": item.visits_missing,
+        "reasons": list(item.reasons),
     }
 
 
@@ -71,23 +92,25 @@ def plan_toml(plan: Plan) -> bytes:
             for v in plan.visits
         ],
         "unplanned": [{"traject": u.traject, "reasons": list(u.reasons)} for u in plan.unplanned],
+        "incomplete": [_incomplete(i) for i in plan.incomplete],
     }
     header = (
         "# A plan saved by `mentes plan --save`. Give it to `mentes plan --keep` to plan again\n"
-        "# around it: visits before the new --start stay, and so does every visit with\n"
-        "# fixed = true. `mentes plan --check` verifies a plan edited by hand.\n\n"
+        "# around it: every visit stays where it is unless it now breaks a rule; visits before\n"
+        "# the new --start and visits with fixed = true never move. `mentes plan --check`\n"
+        "# verifies a plan edited by hand.\n\n"
     )
     return (header + tomli_w.dumps(document)).encode("utf-8")
 
 
-_HEADER = re.compile(r"^\s*\[\[\s*(visits|unplanned)\s*\]\]")
+_HEADER = re.compile(r"^\s*\[\[\s*(visits|unplanned|incomplete)\s*\]\]")
 _KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
 _TOP = ("start", "end")
 
 
 def _lines(text: str) -> tuple[dict[str, list[int]], dict[tuple[str, int], dict[str, int]]]:
     """Give the line of each [[visits]]/[[unplanned]] item and of the keys inside it."""
-    starts: dict[str, list[int]] = {"visits": [], "unplanned": [], "": [0]}
+    starts: dict[str, list[int]] = {"visits": [], "unplanned": [], "incomplete": [], "": [0]}
     keys: dict[tuple[str, int], dict[str, int]] = {("", 0): {}}
     current = ("", 0)
     for number, line in enumerate(text.splitlines(), start=1):
@@ -116,7 +139,7 @@ def read_plan(path: Path) -> Plan:
     data, text = read_toml(path)
     name = path.name
     starts, keys = _lines(text)
-    for key in ("visits", "unplanned"):
+    for key in ("visits", "unplanned", "incomplete"):
         data.setdefault(key, [])
     problems = []
     visits = data["visits"] if isinstance(data["visits"], list) else []
@@ -177,10 +200,10 @@ def read_plan(path: Path) -> Plan:
 
 
 def _problem(name: str, where: tuple, message: str, starts, keys) -> Problem:
-    if where and where[0] in ("visits", "unplanned") and len(where) >= 2:
+    if where and where[0] in ("visits", "unplanned", "incomplete") and len(where) >= 2:
         table, index = where[0], where[1]
         field = ".".join(str(part) for part in where[2:]) or None
-        record = f"{'visit' if table == 'visits' else 'unplanned'} {index + 1}"
+        record = f"{'visit' if table == 'visits' else table} {index + 1}"
         item_starts = starts.get(table, [])
         line = item_starts[index] if isinstance(index, int) and index < len(item_starts) else None
         if field and line is not None:
