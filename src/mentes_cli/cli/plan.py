@@ -107,6 +107,17 @@ def plan(
             show_default=False,
         ),
     ] = None,
+    optimize: Annotated[
+        float | None,
+        typer.Option(
+            "--optimize",
+            metavar="SECONDS",
+            help="Budget of the exact improvement step (CP-SAT, in its deterministic seconds; "
+            "needs mentes[optimize]); 0 keeps the greedy plan alone. Default: optimize_seconds "
+            "of planning.toml.",
+            show_default=False,
+        ),
+    ] = None,
     force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
@@ -134,6 +145,11 @@ def plan(
     last = end or first + timedelta(days=settings.window_days - 1)
     if last < first:
         raise UsageError(f"--end {last.isoformat()} is before --start {first.isoformat()}")
+    budget = settings.optimize_seconds if optimize is None else optimize
+    if budget < 0 or budget != budget:
+        from mentes_cli.i18n import _
+
+        raise UsageError(_("--optimize must be 0 or more seconds, got {value}", value=optimize))
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"--output {output}: the schedule workbook must be an .xlsx file")
     _check_outputs(output=output, save=save, keep=keep, force=force, data=loaded.source.path)
@@ -144,7 +160,7 @@ def plan(
         from mentes_cli.plan.store import read_plan
 
         kept = kept_from_plan(read_plan(keep))
-    result = _make(loaded.records, first, last, kept, settings)
+    result = _make(loaded.records, first, last, kept, settings, budget)
     if ics is not None:
         _check_calendars(
             result, ics, force, [loaded.source.path, *([keep] if keep is not None else [])]
@@ -167,6 +183,13 @@ def plan(
     else:
         _print_tables(result, loaded.records)
         _print_incomplete(result)
+        line = _optimality_line(result)
+        if line:
+            stdout.print(line, soft_wrap=True)
+    if output_format is not PlanFormat.table:
+        line = _optimality_line(result)
+        if line:
+            notice(line)
     _notice_moved(result)
 
     from mentes_cli.output import outputs_together
@@ -290,11 +313,71 @@ def _notice_moved(result: Plan) -> None:
         )
 
 
-def _make(records: Records, first: date, last: date, kept, settings) -> Plan:
+def _optimality_line(result: Plan) -> str | None:
+    """Give the sentence on how good the plan is, from the exact step (None when it was off)."""
+    from mentes_cli.i18n import _, n_
+
+    quality = result.optimality
+    if quality is None:
+        return None
+    gained = quality.placed - quality.greedy
+    better = (
+        n_(
+            " The exact step placed {count} more traject than the greedy plan.",
+            " The exact step placed {count} more trajects than the greedy plan.",
+            gained,
+            count=gained,
+        )
+        if gained > 0
+        else ""
+    )
+    if quality.status == "optimal":
+        return _(
+            "Optimal: no plan places more of these {count} trajects than this one (proved by "
+            "CP-SAT).{better}",
+            count=quality.trajects,
+            better=better,
+        )
+    if quality.status == "bound":
+        more = quality.more_possible or 0
+        return (
+            n_(
+                "Not proved optimal: at most {count} more traject could be placed (CP-SAT's "
+                "bound).",
+                "Not proved optimal: at most {count} more trajects could be placed (CP-SAT's "
+                "bound).",
+                more,
+                count=more,
+            )
+            + better
+        )
+    if quality.status == "partial":
+        return _(
+            "Optimality not proved for the whole problem: the model covered every traject, "
+            "coach and day except that {what}.{better}",
+            what=quality.covered,
+            better=better,
+        )
+    if quality.status == "skipped":
+        return _(
+            "Optimality check skipped: its model was {what}; this is the greedy plan.",
+            what=quality.covered,
+        )
+    if quality.status == "not installed":
+        return _(
+            'The optimality check is not installed (pip install "mentes[optimize]"); this is '
+            "the greedy plan."
+        )
+    return _("The optimality check found no answer within its budget; this is the greedy plan.")
+
+
+def _make(records: Records, first: date, last: date, kept, settings, budget: float) -> Plan:
     from mentes_cli.plan.planner import make_plan
 
     if not is_interactive():
-        return make_plan(records, start=first, end=last, kept=kept, settings=settings)
+        return make_plan(
+            records, start=first, end=last, kept=kept, settings=settings, optimize=budget
+        )
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -314,7 +397,13 @@ def _make(records: Records, first: date, last: date, kept, settings) -> Plan:
             bar.update(task, completed=done, total=total)
 
         return make_plan(
-            records, start=first, end=last, kept=kept, settings=settings, progress=progress
+            records,
+            start=first,
+            end=last,
+            kept=kept,
+            settings=settings,
+            progress=progress,
+            optimize=budget,
         )
 
 

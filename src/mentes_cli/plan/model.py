@@ -78,6 +78,28 @@ class Incomplete(BaseModel):
     reasons: list[str]
 
 
+class Optimality(BaseModel):
+    """What the exact improvement step (CP-SAT) found about the plan's placed count."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # optimal | bound | partial | skipped | unknown | not installed | off
+    status: str
+    greedy: int = Field(description="trajects the greedy plan placed (of those in the model)")
+    placed: int = Field(description="trajects placed in the end (of those in the model)")
+    bound: int | None = Field(
+        default=None, description="the most that can be placed; only for a whole model"
+    )
+    covered: str = Field(default="", description="what the model left out; empty when whole")
+    seconds: float = 0.0
+    trajects: int = 0
+
+    @property
+    def more_possible(self) -> int | None:
+        """Give how many more trajects could at most be placed, when known."""
+        return None if self.bound is None else max(0, self.bound - self.placed)
+
+
 class Unplanned(BaseModel):
     """An approved traject that could not be placed, with every reason found."""
 
@@ -99,3 +121,4 @@ class Plan(BaseModel):
     incomplete: list[Incomplete] = Field(default_factory=list)
     moved: list[Moved] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    optimality: Optimality | None = None

@@ -99,10 +99,15 @@ def make_plan(
     kept: Plan | Sequence[KeptVisit] | None = None,
     settings: PlanningSettings | None = None,
     progress: Progress | None = None,
+    optimize: float = 0.0,
 ) -> Plan:
-    """Give the plan of every approved traject from `start` to `end` (both included)."""
+    """Give the plan of every approved traject from `start` to `end` (both included).
+
+    `optimize` is the budget (deterministic seconds) of the exact improvement step; 0 keeps
+    the greedy plan alone.
+    """
     planner = Planner(records, start=start, end=end, kept=kept, settings=settings)
-    return planner.run(progress)
+    return planner.run(progress, optimize=optimize)
 
 
 @dataclass
@@ -518,8 +523,9 @@ class Planner:
 
     # --- running -----------------------------------------------------------------------
 
-    def run(self, progress: Progress | None = None) -> Plan:
-        """Give the plan: place the queue, repair what is left, explain the rest."""
+    def run(self, progress: Progress | None = None, *, optimize: float = 0.0) -> Plan:
+        """Give the plan: place the queue, repair what is left, improve it exactly within
+        `optimize` seconds when OR-Tools is installed, explain the rest."""
         total = len(self.queue)
         unplaced: list[Traject] = []
         incomplete: list[Traject] = []
@@ -537,6 +543,18 @@ class Planner:
                 progress(done, total)
         if unplaced:
             unplaced = [t for t in unplaced if not self._repair(t)]
+        optimality = None
+        if optimize > 0:
+            optimality = self._optimize(optimize)
+            unplaced = [t for t in unplaced if t.id not in self.placements]
+            unplaced += [
+                t
+                for t in self.queue
+                if t.id not in self.placements
+                and t.id not in self.kept_by_traject
+                and t not in unplaced
+            ]
+            unplaced.sort(key=lambda t: self.position[t.id])
         unplanned = [Unplanned(traject=t.id, reasons=self.explain(t)) for t in unplaced]
         plan = Plan(
             start=self.start,
@@ -546,6 +564,7 @@ class Planner:
             incomplete=[self._incomplete(t) for t in incomplete],
             moved=list(self.moved),
             warnings=list(self.warnings),
+            optimality=optimality,
         )
         if self.kept_visits:
             from mentes_cli.plan.check import check_plan
@@ -555,6 +574,45 @@ class Planner:
                 update={"warnings": [*self.warnings, *(f"kept plan: {p}" for p in problems)]}
             )
         return plan
+
+    def _optimize(self, budget: float):
+        """Run the exact step; take its plan when it places more, or earlier, trajects."""
+        from mentes_cli.plan.optimize import improve
+
+        optimality, solution = improve(self, budget)
+        if solution is None:
+            return optimality
+        model = [t for t in self.queue if t.id not in self.kept_by_traject]
+        before = {t.id: self.placements[t.id] for t in model if t.id in self.placements}
+        if set(solution.chosen) == set(before):
+            return optimality
+        for placement in before.values():
+            self._unbook(placement)
+        # First the greedy on the chosen set (it keeps the softer preferences: the coach
+        # who served the location, balance, short spans); where it cannot place them all,
+        # the solver's own days.
+        chosen = [t for t in model if t.id in solution.chosen]
+        placed = []
+        for traject in chosen:
+            placement = self.find(traject)
+            if placement is None:
+                break
+            self._book(placement)
+            placed.append(placement)
+        else:
+            return optimality
+        for placement in placed:
+            self._unbook(placement)
+        for traject in chosen:
+            coach, visits, intake = solution.chosen[traject.id]
+            self._book(_Placement(traject, coach, list(visits), intake, self.position[traject.id]))
+        if not self._entitlements_hold({t.location for t in chosen}):
+            for traject in chosen:
+                self._unbook(self.placements[traject.id])
+            for placement in before.values():
+                self._book(placement)
+            return optimality.model_copy(update={"placed": optimality.greedy, "status": "unknown"})
+        return optimality
 
     def _incomplete(self, traject: Traject) -> Incomplete:
         """Give what is kept and what is missing of a traject that cannot be completed."""

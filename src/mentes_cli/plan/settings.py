@@ -66,6 +66,7 @@ class PlanningSettings:
     gap_paid_coaching: int
     gap_bvv: int
     window_days: int
+    optimize_seconds: float = 0.0
 
     def gap_for(self, offer: str) -> int:
         """Give the least number of days between two visits of a traject of `offer`."""
@@ -146,4 +147,5 @@ def load_settings() -> PlanningSettings:
         gap_paid_coaching=_whole(gaps, "paid_coaching", "min_gap_days."),
         gap_bvv=_whole(gaps, "bvv", "min_gap_days."),
         window_days=max(1, _whole(window, "default_days", "window.")),
+        optimize_seconds=_number(data, "optimize_seconds") if "optimize_seconds" in data else 0.0,
     )

@@ -1,0 +1,162 @@
+"""Compare the plan's placed count with CP-SAT's proven optimum on tight instances.
+
+    python benchmarks/bench_optimize.py [--instances 30] [--budget 3] [--reference 60]
+        [--sizes 6,30] [--out FILE.json] [--large]
+
+For each generated tight instance (`generate_tight.py`: 6-30 requests, 1-3 coaches, 1
+supporter, January-June 2027, seeds 1..N) it plans three times in-process:
+
+- greedy: `make_plan(optimize=0)`;
+- mentes: `make_plan(optimize=--budget)`, what `mentes plan` does by default;
+- reference: `make_plan(optimize=--reference)`, a large budget, whose proven optimum (or
+  bound) is the yardstick.
+
+It prints one row per instance (placed greedy / mentes / reference, the reference's bound and
+status, the checker's violations, wall seconds) and the count of instances where mentes
+placed as many as the proven optimum, and where the queue preference held (mentes placed the
+same set as the reference when the counts are equal). With --large it also runs the sample,
+the network year (`generate_network.py`) and tight instances of 70 and 300 requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_network  # noqa: E402
+import generate_tight  # noqa: E402
+
+from mentes_cli.load import DataSource, load_records  # noqa: E402
+from mentes_cli.plan.check import check_plan  # noqa: E402
+from mentes_cli.plan.planner import make_plan  # noqa: E402
+from mentes_cli.reference import sample_records_dir  # noqa: E402
+
+
+def _placed(plan) -> set[str]:
+    unplanned = {u.traject for u in plan.unplanned}
+    return {v.traject for v in plan.visits} - unplanned
+
+
+def run_instance(folder: Path, start: date, end: date, budget: float, reference: float | None):
+    """Plan one record folder three ways; give its figures."""
+    records = load_records(DataSource(folder, "benchmark")).records
+    began = time.perf_counter()
+    greedy = make_plan(records, start=start, end=end, optimize=0)
+    greedy_seconds = time.perf_counter() - began
+    began = time.perf_counter()
+    mentes = make_plan(records, start=start, end=end, optimize=budget)
+    mentes_seconds = time.perf_counter() - began
+    row = {
+        "approved": sum(t.status == "approved" for t in records.trajects),
+        "staff": len(records.coaches),
+        "greedy": len(_placed(greedy)),
+        "greedy_seconds": round(greedy_seconds, 2),
+        "mentes": len(_placed(mentes)),
+        "mentes_status": mentes.optimality.status if mentes.optimality else None,
+        "mentes_bound": mentes.optimality.bound if mentes.optimality else None,
+        "mentes_covered": mentes.optimality.covered if mentes.optimality else None,
+        "mentes_seconds": round(mentes_seconds, 2),
+        "violations": len(check_plan(mentes, records)),
+    }
+    if reference is not None:
+        began = time.perf_counter()
+        best = make_plan(records, start=start, end=end, optimize=reference)
+        row.update(
+            reference=len(_placed(best)),
+            reference_status=best.optimality.status if best.optimality else None,
+            reference_bound=best.optimality.bound if best.optimality else None,
+            reference_seconds=round(time.perf_counter() - began, 2),
+            same_set=_placed(best) == _placed(mentes),
+        )
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=30)
+    parser.add_argument("--budget", type=float, default=3.0)
+    parser.add_argument("--reference", type=float, default=60.0)
+    parser.add_argument("--sizes", default="6,30")
+    parser.add_argument("--large", action="store_true")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    low, high = (int(x) for x in args.sizes.split(","))
+    start, end = generate_tight.START, generate_tight.END
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for seed in range(1, args.instances + 1):
+            requests = low + (seed - 1) * (high - low) // max(1, args.instances - 1)
+            coaches = max(1, requests // 12) + seed % 2
+            supporters = 1
+            folder = generate_tight.write_tight(
+                Path(scratch) / f"tight-{seed}", requests, coaches, supporters, seed
+            )
+            row = {"instance": f"tight-{seed}", "requests": requests}
+            row.update(run_instance(folder, start, end, args.budget, args.reference))
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+        large = []
+        if args.large:
+            cases = [
+                ("sample", sample_records_dir(), date(2027, 1, 4), date(2027, 6, 30)),
+                (
+                    "network year",
+                    generate_network.write_network(
+                        Path(scratch) / "network",
+                        1350,
+                        1,
+                        generate_network.COACH_FTE,
+                        generate_network.SUPPORT_FTE,
+                    ),
+                    date(2027, 1, 4),
+                    date(2027, 12, 31),
+                ),
+                (
+                    "tight 70",
+                    generate_tight.write_tight(Path(scratch) / "t70", 70, 4, 2, 70),
+                    start,
+                    end,
+                ),
+                (
+                    "tight 300",
+                    generate_tight.write_tight(Path(scratch) / "t300", 300, 18, 10, 300),
+                    start,
+                    end,
+                ),
+            ]
+            for name, folder, first, last in cases:
+                row = {"instance": name}
+                row.update(run_instance(folder, first, last, args.budget, None))
+                large.append(row)
+                print(json.dumps(row), flush=True)
+    proven = [r for r in rows if r["reference_status"] == "optimal"]
+    reached = [r for r in proven if r["mentes"] >= r["reference"]]
+    same = [r for r in reached if r["same_set"]]
+    summary = {
+        "instances": len(rows),
+        "reference_proven_optimal": len(proven),
+        "mentes_reached_the_optimum": len(reached),
+        "greedy_reached_the_optimum": sum(r["greedy"] >= r["reference"] for r in proven),
+        "same_set_as_reference_when_equal": len(same),
+        "violations": sum(r["violations"] for r in rows + large),
+        "budget": args.budget,
+        "reference_budget": args.reference,
+    }
+    print(json.dumps(summary, indent=2))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        document = {"summary": summary, "instances": rows, "large": large}
+        args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return 1 if summary["violations"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
