@@ -45,6 +45,33 @@ def _placed(plan) -> set[str]:
     return {v.traject for v in plan.visits} - unplanned
 
 
+def preferences(plan, records) -> dict:
+    """Give the softer preferences of SPEC 5: continuity (placed trajects whose coach served
+    the location before, of those at a location some coach served before) and the spread
+    (population standard deviation) of visit hours per FTE over the staff."""
+    served: dict[str, set[str]] = {}
+    for traject in records.trajects:
+        if traject.status in ("planned", "active", "done") and traject.coach:
+            served.setdefault(traject.location, set()).add(traject.coach)
+    coach_of = {}
+    for visit in plan.visits:
+        coach_of.setdefault(visit.traject, visit.coach)
+    placed = _placed(plan)
+    locations = {t.id: t.location for t in records.trajects}
+    eligible = [t for t in placed if locations.get(t) in served]
+    kept = [t for t in eligible if coach_of[t] in served[locations[t]]]
+    hours: dict[str, float] = {c.id: 0.0 for c in records.coaches}
+    for visit in plan.visits:
+        hours[visit.coach] = hours.get(visit.coach, 0.0) + visit.hours
+    per_fte = [hours[c.id] / c.fte for c in records.coaches if c.fte > 0]
+    mean = sum(per_fte) / max(1, len(per_fte))
+    spread = (sum((x - mean) ** 2 for x in per_fte) / max(1, len(per_fte))) ** 0.5
+    return {
+        "continuity": f"{len(kept)}/{len(eligible)}",
+        "hours_per_fte_sd": round(spread, 1),
+    }
+
+
 def run_instance(folder: Path, start: date, end: date, budget: float, reference: float | None):
     """Plan one record folder three ways; give its figures."""
     records = load_records(DataSource(folder, "benchmark")).records
@@ -65,6 +92,8 @@ def run_instance(folder: Path, start: date, end: date, budget: float, reference:
         "mentes_covered": mentes.optimality.covered if mentes.optimality else None,
         "mentes_seconds": round(mentes_seconds, 2),
         "violations": len(check_plan(mentes, records)),
+        "greedy_preferences": preferences(greedy, records),
+        "mentes_preferences": preferences(mentes, records),
     }
     if reference is not None:
         began = time.perf_counter()

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_plan.py [--data DIR] [--organisations 1350] [--seed 1]
         [--coach-fte 42] [--support-fte 27] [--start 2027-01-04] [--end 2027-12-31]
-        [--runs 5] [--out FILE.json]
+        [--runs 5] [--optimize 0] [--out FILE.json]
 
 Without --data the record set is made by generate_network.py (same seed, same set) in a
 temporary folder. Figures:
@@ -85,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, default=date(2027, 1, 4))
     parser.add_argument("--end", type=date.fromisoformat, default=date(2027, 12, 31))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--optimize",
+        type=float,
+        default=0.0,
+        help="budget of the exact step (planning.toml's optimize_seconds is what mentes uses)",
+    )
     parser.add_argument("--no-cli", action="store_true", help="skip the whole-process run")
     parser.add_argument("--out", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
@@ -107,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = None
         for _ in range(args.runs):
             began = time.perf_counter()
-            plan = make_plan(records, start=args.start, end=args.end)
+            plan = make_plan(records, start=args.start, end=args.end, optimize=args.optimize)
             times.append(time.perf_counter() - began)
 
         tracemalloc.start()
@@ -158,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         "placed_of_placeable": len(placed_placeable),
         "placed_share_of_placeable": round(len(placed_placeable) / max(1, len(placeable)), 4),
         "violations": len(violations),
+        "optimize": args.optimize,
+        "optimality": plan.optimality.model_dump() if plan.optimality else None,
         "cli_seconds": None if cli_seconds is None else round(cli_seconds, 2),
         "cli_peak_rss_mb": None if cli_peak is None else round(cli_peak, 1),
     }

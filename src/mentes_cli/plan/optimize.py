@@ -23,8 +23,9 @@ planner's day arrays:
 Trajects with kept visits are held as the greedy placed them. The objective is lexicographic
 in two solves: first the number placed (with the greedy plan as the hint), then, with that
 number fixed, the queue preference (weights 2^(n-1-position), exact for up to 40 trajects,
-else n - position). The solver is deterministic: one worker, a fixed seed, and a budget in
-deterministic time (`max_deterministic_time`), so the same input gives the same plan.
+else n - position). The solver is deterministic: one thread (its subsolvers interleaved in
+fixed batches, `interleave_search`), a fixed seed, and a budget in deterministic time
+(`max_deterministic_time`), so the same input gives the same plan on any machine.
 """
 
 from __future__ import annotations
@@ -425,7 +426,11 @@ class _Builder:
 
     def _solver(self, seconds: float):
         solver = self.cp.CpSolver()
-        solver.parameters.num_workers = 1
+        # One thread, deterministic: the subsolvers (the search with the linear relaxation,
+        # and large-neighbourhood search that improves the hint) take turns in fixed batches
+        # instead of running in parallel, so the same input gives the same plan anywhere.
+        solver.parameters.num_workers = 8
+        solver.parameters.interleave_search = True
         solver.parameters.random_seed = 0
         solver.parameters.max_deterministic_time = max(0.01, seconds)
         # A stronger linear relaxation: it proved the optimum of tight instances the default
