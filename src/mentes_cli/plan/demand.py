@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentes_cli.models import Traject
-from mentes_cli.plan.constraints import gap_days, role_of
+
+# PAID_COACHING, ROLE_OF_OFFER and ROLE_NAMES live in the constraint registry; they are
+# named here too for the modules that read them from here (report/supply.py).
+from mentes_cli.plan.constraints import (  # noqa: F401
+    PAID_COACHING,
+    ROLE_NAMES,
+    ROLE_OF_OFFER,
+    gap_days,
+    role_of,
+)
 from mentes_cli.plan.settings import PlanningSettings, to_minutes
 from mentes_cli.tariffs import free_offer_at, package_at
 
