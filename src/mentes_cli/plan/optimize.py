@@ -125,6 +125,7 @@ class _Builder:
         self.intake_minutes: dict[str, int] = {}
         self.shapes: dict[str, list] = {}
         self.first: dict[str, object] = {}
+        self.first_low: dict[str, int] = {}
 
     # --- the fixed part: kept visits and the trajects built around them -------------------
 
@@ -324,6 +325,7 @@ class _Builder:
                 model.Add(sum(mine) == self.coach_of[tid, coach.id])
             first = model.NewIntVar(low, high + 1, f"f_{tid}")
             self.first[tid] = first
+            self.first_low[tid] = low
             for day, vars_ in per_day.items():
                 for var in vars_:
                     model.Add(first <= day).OnlyEnforceIf(var)
@@ -396,6 +398,8 @@ class _Builder:
             placement = placements.get(traject.id)
             model.AddHint(self.placed[traject.id], placement is not None)
             if placement is None:
+                for var in self.shapes.get(traject.id, ()):
+                    model.AddHint(var, False)
                 continue
             for day, length in placement.visits:
                 minutes[traject.id, placement.coach, day] = length
@@ -423,6 +427,8 @@ class _Builder:
             placement = placements.get(tid)
             if placement is not None and placement.visits:
                 model.AddHint(first, min(day for day, _ in placement.visits))
+            else:
+                model.AddHint(first, self.first_low[tid])
 
     def _solver(self, seconds: float):
         solver = self.cp.CpSolver()
