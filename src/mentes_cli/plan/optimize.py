@@ -71,13 +71,6 @@ def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | Non
     began = perf_counter()
     model_trajects = [t for t in planner.queue if t.id not in planner.kept_by_traject]
     greedy = sum(1 for t in model_trajects if t.id in planner.placements)
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError:
-        return (
-            Optimality(status="not installed", greedy=greedy, placed=greedy, bound=None),
-            None,
-        )
     if greedy == len(model_trajects):
         # Every traject is placed: nothing can be placed more, and the queue preference holds.
         return (
@@ -89,6 +82,13 @@ def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | Non
                 seconds=perf_counter() - began,
                 trajects=greedy,
             ),
+            None,
+        )
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        return (
+            Optimality(status="not installed", greedy=greedy, placed=greedy, bound=None),
             None,
         )
     builder = _Builder(planner, model_trajects, cp_model)
