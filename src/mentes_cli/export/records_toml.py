@@ -8,7 +8,6 @@ hand-edited TOML (with comments) is never rewritten unless --force says so.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from pydantic import BaseModel
 from mentes_cli.errors import OutputError
 from mentes_cli.models import Records
 from mentes_cli.output import make_folder, outputs_together, write_many
+from mentes_cli.reference import parse_toml
 
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
 _OMIT_WHEN_EMPTY = {"closures", "leave", "domains"}
@@ -84,7 +84,7 @@ def _compact_arrays(text: str) -> str:
         out.append(line)
         index += 1
     compact = "\n".join(out)
-    return compact if tomllib.loads(compact) == tomllib.loads(text) else text
+    return compact if parse_toml(compact) == parse_toml(text) else text
 
 
 def write_record_files(
