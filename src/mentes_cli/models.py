@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from mentes_cli import offers
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -21,10 +23,6 @@ ROLES = ("coach", "support")
 STATUSES = ("requested", "approved", "planned", "active", "done", "cancelled")
 # SPEC 2.1: start is "optional for requested/approved"; a cancelled request may never start.
 STARTED_STATUSES = ("planned", "active", "done")
-FREE_OFFERS = ("bvv-basis", "bvv-vervolg", "coaching")
-PAID_OFFERS = ("A", "B", "C", "D", "basis", "vervolg")
-OFFERS = FREE_OFFERS + PAID_OFFERS
-BVV_OFFERS = ("bvv-basis", "bvv-vervolg", "basis", "vervolg")
 # SPEC 8: the committed visits of a traject. The intake call of A-D is number 0.
 VISIT_KINDS = ("visit", "intake")
 VISIT_STATES = ("planned", "fixed", "done", "cancelled")
@@ -32,6 +30,26 @@ VISIT_STATES = ("planned", "fixed", "done", "cancelled")
 # that disappears stays, cancelled, on any traject (an unplanned one too), so that calendars
 # remove it.
 STATUSES_WITH_VISITS = ("planned", "active", "done", "cancelled")
+# The offer codes are the catalogue's (offers.py, data/offers.toml): ask it, not a list here.
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """Give the offer codes under their former names, from the catalogue in use.
+
+    For modules not yet moved to the catalogue (eligibility, the planner's tests): OFFERS,
+    FREE_OFFERS, PAID_OFFERS, and BVV_OFFERS (the offers whose family lists BVV domains).
+    """
+    if name not in ("OFFERS", "FREE_OFFERS", "PAID_OFFERS", "BVV_OFFERS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    catalogue = offers.catalogue()
+    if name == "OFFERS":
+        return catalogue.codes()
+    if name == "FREE_OFFERS":
+        return catalogue.free_codes()
+    if name == "PAID_OFFERS":
+        return catalogue.paid_codes()
+    return tuple(code for code in catalogue.codes() if catalogue.family_of(code).domains)
+
 
 # "De ondersteuner doorloopt samen met de opvanglocatie een traject op één of meer van de
 # volgende domeinen" (seed 002).
@@ -123,6 +141,21 @@ def _choice(values: tuple[str, ...]):
         return value
 
     return check
+
+
+def _offer(value: Any) -> str:
+    codes = offers.catalogue().codes()
+    if not isinstance(value, str) or value not in codes:
+        raise ValueError(f"must be {_one_of(codes)}, got {value!r}")
+    return value
+
+
+def _contact_moments(value: int) -> int:
+    # The widest range any offer allows (offers.toml); the offer's own in the Traject check.
+    ranges = [o.contact_moments for o in offers.catalogue().offers.values() if o.contact_moments]
+    if ranges:
+        return _in_range(min(r[0] for r in ranges), max(r[1] for r in ranges))(value)
+    return _at_least(1)(value)
 
 
 def _in_range(low: float, high: float, low_open: bool = False):
@@ -347,7 +380,7 @@ class Traject(Record):
 
     id: Text
     location: Text
-    offer: Annotated[str, BeforeValidator(_choice(OFFERS))]
+    offer: Annotated[str, BeforeValidator(_offer)]
     status: Annotated[str, BeforeValidator(_choice(STATUSES))]
     start: Day | None = None
     end: Day | None = None
@@ -356,7 +389,7 @@ class Traject(Record):
     domains: Annotated[list[str], BeforeValidator(_domains)] = Field(default_factory=list)
     earliest: Day | None = None
     deadline: Day | None = None
-    contact_moments: Annotated[WholeNumber, AfterValidator(_in_range(2, 5))] | None = None
+    contact_moments: Annotated[WholeNumber, AfterValidator(_contact_moments)] | None = None
     requested_on: Day | None = None
     reason: OptionalText | None = None  # why it was cancelled
     visits: list[CommittedVisit] = Field(default_factory=list)
@@ -385,18 +418,33 @@ class Traject(Record):
 
     @model_validator(mode="after")
     def _fields_fit_the_offer(self) -> Traject:
-        if self.contact_moments is not None and self.offer != "bvv-vervolg":
-            raise ValueError(
-                f"contact_moments is only for offer bvv-vervolg (2 to 5), not for {self.offer}"
-            )
-        if self.domains and self.offer not in BVV_OFFERS:
+        catalogue = offers.catalogue()
+        offer = catalogue.offer(self.offer)
+        if self.contact_moments is not None:
+            if offer.contact_moments is None:
+                choosing = [
+                    f"{o.code} ({o.contact_moments[0]} to {o.contact_moments[1]})"
+                    for o in catalogue.offers.values()
+                    if o.contact_moments is not None
+                ]
+                raise ValueError(
+                    f"contact_moments is only for offer {' or '.join(choosing) or 'none'}, "
+                    f"not for {self.offer}"
+                )
+            low, high = offer.contact_moments
+            if not low <= self.contact_moments <= high:
+                raise ValueError(
+                    f"contact_moments must be at least {low} and at most {high} for offer "
+                    f"{self.offer}, got {self.contact_moments}"
+                )
+        if self.domains and not catalogue.family_of(self.offer).domains:
             raise ValueError(f"domains are only for BVV trajects, not for offer {self.offer}")
         return self
 
     @property
     def is_free_offer(self) -> bool:
         """Give whether the traject is one of the free offers (BVV or coaching)."""
-        return self.offer in FREE_OFFERS
+        return offers.catalogue().offer(self.offer).free
 
 
 class Records(BaseModel):

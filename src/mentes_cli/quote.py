@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mentes_cli.errors import InputError, MentesError, ReferenceDataError, UsageError
+from mentes_cli.offers import catalogue
 from mentes_cli.reference import load_reference
 from mentes_cli.tariffs import (
     CENT,
@@ -28,16 +29,7 @@ from mentes_cli.tariffs import (
 if TYPE_CHECKING:
     from mentes_cli.models import Location, Organisation, Records
 
-FREE_OFFER_CODES = ("bvv-basis", "bvv-vervolg", "coaching")
 CUSTOM_CODES = ("op maat", "maat", "custom")
-FAMILY_NAMES = {
-    "regional_support": "regional support (beleidsvoerend vermogen)",
-    "pedagogical_coaching": "pedagogical coaching",
-}
-FREE_OFFERS_OF_FAMILY = {
-    "regional_support": ("bvv-basis", "bvv-vervolg"),
-    "pedagogical_coaching": ("coaching",),
-}
 CHECK_HINT = "mentes check-eligibility --location ID"
 
 
@@ -201,7 +193,7 @@ def _code_key(code: str) -> str:
 
 def valid_codes() -> str:
     """Give the codes `mentes quote --traject` accepts, for messages."""
-    return ", ".join([*package_codes(), *FREE_OFFER_CODES, '"op maat"'])
+    return ", ".join([*package_codes(), *catalogue().free_codes(), '"op maat"'])
 
 
 def request_for(code: str, as_of: date) -> str | Guidance:
@@ -215,7 +207,7 @@ def request_for(code: str, as_of: date) -> str | Guidance:
     key = _code_key(code)
     if key in {_code_key(c) for c in CUSTOM_CODES} or key == "opmaat":
         return custom_guidance()
-    free = next((c for c in FREE_OFFER_CODES if _code_key(c) == key), None)
+    free = next((c for c in catalogue().free_codes() if _code_key(c) == key), None)
     if free is not None:
         return free_guidance(free, as_of)
     raise UsageError(f"--traject {code!r} is not an offer; use one of {valid_codes()}")
@@ -243,14 +235,15 @@ def free_guidance(code: str, as_of: date) -> Guidance:
 
     offer = free_offer_at(code, as_of)
     scope = scope_at(offer["scope"], as_of).name
-    paid = [p.code for p in packages_at(as_of) if p.family == offer["family"]]
+    family = catalogue().family_of(code)
+    paid = [p.code for p in packages_at(as_of) if p.family == family.id]
     return Guidance(
         code=code,
         kind="free",
         message=(
             f"{code} ({offer['name']}) is free for PRIOR locations in {scope}; it has no price "
             f"and is not quoted. To see whether a location is entitled to it, run "
-            f"`{CHECK_HINT}`. The paid {FAMILY_NAMES[offer['family']]} is quoted with "
+            f"`{CHECK_HINT}`. The paid {family.name('en')} is quoted with "
             f"--traject {' / '.join(paid)}."
         ),
     )
@@ -272,7 +265,7 @@ def quote_number(as_of: date, code: str, location_id: str | None, price: Decimal
 
 def line_items(package: Package) -> tuple[LineItem, ...]:
     """Give the lines of a package: the intake call, then its days or contact moments."""
-    kind = "day" if package.family == "pedagogical_coaching" else "contact_moment"
+    kind = catalogue().families[package.family].unit
     lines = [LineItem("intake", 1, package.intake_hours)] if package.intake_hours else []
     lines += [LineItem(kind, block.count, block.hours) for block in package.visits]
     return tuple(lines)
@@ -286,7 +279,7 @@ def suggest_package(places: int, as_of: date) -> SizeSuggestion | None:
     """
     for package in packages_at(as_of):
         band = package.size_band_places
-        if package.family == "pedagogical_coaching" and band and band[0] <= places <= band[1]:
+        if band and band[0] <= places <= band[1]:
             return SizeSuggestion(package.code, places, band)
     return None
 
@@ -350,14 +343,11 @@ def free_offer_entitlement(
     from mentes_cli.eligibility import decide_location
 
     decision = getattr(decide_location(records, location_id, as_of), family)
+    offers = catalogue().of_family(family, paid=False)
     if decision.status == "free":
-        return FreeEntitlement(
-            family, FREE_OFFERS_OF_FAMILY[family], True, None, decision.explanation
-        )
+        return FreeEntitlement(family, offers, True, None, decision.explanation)
     if decision.next_free is not None:
-        return FreeEntitlement(
-            family, FREE_OFFERS_OF_FAMILY[family], False, decision.next_free, decision.explanation
-        )
+        return FreeEntitlement(family, offers, False, decision.next_free, decision.explanation)
     return None
 
 
@@ -370,7 +360,8 @@ def free_offer_warning(location: QuotedLocation, entitlement: FreeEntitlement) -
         else f"from {entitlement.next_free.isoformat() if entitlement.next_free else '?'}"
     )
     return (
-        f"{location.id} is entitled to free {FAMILY_NAMES[entitlement.family]} ({offers}) "
+        f"{location.id} is entitled to free {catalogue().families[entitlement.family].name('en')} "
+        f"({offers}) "
         f"{when}: {entitlement.explanation}"
     )
 
@@ -404,7 +395,7 @@ def make_quote(
             if entitlement is not None:
                 reason += f". Note: {free_offer_warning(quoted, entitlement)}"
             raise QuoteRefused(f"cannot quote: {reason}")
-        if package.family == "pedagogical_coaching":
+        if package.size_band_places is not None:
             suggestion = suggest_package(quoted.places, as_of)
     return Quote(
         number=quote_number(as_of, package.code, location_id, package.price_eur),

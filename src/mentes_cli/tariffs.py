@@ -1,7 +1,9 @@
-"""The price list and the content of every offer, read from data/tariffs.toml.
+"""The price list and the dated content of every offer, read from data/tariffs.toml.
 
 Prices are Decimal euros. A package code can have several entries with their own
-`valid_from`; the one in force on a date is the newest on or before it.
+`valid_from`; the one in force on a date is the newest on or before it. Which codes exist,
+and what each one is (family, free or paid), is the catalogue's (offers.py): an entry here
+for a code the catalogue does not list as a paid package (or a free offer) is an error.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.offers import catalogue
 from mentes_cli.reference import load_reference, parameter_at
 
 CENT = Decimal("0.01")
@@ -73,7 +76,7 @@ def _package(entry: dict[str, Any]) -> Package:
         band = entry.get("size_band_places")
         return Package(
             code=code,
-            family=entry["family"],
+            family=catalogue().offer(code).family,
             name=entry["name"],
             valid_from=entry["valid_from"],
             intake_hours=_decimal(entry.get("intake_hours", 0), f"{where}, intake_hours"),
@@ -92,12 +95,19 @@ def _package(entry: dict[str, Any]) -> Package:
 
 
 def package_codes() -> tuple[str, ...]:
-    """Give the codes of the paid packages, in price-list order."""
-    codes: list[str] = []
+    """Give the codes of the paid packages, in catalogue order.
+
+    Raises ReferenceDataError when tariffs.toml prices a code that the catalogue does not
+    list as a paid package.
+    """
+    paid = catalogue().paid_codes()
     for entry in load_reference("tariffs.toml").get("packages", []):
-        if entry.get("code") not in codes:
-            codes.append(entry.get("code"))
-    return tuple(codes)
+        if entry.get("code") not in paid:
+            raise ReferenceDataError(
+                f"tariffs.toml: package {entry.get('code')!r} is not a paid offer of "
+                f"offers.toml ({', '.join(paid)})"
+            )
+    return paid
 
 
 def canonical_code(code: str) -> str | None:
@@ -114,6 +124,8 @@ def package_at(code: str, as_of: date) -> Package:
     entries = [
         e for e in load_reference("tariffs.toml").get("packages", []) if e.get("code") == canonical
     ]
+    if not entries:
+        raise ReferenceDataError(f"tariffs.toml: the paid offer {canonical} has no [[packages]]")
     return _package(parameter_at(entries, as_of, f"tariffs.toml, package {canonical}"))
 
 
@@ -123,7 +135,9 @@ def packages_at(as_of: date) -> list[Package]:
 
 
 def free_offer_at(code: str, as_of: date) -> dict[str, Any]:
-    """Give the content of free offer `code` (bvv-basis, bvv-vervolg, coaching) on `as_of`."""
+    """Give the content of free offer `code` on `as_of`; KeyError for an unknown code."""
+    if code not in catalogue().free_codes():
+        raise KeyError(code)
     entries = [
         e for e in load_reference("tariffs.toml").get("free_offers", []) if e.get("code") == code
     ]

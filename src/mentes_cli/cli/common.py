@@ -197,7 +197,14 @@ def notice(message: str) -> None:
     stderr.print(_CONTROL.sub("�", message), markup=False)
 
 
-REFERENCE_FILES = ("tariffs.toml", "centre.toml", "rules.toml", "regions.toml", "planning.toml")
+REFERENCE_FILES = (
+    "offers.toml",
+    "tariffs.toml",
+    "centre.toml",
+    "rules.toml",
+    "regions.toml",
+    "planning.toml",
+)
 
 
 def use_reference_data(data: Path | None) -> DataSource:

@@ -29,8 +29,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from mentes_cli.errors import InputError, OutputError
-from mentes_cli.export.schedule import OFFER_LABELS, address_of, visit_numbers
-from mentes_cli.models import BVV_OFFERS, Location, Organisation, Records, Traject
+from mentes_cli.export.schedule import address_of, offer_label, visit_numbers
+from mentes_cli.models import Location, Organisation, Records, Traject
+from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
 from mentes_cli.plan.model import Plan, Visit
 
@@ -137,15 +138,16 @@ def _event(
         event.add("summary", f"Intakegesprek {place} (telefonisch)")
         moment = f"Intakegesprek, {hours} uur"
     else:
-        word, unit = ("Ondersteuning", "contactmoment") if offer in BVV_OFFERS else (
-            "Coaching", "bezoek")  # fmt: skip
+        known = catalogue().offers.get(offer or "")
+        by_moment = known is not None and catalogue().family_of(offer).unit == "contact_moment"
+        word, unit = ("Ondersteuning", "contactmoment") if by_moment else ("Coaching", "bezoek")
         event.add("summary", f"{word} {place} ({unit} {number[0]}/{number[1]})")
         moment = f"{unit.capitalize()} {number[0]} van {number[1]}, {hours} uur"
         if location:
             event.add("location", f"{location.name}, {address_of(location)}")
     lines = [f"Traject: {visit.traject}"]
     if offer:
-        lines.append(f"Aanbod: {OFFER_LABELS.get(offer, offer)}")
+        lines.append(f"Aanbod: {offer_label(offer)}")
     if organisation:
         lines.append(f"Organisatie: {organisation.name}")
         if organisation.email:

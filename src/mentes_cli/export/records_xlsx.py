@@ -147,7 +147,7 @@ class _Writer:
         for index, column in enumerate(spec.columns, start=1):
             letter = get_column_letter(index)
             title = column.header[:32]
-            hint = column.hint[:255]
+            hint = vocab.column_hint(column)[:255]
             header_hint = DataValidation(
                 allow_blank=True, showInputMessage=True, promptTitle=title, prompt=hint
             )
@@ -186,8 +186,9 @@ def _check_list_items(items: list[str], spec, number: int, record: str, column) 
 
 
 def _drop_down(column: vocab.Column, last_id_row: int) -> str | None:
-    if column.kind in vocab.CHOICES:
-        return '"' + ",".join(vocab.CHOICES[column.kind]) + '"'
+    choices = vocab.choices(column.kind)
+    if choices is not None:
+        return '"' + ",".join(choices) + '"'
     if column.refers_to:
         return f"{quote_sheetname(column.refers_to)}!$A$2:$A${last_id_row}"
     return None
@@ -309,7 +310,7 @@ def _explanation(sheet: Worksheet) -> None:
         needed = "verplicht blad" if spec.required else "mag leeg blijven"
         lines.append(("sheet", f"Blad {spec.name} ({needed})"))
         for column in spec.columns:
-            lines.append(("", f"• {column.header}: {column.hint}"))
+            lines.append(("", f"• {column.header}: {vocab.column_hint(column)}"))
     sheet.column_dimensions["A"].width = _EXPLANATION_WIDTH
     for number, (style, text) in enumerate(lines, start=1):
         cell = put_text(sheet.cell(row=number, column=1), text)

@@ -52,6 +52,7 @@ from mentes_cli.export.cells import (
     sheet_title,
 )
 from mentes_cli.models import WEEKDAYS, Coach, Location, Organisation, Records, Traject
+from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path
 from mentes_cli.plan.model import Plan, Unplanned, Visit
 from mentes_cli.reference import load_reference
@@ -59,17 +60,13 @@ from mentes_cli.regions import place_for_postcode
 
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
-OFFER_LABELS = {
-    "coaching": "Pedagogische coaching (gratis)",
-    "bvv-basis": "BVV basistraject (gratis)",
-    "bvv-vervolg": "BVV vervolgtraject (gratis)",
-    "A": "Coaching werkvloer A",
-    "B": "Coaching werkvloer B",
-    "C": "Coaching werkvloer C",
-    "D": "Coaching werkvloer D",
-    "basis": "BVV basistraject (betalend)",
-    "vervolg": "BVV vervolgtraject (betalend)",
-}
+
+def offer_label(code: str) -> str:
+    """Give the Dutch label of an offer (the schedule and calendars are in Dutch)."""
+    found = catalogue().offers.get(code)
+    return found.label("nl") if found else code
+
+
 ROLE_LABELS = {"coach": "pedagogisch coach", "support": "regionaal ondersteuner"}
 
 VISITS_SHEET = "Bezoeken"
@@ -167,7 +164,7 @@ class _Context:
 
     def offer(self, traject_id: str) -> str:
         traject = self.trajects.get(traject_id)
-        return OFFER_LABELS.get(traject.offer, traject.offer) if traject else ""
+        return offer_label(traject.offer) if traject else ""
 
     def address(self, location_id: str) -> str:
         if location_id not in self.addresses:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.models import (
-    BVV_OFFERS,
     STATUSES_WITH_VISITS,
     Closure,
     Coach,
@@ -27,6 +26,7 @@ from mentes_cli.models import (
     Records,
     Traject,
 )
+from mentes_cli.offers import catalogue
 
 
 @dataclass
@@ -416,7 +416,7 @@ def _can_look_up(parent_id: Any) -> bool:
 
 
 def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Problem]) -> None:
-    needed = "support" if traject.offer in BVV_OFFERS else "coach"
+    needed = catalogue().offer(traject.offer).role
     if role != needed:
         what = (
             "a regional supporter (role support)"

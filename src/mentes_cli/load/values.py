@@ -54,7 +54,7 @@ def describe(value: Any) -> str:
 
 
 def _refuse(kind: str, value: Any) -> CellError:
-    return CellError(f"must be {v.ACCEPTED[kind]}, got {describe(value)}")
+    return CellError(f"must be {v.accepted(kind)}, got {describe(value)}")
 
 
 def is_blank(value: Any) -> bool:
@@ -276,5 +276,5 @@ def parse_cell(kind: str, value: Any, epoch: datetime) -> Any:
     if kind == v.STATUS:
         return _choice(kind, v.STATUS_WORDS, value)
     if kind == v.OFFER:
-        return _choice(kind, v.OFFER_WORDS, value)
+        return _choice(kind, v.offer_words(), value)
     raise AssertionError(f"unknown column kind {kind!r}")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mentes_cli.models import BVV_DOMAINS, OFFERS, WEEKDAYS
+from mentes_cli.models import BVV_DOMAINS, WEEKDAYS
+from mentes_cli.offers import catalogue
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _HEADER_NOISE = re.compile(r"[\s\u00a0\u2007\u202f\-_.]+")
@@ -80,11 +81,12 @@ STATUS_DUTCH = {
 }
 STATUS_WORDS = {**{v: k for k, v in STATUS_DUTCH.items()}, **{k: k for k in STATUS_DUTCH}}
 
-OFFER_WORDS = {fold(code): code for code in OFFERS} | {
-    "bvv basis": "bvv-basis",
-    "bvv vervolg": "bvv-vervolg",
-    "pedagogische coaching": "coaching",
-}
+
+def offer_words() -> dict[str, str]:
+    """Give each way of writing an offer (folded) with its code: the catalogue's codes and
+    words (offers.toml), so a new offer is accepted in a workbook without a change here."""
+    return catalogue().words()
+
 
 WEEKDAY_DUTCH = dict(zip(WEEKDAYS, ("ma", "di", "wo", "do", "vr", "za", "zo"), strict=True))
 _WEEKDAY_LONG_DUTCH = (
@@ -158,8 +160,15 @@ ACCEPTED = {
     ROLE: "pedagogisch coach or regionaal ondersteuner (also coach, support or ondersteuner)",
     STATUS: "aangevraagd, goedgekeurd, gepland, lopend, afgerond or geannuleerd "
     "(also requested, approved, planned, active, done or cancelled)",
-    OFFER: "one of " + ", ".join(OFFERS),
 }
+
+
+def accepted(kind: str) -> str:
+    """Give what a column of `kind` accepts, for the error on a value it does not accept."""
+    if kind == OFFER:
+        return "one of " + ", ".join(catalogue().codes())
+    return ACCEPTED[kind]
+
 
 # The drop-down list of each closed choice, in the words the export writes.
 CHOICES = {
@@ -169,8 +178,24 @@ CHOICES = {
     SUBSIDY_STEP: ("0", "1", "2", "3"),
     ROLE: tuple(ROLE_DUTCH.values()),
     STATUS: tuple(STATUS_DUTCH.values()),
-    OFFER: OFFERS,
 }
+
+
+def choices(kind: str) -> tuple[str, ...] | None:
+    """Give the drop-down list of a column of `kind`, or None when it has none."""
+    if kind == OFFER:
+        return catalogue().codes()
+    return CHOICES.get(kind)
+
+
+def column_hint(column: Column) -> str:
+    """Give the input hint of a column; the offer column's names the catalogue's codes."""
+    if column.kind != OFFER:
+        return column.hint
+    return (
+        f"Verplicht. {', '.join(catalogue().free_codes())} (gratis) of "
+        f"{', '.join(catalogue().paid_codes())} (betalend)."
+    )
 
 
 @dataclass(frozen=True)
@@ -428,8 +453,7 @@ TRAJECTS = SheetSpec(
             "Aanbod",
             OFFER,
             True,
-            "Verplicht. bvv-basis, bvv-vervolg, coaching (gratis) of A, B, C, D, basis, "
-            "vervolg (betalend).",
+            # The hint names the catalogue's codes: column_hint().
         ),
         Column(
             "status",

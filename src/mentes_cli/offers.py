@@ -1,0 +1,335 @@
+"""The catalogue of offers (SPEC 3.4): what each offer is, read once from data/offers.toml.
+
+One model for every module that needs to know about offers: the records (which codes a
+traject may have, which fields fit it), the workbook loader (the words a coordinator types),
+the quote (free or paid, the family, day or contact moment), the exports (labels in Dutch
+and English) and the planner (role, least gap, the shape of the visits). No module keeps a
+list of offer codes of its own: a new package is a data edit.
+
+What an offer is does not change with a price list; what it costs and how many hours it
+takes does, and is dated in tariffs.toml (`tariffs.package_at`, `tariffs.free_offer_at`).
+`Catalogue.visits_at` reads both into one answer: the visits of an offer on a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from mentes_cli.errors import ReferenceDataError
+from mentes_cli.reference import load_reference
+
+FILE = "offers.toml"
+LANGUAGES = ("nl", "en")
+UNITS = ("day", "contact_moment")
+VISIT_SHAPES = ("blocks", "spread")
+_FAMILY_KEYS = {"name", "unit", "domains"}
+_OFFER_KEYS = {
+    "code",
+    "family",
+    "paid",
+    "role",
+    "gap",
+    "visits",
+    "contact_moments",
+    "label",
+    "words",
+}
+
+
+def _fold(text: str) -> str:
+    """Give a word as it is compared: casefolded, trimmed, spaces as one."""
+    return " ".join(text.casefold().split())
+
+
+def _in_language(names: dict[str, str], language: str | None) -> str:
+    if language is None:
+        from mentes_cli.i18n import language as current
+
+        language = current()
+    return names.get(language) or names["en"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """An offer family of SPEC 3.5: regional support or pedagogical coaching."""
+
+    id: str
+    names: dict[str, str]  # language -> name
+    unit: str  # "day" | "contact_moment": what one visit on location is called
+    domains: bool  # whether its trajects may list the BVV domains
+
+    def name(self, language: str | None = None) -> str:
+        """Give the family's name in `language` (nl, en; default the user's language)."""
+        return _in_language(self.names, language)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One offer code and what it is; its price and hours are dated in tariffs.toml."""
+
+    code: str
+    family: str
+    paid: bool
+    role: str  # "coach" | "support"
+    gap: str  # key of planning.toml [min_gap_days]
+    visits: str  # "blocks" | "spread"
+    contact_moments: tuple[int, int] | None  # the range a traject may choose, if it may
+    labels: dict[str, str]  # language -> label
+    words: tuple[str, ...]  # other spellings accepted in a workbook
+
+    @property
+    def free(self) -> bool:
+        """Give whether the offer is free for PRIOR locations (it uses an entitlement)."""
+        return not self.paid
+
+    def label(self, language: str | None = None) -> str:
+        """Give the offer's short name in `language` (nl, en; default the user's language)."""
+        return _in_language(self.labels, language)
+
+
+@dataclass(frozen=True)
+class VisitShape:
+    """The visits an offer takes on a date: fixed blocks, or hours spread over days.
+
+    `blocks` is ((count, hours), ...) in the price list's order; a spread offer has
+    `spread_hours` over one of `spread_days` days (the preferred number first).
+    """
+
+    intake_hours: Decimal
+    blocks: tuple[tuple[int, Decimal], ...] = ()
+    spread_hours: Decimal | None = None
+    spread_days: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every offer and family of offers.toml, in file order."""
+
+    families: dict[str, Family]
+    offers: dict[str, Offer]
+    data: dict[str, Any]
+
+    # -- codes --
+
+    def codes(self) -> tuple[str, ...]:
+        """Give every offer code, in catalogue order (the free offers first)."""
+        return tuple(self.offers)
+
+    def free_codes(self) -> tuple[str, ...]:
+        """Give the codes of the free offers."""
+        return tuple(code for code, offer in self.offers.items() if not offer.paid)
+
+    def paid_codes(self) -> tuple[str, ...]:
+        """Give the codes of the paid packages."""
+        return tuple(code for code, offer in self.offers.items() if offer.paid)
+
+    def of_family(self, family: str, *, paid: bool | None = None) -> tuple[str, ...]:
+        """Give the codes of `family`, only the paid or the free ones when `paid` says so."""
+        return tuple(
+            code
+            for code, offer in self.offers.items()
+            if offer.family == family and (paid is None or offer.paid == paid)
+        )
+
+    def is_code(self, code: Any) -> bool:
+        """Give whether `code` is an offer code, exactly as written."""
+        return isinstance(code, str) and code in self.offers
+
+    # -- one offer --
+
+    def offer(self, code: str) -> Offer:
+        """Give the offer with code `code`; KeyError for an unknown code."""
+        return self.offers[code]
+
+    def family_of(self, code: str) -> Family:
+        """Give the family of offer `code`; KeyError for an unknown code."""
+        return self.families[self.offers[code].family]
+
+    def find(self, word: str) -> Offer | None:
+        """Give the offer a coordinator means by `word`: its code in any case, or one of
+        its words ("BVV basis", "pedagogische coaching"); None when there is none."""
+        return self._words().get(_fold(word))
+
+    def words(self) -> dict[str, str]:
+        """Give every accepted spelling (folded) with the code it means."""
+        return {word: offer.code for word, offer in self._words().items()}
+
+    def _words(self) -> dict[str, Offer]:
+        found: dict[str, Offer] = {}
+        for offer in self.offers.values():
+            for word in (offer.code, *offer.words):
+                found.setdefault(_fold(word), offer)
+        return found
+
+    def gap_days(self, code: str) -> int:
+        """Give the least number of days between two visits of a traject of offer `code`."""
+        offer = self.offers[code]
+        gaps = load_reference("planning.toml").get("min_gap_days")
+        value = gaps.get(offer.gap) if isinstance(gaps, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ReferenceDataError(
+                f"planning.toml: [min_gap_days] {offer.gap} (the gap of offer {code} in "
+                f"{FILE}) must be a whole number of days, got {value!r}"
+            )
+        return value
+
+    def visits_at(self, code: str, as_of: date, contact_moments: int | None = None) -> VisitShape:
+        """Give the visits of offer `code` as tariffs.toml has them on `as_of`.
+
+        `contact_moments` is a traject's own choice, for an offer that lets it choose.
+        """
+        from mentes_cli.tariffs import free_offer_at, package_at
+
+        offer = self.offers[code]
+        if offer.paid:
+            package = package_at(code, as_of)
+            return VisitShape(
+                package.intake_hours, tuple((b.count, b.hours) for b in package.visits)
+            )
+        content = free_offer_at(code, as_of)
+        where = f"tariffs.toml, free offer {code}"
+        if offer.visits == "spread":
+            days = content.get("days")
+            if not isinstance(days, list) or not days:
+                raise ReferenceDataError(f"{where}: days must be a list such as [8, 7]")
+            return VisitShape(
+                Decimal(0),
+                spread_hours=_decimal(content.get("hours"), f"{where}, hours"),
+                spread_days=tuple(int(d) for d in days),
+            )
+        count = contact_moments or content.get("contact_moments_default")
+        count = count or content.get("contact_moments")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise ReferenceDataError(f"{where}: contact_moments must be a whole number")
+        hours = _decimal(content.get("hours_per_moment"), f"{where}, hours_per_moment")
+        return VisitShape(Decimal(0), ((count, hours),))
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ReferenceDataError(f"{where}: must be a number, got {value!r}")
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ReferenceDataError(f"{where}: must be a number, got {value!r}") from None
+
+
+_cache: Catalogue | None = None
+
+
+def catalogue() -> Catalogue:
+    """Give the catalogue of offers.toml (the --data folder's copy first), read once."""
+    global _cache
+    data = load_reference(FILE)
+    if _cache is not None and _cache.data is data:
+        return _cache
+    _cache = _read(data)
+    return _cache
+
+
+def _error(message: str) -> ReferenceDataError:
+    return ReferenceDataError(f"{FILE}: {message}")
+
+
+def _names(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(language), str) and value[language].strip() for language in LANGUAGES
+    ):
+        raise _error(f"{where} must give a text for each of {', '.join(LANGUAGES)}")
+    return {language: value[language] for language in LANGUAGES}
+
+
+def _unknown_keys(entry: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(entry) - known)
+    if unknown:
+        raise _error(
+            f"{where}: unknown key {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+
+
+def _read(data: dict[str, Any]) -> Catalogue:
+    from mentes_cli.models import ROLES
+
+    raw_families = data.get("families")
+    if not isinstance(raw_families, dict) or not raw_families:
+        raise _error("the tables [families.<id>] are missing")
+    families: dict[str, Family] = {}
+    for family_id, entry in raw_families.items():
+        where = f"[families.{family_id}]"
+        if not isinstance(entry, dict):
+            raise _error(f"{where} must be a table")
+        _unknown_keys(entry, _FAMILY_KEYS, where)
+        if entry.get("unit") not in UNITS:
+            raise _error(f"{where} unit must be {' or '.join(UNITS)}, got {entry.get('unit')!r}")
+        if not isinstance(entry.get("domains", False), bool):
+            raise _error(f"{where} domains must be true or false")
+        families[family_id] = Family(
+            family_id, _names(entry.get("name"), f"{where} name"), entry["unit"],
+            entry.get("domains", False),
+        )  # fmt: skip
+    raw_offers = data.get("offers")
+    if not isinstance(raw_offers, list) or not raw_offers:
+        raise _error("there are no [[offers]]")
+    offers: dict[str, Offer] = {}
+    folded: dict[str, str] = {}
+    for number, entry in enumerate(raw_offers, start=1):
+        offers_entry = _offer(entry, number, families, ROLES)
+        for word in (offers_entry.code, *offers_entry.words):
+            other = folded.setdefault(_fold(word), offers_entry.code)
+            if other != offers_entry.code or offers_entry.code in offers:
+                raise _error(
+                    f"offer {offers_entry.code}: {word!r} is already the code or a word of "
+                    f"offer {other}"
+                )
+        offers[offers_entry.code] = offers_entry
+    return Catalogue(families, offers, data)
+
+
+def _offer(entry: Any, number: int, families: dict[str, Family], roles: tuple[str, ...]) -> Offer:
+    where = f"offer {number}"
+    if not isinstance(entry, dict):
+        raise _error(f"{where} must be a table")
+    code = entry.get("code")
+    if not isinstance(code, str) or not code.strip() or code != code.strip():
+        raise _error(f"{where}: code must be a text without surrounding spaces, got {code!r}")
+    where = f"offer {code}"
+    _unknown_keys(entry, _OFFER_KEYS, where)
+    if entry.get("family") not in families:
+        raise _error(
+            f"{where}: family must be one of {', '.join(families)}, got {entry.get('family')!r}"
+        )
+    if not isinstance(entry.get("paid"), bool):
+        raise _error(f"{where}: paid must be true or false")
+    if entry.get("role") not in roles:
+        raise _error(f"{where}: role must be {' or '.join(roles)}, got {entry.get('role')!r}")
+    if not isinstance(entry.get("gap"), str):
+        raise _error(f"{where}: gap must name a key of planning.toml [min_gap_days]")
+    if entry.get("visits") not in VISIT_SHAPES:
+        raise _error(
+            f"{where}: visits must be {' or '.join(VISIT_SHAPES)}, got {entry.get('visits')!r}"
+        )
+    moments = entry.get("contact_moments")
+    if moments is not None and not (
+        isinstance(moments, list)
+        and len(moments) == 2
+        and all(isinstance(m, int) and not isinstance(m, bool) for m in moments)
+        and 1 <= moments[0] <= moments[1]
+    ):
+        raise _error(f"{where}: contact_moments must be [least, most], such as [2, 5]")
+    words = entry.get("words", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise _error(f"{where}: words must be a list of texts")
+    return Offer(
+        code=code,
+        family=entry["family"],
+        paid=entry["paid"],
+        role=entry["role"],
+        gap=entry["gap"],
+        visits=entry["visits"],
+        contact_moments=(moments[0], moments[1]) if moments else None,
+        labels=_names(entry.get("label"), f"{where}: label"),
+        words=tuple(words),
+    )
