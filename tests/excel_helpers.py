@@ -303,31 +303,28 @@ def cells_both_ways(path: Path) -> tuple[dict, dict]:
     """Give the non-empty cells of every sheet as openpyxl's reader and as mentes's read them.
 
     Each is {(sheet title, row, column): value}. Cells mentes marks (formulas without a
-    result, error cells) are left out of both: openpyxl gives those as empty or as text.
+    result, error cells) are left out of both: openpyxl gives those as empty or as text. So
+    are cells of only spaces, which the loader reads as blank (calamine gives them as empty).
     """
-    from mentes_cli.load.excel_records import _SheetXml
+    from mentes_cli.load.excel_records import _Book, sheet_cells
+    from mentes_cli.load.values import is_blank
 
     theirs, ours = {}, {}
     workbook = load_workbook(path, read_only=True, data_only=True)
+    book = _Book(path, path.read_bytes())
     try:
-        with zipfile.ZipFile(path) as archive:
-            for sheet in workbook.worksheets:
-                sheet.reset_dimensions()
-                reader = _SheetXml(
-                    sheet._shared_strings,
-                    workbook._date_formats,
-                    workbook._timedelta_formats,
-                    workbook.epoch,
-                )
-                rows, marks, _ = reader.parse(archive.read(sheet._worksheet_path))
-                for number, row in rows.items():
-                    for column, value in enumerate(row, start=1):
-                        if value is not None:
-                            ours[(sheet.title, number, column)] = value
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    for column, value in enumerate(row, start=1):
-                        if value is not None and (number, column) not in marks:
-                            theirs[(sheet.title, number, column)] = value
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()
+            rows, scan = sheet_cells(path, book, sheet.title)
+            for number, row in rows.items():
+                for column, value in enumerate(row, start=1):
+                    if not is_blank(value):
+                        ours[(sheet.title, number, column)] = value
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                for column, value in enumerate(row, start=1):
+                    if not is_blank(value) and (number, column) not in scan.marks:
+                        theirs[(sheet.title, number, column)] = value
     finally:
         workbook.close()
+        book.close()
     return theirs, ours

@@ -1,42 +1,60 @@
 """Read one Excel workbook (SPEC 2.2) into records, reporting every problem at once.
 
-The file is checked before openpyxl sees it (size, kind of file, zip directory against the
-limits in data/limits.toml). openpyxl (read-only, defusedxml active) reads the workbook's
-structure: the sheets, shared strings, cell styles and epoch. Each sheet the records need is
-picked by name and its XML read in one expat pass (`_SheetXml`), which gives the values
-openpyxl's data_only mode gives, several times faster, and also what that mode hides. Row 1
-holds the headers; headers are checked for all sheets before any row is read. Each cell is
-turned into its canonical Python value by `values.parse_cell`, and `build_records` then
-validates the records exactly as for TOML.
+The file is checked before any reader sees it (size, kind of file, zip directory against the
+limits in data/limits.toml, and no DTD or entity declaration in any XML part, as in XML bombs).
+The workbook's structure (which sheet is which part, the date system) comes from its
+workbook.xml, read with defusedxml. The cell values come from python-calamine (a compiled
+reader, about ten times faster than openpyxl here). Before calamine reads a sheet, a check
+of the sheet's XML (`_scan_sheet`) finds what calamine would hide or get wrong:
+
+- a fast scan with a few regular expressions proves that the sheet is plain (no formulas, no
+  error cells, every shared-string index a whole number, every number an ordinary one,
+  every cell with its reference) and finds cells or rows given twice and the sheet's extent;
+- a sheet that is not plain gets one expat pass (`_SheetXml`) that marks the cells calamine
+  would read as empty or as something else, and reads date cells itself.
+
+Row 1 holds the headers; headers are checked for all sheets before any row is read. Each
+cell is turned into its canonical Python value by `values.parse_cell`, and `build_records`
+then validates the records exactly as for TOML.
 
 What the loader does with odd cells:
 
 - a formula: its cached result is read; a formula without a cached result (a file written
   by a script and never opened in a spreadsheet program) is an error naming the formula;
 - an error cell (#N/A, #DIV/0!, ...) is an error, with its formula when it has one;
+- a shared-string index that is not a whole number at least 0 is an error (calamine would
+  read the first string); one past the end makes the file unreadable;
+- a cell or a row given twice in the XML is an error (a reader would keep one silently);
 - merged cells: only the top-left cell holds a value. A merge down one column (one value
   for several rows) gives that value to every non-blank row it covers, with a notice; a
   merge across columns, or one in the header row, is an error;
 - a date cell whose number is outside the calendar is an error; a date with a time of day,
   a time or a duration in a date column is an error;
-- blank rows (nothing, or only spaces, in the known columns) are skipped wherever they are;
-  the declared sheet dimension is not trusted (every row in the XML is read).
+- blank rows (nothing, or only spaces, in the known columns) are skipped wherever they are,
+  and rows keep the numbers the coordinator sees; the declared sheet dimension is not
+  trusted; a sheet whose cells span more than MAX_SHEET_CELLS is refused before it is read.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import stat
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.utils.datetime import (
+    CALENDAR_MAC_1904,
+    CALENDAR_WINDOWS_1900,
+    from_excel,
+    from_ISO8601,
+)
 
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.load import vocabulary as vocab
@@ -55,7 +73,11 @@ RESAVE_HINT = "open it in Excel or LibreOffice and save it as Excel Workbook (.x
 _PARENT_KEYS = {"locations": "organisation", "closures": "location", "leave": "coach"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# Quick test on the raw sheet XML: does it hold formulas, error cells or merged cells?
+# The most cells (rows x columns, counted from A1 to the last cell) a sheet may span.
+# calamine holds a sheet as one dense grid: a file of a few KB with one cell at XFD1048576
+# would ask for 17 billion cells. 2,000,000 is 40 times the records of the whole of Flanders
+# (about 10,000 locations of 14 columns) and about 60 MB in calamine.
+MAX_SHEET_CELLS = 2_000_000
 
 
 def load_workbook_records(path: Path) -> tuple[Records, list[str]]:
@@ -216,7 +238,7 @@ def _check_entries(path: Path, entries: list[zipfile.ZipInfo], limits: dict[str,
                 )
 
 
-# The ways openpyxl (and zipfile, zlib and the XML parser under it) fail on a damaged file.
+# The ways a damaged file makes zipfile, zlib, the XML parsers and calamine fail.
 _READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
@@ -231,12 +253,18 @@ _READ_ERRORS = (
 )
 
 
+def _calamine_errors() -> tuple[type[BaseException], ...]:
+    import python_calamine
+
+    return (python_calamine.CalamineError, python_calamine.XmlError, python_calamine.ZipError,
+            python_calamine.PasswordError, python_calamine.WorksheetNotFound)  # fmt: skip
+
+
 def _unreadable(path: Path, exc: BaseException) -> InputError:
     from defusedxml import DefusedXmlException
 
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, DefusedXmlException):
-        # openpyxl wraps what went wrong in "Unable to read workbook: could not ..."
         cause = cause.__cause__ or cause.__context__
     if cause is not None:
         return _file_problem(
@@ -250,19 +278,166 @@ def _unreadable(path: Path, exc: BaseException) -> InputError:
     return _file_problem(path, f"cannot be read as an Excel workbook ({reason}); {RESAVE_HINT}")
 
 
-def _open_workbook(path: Path, content: bytes):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
+
+def _declares_entities(data: bytes) -> bool:
+    """Give whether XML `data` holds a DTD or an entity declaration (in UTF-8 or UTF-16)."""
+    if data.startswith(_UTF16) or data[:2].count(0) == 1:
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return False  # not XML a reader accepts: it fails there, with its own message
+    return _DECLARATION.search(data) is not None
+
+
+_MAIN_RELS = "_rels/.rels"
+_CHART_SHEET = "/chartsheet"
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+class _Book:
+    """The workbook's structure, its XML parts and calamine's reading of its cells.
+
+    The structure is read from the parts themselves (workbook.xml and its relationships,
+    with defusedxml), so that no reader's private attributes are needed: the sheets in
+    order with their parts, which are charts, and the date system.
+    """
+
+    def __init__(self, path: Path, content: bytes):
+        from python_calamine import CalamineWorkbook
+
+        self.path = path
+        self.archive = zipfile.ZipFile(io.BytesIO(content))
+        for info in self.archive.infolist():
+            name = info.filename.lower()
+            if name.endswith((".xml", ".rels", ".vml")) and _declares_entities(
+                self.archive.read(info)
+            ):
+                from defusedxml import DTDForbidden
+
+                raise DTDForbidden(info.filename, None, None)
+        self.parts: dict[str, str] = {}  # sheet title -> its part in the zip
+        self.charts: set[str] = set()
+        self.sheetnames: list[str] = []
+        self.epoch: datetime = CALENDAR_WINDOWS_1900
+        self._read_structure()
+        self.cells = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        self._date_styles: tuple[frozenset[int], frozenset[int]] | None = None
+        self._merges: dict[str, list] = {}
+
+    def _xml(self, part: str):
+        from defusedxml.ElementTree import fromstring
+
+        return fromstring(self.archive.read(part))
+
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Give the relationships of `part`: id -> (type, the target's part name)."""
+        folder = PurePosixPath(part).parent
+        rels = str(folder / "_rels" / (PurePosixPath(part).name + ".rels"))
+        if part == "":
+            rels = _MAIN_RELS
+        if rels not in self.archive.namelist():
+            return {}
+        found = {}
+        for element in self._xml(rels).iter():
+            if _local(element.tag) == "Relationship" and element.get("TargetMode") != "External":
+                target = element.get("Target", "")
+                name = target.lstrip("/") if target.startswith("/") else str(folder / target)
+                found[element.get("Id", "")] = (element.get("Type", ""), _normal(name))
+        return found
+
+    def _read_structure(self) -> None:
+        book = next(
+            (t for kind, t in self._relationships("").values() if kind.endswith("/officeDocument")),
+            "xl/workbook.xml",
+        )
+        self.workbook_part = book
+        relationships = self._relationships(book)
+        for element in self._xml(book).iter():
+            tag = _local(element.tag)
+            if tag == "workbookPr" and element.get("date1904", "").lower() in ("1", "true"):
+                self.epoch = CALENDAR_MAC_1904
+            elif tag == "sheet":
+                title = element.get("name", "")
+                rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+                kind, part = relationships.get(rid, ("", ""))
+                self.sheetnames.append(title)
+                self.parts[title] = part
+                if kind.endswith(_CHART_SHEET):
+                    self.charts.add(title)
+
+    def sheet_xml(self, title: str) -> bytes:
+        """Give the XML of sheet `title`."""
+        return self.archive.read(self.parts[title])
+
+    def grid(self, title: str) -> list[list[Any]]:
+        """Give calamine's cells of sheet `title`, row 1 first (blank leading rows kept)."""
+        sheet = self.cells.get_sheet_by_name(title)
+        self._merges[title] = sheet.merged_cell_ranges or []
+        return sheet.to_python(skip_empty_area=False)
+
+    def merged(self, title: str) -> list[str]:
+        """Give the merged ranges of sheet `title` (after `grid`) as references, "B2:C3"."""
+        ranges = self._merges.get(title, [])
+        return [f"{_letter(c0)}{r0 + 1}:{_letter(c1)}{r1 + 1}" for (r0, c0), (r1, c1) in ranges]
+
+    def date_styles(self) -> tuple[frozenset[int], frozenset[int]]:
+        """Give the cell styles that show a date, and those that show a duration."""
+        if self._date_styles is None:
+            self._date_styles = self._read_date_styles()
+        return self._date_styles
+
+    def _read_date_styles(self) -> tuple[frozenset[int], frozenset[int]]:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+        styles = next(
+            (t for kind, t in self._relationships(self.workbook_part).values()
+             if kind.endswith("/styles")),
+            None,
+        )  # fmt: skip
+        if styles is None or styles not in self.archive.namelist():
+            return frozenset(), frozenset()
+        formats: dict[int, str] = dict(BUILTIN_FORMATS)
+        number_formats: list[int] = []
+        root = self._xml(styles)
+        for element in root.iter():
+            if _local(element.tag) == "numFmt":
+                formats[int(element.get("numFmtId", "-1"))] = element.get("formatCode", "")
+        for element in root.iter():
+            if _local(element.tag) == "cellXfs":
+                number_formats = [
+                    int(xf.get("numFmtId", "0")) for xf in element if _local(xf.tag) == "xf"
+                ]
+        dates = {i for i, f in enumerate(number_formats) if is_date_format(formats.get(f, ""))}
+        durations = {i for i in dates if is_timedelta_format(formats.get(number_formats[i], ""))}
+        return frozenset(dates), frozenset(durations)
+
+    def close(self) -> None:
+        self.cells.close()
+        self.archive.close()
+
+
+def _normal(name: str) -> str:
+    """Give a part name with "a/../b" resolved, as zip entries are named."""
+    parts: list[str] = []
+    for piece in name.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _open_workbook(path: Path, content: bytes) -> _Book:
     try:
-        # openpyxl's warnings (unsupported extensions, default styles) say nothing a
-        # coordinator can act on; they are captured and dropped.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True, keep_links=False
-            )
-    except (InvalidFileException, *_READ_ERRORS) as exc:
+        return _Book(path, content)
+    except (*_calamine_errors(), *_READ_ERRORS) as exc:  # defusedxml's are ValueErrors
         raise _unreadable(path, exc) from None
 
 
@@ -302,24 +477,23 @@ class _Reading:
     def read(self, content: bytes) -> RawSet:
         workbook = _open_workbook(self.path, content)
         try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                self._pick_sheets(workbook, archive)
+            self._pick_sheets(workbook)
+            if self.problems:
+                raise InputError(self.problems)
+            for sheet in self.sheets:
+                self._read_header(sheet)
+            if self.problems:
+                # Header problems first: rows are not read against a wrong set of columns.
+                raise InputError(self.sorted_problems())
         finally:
             workbook.close()
-        if self.problems:
-            raise InputError(self.problems)
-        for sheet in self.sheets:
-            self._read_header(sheet)
-        if self.problems:
-            # Header problems first: rows are not read against a wrong set of columns.
-            raise InputError(self.sorted_problems())
         raw_set = RawSet()
         for sheet in self.sheets:
             self._apply_merges(sheet)
             getattr(raw_set, sheet.spec.kind).extend(self._read_rows(sheet, workbook.epoch))
         return raw_set
 
-    def _pick_sheets(self, workbook, archive: zipfile.ZipFile) -> None:
+    def _pick_sheets(self, workbook: _Book) -> None:
         by_name: dict[str, list[str]] = {}
         for title in workbook.sheetnames:
             by_name.setdefault(vocab.fold_header(title), []).append(title)
@@ -342,13 +516,15 @@ class _Reading:
                     )
                 )
                 continue
-            worksheet = workbook[titles[0]]
-            if not hasattr(worksheet, "iter_rows"):
+            if titles[0] in workbook.charts:
                 self.problems.append(
                     Problem(str(self.path), message=f"sheet {titles[0]!r} is a chart, not rows")
                 )
                 continue
-            self.sheets.append(self._load_sheet(spec, worksheet, archive))
+            try:
+                self.sheets.append(self._load_sheet(spec, titles[0], workbook))
+            except (*_calamine_errors(), *_READ_ERRORS) as exc:
+                raise _unreadable(self.path, exc) from None
         explanation = vocab.fold_header(vocab.EXPLANATION_SHEET)
         self.ignored_sheets = [
             t for t in workbook.sheetnames if vocab.fold_header(t) not in known | {explanation}
@@ -365,21 +541,12 @@ class _Reading:
             ),
         )
 
-    def _load_sheet(self, spec: vocab.SheetSpec, worksheet, archive: zipfile.ZipFile) -> _Sheet:
-        # openpyxl has read the workbook's structure: which part holds the sheet, the shared
-        # strings, which cell styles are dates, and the epoch (openpyxl 3.1 read-only).
-        workbook = worksheet.parent
-        reader = _SheetXml(
-            worksheet._shared_strings,
-            workbook._date_formats,
-            workbook._timedelta_formats,
-            workbook.epoch,
-        )
-        try:
-            rows, marks, merges = reader.parse(archive.read(worksheet._worksheet_path))
-        except _READ_ERRORS as exc:
-            raise _unreadable(self.path, exc) from None
-        return _Sheet(spec, worksheet.title, rows, marks, merges)
+    def _load_sheet(self, spec: vocab.SheetSpec, title: str, workbook: _Book) -> _Sheet:
+        rows, scan = sheet_cells(self.path, workbook, title)
+        for number, message in scan.twice:
+            self.problems.append(Problem(title, number, message=message, row_word=ROW))
+            self._fail(title, number, None)
+        return _Sheet(spec, title, rows, scan.marks, workbook.merged(title))
 
     def _read_header(self, sheet: _Sheet) -> None:
         lookup = {name: column for column in sheet.spec.columns for name in column.names()}
@@ -437,7 +604,12 @@ class _Reading:
         self.problems.append(Problem(sheet.title, 1, message=message, row_word=ROW))
 
     def _apply_merges(self, sheet: _Sheet) -> None:
-        """Give a merge down one column its value on every non-blank row it covers."""
+        """Give a merge down one column its value on every non-blank row it covers.
+
+        Only the rows that exist are visited: a merge down to row 1,048,576 costs what the
+        rows it covers cost, not a million steps.
+        """
+        numbers = sorted(sheet.rows)
         for ref in sheet.merges:
             cells = _cell_range(ref)
             covered = [i for i in range(cells.min_col - 1, cells.max_col) if i in sheet.columns]
@@ -457,7 +629,9 @@ class _Reading:
                 continue
             index = cells.min_col - 1
             top = _cell(sheet.rows, cells.min_row, index)
-            for number in range(cells.min_row + 1, cells.max_row + 1):
+            first = bisect.bisect_right(numbers, cells.min_row)
+            last = bisect.bisect_right(numbers, cells.max_row)
+            for number in numbers[first:last]:
                 row = sheet.rows.get(number)
                 if row and any(not is_blank(_cell(sheet.rows, number, i)) for i in sheet.columns):
                     row.extend([None] * (index + 1 - len(row)))
@@ -653,34 +827,187 @@ def _cell(rows: dict[int, list[Any]], number: int, index: int) -> Any:
     return row[index] if index < len(row) else None
 
 
-class _SheetXml:
-    """One pass over a sheet's XML, giving the cells as openpyxl's data_only mode would,
-    and what that mode hides: formulas without a cached result, error cells, merges.
+def sheet_cells(path: Path, workbook: _Book, title: str) -> tuple[dict[int, list[Any]], _Scan]:
+    """Give the non-blank rows of sheet `title` by their number, and the sheet's scan.
 
-    openpyxl's own reader builds an element tree per cell and is the slowest part of a load
-    (0.6 s of CPU for a network of 1,900 locations); expat with three small handlers reads
-    the same sheet several times faster. The workbook's structure (sheets, shared strings,
-    styles, epoch) still comes from openpyxl. Entity declarations are refused as defusedxml
-    refuses them, so XML bombs and external entities never expand.
+    Raises InputError for a sheet that spans more than MAX_SHEET_CELLS cells.
+    """
+    scan = _scan_sheet(workbook, title)
+    if scan.extent > MAX_SHEET_CELLS:
+        raise InputError(
+            Problem(
+                title,
+                message=f"its cells span {scan.rows:,} rows and {scan.columns:,} columns; "
+                f"mentes reads sheets of at most {MAX_SHEET_CELLS:,} cells (is a cell "
+                "far below or to the right of the records?)",
+            )
+        )
+    try:
+        grid = workbook.grid(title)
+    except BaseException as exc:
+        # calamine turns a Rust panic (a value it cannot convert) into PanicException,
+        # which is no Exception; anything else goes on as it came.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable(path, exc) from None
+    rows: dict[int, list[Any]] = {}
+    width = len(grid[0]) if grid else 0
+    for number, row in enumerate(grid, start=1):
+        if row.count("") != width:
+            rows[number] = [
+                None if value == "" else value if type(value) is str else _calamine_value(value)
+                for value in row
+            ]
+    for (number, column), value in scan.values.items():
+        row = rows.setdefault(number, [])
+        row.extend([None] * (column - len(row)))
+        row[column - 1] = value
+    for number, _ in scan.marks:
+        rows.setdefault(number, [])
+    return rows, scan
+
+
+def _calamine_value(value: Any) -> Any:
+    """Give a cell as openpyxl gives it, which the loader's messages were written for: None
+    for empty, whole numbers as int (2600), a date cell as a datetime at midnight."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+@dataclass
+class _Scan:
+    """What the sheet's XML says that calamine's values do not."""
+
+    rows: int = 0  # the last row and column that hold a cell
+    columns: int = 0
+    marks: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> why
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)  # read here, not by calamine
+    twice: list[tuple[int, str]] = field(default_factory=list)  # (row, message)
+
+    @property
+    def extent(self) -> int:
+        return self.rows * self.columns
+
+
+# The plain form that every common writer uses (Excel, LibreOffice, openpyxl, XlsxWriter):
+# elements without a namespace prefix, attributes in double quotes, each cell and row with
+# its reference first. The fast scan counts these forms with bytes searches and a few
+# regular expressions that start with a literal; any other form goes through expat.
+_NOT_PLAIN = re.compile(
+    rb"<f[\s/>]"  # a formula
+    rb'|t="[ed]"'  # an error cell, an ISO date cell
+    rb"|:(?:c|row|v|f|is)[\s/>]"  # an element with a namespace prefix
+    rb"|<v[\s/]"  # a value with attributes, or an empty one
+)
+_SHARED_PLAIN = re.compile(rb't="s"><v>[0-9]{1,9}</v>')
+# Attributes written otherwise (t = "e", r='A1'): looked for only when the bytes hint at it,
+# since text may hold " = " too.
+_SPACED = (b"='", b" =", b"= ")
+_ODD_ATTRIBUTE = re.compile(rb"t[ \t\r\n]*=[ \t\r\n]*'|t[ \t\r\n]+=|t=[ \t\r\n]")
+# A value other than a plain number of at most six digits before the point (a date's serial
+# number is at most 2958465): a huge, negative, exponent, nan or empty value.
+_UNUSUAL_VALUE = re.compile(rb"<v>(?![0-9]{1,6}(?:\.[0-9]+)?</v>)")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+
+
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_ROW_TAG = re.compile(rb"<row[\s/>]")
+
+
+def _scan_sheet(workbook: _Book, title: str) -> _Scan:
+    """Give what calamine would hide in sheet `title`, by the fast scan when it can prove the
+    sheet plain, else by one expat pass over it."""
+    data = workbook.sheet_xml(title)
+    scan = _fast_scan(data)
+    if scan is not None:
+        return scan
+    date_styles, duration_styles = workbook.date_styles()
+    reader = _SheetXml(date_styles, duration_styles, workbook.epoch)
+    return reader.parse(data)
+
+
+def _fast_scan(data: bytes) -> _Scan | None:
+    """Give the scan of a plain sheet, or None when the sheet is not plain."""
+    if _NOT_PLAIN.search(data) or _UNUSUAL_VALUE.search(data):
+        return None
+    if any(form in data for form in _SPACED) and _ODD_ATTRIBUTE.search(data):
+        return None
+    if data.count(b't="s"') != len(_SHARED_PLAIN.findall(data)):
+        return None
+    references = _CELL_REF.findall(data)
+    if len(references) != len(_CELL_TAG.findall(data)):
+        return None  # a cell without its reference, or written otherwise: expat reads it
+    numbers = _ROW_NUMBER.findall(data)
+    if len(numbers) != len(_ROW_TAG.findall(data)):
+        return None
+    scan = _Scan()
+    if references:
+        scan.rows = max(map(int, _CELL_ROW.findall(data)))
+        scan.columns = max(map(_column_number, set(_CELL_COLUMN.findall(data))))
+    if len(set(numbers)) != len(numbers):
+        seen: set[bytes] = set()
+        for number in numbers:
+            if number in seen:
+                scan.twice.append((int(number), _twice(f"row {int(number)}")))
+            seen.add(number)
+    if len(set(references)) != len(references):
+        seen.clear()
+        for reference in references:
+            if reference in seen:
+                row, _ = _coordinate(reference.decode())
+                scan.twice.append((row, _twice(f"cell {reference.decode()}")))
+            seen.add(reference)
+    return scan
+
+
+def _twice(what: str) -> str:
+    return (
+        f"{what} appears twice in the workbook's XML, so mentes cannot tell which one is "
+        f"meant (a damaged or hand-made file); {RESAVE_HINT}"
+    )
+
+
+def _column_number(letters: bytes | str) -> int:
+    number = 0
+    for letter in letters.upper() if isinstance(letters, str) else letters.decode().upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+class _SheetXml:
+    """One expat pass over a sheet that is not plain: it marks formulas without a saved
+    result, error cells and shared-string indexes that are no whole number, reads date
+    cells, finds cells and rows given twice, and measures the sheet's extent.
+
+    Entity declarations are refused as defusedxml refuses them, so XML bombs and external
+    entities never expand (they are refused before, in `_Book`, too).
     """
 
-    def __init__(self, shared_strings, date_styles, timedelta_styles, epoch):
-        self.shared_strings = shared_strings
+    def __init__(self, date_styles, timedelta_styles, epoch):
         self.date_styles = date_styles
         self.timedelta_styles = timedelta_styles
         self.epoch = epoch
 
-    def parse(self, data: bytes):
-        """Give (rows by number, marks by (row, column), merged ranges) of the sheet XML."""
+    def parse(self, data: bytes) -> _Scan:
+        """Give the scan of the sheet XML `data`."""
         from xml.parsers import expat
 
-        self.rows: dict[int, list[Any]] = {}
-        self.marks: dict[tuple[int, int], str] = {}
-        self.merges: list[str] = []
+        self.scan = _Scan()
+        self.seen_rows: set[int] = set()
+        self.seen_cells: set[tuple[int, int]] = set()
         self.row = 0
         self.column = 0
         self.collecting: list[str] | None = None
-        self.in_cell = self.in_inline = self.in_phonetic = False
+        self.in_cell = False
         parser = expat.ParserCreate()
         parser.buffer_text = True
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -694,7 +1021,7 @@ class _SheetXml:
             parser.Parse(data, True)
         except expat.ExpatError as exc:
             raise ParseError(str(exc)) from None
-        return self.rows, self.marks, self.merges
+        return self.scan
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
         tag = name.rpartition(":")[2]
@@ -708,22 +1035,15 @@ class _SheetXml:
             self.style = int(attributes.get("s", 0))
             self.value: str | None = None
             self.formula: str | None = None
-            self.inline: list[str] | None = None
             self.in_cell = True
         elif not self.in_cell:
             if tag == "row":
                 self.row = int(attributes.get("r") or self.row + 1)
                 self.column = 0
-            elif tag == "mergeCell" and ":" in attributes.get("ref", ""):
-                self.merges.append(attributes["ref"])
+                if self.row in self.seen_rows:
+                    self.scan.twice.append((self.row, _twice(f"row {self.row}")))
+                self.seen_rows.add(self.row)
         elif tag in ("v", "f"):
-            self.collecting = []
-        elif tag == "is":
-            self.inline = []
-            self.in_inline = True
-        elif tag == "rPh":
-            self.in_phonetic = True
-        elif tag == "t" and self.in_inline and not self.in_phonetic:
             self.collecting = []
 
     def _text(self, text: str) -> None:
@@ -735,7 +1055,7 @@ class _SheetXml:
         if not self.in_cell:
             return
         if tag == "c":
-            self.in_cell = self.in_inline = self.in_phonetic = False
+            self.in_cell = False
             self._cell()
             return
         collected = "".join(self.collecting) if self.collecting is not None else None
@@ -743,16 +1063,16 @@ class _SheetXml:
             self.value = collected
         elif tag == "f":
             self.formula = collected
-        elif tag == "t" and self.inline is not None and collected is not None:
-            self.inline.append(collected)
-        elif tag == "rPh":
-            self.in_phonetic = False
-        elif tag == "is":
-            self.in_inline = False
-        if tag in ("v", "f", "t"):
+        if tag in ("v", "f"):
             self.collecting = None
 
     def _cell(self) -> None:
+        scan, place = self.scan, (self.row, self.column)
+        scan.rows, scan.columns = max(scan.rows, self.row), max(scan.columns, self.column)
+        if place in self.seen_cells:
+            cell = f"cell {_letter(self.column - 1)}{self.row}"
+            scan.twice.append((self.row, _twice(cell)))
+        self.seen_cells.add(place)
         kind, text = self.kind, self.value
         shown = ""
         if self.formula is not None:
@@ -760,47 +1080,30 @@ class _SheetXml:
         if kind == "e":
             source = f", from the formula{shown}" if self.formula is not None else ""
             self._mark(f"holds the error {text or '#VALUE!'}{source}; correct it or type the value")
-            return
-        if self.formula is not None and not text and kind != "str":
+        elif self.formula is not None and not text and kind != "str":
             self._mark(f"is a formula{shown} without a saved result; {FORMULA_HINT}")
-            return
-        if kind == "inlineStr":
-            value: Any = "".join(self.inline) if self.inline is not None else None
-        elif not text:
-            return
-        elif kind == "n":
-            value = _number(text)
-            if self.style in self.date_styles:
-                try:
-                    value = from_excel(
-                        value, self.epoch, timedelta=self.style in self.timedelta_styles
-                    )
-                except (OverflowError, ValueError):
-                    self._mark(
-                        f"is a date cell whose number {text} is outside the calendar; "
-                        "type the date again"
-                    )
-                    return
-        elif kind == "s":
-            value = self.shared_strings[int(text)]
-        elif kind == "b":
-            value = bool(int(text))
-        elif kind == "str":
-            value = text
-        elif kind == "d":
-            value = from_ISO8601(text)
-        else:
-            raise ValueError(f"unknown cell type {kind!r}")
-        if value is None:
-            return
-        row = self.rows.setdefault(self.row, [])
-        if len(row) < self.column:
-            row.extend([None] * (self.column - len(row)))
-        row[self.column - 1] = value
+        elif kind == "s" and text is not None and not text.strip().isdigit():
+            self._mark(
+                f"refers to the shared text {text.strip()!r}, which does not exist (a damaged "
+                f"file); {RESAVE_HINT}"
+            )
+        elif kind == "n" and text and self.style in self.date_styles:
+            try:
+                value = from_excel(
+                    _number(text), self.epoch, timedelta=self.style in self.timedelta_styles
+                )
+            except (OverflowError, ValueError):
+                self._mark(
+                    f"is a date cell whose number {text} is outside the calendar; "
+                    "type the date again"
+                )
+                return
+            scan.values[place] = value
+        elif kind == "d" and text:
+            scan.values[place] = from_ISO8601(text)
 
     def _mark(self, message: str) -> None:
-        self.rows.setdefault(self.row, [])
-        self.marks[(self.row, self.column)] = message
+        self.scan.marks[(self.row, self.column)] = message
 
 
 def _forbid_entity(name: str, *details: Any) -> None:
