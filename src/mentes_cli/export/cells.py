@@ -47,12 +47,17 @@ def safe_text(value: str) -> str:
     return value
 
 
+def looks_like_formula(text: str) -> bool:
+    """Give whether a spreadsheet would take `text` for a formula when it is edited."""
+    return text.startswith(_FORMULA_START)
+
+
 def put_text(cell: Cell, value: str) -> Cell:
     """Store `value` in `cell` as text, never as a formula or an error code."""
     text = safe_text(value)
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(_FORMULA_START):
+    if looks_like_formula(text):
         cell.quotePrefix = True
     return cell
 

@@ -27,33 +27,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from copy import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
-
-from mentes_cli.export.cells import (
-    HEADER_FILL,
-    HEADER_FONT,
-    put_text,
-    save_workbook,
-    sheet_title,
-)
+from mentes_cli.export.cells import looks_like_formula, safe_text, sheet_title
 from mentes_cli.models import WEEKDAYS, Coach, Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
-from mentes_cli.output import check_output_path
+from mentes_cli.output import check_output_path, write_atomically
 from mentes_cli.plan.model import Plan, Unplanned, Visit
 from mentes_cli.reference import load_reference
 from mentes_cli.regions import place_for_postcode
@@ -94,20 +78,12 @@ WEEKS_NOTE = (
 DATE_FORMAT = "dd/mm/yyyy"
 TIME_FORMAT = "hh:mm"
 
-_TOTAL_BORDER = Border(top=Side(style="thin", color="2F5D62"))
-_OVER_FILL = PatternFill("solid", fgColor="F4C7C3")
-
-
-def _font(**style: Any) -> Font:
-    """Give a font of the workbook's default face and size with `style` (bold, colour, ...)."""
-    return Font(name="Calibri", sz=11, family=2, **style)
-
-
-_OVER_FONT = _font(bold=True, color="9C0006")
-_NOTE_FONT = _font(italic=True, color="555555")
-_TOTAL_FONT = _font(bold=True)
-# cells.HEADER_FONT names no face, so LibreOffice falls back to a serif one: name it.
-_HEADER_FONT = _font(bold=True, color=HEADER_FONT.color)
+# The workbook's face and colours (XlsxWriter format properties; Calibri 11 is its default).
+_HEADER_STYLE = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F5D62", "pattern": 1,
+                 "valign": "vcenter", "text_wrap": True}  # fmt: skip
+_NOTE_STYLE = {"italic": True, "font_color": "#555555", "valign": "top", "text_wrap": True}
+_TOTAL_STYLE = {"bold": True, "top": 1, "top_color": "#2F5D62"}
+_OVER_STYLE = {"bg_color": "#F4C7C3", "pattern": 1, "bold": True, "font_color": "#9C0006"}
 
 # Column kinds: how a value is written and how wide the column is when no width is given.
 _NUMBER_FORMATS = {
@@ -244,8 +220,7 @@ def write_schedule(
     `inputs` (the records' workbook or folder), or its folder is missing.
     """
     check_output_path(target, force=force, inputs=inputs)
-    workbook = build_schedule(plan, records)
-    save_workbook(workbook, target)
+    write_atomically(target, build_schedule(plan, records))
 
 
 VISIT_COLUMNS = [
@@ -298,8 +273,8 @@ UNPLANNED_COLUMNS = [
 ]
 
 
-def build_schedule(plan: Plan, records: Records) -> Workbook:
-    """Give the schedule workbook of `plan`, ready to save (write-only: save it once)."""
+def build_schedule(plan: Plan, records: Records) -> bytes:
+    """Give the bytes of the schedule workbook of `plan`."""
     context = _Context(
         locations=records.location_index(),
         coaches=records.coach_index(),
@@ -315,7 +290,7 @@ def build_schedule(plan: Plan, records: Records) -> Workbook:
     coach_ids = _coach_order(context, visits)
     window = f"{plan.start:%d/%m/%Y} – {plan.end:%d/%m/%Y}"
 
-    book = _Book(window)
+    book = _Book(window, plan.start)
     book.table(VISITS_SHEET, VISIT_COLUMNS, visit_rows, heading=f"Planning {window}", plain=True)
     grid_columns, grid_rows, grid_totals = _week_grid(context, plan, visits, coach_ids)
     book.table(
@@ -370,7 +345,7 @@ def build_schedule(plan: Plan, records: Records) -> Workbook:
         total = ["Totaal", *[None] * (len(COACH_COLUMNS) - 2), _hours_sum(r[-1] for r in rows)]
         heading = f"Planning {title}, {window}"
         book.table(title, COACH_COLUMNS, rows, totals=[total], heading=heading, plain=True)
-    return book.workbook
+    return book.close()
 
 
 def _visit_row(context: _Context, visit: Visit, numbers: dict[Visit, tuple[int, int]]) -> list:
@@ -615,40 +590,42 @@ def _hours_text(hours: float) -> str:
     return f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-class _CellRowsSheet(WriteOnlyWorksheet):
-    """A write-only sheet that takes the cells it is given without first trying them as values.
+class _Book:
+    """A workbook to which whole tables are added, one sheet at a time, row by row.
 
-    openpyxl's own `_values_to_row` assigns every appended item as a cell value and takes
-    the item as the cell only on the ValueError that a Cell raises; with the tens of
-    thousands of styled date, time and hour cells of a schedule that exception costs about
-    a quarter of the export. The XML written is the same.
+    XlsxWriter in constant_memory mode: each row goes to disk once the next begins. Record
+    text is written with write_string only, with strings_to_formulas and strings_to_urls
+    off, so no text ever becomes a formula or a link; text that a spreadsheet would take
+    for a formula when edited (=, +, -, @) gets the quote prefix, as put_text gives it.
     """
 
-    def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
-        reusable = WriteOnlyCell(self)
-        for col_idx, value in enumerate(values, 1):
-            if value is None:
-                continue
-            if isinstance(value, Cell):
-                cell = value
-            else:
-                cell = reusable  # an unstyled value: openpyxl reuses one cell the same way
-                cell.value = value
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
+    def __init__(self, window: str, start: date):
+        import io
 
+        import xlsxwriter
 
-class _Book:
-    """A write-only workbook to which whole tables are added, one sheet at a time."""
-
-    def __init__(self, window: str):
-        self.workbook = Workbook(write_only=True)
-        self.workbook.properties.creator = "mentes"
-        self.workbook.properties.title = f"Planning {window}"
+        self.buffer = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        # Deterministic: the same plan gives the same bytes (no "created now").
+        created = datetime(start.year, start.month, start.day)
+        self.workbook.set_properties(
+            {"title": f"Planning {window}", "author": "mentes", "created": created}
+        )
         self.titles: set[str] = set()
-        self._styles: dict[str, Any] = {}
-        self._plain: dict[str, bool] = {}
+        self._formats: dict[tuple[str, bool], Any] = {}
+
+    def close(self) -> bytes:
+        """Give the bytes of the finished workbook."""
+        self.workbook.close()
+        return self.buffer.getvalue()
 
     def table(
         self,
@@ -664,143 +641,117 @@ class _Book:
         print_columns: str | None = None,
         plain: bool = False,
     ) -> None:
-        """Add a sheet: a header row, `rows` under a filter, then totals and notes."""
-        sheet = _CellRowsSheet(parent=self.workbook, title=sheet_title(name, self.titles))
-        self.workbook._add_sheet(sheet)
-        # Write-only: everything above the rows (widths, panes, row heights) comes first.
-        for index, column in enumerate(columns):
-            width = _width(column, index, rows)
-            sheet.column_dimensions[get_column_letter(index + 1)].width = width
-        sheet.freeze_panes = freeze
-        if header_height:
-            sheet.row_dimensions[1].height = header_height
-        _print_setup(sheet, heading, len(columns), print_columns)
+        """Add a sheet: a header row, `rows` under a filter, then totals and notes.
 
-        sheet.append([self._cell(sheet, column.header, "header") for column in columns])
+        `plain` is kept for the callers: every table is written the same fast way now.
+        """
+        sheet = self.workbook.add_worksheet(sheet_title(name, self.titles))
+        widths = [_width(column, index, rows) for index, column in enumerate(columns)]
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(freeze)
+        if header_height:
+            sheet.set_row(0, header_height)
+        _print_setup(sheet, heading, len(columns), print_columns)
+        last = len(columns) - 1
+
+        for index, column in enumerate(columns):
+            self._write(sheet, 0, index, column.header, "header")
         # Rows that may wrap (reasons, warnings) read best with every cell at the top.
         align = "top" if any(column.kind == "wrap" for column in columns) else ""
-        converters = [self._converter(sheet, column.kind, plain, align) for column in columns]
-        for row in rows:
-            sheet.append([convert(value) for convert, value in zip(converters, row, strict=True)])
-        last = get_column_letter(len(columns))
-        sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+        styles = [self._style_of(column.kind, "", align) for column in columns]
+        number = 0
+        for number, row in enumerate(rows, start=1):
+            for index, value in enumerate(row):
+                self._value(sheet, number, index, value, columns[index].kind, styles[index], "")
+        sheet.autofilter(0, 0, len(rows), last)
         for row in totals:
-            sheet.append(
-                [
-                    self._value(sheet, value, column.kind, f"total|{align}")
-                    for value, column in zip(row, columns, strict=True)
-                ]
-            )
+            number += 1
+            for index, value in enumerate(row):
+                kind = columns[index].kind
+                style = self._style_of(kind, "total", align)
+                self._value(sheet, number, index, value, kind, style, "total")
         if notes:
             # A note spans the table's width and wraps in it, so that it prints on the page.
-            sheet.append([])
-            row_number = 1 + len(rows) + len(totals) + 1
-            width = sum(sheet.column_dimensions[get_column_letter(n)].width for n in
-                        range(1, len(columns) + 1))  # fmt: skip
-            for note in notes:
-                row_number += 1
-                lines = math.ceil(len(note) * 1.1 / max(width, 1))
-                sheet.row_dimensions[row_number].height = 15 * max(lines, 1)
-                sheet.merged_cells.add(f"A{row_number}:{last}{row_number}")
-                sheet.append([self._cell(sheet, note, "note")])
+            number += 1
+            for text in notes:
+                number += 1
+                lines = math.ceil(len(text) * 1.1 / max(sum(widths), 1))
+                sheet.set_row(number, 15 * max(lines, 1))
+                if last > 0:
+                    sheet.merge_range(number, 0, number, last, "", self._format("note"))
+                self._write(sheet, number, 0, text, "note")
 
-    def _converter(self, sheet: Any, kind: str, plain: bool, align: str) -> Callable[[Any], Any]:
-        """Give the function that turns a value of a column into what is appended.
+    def _style_of(self, kind: str, place: str, align: str) -> str:
+        return f"{kind}|{place}|{align}"
 
-        In a plain table (the long visit lists) text and whole numbers go in as they are:
-        most cells of a schedule, and by far the fastest way through openpyxl. Dates, times
-        and hours are styled cells everywhere.
-        """
-        place = f"|{align}"
-        if not plain or kind not in ("text", "count"):
-            return lambda value: self._value(sheet, value, kind, place)
-
-        def convert(value: Any) -> Any:
-            if type(value) is str:
-                return self._text(sheet, value) if value else None
-            if isinstance(value, Marked):
-                return self._value(sheet, value, kind, place)
-            return value
-
-        return convert
-
-    def _value(self, sheet: Any, value: Any, kind: str, place: str) -> Any:
-        """Give the styled cell of a table value: its kind decides the number format."""
-        if isinstance(value, str) and kind in _NUMBER_FORMATS:
-            kind = "text"  # a label such as "Totaal" in a date column
-        style = kind
+    def _value(
+        self, sheet: Any, row: int, column: int, value: Any, kind: str, style: str, place: str
+    ) -> None:
+        """Write a table value: its kind decides the number format; a label stays text."""
         if isinstance(value, Marked):
-            value, style = value.value, f"{value.style}-{kind}"
+            value, style = value.value, f"{value.style}-{kind}|{place}|{style.rpartition('|')[2]}"
         if value is None or value == "":
-            return None
-        return self._cell(sheet, value, f"{style}|{place}")
+            return
+        if isinstance(value, str) and kind in _NUMBER_FORMATS:
+            style = f"text|{place}|{style.rpartition('|')[2]}"  # "Totaal" in a date column
+        self._write(sheet, row, column, value, style)
 
-    def _text(self, sheet: Any, text: str) -> Any:
-        """Give record text to append: as it is when that stores it exactly as put_text would.
-
-        put_text decides, once per distinct text: when it keeps the text unchanged and sets
-        no quote prefix, and openpyxl would not read the bare string as a formula or an
-        error code, the string goes in as it is (type "s", like put_text); anything else
-        goes in as the cell put_text made.
-        """
-        plain = self._plain.get(text)
-        if plain is None:
-            probe = put_text(WriteOnlyCell(sheet), text)
-            plain = self._plain[text] = (
-                probe.value == text
-                and not probe.quotePrefix
-                and not text.startswith("=")
-                and text not in ERROR_CODES
-            )
-        return text if plain else put_text(WriteOnlyCell(sheet), text)
-
-    def _cell(self, sheet: Any, value: Any, style: str) -> Cell:
-        """Give a write-only cell holding `value` in the named style; text through put_text."""
-        cell = WriteOnlyCell(sheet)
-        template = self._styles.get(style)
-        if template is None:
-            template = self._styles[style] = _style_template(sheet, style)
-        # Copying a prepared style array is many times faster than setting font, fill and
-        # number format on every cell (openpyxl's own sheet copy does the same).
-        cell._style = copy(template)
+    def _write(self, sheet: Any, row: int, column: int, value: Any, style: str) -> None:
+        """Write one cell; text through write_string only, never as a formula or a link."""
         if isinstance(value, str):
-            put_text(cell, value)
-        elif value is not None:
-            cell.value = value
-        return cell
+            text = safe_text(value)
+            sheet.write_string(row, column, text, self._format(style, looks_like_formula(text)))
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, self._format(style))
+        elif isinstance(value, int | float):
+            if math.isfinite(value):
+                sheet.write_number(row, column, value, self._format(style))
+            else:
+                sheet.write_string(row, column, str(value), self._format(style))
+        elif isinstance(value, date | time):
+            sheet.write_datetime(row, column, value, self._format(style))
+        else:
+            sheet.write_string(row, column, safe_text(str(value)), self._format(style))
+
+    def _format(self, style: str, quoted: bool = False) -> Any:
+        """Give the cell format of a named style: "kind|place|align", "header" or "note".
+
+        kind is a column kind or "over-" a column kind (a marked value); place is "" or
+        "total"; align is "" or "top". `quoted` adds the quote prefix.
+        """
+        key = (style, quoted)
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.workbook.add_format(
+                {**_format_properties(style), **({"quote_prefix": True} if quoted else {})}
+            )
+        return found
 
 
-def _style_template(sheet: Any, style: str) -> Any:
-    """Give the style array of a named style: "kind|place|align", e.g. "date||", "text|total|top".
-
-    kind is a column kind, "over-" a column kind (a marked value), "header" or "note"; place
-    is "" or "total"; align is "" or "top".
-    """
-    cell = WriteOnlyCell(sheet)
+def _format_properties(style: str) -> dict[str, Any]:
+    if style == "header":
+        return dict(_HEADER_STYLE)
+    if style == "note":
+        return dict(_NOTE_STYLE)
     base, _, rest = style.partition("|")
     place, _, align = rest.partition("|")
-    if base == "header":
-        cell.font = _HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        return copy(cell._style)
-    if base == "note":
-        cell.font = _NOTE_FONT
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        return copy(cell._style)
     over = base.startswith("over-")
     kind = base.removeprefix("over-")
-    centred = "center" if kind in ("date", "time") else None
-    cell.alignment = Alignment(horizontal=centred, vertical=align or None, wrap_text=kind == "wrap")
+    properties: dict[str, Any] = {}
+    if kind in ("date", "time"):
+        properties["align"] = "center"
+    if align:
+        properties["valign"] = align
+    if kind == "wrap":
+        properties["text_wrap"] = True
     if kind in _NUMBER_FORMATS:
-        cell.number_format = _NUMBER_FORMATS[kind]
+        properties["num_format"] = _NUMBER_FORMATS[kind]
     if place == "total":
-        cell.font = _TOTAL_FONT
-        cell.border = _TOTAL_BORDER
+        properties.update(_TOTAL_STYLE)
     if over:
-        cell.fill = _OVER_FILL
-        cell.font = _OVER_FONT
-    return copy(cell._style)
+        properties.update(_OVER_STYLE)
+    return properties
 
 
 def _width(column: Column, index: int, rows: list[list[Any]]) -> float:
@@ -822,19 +773,17 @@ def _width(column: Column, index: int, rows: list[list[Any]]) -> float:
 
 def _print_setup(sheet: Any, heading: str, columns: int, print_columns: str | None) -> None:
     """Print landscape on A4, the header row on every page, fit to the page width."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.fitToHeight = 0
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
     # A wide grid (many coaches) cannot fit one page wide and stay readable: about 16
     # columns a page, with the week columns repeated on each.
-    sheet.page_setup.fitToWidth = max(1, math.ceil(columns / 16))
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6)
-    sheet.print_options.gridLines = True
-    sheet.print_title_rows = "1:1"
+    sheet.fit_to_pages(max(1, math.ceil(columns / 16)), 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    sheet.hide_gridlines(0)  # gridlines on screen and on paper
+    sheet.repeat_rows(0)
     if print_columns:
-        sheet.print_title_cols = print_columns
-    sheet.oddHeader.center.text = heading.replace("&", "&&")
-    sheet.oddHeader.center.size = 11
-    sheet.oddFooter.left.text = "mentes"
-    sheet.oddFooter.right.text = "Pagina &P van &N"
+        first, _, last = print_columns.partition(":")
+        sheet.repeat_columns(f"{first}:{last or first}")
+    # In a header "&" starts a code: "&&" is the sign itself. Excel takes at most 255.
+    sheet.set_header(("&C" + heading.replace("&", "&&"))[:255])
+    sheet.set_footer("&Lmentes&RPagina &P van &N")
