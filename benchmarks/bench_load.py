@@ -10,8 +10,10 @@ net.xlsx`. Figures (issue 8: each load under 1 second):
 
 - in-process: `mentes_cli.load.load_records(...)` (time.perf_counter and CPU time), median
   and best of --runs runs, for the TOML folder and for the workbook; for TOML also its
-  parts: `read_raw` (tomllib, and the line numbers of every record for the messages),
-  within it `tomllib.loads` of the three files alone, and `build_records` (validation into
+  parts: `read_raw` (the TOML parser, and the line numbers of every record for the
+  messages), within it the parser alone on the three files (`toml_parser_only`: the one
+  mentes uses, tomli when installed; `toml_tomllib_only`: the standard library's, for
+  comparison), and `build_records` (validation into
   the pydantic models, cross-checks); and each load again with the garbage collector
   paused, to show what the collector's passes over the growing records cost;
 - whole commands: `mentes validate` on the bundled sample, on the TOML folder and on the
@@ -42,6 +44,7 @@ from bench_startup import MENTES, alternate, bench_env, machine, timed  # noqa: 
 from mentes_cli.load import DataSource, load_records  # noqa: E402
 from mentes_cli.load.build import build_records  # noqa: E402
 from mentes_cli.load.toml_records import RECORD_FILES, read_raw  # noqa: E402
+from mentes_cli.reference import parse_toml  # noqa: E402
 
 
 def _gc_paused(run):
@@ -96,6 +99,8 @@ def in_process(folder: Path, workbook: Path, runs: int, profile: bool) -> dict:
         },
         "toml": timed(runs, load_toml),
         "toml_read_raw": timed(runs, lambda: read_raw(folder)),
+        "toml_parser": f"{parse_toml.__module__.partition('.')[0]}",
+        "toml_parser_only": timed(runs, lambda: [parse_toml(text) for text in texts]),
         "toml_tomllib_only": timed(runs, lambda: [tomllib.loads(text) for text in texts]),
         "toml_build_records": timed(runs, lambda: build_records(raw)),
         "toml_gc_paused": timed(runs, _gc_paused(load_toml)),
@@ -130,11 +135,12 @@ def report(figures: dict) -> str:
     lines = [
         f"records: {r['organisations']} organisations, {r['locations']} locations, "
         f"{r['coaches']} coaches, {r['trajects']} trajects; TOML {r['toml_bytes'] / 1e6:.2f} MB, "
-        f"workbook {r['workbook_bytes'] / 1e6:.2f} MB"
+        f"workbook {r['workbook_bytes'] / 1e6:.2f} MB; TOML parser: {p['toml_parser']}"
     ]
     for name in (
         "toml",
         "toml_read_raw",
+        "toml_parser_only",
         "toml_tomllib_only",
         "toml_build_records",
         "toml_gc_paused",
