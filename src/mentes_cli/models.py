@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from mentes_cli import offers
+from mentes_cli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -434,8 +435,14 @@ class Traject(Record):
             low, high = offer.contact_moments
             if not low <= self.contact_moments <= high:
                 raise ValueError(
-                    f"contact_moments must be at least {low} and at most {high} for offer "
-                    f"{self.offer}, got {self.contact_moments}"
+                    _(
+                        "contact_moments must be at least {low} and at most {high} for offer "
+                        "{offer}, got {value}",
+                        low=low,
+                        high=high,
+                        offer=self.offer,
+                        value=self.contact_moments,
+                    )
                 )
         if self.domains and not catalogue.family_of(self.offer).domains:
             raise ValueError(f"domains are only for BVV trajects, not for offer {self.offer}")

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.i18n import _
 from mentes_cli.reference import load_reference
 
 FILE = "offers.toml"
@@ -171,9 +172,12 @@ class Catalogue:
         value = gaps.get(offer.gap) if isinstance(gaps, dict) else None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ReferenceDataError(
-                f"planning.toml: [min_gap_days] {offer.gap} (the gap of offer {code} in "
-                f"{FILE}) must be a whole number of days, got {value!r}"
-            )
+                _(
+                    "planning.toml: [min_gap_days] {gap} (the gap of offer {code} in {file}) "
+                    "must be a whole number of days, got {value}",
+                    gap=offer.gap, code=code, file=FILE, value=repr(value),
+                )
+            )  # fmt: skip
         return value
 
     def visits_at(self, code: str, as_of: date, contact_moments: int | None = None) -> VisitShape:
@@ -194,7 +198,9 @@ class Catalogue:
         if offer.visits == "spread":
             days = content.get("days")
             if not isinstance(days, list) or not days:
-                raise ReferenceDataError(f"{where}: days must be a list such as [8, 7]")
+                raise ReferenceDataError(
+                    _("{where}: days must be a list such as [8, 7]", where=where)
+                )
             return VisitShape(
                 Decimal(0),
                 spread_hours=_decimal(content.get("hours"), f"{where}, hours"),
@@ -203,18 +209,24 @@ class Catalogue:
         count = contact_moments or content.get("contact_moments_default")
         count = count or content.get("contact_moments")
         if isinstance(count, bool) or not isinstance(count, int):
-            raise ReferenceDataError(f"{where}: contact_moments must be a whole number")
+            raise ReferenceDataError(
+                _("{where}: contact_moments must be a whole number", where=where)
+            )
         hours = _decimal(content.get("hours_per_moment"), f"{where}, hours_per_moment")
         return VisitShape(Decimal(0), ((count, hours),))
 
 
 def _decimal(value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ReferenceDataError(f"{where}: must be a number, got {value!r}")
+        raise ReferenceDataError(
+            _("{where}: must be a number, got {value}", where=where, value=repr(value))
+        )
     try:
         return Decimal(str(value))
     except ArithmeticError:
-        raise ReferenceDataError(f"{where}: must be a number, got {value!r}") from None
+        raise ReferenceDataError(
+            _("{where}: must be a number, got {value}", where=where, value=repr(value))
+        ) from None
 
 
 _cache: Catalogue | None = None
@@ -238,7 +250,10 @@ def _names(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(value.get(language), str) and value[language].strip() for language in LANGUAGES
     ):
-        raise _error(f"{where} must give a text for each of {', '.join(LANGUAGES)}")
+        raise _error(
+            _("{where} must give a text for each of {languages}", where=where,
+              languages=", ".join(LANGUAGES))
+        )  # fmt: skip
     return {language: value[language] for language in LANGUAGES}
 
 
@@ -246,8 +261,9 @@ def _unknown_keys(entry: dict[str, Any], known: set[str], where: str) -> None:
     unknown = sorted(set(entry) - known)
     if unknown:
         raise _error(
-            f"{where}: unknown key {', '.join(unknown)} (known: {', '.join(sorted(known))})"
-        )
+            _("{where}: unknown key {keys} (known: {known})", where=where,
+              keys=", ".join(unknown), known=", ".join(sorted(known)))
+        )  # fmt: skip
 
 
 def _read(data: dict[str, Any]) -> Catalogue:
@@ -255,24 +271,27 @@ def _read(data: dict[str, Any]) -> Catalogue:
 
     raw_families = data.get("families")
     if not isinstance(raw_families, dict) or not raw_families:
-        raise _error("the tables [families.<id>] are missing")
+        raise _error(_("the tables [families.<id>] are missing"))
     families: dict[str, Family] = {}
     for family_id, entry in raw_families.items():
         where = f"[families.{family_id}]"
         if not isinstance(entry, dict):
-            raise _error(f"{where} must be a table")
+            raise _error(_("{where} must be a table", where=where))
         _unknown_keys(entry, _FAMILY_KEYS, where)
         if entry.get("unit") not in UNITS:
-            raise _error(f"{where} unit must be {' or '.join(UNITS)}, got {entry.get('unit')!r}")
+            raise _error(
+                _("{where} unit must be {units}, got {value}", where=where,
+                  units=" or ".join(UNITS), value=repr(entry.get("unit")))
+            )  # fmt: skip
         if not isinstance(entry.get("domains", False), bool):
-            raise _error(f"{where} domains must be true or false")
+            raise _error(_("{where} domains must be true or false", where=where))
         families[family_id] = Family(
             family_id, _names(entry.get("name"), f"{where} name"), entry["unit"],
             entry.get("domains", False),
         )  # fmt: skip
     raw_offers = data.get("offers")
     if not isinstance(raw_offers, list) or not raw_offers:
-        raise _error("there are no [[offers]]")
+        raise _error(_("there are no [[offers]]"))
     offers: dict[str, Offer] = {}
     folded: dict[str, str] = {}
     for number, entry in enumerate(raw_offers, start=1):
@@ -281,9 +300,9 @@ def _read(data: dict[str, Any]) -> Catalogue:
             other = folded.setdefault(_fold(word), offers_entry.code)
             if other != offers_entry.code or offers_entry.code in offers:
                 raise _error(
-                    f"offer {offers_entry.code}: {word!r} is already the code or a word of "
-                    f"offer {other}"
-                )
+                    _("offer {code}: {word} is already the code or a word of offer {other}",
+                      code=offers_entry.code, word=repr(word), other=other)
+                )  # fmt: skip
         offers[offers_entry.code] = offers_entry
     return Catalogue(families, offers, data)
 
@@ -291,26 +310,34 @@ def _read(data: dict[str, Any]) -> Catalogue:
 def _offer(entry: Any, number: int, families: dict[str, Family], roles: tuple[str, ...]) -> Offer:
     where = f"offer {number}"
     if not isinstance(entry, dict):
-        raise _error(f"{where} must be a table")
+        raise _error(_("{where} must be a table", where=where))
     code = entry.get("code")
     if not isinstance(code, str) or not code.strip() or code != code.strip():
-        raise _error(f"{where}: code must be a text without surrounding spaces, got {code!r}")
+        raise _error(
+            _("{where}: code must be a text without surrounding spaces, got {code}",
+              where=where, code=repr(code))
+        )  # fmt: skip
     where = f"offer {code}"
     _unknown_keys(entry, _OFFER_KEYS, where)
     if entry.get("family") not in families:
         raise _error(
-            f"{where}: family must be one of {', '.join(families)}, got {entry.get('family')!r}"
-        )
+            _("{where}: family must be one of {families}, got {value}", where=where,
+              families=", ".join(families), value=repr(entry.get("family")))
+        )  # fmt: skip
     if not isinstance(entry.get("paid"), bool):
-        raise _error(f"{where}: paid must be true or false")
+        raise _error(_("{where}: paid must be true or false", where=where))
     if entry.get("role") not in roles:
-        raise _error(f"{where}: role must be {' or '.join(roles)}, got {entry.get('role')!r}")
+        raise _error(
+            _("{where}: role must be {roles}, got {value}", where=where,
+              roles=" or ".join(roles), value=repr(entry.get("role")))
+        )  # fmt: skip
     if not isinstance(entry.get("gap"), str):
-        raise _error(f"{where}: gap must name a key of planning.toml [min_gap_days]")
+        raise _error(_("{where}: gap must name a key of planning.toml [min_gap_days]", where=where))
     if entry.get("visits") not in VISIT_SHAPES:
         raise _error(
-            f"{where}: visits must be {' or '.join(VISIT_SHAPES)}, got {entry.get('visits')!r}"
-        )
+            _("{where}: visits must be {shapes}, got {value}", where=where,
+              shapes=" or ".join(VISIT_SHAPES), value=repr(entry.get("visits")))
+        )  # fmt: skip
     moments = entry.get("contact_moments")
     if moments is not None and not (
         isinstance(moments, list)
@@ -318,10 +345,12 @@ def _offer(entry: Any, number: int, families: dict[str, Family], roles: tuple[st
         and all(isinstance(m, int) and not isinstance(m, bool) for m in moments)
         and 1 <= moments[0] <= moments[1]
     ):
-        raise _error(f"{where}: contact_moments must be [least, most], such as [2, 5]")
+        raise _error(
+            _("{where}: contact_moments must be [least, most], such as [2, 5]", where=where)
+        )
     words = entry.get("words", [])
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise _error(f"{where}: words must be a list of texts")
+        raise _error(_("{where}: words must be a list of texts", where=where))
     return Offer(
         code=code,
         family=entry["family"],

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.i18n import _
 from mentes_cli.offers import catalogue
 from mentes_cli.reference import load_reference, parameter_at
 
@@ -104,8 +105,11 @@ def package_codes() -> tuple[str, ...]:
     for entry in load_reference("tariffs.toml").get("packages", []):
         if entry.get("code") not in paid:
             raise ReferenceDataError(
-                f"tariffs.toml: package {entry.get('code')!r} is not a paid offer of "
-                f"offers.toml ({', '.join(paid)})"
+                _(
+                    "tariffs.toml: package {code} is not a paid offer of offers.toml ({paid})",
+                    code=repr(entry.get("code")),
+                    paid=", ".join(paid),
+                )
             )
     return paid
 
@@ -125,7 +129,9 @@ def package_at(code: str, as_of: date) -> Package:
         e for e in load_reference("tariffs.toml").get("packages", []) if e.get("code") == canonical
     ]
     if not entries:
-        raise ReferenceDataError(f"tariffs.toml: the paid offer {canonical} has no [[packages]]")
+        raise ReferenceDataError(
+            _("tariffs.toml: the paid offer {code} has no [[packages]]", code=canonical)
+        )
     return _package(parameter_at(entries, as_of, f"tariffs.toml, package {canonical}"))
 
 

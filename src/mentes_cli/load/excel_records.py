@@ -56,7 +56,9 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
+from mentes_cli import i18n
 from mentes_cli.errors import InputError, Problem
+from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as vocab
 from mentes_cli.load.build import Raw, RawSet, build_records
 from mentes_cli.load.values import BLANK, CellError, is_blank, parse_cell
@@ -837,9 +839,14 @@ def sheet_cells(path: Path, workbook: _Book, title: str) -> tuple[dict[int, list
         raise InputError(
             Problem(
                 title,
-                message=f"its cells span {scan.rows:,} rows and {scan.columns:,} columns; "
-                f"mentes reads sheets of at most {MAX_SHEET_CELLS:,} cells (is a cell "
-                "far below or to the right of the records?)",
+                message=_(
+                    "its cells span {rows} rows and {columns} columns; mentes reads sheets "
+                    "of at most {most} cells (is a cell far below or to the right of the "
+                    "records?)",
+                    rows=i18n.number(scan.rows, 0),
+                    columns=i18n.number(scan.columns, 0),
+                    most=i18n.number(MAX_SHEET_CELLS, 0),
+                ),
             )
         )
     try:
@@ -862,7 +869,7 @@ def sheet_cells(path: Path, workbook: _Book, title: str) -> tuple[dict[int, list
         row = rows.setdefault(number, [])
         row.extend([None] * (column - len(row)))
         row[column - 1] = value
-    for number, _ in scan.marks:
+    for number, _column in scan.marks:
         rows.setdefault(number, [])
     return rows, scan
 
@@ -957,22 +964,24 @@ def _fast_scan(data: bytes) -> _Scan | None:
         seen: set[bytes] = set()
         for number in numbers:
             if number in seen:
-                scan.twice.append((int(number), _twice(f"row {int(number)}")))
+                scan.twice.append((int(number), _twice(_("row {row}", row=int(number)))))
             seen.add(number)
     if len(set(references)) != len(references):
         seen.clear()
         for reference in references:
             if reference in seen:
-                row, _ = _coordinate(reference.decode())
-                scan.twice.append((row, _twice(f"cell {reference.decode()}")))
+                row, _column = _coordinate(reference.decode())
+                scan.twice.append((row, _twice(_("cell {cell}", cell=reference.decode()))))
             seen.add(reference)
     return scan
 
 
 def _twice(what: str) -> str:
-    return (
-        f"{what} appears twice in the workbook's XML, so mentes cannot tell which one is "
-        f"meant (a damaged or hand-made file); {RESAVE_HINT}"
+    return _(
+        "{what} appears twice in the workbook's XML, so mentes cannot tell which one is "
+        "meant (a damaged or hand-made file); {hint}",
+        what=what,
+        hint=RESAVE_HINT,
     )
 
 
@@ -1041,7 +1050,7 @@ class _SheetXml:
                 self.row = int(attributes.get("r") or self.row + 1)
                 self.column = 0
                 if self.row in self.seen_rows:
-                    self.scan.twice.append((self.row, _twice(f"row {self.row}")))
+                    self.scan.twice.append((self.row, _twice(_("row {row}", row=self.row))))
                 self.seen_rows.add(self.row)
         elif tag in ("v", "f"):
             self.collecting = []
@@ -1070,7 +1079,7 @@ class _SheetXml:
         scan, place = self.scan, (self.row, self.column)
         scan.rows, scan.columns = max(scan.rows, self.row), max(scan.columns, self.column)
         if place in self.seen_cells:
-            cell = f"cell {_letter(self.column - 1)}{self.row}"
+            cell = _("cell {cell}", cell=f"{_letter(self.column - 1)}{self.row}")
             scan.twice.append((self.row, _twice(cell)))
         self.seen_cells.add(place)
         kind, text = self.kind, self.value
@@ -1084,8 +1093,12 @@ class _SheetXml:
             self._mark(f"is a formula{shown} without a saved result; {FORMULA_HINT}")
         elif kind == "s" and text is not None and not text.strip().isdigit():
             self._mark(
-                f"refers to the shared text {text.strip()!r}, which does not exist (a damaged "
-                f"file); {RESAVE_HINT}"
+                _(
+                    "refers to the shared text {index}, which does not exist (a damaged "
+                    "file); {hint}",
+                    index=repr(text.strip()),
+                    hint=RESAVE_HINT,
+                )
             )
         elif kind == "n" and text and self.style in self.date_styles:
             try:
