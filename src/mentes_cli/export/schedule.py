@@ -659,7 +659,7 @@ class _Book:
             self._write(sheet, 0, index, column.header, "header")
         # Rows that may wrap (reasons, warnings) read best with every cell at the top.
         align = "top" if any(column.kind == "wrap" for column in columns) else ""
-        styles = [self._style_of(column.kind, "", align) for column in columns]
+        styles = [self._named_style(column.kind, "", align) for column in columns]
         number = 0
         for number, row in enumerate(rows, start=1):
             for index, value in enumerate(row):
@@ -669,7 +669,7 @@ class _Book:
             number += 1
             for index, value in enumerate(row):
                 kind = columns[index].kind
-                style = self._style_of(kind, "total", align)
+                style = self._named_style(kind, "total", align)
                 self._value(sheet, number, index, value, kind, style, "total")
         if notes:
             # A note spans the table's width and wraps in it, so that it prints on the page.
@@ -682,7 +682,7 @@ class _Book:
                     sheet.merge_range(number, 0, number, last, "", self._format("note"))
                 self._write(sheet, number, 0, text, "note")
 
-    def _style_of(self, kind: str, place: str, align: str) -> str:
+    def _named_style(self, kind: str, place: str, align: str) -> str:
         return f"{kind}|{place}|{align}"
 
     def _value(
