@@ -25,10 +25,14 @@ def plan_workbook(sample_dir: Path, target: Path) -> Path:
     return target
 
 
-def test_the_same_plan_gives_the_same_bytes(sample_dir, tmp_path):
+def test_the_same_plan_gives_the_same_bytes(sample_dir, tmp_path, monkeypatch):
+    # The workbook's creation time is clock.now(): fixed by SOURCE_DATE_EPOCH.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")
     first = plan_workbook(sample_dir, tmp_path / "a.xlsx")
     second = plan_workbook(sample_dir, tmp_path / "b.xlsx")
     assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert b"2027-01-01T00:00:00Z" in archive.read("docProps/core.xml")
 
 
 def test_record_text_never_becomes_a_formula_or_a_link(sample_dir, tmp_path):

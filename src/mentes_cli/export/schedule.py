@@ -29,7 +29,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -290,7 +290,7 @@ def build_schedule(plan: Plan, records: Records) -> bytes:
     coach_ids = _coach_order(context, visits)
     window = f"{plan.start:%d/%m/%Y} – {plan.end:%d/%m/%Y}"
 
-    book = _Book(window, plan.start)
+    book = _Book(window)
     book.table(VISITS_SHEET, VISIT_COLUMNS, visit_rows, heading=f"Planning {window}", plain=True)
     grid_columns, grid_rows, grid_totals = _week_grid(context, plan, visits, coach_ids)
     book.table(
@@ -599,7 +599,7 @@ class _Book:
     for a formula when edited (=, +, -, @) gets the quote prefix, as put_text gives it.
     """
 
-    def __init__(self, window: str, start: date):
+    def __init__(self, window: str):
         import io
 
         import xlsxwriter
@@ -614,8 +614,10 @@ class _Book:
                 "strings_to_numbers": False,
             },
         )
-        # Deterministic: the same plan gives the same bytes (no "created now").
-        created = datetime(start.year, start.month, start.day)
+        # The one "now" of mentes (clock.now): SOURCE_DATE_EPOCH makes the bytes reproducible.
+        from mentes_cli import clock
+
+        created = clock.now().replace(tzinfo=None)
         self.workbook.set_properties(
             {"title": f"Planning {window}", "author": "mentes", "created": created}
         )
