@@ -225,3 +225,19 @@ def test_a_dtd_in_any_part_is_refused(tmp_path):
     )
     (problem,) = problems_of(path)
     assert "holds XML that mentes refuses to read for safety" in problem
+
+
+def test_an_entry_that_lies_about_its_size_is_not_inflated(tmp_path):
+    import tracemalloc
+
+    import hostile_files
+
+    path = hostile_files.zip_bomb_lying(tmp_path)  # declares 2 KB, inflates to 300 MB
+    tracemalloc.start()
+    try:
+        (problem,) = problems_of(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "Bad CRC-32" in problem
+    assert peak < 50_000_000
