@@ -240,4 +240,5 @@ def test_an_entry_that_lies_about_its_size_is_not_inflated(tmp_path):
     finally:
         tracemalloc.stop()
     assert "Bad CRC-32" in problem
-    assert peak < 50_000_000
+    # Reading the file takes a buffer of the file limit (50 MB); inflating would take 300 MB.
+    assert peak < 100_000_000
