@@ -416,16 +416,19 @@ def _print_free_offers(result: LocationResult, day: date) -> None:
     from mentes_cli.tariffs import free_offer_at
 
     if result.regional_support.status == "free":
+        from mentes_cli.offers import catalogue
+
         basis = free_offer_at("bvv-basis", day)
-        follow_up = free_offer_at("bvv-vervolg", day)
+        # The range a vervolgtraject may choose is the catalogue's (offers.toml).
+        low, high = catalogue().offer("bvv-vervolg").contact_moments or (2, 5)
         stdout.print(
             _(
                 "Free regional support (BVV): a basistraject of {moments} contact moments of "
                 "at most {hours} h on location, or a vervolgtraject of {low} to {high}.",
                 moments=basis["contact_moments"],
                 hours=number(basis["hours_per_moment"]),
-                low=follow_up["contact_moments_min"],
-                high=follow_up["contact_moments_max"],
+                low=low,
+                high=high,
             ),
             soft_wrap=True,
         )
