@@ -480,7 +480,7 @@ def plan_refusals(records: Records, today: date) -> list[str]:
         uses_entitlement,
     )
     from mentes_cli.i18n import _
-    from mentes_cli.plan.demand import ROLE_NAMES, ROLE_OF_OFFER
+    from mentes_cli.plan.demand import ROLE_NAMES
     from mentes_cli.plan.reasons import FAMILY_NAMES, place_text
     from mentes_cli.regions import place_for_postcode, serves
 
@@ -509,7 +509,7 @@ def plan_refusals(records: Records, today: date) -> list[str]:
                     f"not entitled to free {name} before {answer.next_free.isoformat()}, after "
                     f"deadline {traject.deadline.isoformat()}: {answer.reason}"
                 )
-        role = ROLE_OF_OFFER[traject.offer]
+        role = catalogue().offer(traject.offer).role
         if traject.coach is None:
             place = place_for_postcode(location.postcode)
             if not any(
