@@ -216,12 +216,14 @@ DayOption = Annotated[
 TrajectArgument = Annotated[str, typer.Argument(help="The traject's id, e.g. T-2027-004.")]
 
 
-def _store(data: Path | None):
-    """Give the record store of the records asked for, saying which they are."""
+def record_store(data: Path | None, *, quiet: bool = False):
+    """Give the record store of the records asked for, saying which they are (unless
+    `quiet`: the command said so already)."""
     from mentes_cli.records.store import RecordStore
 
     source = use_reference_data(data)
-    notice(source.describe())
+    if not quiet:
+        notice(source.describe())
 
     def waiting(holder) -> None:
         who = holder.describe() if holder else _("another mentes")
@@ -244,7 +246,7 @@ def _move(data: Path | None, traject_id: str, status: str, command: str, **field
     """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too."""
     from mentes_cli.lifecycle import check_move, status_word
 
-    with _store(data).change(command) as change:
+    with record_store(data).change(command) as change:
         traject = _traject(change, traject_id)
         check_move(traject, status)
         change.set_fields(traject_id, {"status": status, **fields})
@@ -335,7 +337,7 @@ def request(
     today = date.today()
     asked = requested_on or today
     status = "approved" if approve else "requested"
-    with _store(data).change(f"request {location} {offer}") as change:
+    with record_store(data).change(f"request {location} {offer}") as change:
         records = change.records
         new_id = change.new_traject_id(asked.year)
         values = {
@@ -534,7 +536,7 @@ def edit(
                 "--domain or --contact-moments"
             )
         )
-    with _store(data).change(f"edit {traject_id}") as change:
+    with record_store(data).change(f"edit {traject_id}") as change:
         traject = _traject(change, traject_id)
         if traject.status not in ("requested", "approved"):
             raise LifecycleError(
@@ -560,7 +562,7 @@ def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
     from mentes_cli.errors import LifecycleError
     from mentes_cli.lifecycle import check_move, status_word
 
-    with _store(data).change(f"approve {traject_id}") as change:
+    with record_store(data).change(f"approve {traject_id}") as change:
         traject = _traject(change, traject_id)
         check_move(traject, "approved")
         when = traject.earliest or traject.requested_on or date.today()
@@ -601,7 +603,7 @@ def cancel(
     """Cancel a traject; its committed visits are released (kept as cancelled for calendars)."""
     from mentes_cli.lifecycle import check_move, released, status_word
 
-    with _store(data).change(f"cancel {traject_id}") as change:
+    with record_store(data).change(f"cancel {traject_id}") as change:
         traject = _traject(change, traject_id)
         check_move(traject, "cancelled")
         change.set_fields(traject_id, {"status": "cancelled", "reason": reason})
@@ -623,7 +625,7 @@ def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Take a planned traject back to approved; its visits are released."""
     from mentes_cli.lifecycle import check_move, released, status_word
 
-    with _store(data).change(f"unplan {traject_id}") as change:
+    with record_store(data).change(f"unplan {traject_id}") as change:
         traject = _traject(change, traject_id)
         check_move(traject, "approved")
         # start and end came from the plan: an approved traject is dated by earliest again.
@@ -665,7 +667,7 @@ def done(
     from mentes_cli.errors import LifecycleError
     from mentes_cli.lifecycle import check_move, finished, live_days, status_word
 
-    with _store(data).change(f"done {traject_id}") as change:
+    with record_store(data).change(f"done {traject_id}") as change:
         traject = _traject(change, traject_id)
         check_move(traject, "done")
         visits = _plain_visits(traject)
@@ -728,7 +730,7 @@ def visit(
     """Mark one committed visit as fixed (never moves), done or planned again."""
     from mentes_cli.errors import LifecycleError
 
-    with _store(data).change(f"visit {traject_id} {number}") as change:
+    with record_store(data).change(f"visit {traject_id} {number}") as change:
         traject = _traject(change, traject_id)
         visits = _plain_visits(traject)
         found = [v for v in visits if v["number"] == number and v["state"] != "cancelled"]
@@ -766,7 +768,7 @@ def history(
     from rich import box
     from rich.table import Table
 
-    entries = _store(data).history(traject_id)
+    entries = record_store(data).history(traject_id)
     if not entries:
         stdout.print(_("No changes recorded yet."))
         return
@@ -791,7 +793,7 @@ def history(
 @handle_errors
 def undo(data: DataOption = None) -> None:
     """Restore the records as they were before the last change by mentes (once)."""
-    entries = _store(data).undo()
+    entries = record_store(data).undo()
     trajects = sorted({entry.traject for entry in entries})
     stdout.print(_("Undone: the last change ({trajects}).", trajects=", ".join(trajects)))
 

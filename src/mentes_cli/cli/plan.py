@@ -23,6 +23,7 @@ from mentes_cli.cli.common import (
     stdout,
 )
 from mentes_cli.errors import UsageError
+from mentes_cli.i18n import _
 
 if TYPE_CHECKING:
     from mentes_cli.models import Records
@@ -107,6 +108,22 @@ def plan(
             show_default=False,
         ),
     ] = None,
+    commit: Annotated[
+        bool,
+        typer.Option(
+            "--commit",
+            help="Write the plan into the records: each placed traject becomes planned with "
+            "its coach, dates and visits; moved visits are updated. Every later plan keeps them.",
+        ),
+    ] = False,
+    check_records: Annotated[
+        bool,
+        typer.Option(
+            "--check-records",
+            help="Check the visits committed in the records against every rule instead of "
+            "planning; exit 1 when one breaks a rule.",
+        ),
+    ] = False,
     optimize: Annotated[
         float | None,
         typer.Option(
@@ -137,6 +154,13 @@ def plan(
             raise UsageError(f"--check cannot be combined with {', '.join(others)}")
         _check(check, data)
         return
+    if check_records:
+        _check_committed(data)
+        return
+    if commit and keep is not None:
+        raise UsageError(
+            _("--commit plans around the visits committed in the records; it takes no --keep")
+        )
     from mentes_cli.plan.settings import load_settings
 
     loaded = load(data)
@@ -147,20 +171,16 @@ def plan(
         raise UsageError(f"--end {last.isoformat()} is before --start {first.isoformat()}")
     budget = settings.optimize_seconds if optimize is None else optimize
     if budget < 0 or budget != budget:
-        from mentes_cli.i18n import _
-
         raise UsageError(_("--optimize must be 0 or more seconds, got {value}", value=optimize))
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"--output {output}: the schedule workbook must be an .xlsx file")
     _check_outputs(output=output, save=save, keep=keep, force=force, data=loaded.source.path)
 
-    kept = None
-    if keep is not None:
-        from mentes_cli.plan.model import kept_from_plan
-        from mentes_cli.plan.store import read_plan
-
-        kept = kept_from_plan(read_plan(keep))
-    result = _make(loaded.records, first, last, kept, settings, budget)
+    records = loaded.records
+    if commit:
+        result, records = _commit(data, first, last, settings, budget)
+    else:
+        result = _make(records, first, last, _kept(records, keep), settings, budget)
     if ics is not None:
         _check_calendars(
             result, ics, force, [loaded.source.path, *([keep] if keep is not None else [])]
@@ -181,7 +201,7 @@ def plan(
             notice(f"Not planned: {unplanned.traject}: {'; '.join(unplanned.reasons)}")
         _notice_incomplete(result)
     else:
-        _print_tables(result, loaded.records)
+        _print_tables(result, records)
         _print_incomplete(result)
         line = _optimality_line(result)
         if line:
@@ -206,12 +226,12 @@ def plan(
         if output is not None:
             from mentes_cli.export.schedule import write_schedule
 
-            write_schedule(result, loaded.records, output, force=force, inputs=inputs)
+            write_schedule(result, records, output, force=force, inputs=inputs)
         if ics is not None:
             from mentes_cli.export.ics import write_calendars
 
             written = write_calendars(
-                result, loaded.records, ics, force=force, notify=notice, inputs=inputs
+                result, records, ics, force=force, notify=notice, inputs=inputs
             )
     if save is not None:
         notice(f"Plan saved to {save}.")
@@ -219,6 +239,76 @@ def plan(
         notice(f"Schedule workbook written to {output}.")
     if ics is not None:
         notice(f"{len(written)} calendar(s) written to {ics}.")
+
+
+def _kept(records: Records, keep: Path | None) -> list:
+    """Give the kept visits: those committed in the records, and those of a --keep plan for
+    the trajects that have none committed (SPEC 8: every plan keeps the committed visits)."""
+    from mentes_cli.plan.commit import kept_from_records
+
+    kept = kept_from_records(records)
+    if keep is not None:
+        from mentes_cli.plan.model import kept_from_plan
+        from mentes_cli.plan.store import read_plan
+
+        committed = {item.visit.traject for item in kept}
+        kept += [k for k in kept_from_plan(read_plan(keep)) if k.visit.traject not in committed]
+    return kept
+
+
+def _commit(data: Path | None, first: date, last: date, settings, budget: float):
+    """Plan under the records' lock and write the plan into them (SPEC 8); give the plan and
+    the records it was made from."""
+    from mentes_cli.cli.lifecycle import record_store
+    from mentes_cli.i18n import _, n_
+    from mentes_cli.plan.commit import commit_plan, kept_from_records
+
+    with record_store(data, quiet=True).change("plan --commit") as change:
+        records = change.records
+        result = _make(records, first, last, kept_from_records(records), settings, budget)
+        commits = commit_plan(records, result)
+        for item in commits:
+            change.set_fields(item.traject, item.fields)
+            change.set_visits(item.traject, item.visits)
+    planned = [item for item in commits if item.new]
+    notice(
+        _(
+            "Committed to the records: {planned}, {moved}.",
+            planned=n_("{count} traject planned", "{count} trajects planned", len(planned)),
+            moved=n_(
+                "{count} kept visit moved",
+                "{count} kept visits moved",
+                sum(item.moved for item in commits),
+            ),
+        )
+    )
+    return result, records
+
+
+def _check_committed(data: Path | None) -> None:
+    """Check the visits committed in the records; exit 1 when one breaks a rule."""
+    from mentes_cli.i18n import _, n_
+    from mentes_cli.plan.check import check_plan
+    from mentes_cli.plan.commit import committed_plan
+
+    loaded = load(data)
+    committed = committed_plan(loaded.records)
+    if committed is None:
+        stdout.print(_("The records hold no committed visits."))
+        return
+    violations = check_plan(committed, loaded.records)
+    if not violations:
+        stdout.print(
+            _(
+                "The committed visits break no rule ({visits}).",
+                visits=n_("{count} visit", "{count} visits", len(committed.visits)),
+            )
+        )
+        return
+    stdout.print(n_("{count} violation:", "{count} violations:", len(violations)), soft_wrap=True)
+    for violation in violations:
+        stdout.print(f"  {clean(violation)}", soft_wrap=True)
+    raise typer.Exit(code=1)
 
 
 def _check_outputs(

@@ -33,12 +33,11 @@ from mentes_cli.export.schedule import address_of, offer_label, visit_numbers
 from mentes_cli.models import Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
+from mentes_cli.plan.commit import UID_NAMESPACE
 from mentes_cli.plan.model import Plan, Visit
 
 TIMEZONE = "Europe/Brussels"
 PRODID = "-//Pedagogie in Praktijk//mentes//NL"
-# A fixed namespace, so that the UID of a visit never depends on the machine or the run.
-UID_NAMESPACE = uuid.UUID("5d0c4a9e-4f0b-4b7e-9a55-6d656e746573")
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {

@@ -1,0 +1,164 @@
+"""A plan and the records (SPEC 8, 9): the committed visits as kept visits, and a plan written
+into the records by `plan --commit`.
+
+- `kept_from_records`: the committed visits of planned and active trajects are promises;
+  every `plan` keeps them as `--keep` does (SPEC 5 rule 7) without being told.
+- `commit_plan`: what `plan --commit` writes, per traject. A newly placed traject becomes
+  `planned` with its coach, `start` (its first visit, not the intake call), `end` (its last
+  visit) and its visits, each with a calendar UID it keeps for its whole life. A kept visit
+  that had to move keeps its UID and gets a higher sequence. Visits that disappeared before
+  (cancelled) stay in the list for the calendars.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from mentes_cli.models import Records, Traject
+from mentes_cli.plan.model import KeptVisit, Plan, Visit
+
+# A fixed namespace, so that the UID of a visit never depends on the machine or the run.
+UID_NAMESPACE = uuid.UUID("5d0c4a9e-4f0b-4b7e-9a55-6d656e746573")
+KEPT_STATUSES = ("planned", "active")
+
+
+def kept_from_records(records: Records) -> list[KeptVisit]:
+    """Give the committed visits of planned and active trajects, as kept visits.
+
+    Fixed and done visits never move; planned ones move only when they now break a rule.
+    """
+    kept = []
+    for traject in records.trajects:
+        if traject.status not in KEPT_STATUSES:
+            continue
+        for visit in traject.visits:
+            if visit.state == "cancelled":
+                continue
+            kept.append(
+                KeptVisit(
+                    visit=Visit(
+                        traject=traject.id,
+                        location=traject.location,
+                        coach=visit.coach,
+                        date=visit.date,
+                        start=visit.start,
+                        hours=visit.hours,
+                        kind=visit.kind,
+                        fixed=visit.state in ("fixed", "done"),
+                    ),
+                    state=visit.state,
+                )
+            )
+    return kept
+
+
+def committed_plan(records: Records) -> Plan | None:
+    """Give the committed visits of the records as a plan (for `plan --check`), or None."""
+    visits = [item.visit for item in kept_from_records(records)]
+    if not visits:
+        return None
+    visits.sort(key=lambda v: (v.date, v.coach, v.start, v.traject, v.kind))
+    return Plan(start=visits[0].date, end=visits[-1].date, visits=visits)
+
+
+@dataclass
+class TrajectCommit:
+    """What `plan --commit` writes for one traject: fields and its whole list of visits."""
+
+    traject: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    new: int = 0  # visits committed for the first time
+    moved: int = 0  # kept visits that moved
+
+
+def visit_uid(traject: str, kind: str, number: int, generation: int) -> str:
+    """Give the calendar UID of a visit: stable for the same traject, number and generation
+    (a traject planned again after `unplan` gets new UIDs: the old ones stay, cancelled)."""
+    key = f"{traject}|{kind}|{number}|{generation}"
+    return f"{uuid.uuid5(UID_NAMESPACE, key)}@mentes"
+
+
+def commit_plan(records: Records, plan: Plan) -> list[TrajectCommit]:
+    """Give, per traject that changes, what `plan --commit` writes into the records."""
+    by_traject: dict[str, list[Visit]] = defaultdict(list)
+    for visit in plan.visits:
+        by_traject[visit.traject].append(visit)
+    incomplete = {item.traject for item in plan.incomplete}
+    moved = {(m.traject, m.kind, m.old_date): m for m in plan.moved}
+    commits = []
+    for traject in records.trajects:
+        if traject.status == "approved" and traject.id in by_traject:
+            if traject.id not in incomplete:
+                commits.append(_newly_planned(traject, by_traject[traject.id]))
+        elif traject.status in KEPT_STATUSES and traject.visits:
+            commit = _kept_moved(traject, moved)
+            if commit is not None:
+                commits.append(commit)
+    return commits
+
+
+def _plain(visit) -> dict[str, Any]:
+    return visit.model_dump(exclude_none=True)
+
+
+def _newly_planned(traject: Traject, visits: list[Visit]) -> TrajectCommit:
+    earlier = [_plain(v) for v in traject.visits]  # cancelled ones, from before an unplan
+    used = defaultdict(int)
+    for old in earlier:
+        used[(old["kind"], old["number"])] += 1
+    on_location = sorted((v for v in visits if v.kind == "visit"), key=lambda v: v.date)
+    intakes = [v for v in visits if v.kind == "intake"]
+    numbered = [(0, v) for v in intakes] + list(enumerate(on_location, start=1))
+    new = []
+    for number, visit in numbered:
+        new.append(
+            {
+                "number": number,
+                "kind": visit.kind,
+                "date": visit.date,
+                "start": visit.start,
+                "hours": visit.hours,
+                "coach": visit.coach,
+                "state": "planned",
+                "uid": visit_uid(traject.id, visit.kind, number, used[(visit.kind, number)]),
+                "sequence": 0,
+            }
+        )
+    first, last = on_location[0].date, on_location[-1].date
+    return TrajectCommit(
+        traject=traject.id,
+        fields={"status": "planned", "coach": on_location[0].coach, "start": first, "end": last},
+        visits=earlier + new,
+        new=len(new),
+    )
+
+
+def _kept_moved(traject: Traject, moved: dict) -> TrajectCommit | None:
+    visits = []
+    count = 0
+    for visit in traject.visits:
+        plain = _plain(visit)
+        move = moved.get((traject.id, visit.kind, visit.date))
+        if move is not None and visit.state != "cancelled":
+            plain.update(
+                date=move.new_date,
+                coach=move.coach,
+                sequence=visit.sequence + 1,
+            )
+            count += 1
+        visits.append(plain)
+    if not count:
+        return None
+    fields: dict[str, Any] = {}
+    days = sorted(
+        v["date"] for v in visits if v["kind"] == "visit" and v.get("state") != "cancelled"
+    )
+    if days and traject.status == "planned":
+        fields = {"start": days[0], "end": days[-1]}
+    elif days:
+        fields = {"end": days[-1]}
+    return TrajectCommit(traject=traject.id, fields=fields, visits=visits, moved=count)
