@@ -21,6 +21,7 @@ from mentes_cli.cli.common import (
     parse_date,
     stderr,
     stdout,
+    use_reference_data,
 )
 from mentes_cli.errors import UsageError
 from mentes_cli.i18n import _
@@ -163,7 +164,14 @@ def plan(
         )
     from mentes_cli.plan.settings import load_settings
 
-    loaded = load(data)
+    if commit:
+        # The records are read under their lock, in _commit; here only which they are.
+        source = use_reference_data(data)
+        notice(source.describe())
+        source_path = source.path
+    else:
+        loaded = load(data)
+        source_path = loaded.source.path
     settings = load_settings()
     first = start or next_monday(date.today())
     last = end or first + timedelta(days=settings.window_days - 1)
@@ -174,17 +182,15 @@ def plan(
         raise UsageError(_("--optimize must be 0 or more seconds, got {value}", value=optimize))
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"--output {output}: the schedule workbook must be an .xlsx file")
-    _check_outputs(output=output, save=save, keep=keep, force=force, data=loaded.source.path)
+    _check_outputs(output=output, save=save, keep=keep, force=force, data=source_path)
 
-    records = loaded.records
     if commit:
         result, records = _commit(data, first, last, settings, budget)
     else:
+        records = loaded.records
         result = _make(records, first, last, _kept(records, keep), settings, budget)
     if ics is not None:
-        _check_calendars(
-            result, ics, force, [loaded.source.path, *([keep] if keep is not None else [])]
-        )
+        _check_calendars(result, ics, force, [source_path, *([keep] if keep is not None else [])])
     for warning in result.warnings:
         notice(f"Warning: {warning}")
 
@@ -214,7 +220,7 @@ def plan(
 
     from mentes_cli.output import outputs_together
 
-    inputs = [loaded.source.path, *([keep] if keep is not None else [])]
+    inputs = [source_path, *([keep] if keep is not None else [])]
     written: list = []
     # One change: the plan, the workbook and the calendars land together, or none of them.
     with outputs_together():
