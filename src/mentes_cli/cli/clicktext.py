@@ -53,8 +53,23 @@ class Context(typer.Context):
     formatter_class = Formatter
 
 
+_TRAILERS = (
+    (re.compile(r"\[required\]$"), lambda m: _("[required]")),
+    (
+        re.compile(r"\[default: (?P<value>[^\]]*)\]$"),
+        lambda m: _("[default: {value}]", value=m["value"]),
+    ),
+)
+
+
 def _fixed(text: str) -> str:
-    return FIXED[text]() if text in FIXED else text
+    """Give a fixed text, or a help text with Typer's trailing [required] or [default: …],
+    in the chosen language."""
+    if text in FIXED:
+        return FIXED[text]()
+    for pattern, say in _TRAILERS:
+        text = pattern.sub(say, text)
+    return text
 
 
 # Click's and Typer's error sentences, by their shape; each gives its Dutch (or English) form.

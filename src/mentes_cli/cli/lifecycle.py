@@ -209,9 +209,36 @@ def _decision_words(row: InboxRow) -> str:
 
 # --- the commands that change the records (SPEC 8) -----------------------------------------
 
-DayOption = Annotated[
+# The fields of a request, shared by `request` and `edit`.
+EarliestOption = Annotated[
     str | None,
-    typer.Option(callback=parse_date, show_default=False, help="A date (yyyy-mm-dd, dd/mm/yyyy)."),
+    typer.Option(
+        "--earliest", callback=parse_date, show_default=False, help="Do not plan before this day."
+    ),
+]
+DeadlineOption = Annotated[
+    str | None,
+    typer.Option("--deadline", callback=parse_date, show_default=False, help="Finish by this day."),
+]
+ThemeOption = Annotated[
+    str | None,
+    typer.Option("--theme", show_default=False, help="The pedagogical theme or support question."),
+]
+DomainOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--domain",
+        show_default=False,
+        help="A BVV domain (repeat for more; edit replaces the domains).",
+    ),
+]
+ContactMomentsOption = Annotated[
+    int | None,
+    typer.Option("--contact-moments", show_default=False, help="bvv-vervolg: 2 to 5."),
+]
+CoachOption = Annotated[
+    str | None,
+    typer.Option("--coach", show_default=False, help="Plan with this coach only (the coach's id)."),
 ]
 TrajectArgument = Annotated[str, typer.Argument(help="The traject's id, e.g. T-2027-004.")]
 
@@ -286,43 +313,12 @@ def request(
             help="When the organiser asked. Default: today.",
         ),
     ] = None,
-    earliest: Annotated[
-        str | None,
-        typer.Option(
-            "--earliest",
-            callback=parse_date,
-            show_default=False,
-            help="Do not plan before this day.",
-        ),
-    ] = None,
-    deadline: Annotated[
-        str | None,
-        typer.Option(
-            "--deadline", callback=parse_date, show_default=False, help="Finish by this day."
-        ),
-    ] = None,
-    theme: Annotated[
-        str | None,
-        typer.Option(
-            "--theme", show_default=False, help="The pedagogical theme or support question."
-        ),
-    ] = None,
-    domain: Annotated[
-        list[str] | None,
-        typer.Option("--domain", show_default=False, help="A BVV domain (repeat for more)."),
-    ] = None,
-    contact_moments: Annotated[
-        int | None,
-        typer.Option(
-            "--contact-moments", show_default=False, help="bvv-vervolg: 2 to 5 contact moments."
-        ),
-    ] = None,
-    coach: Annotated[
-        str | None,
-        typer.Option(
-            "--coach", show_default=False, help="Plan with this coach only (the coach's id)."
-        ),
-    ] = None,
+    earliest: EarliestOption = None,
+    deadline: DeadlineOption = None,
+    theme: ThemeOption = None,
+    domain: DomainOption = None,
+    contact_moments: ContactMomentsOption = None,
+    coach: CoachOption = None,
     approve: Annotated[
         bool,
         typer.Option(
@@ -481,40 +477,12 @@ def _paid_alternative(records, traject, when: date):
 @handle_errors
 def edit(
     traject_id: TrajectArgument,
-    coach: Annotated[
-        str | None, typer.Option("--coach", show_default=False, help="Plan with this coach only.")
-    ] = None,
-    earliest: Annotated[
-        str | None,
-        typer.Option(
-            "--earliest",
-            callback=parse_date,
-            show_default=False,
-            help="Do not plan before this day.",
-        ),
-    ] = None,
-    deadline: Annotated[
-        str | None,
-        typer.Option(
-            "--deadline", callback=parse_date, show_default=False, help="Finish by this day."
-        ),
-    ] = None,
-    theme: Annotated[
-        str | None,
-        typer.Option("--theme", show_default=False, help="The theme or support question."),
-    ] = None,
-    domain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--domain",
-            show_default=False,
-            help="A BVV domain (repeat for more; replaces the domains).",
-        ),
-    ] = None,
-    contact_moments: Annotated[
-        int | None,
-        typer.Option("--contact-moments", show_default=False, help="bvv-vervolg: 2 to 5."),
-    ] = None,
+    coach: CoachOption = None,
+    earliest: EarliestOption = None,
+    deadline: DeadlineOption = None,
+    theme: ThemeOption = None,
+    domain: DomainOption = None,
+    contact_moments: ContactMomentsOption = None,
     data: DataOption = None,
 ) -> None:
     """Change a requested or approved traject."""
