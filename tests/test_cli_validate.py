@@ -161,7 +161,8 @@ def test_validate_warns_about_approved_trajects_plan_will_refuse_with_the_plans_
     assert warnings == [
         prefix.format("T-1")
         + "no pedagogical coach serves LOC-1 (Antwerpen, district Berchem, postcode 2600)",
-        prefix.format("T-2") + "not entitled to free regional support on 2027-01-11: " + not_prior,
+        prefix.format("T-2") + "not entitled to free regional support (beleidsvoerend vermogen) on "
+        "2027-01-11: " + not_prior,
     ]
     # The same reasons as `mentes plan` gives.
     plan = runner.invoke(

@@ -526,8 +526,13 @@ def test_a_dated_rule_applies_from_its_date_and_a_period_can_be_changed(tmp_path
             "rolling-N-months (e.g. rolling-12-months), got 'two years'",
         ),
         (
-            ('paid_offers = ["A", "B", "C", "D"]', 'paid_offers = ["A", "B", "C"]'),
-            "[families]: offers D belong to no family",
+            # A rules.toml of before offers.toml whose family lists differ from the catalogue.
+            (
+                'name = "pedagogische coaching"',
+                'name = "pedagogische coaching"\npaid_offers = ["A", "B", "C"]',
+            ),
+            "families.pedagogical_coaching: paid_offers is no longer read here: which offers a "
+            "family has, free or paid, is in offers.toml; remove paid_offers",
         ),
         (
             ("ikt_max_places = 18", 'ikt_max_places = "18"'),

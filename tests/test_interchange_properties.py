@@ -22,8 +22,6 @@ from mentes_cli.load.toml_records import load_toml_folder
 from mentes_cli.load.values import is_blank
 from mentes_cli.models import (
     BVV_DOMAINS,
-    BVV_OFFERS,
-    OFFERS,
     STARTED_STATUSES,
     STATUSES,
     WEEKDAYS,
@@ -35,8 +33,13 @@ from mentes_cli.models import (
     Records,
     Traject,
 )
+from mentes_cli.offers import catalogue
 
 # Modest by default so the suite stays fast; MENTES_EXAMPLES=500 for a deeper search.
+# The offer codes of the bundled catalogue, and those whose family lists BVV domains.
+OFFERS = catalogue().codes()
+BVV_OFFERS = tuple(code for code in OFFERS if catalogue().family_of(code).domains)
+
 SETTINGS = settings(
     max_examples=int(os.environ.get("MENTES_EXAMPLES", "20")),
     deadline=None,

@@ -95,14 +95,36 @@ def test_gap_days_and_visits_come_from_planning_and_tariffs():
     assert (spread.spread_hours, spread.spread_days) == (Decimal(50), (8, 7))
 
 
-def test_rules_toml_families_agree_with_the_catalogue():
-    # Until the eligibility engine asks the catalogue, rules.toml repeats which offer is in
-    # which family: the two must not drift apart.
-    families = load_reference("rules.toml")["families"]
-    offers = catalogue()
-    for family, entry in families.items():
-        assert tuple(entry["free_offers"]) == offers.of_family(family, paid=False)
-        assert tuple(entry["paid_offers"]) == offers.of_family(family, paid=True)
+def test_rules_toml_no_longer_lists_the_offers_of_a_family():
+    # Which offers a family has is the catalogue's alone; an older rules.toml may still list
+    # them as the catalogue has them, and one that differs is refused, naming offers.toml.
+    for entry in load_reference("rules.toml")["families"].values():
+        assert "free_offers" not in entry
+        assert "paid_offers" not in entry
+
+
+def test_an_older_rules_toml_with_the_catalogues_lists_still_decides(tmp_path):
+    from datetime import date
+
+    from mentes_cli.eligibility import decide
+
+    rules = (bundled_data_dir() / "rules.toml").read_text(encoding="utf-8")
+    old = rules.replace(
+        'name = "pedagogische coaching"',
+        'name = "pedagogische coaching"\nfree_offers = ["coaching"]\n'
+        'paid_offers = ["A", "B", "C", "D"]',
+    )
+    assert old != rules
+    folder = tmp_path / "old"
+    write_records(folder, organisations=ONE_ORGANISATION)
+    (folder / "rules.toml").write_text(old, encoding="utf-8")
+    set_override_dir(folder)
+    records = load_records(DataSource(folder, "--data")).records
+    assert decide(records, date(2027, 1, 4))[0].pedagogical_coaching.status == "free"
+    (folder / "rules.toml").write_text(old.replace('"D"]', '"D", "basis"]'), encoding="utf-8")
+    set_override_dir(folder)
+    with pytest.raises(ReferenceDataError, match="paid_offers is no longer read here"):
+        decide(records, date(2027, 1, 4))
 
 
 def test_a_new_offer_added_only_as_data_is_loaded_and_quoted(tmp_path):
@@ -194,3 +216,121 @@ def test_a_wrong_catalogue_entry_is_a_clear_reference_error(tmp_path, change, me
     assert result.exit_code == 1
     assert "offers.toml" in result.output
     assert "Traceback" not in result.output
+
+
+# A free BVV offer added as data only: one [[offers]] entry and one [[free_offers]] entry.
+NEW_FREE_OFFER = """
+[[offers]]
+code = "bvv-thema"
+family = "regional_support"
+paid = false
+role = "support"
+gap = "bvv"
+visits = "blocks"
+label.nl = "BVV themamoment (gratis)"
+label.en = "BVV theme moment (free)"
+"""
+NEW_FREE_CONTENT = """
+[[free_offers]]
+code = "bvv-thema"
+valid_from = 2022-01-01
+name = "BVV themamoment (gratis voor PRIOR)"
+contact_moments = 1
+hours_per_moment = 2
+scope = "regio-antwerpen"
+"""
+COACHES = """\
+[[coaches]]
+id = "C-1"
+name = "Coach Een"
+role = "coach"
+fte = 1.0
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+
+[[coaches]]
+id = "S-1"
+name = "Ondersteuner Een"
+role = "support"
+fte = 1.0
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+"""
+NEW_TRAJECTS = """\
+[[trajects]]
+id = "T-1"
+location = "LOC-1"
+offer = "E"
+status = "approved"
+requested_on = 2026-12-01
+
+[[trajects]]
+id = "T-2"
+location = "LOC-1"
+offer = "bvv-thema"
+status = "approved"
+requested_on = 2026-12-01
+
+[[trajects]]
+id = "T-3"
+location = "LOC-1"
+offer = "bvv-basis"
+status = "approved"
+requested_on = 2026-12-02
+"""
+
+
+def data_folder_with_new_offers(folder: Path) -> Path:
+    """Give a --data folder whose offers.toml and tariffs.toml add package E and the free
+    bvv-thema, with approved trajects of both."""
+    write_records(folder, organisations=ONE_ORGANISATION, coaches=COACHES, trajects=NEW_TRAJECTS)
+    extra = {
+        "offers.toml": NEW_OFFER + NEW_FREE_OFFER,
+        "tariffs.toml": NEW_PACKAGE + NEW_FREE_CONTENT,
+    }
+    for name, text in extra.items():
+        bundled = (bundled_data_dir() / name).read_text(encoding="utf-8")
+        (folder / name).write_text(bundled + text, encoding="utf-8")
+    return folder
+
+
+def test_new_offers_added_only_as_data_are_planned_and_checked(tmp_path):
+    folder = data_folder_with_new_offers(tmp_path / "records")
+    saved = tmp_path / "plan.toml"
+    window = ["--start", "2027-01-04", "--end", "2027-06-30"]
+    result = runner.invoke(
+        app, ["plan", "--data", str(folder), *window, "--format", "json", "--save", str(saved)]
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    visits: dict[str, list] = {}
+    for visit in plan["visits"]:
+        visits.setdefault(visit["traject"], []).append(visit)
+    # E: its price list's intake call of 2 h, 10 days of 5 h and 6 of 4 h, by the coach.
+    e = visits["T-1"]
+    assert sorted((v["kind"], v["hours"]) for v in e) == sorted(
+        [("intake", 2.0)] + [("visit", 5.0)] * 10 + [("visit", 4.0)] * 6
+    )
+    assert {v["coach"] for v in e} == {"C-1"}
+    # bvv-thema: one contact moment of 2 h, by the supporter; it takes the free BVV
+    # entitlement of 2027, so the later bvv-basis waits for 2028 (after the plan's end).
+    assert [(v["kind"], v["hours"], v["coach"]) for v in visits["T-2"]] == [("visit", 2.0, "S-1")]
+    assert "T-3" not in visits
+    (unplanned,) = [u for u in plan["unplanned"] if u["traject"] == "T-3"]
+    assert "free again from 2028-01-01" in " ".join(unplanned["reasons"])
+    checked = runner.invoke(app, ["plan", "--data", str(folder), *window, "--check", str(saved)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_new_free_offer_added_only_as_data_uses_the_entitlement(tmp_path):
+    folder = data_folder_with_new_offers(tmp_path / "records")
+    result = runner.invoke(
+        app,
+        ["check-eligibility", "--data", str(folder), "--as-of", "2026-12-15", "--format", "json"],
+        env={"MENTES_LANG": "en"},
+    )
+    assert result.exit_code == 0, result.output
+    (decision,) = json.loads(result.stdout)["results"]
+    support = decision["regional_support"]
+    # T-2 (bvv-thema, approved) and T-3 (bvv-basis) use the free BVV entitlement of 2026
+    # (they are dated by their requests).
+    assert support["status"] == "paid"
+    assert support["used_by"] == ["T-2", "T-3"]

@@ -469,7 +469,8 @@ def test_a_traject_placed_before_in_this_plan_counts():
     result = checked(records(coaches=[supporter()], trajects=[BVV, second]), end=date(2027, 4, 30))
     assert days_of(result) == ["2027-02-01", "2027-02-15"]
     assert reasons_of(result, "T-2") == [
-        "not entitled to free regional support before 2028-01-01, after the plan's end "
+        "not entitled to free regional support (beleidsvoerend vermogen) before 2028-01-01, "
+        "after the plan's end "
         "2027-04-30: LOC-1 has a free BVV traject dated 2027-02-01, in 2027; free again from "
         "2028-01-01. That is T-1, placed in this plan on 2027-02-01."
     ]

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentes_cli.models import (
-    OFFERS,
     WEEKDAYS,
     Closure,
     Coach,
@@ -25,10 +24,12 @@ from mentes_cli.models import (
     Records,
     Traject,
 )
+from mentes_cli.offers import catalogue
 from mentes_cli.plan.check import check_plan
 from mentes_cli.plan.planner import make_plan
 from test_plan_builders import as_json
 
+OFFERS = catalogue().codes()
 FIRST_MONDAY = date(2027, 1, 4)
 # Mostly friendly values, so that most trajects are placed and the checker has work, with
 # a few hostile ones (a postcode outside the scopes, short opening hours, a tiny FTE).

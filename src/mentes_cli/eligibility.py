@@ -23,9 +23,13 @@ from typing import Any
 
 from mentes_cli import regions
 from mentes_cli.errors import InputError, ReferenceDataError
-from mentes_cli.models import OFFERS, STATUSES, Location, Organisation, Records, Traject
+from mentes_cli.models import STATUSES, Location, Organisation, Records, Traject
+from mentes_cli.offers import FILE as OFFERS_FILE
+from mentes_cli.offers import catalogue as offer_catalogue
 from mentes_cli.reference import load_reference, parameter_at, reference_path
 
+# The offer families of SPEC 3.5: a result has one decision for each (offers.toml must
+# hold exactly these).
 FAMILIES = ("regional_support", "pedagogical_coaching")
 FREE, PAID, UNAVAILABLE = "free", "paid", "unavailable"
 DECISION_STATUSES = (FREE, PAID, UNAVAILABLE)
@@ -41,17 +45,6 @@ SCOPE_PAID = "SCOPE-PAID"
 SCOPE_OUT = "SCOPE-OUT"
 FREQ_AVAILABLE = "FREQ-AVAILABLE"
 FREQ_USED = "FREQ-USED"
-
-# How the explanations name a family's free traject.
-_FREE_TRAJECT = {
-    "regional_support": "free BVV traject",
-    "pedagogical_coaching": "free coaching traject",
-}
-_PAID_OFFER = {
-    "regional_support": "paid BVV",
-    "pedagogical_coaching": "paid coaching A–D",
-}
-
 
 # --- results ---------------------------------------------------------------------------
 
@@ -210,12 +203,17 @@ class Parameters:
 
 @dataclass(frozen=True, slots=True)
 class _Catalogue:
-    """The undated part of rules.toml: which offer belongs to which family, which statuses use."""
+    """The undated part of the rules: which offer belongs to which family and is free (the
+    offer catalogue, offers.toml), which statuses use an entitlement (rules.toml), and how
+    the explanations name a family's free traject and paid packages."""
 
     family_by_offer: dict[str, str]
     free_offers: dict[str, frozenset[str]]
     using_statuses: frozenset[str]
     data: dict[str, Any]
+    offers_data: dict[str, Any]
+    free_traject: dict[str, str]  # family -> "free coaching traject"
+    paid_offer: dict[str, str]  # family -> "paid coaching A–D"
 
 
 _PERIOD = re.compile(r"calendar-year|rolling-([1-9]\d*)-months")
@@ -262,33 +260,45 @@ _catalogue_cache: _Catalogue | None = None
 
 
 def _catalogue() -> _Catalogue:
-    """Give the undated part of rules.toml, checked once per loaded file."""
+    """Give the undated part of the rules, checked once per loaded rules.toml and offers.toml.
+
+    Which offer is free or paid and its family is the offer catalogue's (offers.toml) alone;
+    a rules.toml of before that may still list free_offers and paid_offers per family, but
+    only as the catalogue has them: a list that differs is an error naming offers.toml.
+    """
     global _catalogue_cache
     data = load_reference(RULES_FILE)
-    if _catalogue_cache is not None and _catalogue_cache.data is data:
+    offers = offer_catalogue()
+    if (
+        _catalogue_cache is not None
+        and _catalogue_cache.data is data
+        and _catalogue_cache.offers_data is offers.data
+    ):
         return _catalogue_cache
+    if set(offers.families) != set(FAMILIES):
+        raise ReferenceDataError(
+            f"{reference_path(OFFERS_FILE)}: [families] must hold exactly "
+            f"{' and '.join(FAMILIES)}, got {', '.join(offers.families)}"
+        )
     families = _table(data.get("families"), "families")
     if set(families) != set(FAMILIES):
         raise _rules_error(f"[families] must hold exactly {' and '.join(FAMILIES)}")
-    family_by_offer: dict[str, str] = {}
+    family_by_offer = {code: offer.family for code, offer in offers.offers.items()}
     free_offers: dict[str, frozenset[str]] = {}
     for family in FAMILIES:
         where = f"families.{family}"
         entry = _table(families[family], where)
-        free = _text_list(entry, "free_offers", where)
-        paid = _text_list(entry, "paid_offers", where)
-        for offer in free + paid:
-            if offer not in OFFERS:
-                raise _rules_error(f"{where}: {offer!r} is not an offer code ({', '.join(OFFERS)})")
-            if offer in family_by_offer:
-                raise _rules_error(f"{where}: offer {offer!r} is in two families")
-            family_by_offer[offer] = family
-        free_offers[family] = frozenset(free)
+        free_offers[family] = frozenset(offers.of_family(family, paid=False))
+        for key, paid in (("free_offers", False), ("paid_offers", True)):
+            if key in entry and _text_list(entry, key, where) != list(
+                offers.of_family(family, paid=paid)
+            ):
+                raise _rules_error(
+                    f"{where}: {key} is no longer read here: which offers a family has, free "
+                    f"or paid, is in {OFFERS_FILE}; remove {key}"
+                )
         _dated_list(entry.get("scopes"), f"{where}.scopes")
         _dated_list(entry.get("frequency"), f"{where}.frequency")
-    missing = [offer for offer in OFFERS if offer not in family_by_offer]
-    if missing:
-        raise _rules_error(f"[families]: offers {', '.join(missing)} belong to no family")
     statuses = _text_list(_table(data.get("entitlement"), "entitlement"), "statuses", "entitlement")
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
@@ -296,7 +306,15 @@ def _catalogue() -> _Catalogue:
             f"entitlement: statuses {', '.join(unknown)} are not statuses ({', '.join(STATUSES)})"
         )
     _dated_list(data.get("prior"), "prior")
-    _catalogue_cache = _Catalogue(family_by_offer, free_offers, frozenset(statuses), data)
+    _catalogue_cache = _Catalogue(
+        family_by_offer,
+        free_offers,
+        frozenset(statuses),
+        data,
+        offers.data,
+        {family: offers.families[family].free_traject("en") for family in FAMILIES},
+        {family: offers.families[family].paid_offers("en") for family in FAMILIES},
+    )
     return _catalogue_cache
 
 
@@ -362,14 +380,16 @@ def family_of_offer(offer: str) -> str:
     try:
         return _catalogue().family_by_offer[offer]
     except KeyError:
-        raise ValueError(f"{offer!r} is not an offer code ({', '.join(OFFERS)})") from None
+        codes = ", ".join(offer_catalogue().codes())
+        raise ValueError(f"{offer!r} is not an offer code ({codes})") from None
 
 
 def uses_entitlement(traject: Traject) -> bool:
     """Give whether a traject uses a free entitlement (SPEC 3.3).
 
-    A traject uses an entitlement when it is a free offer (bvv-basis, bvv-vervolg, coaching)
-    with status approved, planned, active or done (rules.toml [entitlement]); requested and
+    A traject uses an entitlement when it is a free offer (offers.toml: bvv-basis,
+    bvv-vervolg, coaching) with status approved, planned, active or done (rules.toml
+    [entitlement]); requested and
     cancelled trajects do not, and paid trajects never do.
     """
     catalogue = _catalogue()
@@ -787,6 +807,7 @@ def free_entitlement(
     """
     if family not in FAMILIES:
         raise ValueError(f"{family!r} is not an offer family ({', '.join(FAMILIES)})")
+    free_traject = _catalogue().free_traject[family]
     prepared = _prepare(records)
     site = _site(prepared, location_id)
     parameters = parameters_at(day)
@@ -811,7 +832,7 @@ def free_entitlement(
             False,
             None,
             f"{location.id} lies in {site.where}, outside {scope.name}, where the "
-            f"{_FREE_TRAJECT[family]} is given.",
+            f"{free_traject} is given.",
         )
     period = family_parameters.period
     used = sorted(used_dates)
@@ -820,14 +841,14 @@ def free_entitlement(
         return Entitlement(
             True,
             day,
-            f"{location.id} is PRIOR and in {site.where}, and no {_FREE_TRAJECT[family]} "
+            f"{location.id} is PRIOR and in {site.where}, and no {free_traject} "
             f"counts {period.around(day)}.",
         )
     blocking = ", ".join(d.isoformat() for d in used if _blocks(period, d, day))
     return Entitlement(
         False,
         next_free,
-        f"{location.id} has a {_FREE_TRAJECT[family]} dated {blocking}, "
+        f"{location.id} has a {free_traject} dated {blocking}, "
         f"{period.around(day)}; free again from {next_free.isoformat()}.",
     )
 
@@ -1128,8 +1149,8 @@ def _family_context(family: str, parameters: Parameters) -> _FamilyContext:
         regions.scope_at(parameters.families[family].paid_scope, as_of),
         period,
         period.around(as_of),
-        _FREE_TRAJECT[family],
-        _PAID_OFFER[family],
+        _catalogue().free_traject[family],
+        _catalogue().paid_offer[family],
     )
 
 
@@ -1313,6 +1334,12 @@ def _parameters(context: _FamilyContext) -> dict[str, Any]:
 # --- a hypothetical location (the quick check) -----------------------------------------
 
 
+def _first_free(family: str) -> str:
+    """Give the first free offer of `family` in the catalogue (the quick check's last free
+    traject of that family is one of these; any of them counts alike)."""
+    return sorted(_catalogue().free_offers[family], key=offer_catalogue().codes().index)[0]
+
+
 def decide_hypothetical(
     *,
     subsidy_step: int,
@@ -1347,7 +1374,7 @@ def decide_hypothetical(
             {
                 "id": "--last-coaching",
                 "location": "quick-check",
-                "offer": "coaching",
+                "offer": _first_free("pedagogical_coaching"),
                 "status": "done",
                 "start": last_coaching,
             }
@@ -1357,7 +1384,7 @@ def decide_hypothetical(
             {
                 "id": "--last-support",
                 "location": "quick-check",
-                "offer": "bvv-basis",
+                "offer": _first_free("regional_support"),
                 "status": "done",
                 "start": last_support,
             }
@@ -1420,7 +1447,8 @@ def conflicting_approved(records: Records, as_of: date) -> list[str]:
                 if second.deadline and allowed > second.deadline:
                     late = f", after its deadline {second.deadline.isoformat()}"
                 warnings.append(
-                    f"location {location_id}: approved {_FREE_TRAJECT[family]}s {first.id} "
+                    f"location {location_id}: approved {catalogue.free_traject[family]}s "
+                    f"{first.id} "
                     f"({first_date.isoformat()}) and {second.id} ({second_date.isoformat()}) "
                     f"cannot both be free as dated; {second.id} would be free from "
                     f"{allowed.isoformat()} at the earliest{late}"

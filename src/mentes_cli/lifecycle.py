@@ -145,17 +145,17 @@ def live_days(visits: list[dict], kind: str = "visit") -> list[date]:
     )
 
 
-# The paid package that a location may buy instead of a free BVV offer; for coaching, the
-# package whose size band holds the location's places (quote.suggest_package).
-PAID_INSTEAD_OF = {"bvv-basis": "basis", "bvv-vervolg": "vervolg"}
-
-
 def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str, Decimal] | None:
-    """Give the paid package (its name and price on `day`) instead of a free offer, if any."""
+    """Give the paid package (its name and price on `day`) instead of a free offer, if any.
+
+    The catalogue names it (offers.toml paid_alternative); where it does not (coaching), the
+    package whose size band holds the location's places (quote.suggest_package).
+    """
+    from mentes_cli.offers import catalogue
     from mentes_cli.quote import suggest_package
     from mentes_cli.tariffs import package_at
 
-    code = PAID_INSTEAD_OF.get(traject.offer)
+    code = catalogue().offer(traject.offer).paid_alternative
     if code is None:
         found = records.location_index().get(traject.location)
         suggestion = suggest_package(found[1].places, day) if found else None

@@ -34,24 +34,6 @@ STATUSES_WITH_VISITS = ("planned", "active", "done", "cancelled")
 # The offer codes are the catalogue's (offers.py, data/offers.toml): ask it, not a list here.
 
 
-def __getattr__(name: str) -> tuple[str, ...]:
-    """Give the offer codes under their former names, from the catalogue in use.
-
-    For modules not yet moved to the catalogue (eligibility, the planner's tests): OFFERS,
-    FREE_OFFERS, PAID_OFFERS, and BVV_OFFERS (the offers whose family lists BVV domains).
-    """
-    if name not in ("OFFERS", "FREE_OFFERS", "PAID_OFFERS", "BVV_OFFERS"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    catalogue = offers.catalogue()
-    if name == "OFFERS":
-        return catalogue.codes()
-    if name == "FREE_OFFERS":
-        return catalogue.free_codes()
-    if name == "PAID_OFFERS":
-        return catalogue.paid_codes()
-    return tuple(code for code in catalogue.codes() if catalogue.family_of(code).domains)
-
-
 # "De ondersteuner doorloopt samen met de opvanglocatie een traject op één of meer van de
 # volgende domeinen" (seed 002).
 BVV_DOMAINS = (

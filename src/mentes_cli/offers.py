@@ -26,7 +26,7 @@ FILE = "offers.toml"
 LANGUAGES = ("nl", "en")
 UNITS = ("day", "contact_moment")
 VISIT_SHAPES = ("blocks", "spread")
-_FAMILY_KEYS = {"name", "unit", "domains"}
+_FAMILY_KEYS = {"name", "unit", "domains", "free_traject", "paid_offers"}
 _OFFER_KEYS = {
     "code",
     "family",
@@ -37,6 +37,7 @@ _OFFER_KEYS = {
     "contact_moments",
     "label",
     "words",
+    "paid_alternative",
 }
 
 
@@ -61,10 +62,20 @@ class Family:
     names: dict[str, str]  # language -> name
     unit: str  # "day" | "contact_moment": what one visit on location is called
     domains: bool  # whether its trajects may list the BVV domains
+    free_traject_names: dict[str, str]  # language -> "free coaching traject"
+    paid_offers_names: dict[str, str]  # language -> "paid coaching A–D"
 
     def name(self, language: str | None = None) -> str:
         """Give the family's name in `language` (nl, en; default the user's language)."""
         return _in_language(self.names, language)
+
+    def free_traject(self, language: str | None = None) -> str:
+        """Give how a sentence names one free traject of the family ("free BVV traject")."""
+        return _in_language(self.free_traject_names, language)
+
+    def paid_offers(self, language: str | None = None) -> str:
+        """Give how a sentence names the family's paid packages ("paid coaching A–D")."""
+        return _in_language(self.paid_offers_names, language)
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,9 @@ class Offer:
     contact_moments: tuple[int, int] | None  # the range a traject may choose, if it may
     labels: dict[str, str]  # language -> label
     words: tuple[str, ...]  # other spellings accepted in a workbook
+    # The paid package a location may buy instead of this free offer (same family); None
+    # when the package is chosen otherwise (coaching: by the location's size band).
+    paid_alternative: str | None = None
 
     @property
     def free(self) -> bool:
@@ -288,6 +302,8 @@ def _read(data: dict[str, Any]) -> Catalogue:
         families[family_id] = Family(
             family_id, _names(entry.get("name"), f"{where} name"), entry["unit"],
             entry.get("domains", False),
+            _names(entry.get("free_traject"), f"{where} free_traject"),
+            _names(entry.get("paid_offers"), f"{where} paid_offers"),
         )  # fmt: skip
     raw_offers = data.get("offers")
     if not isinstance(raw_offers, list) or not raw_offers:
@@ -304,6 +320,16 @@ def _read(data: dict[str, Any]) -> Catalogue:
                       code=offers_entry.code, word=repr(word), other=other)
                 )  # fmt: skip
         offers[offers_entry.code] = offers_entry
+    for offer in offers.values():
+        other = offers.get(offer.paid_alternative) if offer.paid_alternative else None
+        if offer.paid_alternative is not None and (
+            offer.paid or other is None or not other.paid or other.family != offer.family
+        ):
+            raise _error(
+                _("offer {code}: paid_alternative must be a paid offer of the same family, "
+                  "and only a free offer has one; got {value}",
+                  code=offer.code, value=repr(offer.paid_alternative))
+            )  # fmt: skip
     return Catalogue(families, offers, data)
 
 
@@ -351,6 +377,9 @@ def _offer(entry: Any, number: int, families: dict[str, Family], roles: tuple[st
     words = entry.get("words", [])
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise _error(_("{where}: words must be a list of texts", where=where))
+    alternative = entry.get("paid_alternative")
+    if alternative is not None and not isinstance(alternative, str):
+        raise _error(_("{where}: paid_alternative must be an offer code", where=where))
     return Offer(
         code=code,
         family=entry["family"],
@@ -361,4 +390,5 @@ def _offer(entry: Any, number: int, families: dict[str, Family], roles: tuple[st
         contact_moments=(moments[0], moments[1]) if moments else None,
         labels=_names(entry.get("label"), f"{where}: label"),
         words=tuple(words),
+        paid_alternative=alternative,
     )

@@ -481,7 +481,7 @@ def plan_refusals(records: Records, today: date) -> list[str]:
     )
     from mentes_cli.i18n import _
     from mentes_cli.plan.demand import ROLE_NAMES
-    from mentes_cli.plan.reasons import FAMILY_NAMES, place_text
+    from mentes_cli.plan.reasons import place_text
     from mentes_cli.regions import place_for_postcode, serves
 
     locations = {location.id: location for _, location in records.locations()}
@@ -501,7 +501,7 @@ def plan_refusals(records: Records, today: date) -> list[str]:
             family = family_of_offer(traject.offer)
             used = committed.get((traject.location, family), [])
             answer = free_entitlement(records, traject.location, family, day, used)
-            name = FAMILY_NAMES[family]
+            name = catalogue().families[family].name("en")
             if answer.next_free is None and not answer.entitled:
                 reasons.append(f"not entitled to free {name} on {day.isoformat()}: {answer.reason}")
             elif traject.deadline and answer.next_free and answer.next_free > traject.deadline:

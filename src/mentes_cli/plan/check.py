@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentes_cli.models import Coach, Location, Records, Traject
+from mentes_cli.offers import catalogue
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import (
     WEEKDAY_NAMES,
@@ -27,7 +28,7 @@ from mentes_cli.plan.calendar import (
     public_holiday,
     weekday,
 )
-from mentes_cli.plan.constraints import PAID_COACHING, ROLE_NAMES, Constraint
+from mentes_cli.plan.constraints import ROLE_NAMES, Constraint
 from mentes_cli.plan.demand import demand_of
 from mentes_cli.plan.model import Plan, Visit
 from mentes_cli.plan.settings import (
@@ -82,6 +83,14 @@ class _Checker:
         # Unplanned and incomplete trajects: their visits (kept ones) are not checked for
         # completeness, nor for entitlement (SPEC 5 rule 7).
         self.unplanned = {u.traject for u in plan.unplanned} | {i.traject for i in plan.incomplete}
+
+    def _has_intake(self, offer: str) -> bool:
+        """Give whether a traject of `offer` has an intake call: a paid package whose price
+        list in force on the plan's start gives one (an unknown offer has none)."""
+        found = catalogue().offers.get(offer)
+        if found is None or not found.paid:
+            return False
+        return catalogue().visits_at(offer, self.plan.start).intake_hours > 0
 
     def add(self, order: tuple, constraint: Constraint, message: str) -> None:
         self.problems.append((order, f"{message} [{constraint.tag}]", constraint))
@@ -145,12 +154,12 @@ class _Checker:
                 )
             if traject.status not in c.VISIT_STATUSES:
                 self.add(order, c.STATUS, f"{what}: the traject is {traject.status}")
-            if visit.kind == "intake" and traject.offer not in PAID_COACHING:
+            if visit.kind == "intake" and not self._has_intake(traject.offer):
                 self.add(
                     order,
                     c.INTAKE,
-                    f"{what}: only the paid trajects A-D have an intake call, not offer "
-                    f"{traject.offer}",
+                    f"{what}: offer {traject.offer} has no intake call (only a paid package "
+                    "whose price list gives one)",
                 )
         if visit.date > self.plan.end:
             self.add(
@@ -377,10 +386,10 @@ class _Checker:
         demand = demand_of(traject, self.settings, self.plan.start)
         ok = any(lengths == sorted(shape, reverse=True) for shape in demand.shapes)
         expected_intake = demand.intake
-        if offer == "coaching":
+        if catalogue().offer(offer).visits == "spread":
             wanted = (
-                f"{self.settings.coaching_minutes / 60:g} h over "
-                f"{' or '.join(str(d) for d in self.settings.coaching_days)} days, "
+                f"{sum(demand.shapes[0]) / 60:g} h over "
+                f"{' or '.join(str(len(shape)) for shape in demand.shapes)} days, "
                 "as evenly as possible in quarter hours"
             )
         elif demand.free:

@@ -65,11 +65,15 @@ VISITS = _c(
     "visits",
     "SPEC 5.1",
     TRAJECT,
-    ("coaching_hours", "coaching_days", "hour_step", "tariffs.toml"),
+    ("offers.toml", "tariffs.toml", "hour_step"),
     "the visits are the offer's shape",
 )
 INTAKE = _c(
-    "intake", "SPEC 5.1, 5.6", TRAJECT, ("tariffs.toml",), "A-D have one intake call, others none"
+    "intake",
+    "SPEC 5.1, 5.6",
+    TRAJECT,
+    ("offers.toml", "tariffs.toml"),
+    "a paid package has the intake call of its price list, others none",
 )
 START_TIME = _c("start time", "SPEC 5.1", VISIT_DAY, ("day_start",), "visits start at day_start")
 OPENING_HOURS = _c(
@@ -105,7 +109,7 @@ WEEKLY_HOURS = _c(
     "at most fte × weekly contact hours, rounded down to a quarter hour",
 )
 ONE_COACH = _c("one coach", "SPEC 5.4", TRAJECT, (), "one coach for the whole traject")
-ROLE = _c("role", "SPEC 5.4", VISIT_DAY, ("coach.role",), "the role the offer needs")
+ROLE = _c("role", "SPEC 5.4", VISIT_DAY, ("coach.role", "offers.toml"), "the role the offer needs")
 AREA = _c(
     "area",
     "SPEC 5.4",
@@ -113,7 +117,13 @@ AREA = _c(
     ("coach.areas", "regions.toml"),
     "the coach serves the location's area on the visit's day",
 )
-GAP = _c("gap", "SPEC 5.5", TRAJECT, ("min_gap_days",), "visits at least min_gap_days apart")
+GAP = _c(
+    "gap",
+    "SPEC 5.5",
+    TRAJECT,
+    ("min_gap_days", "offers.toml"),
+    "visits at least the offer's min_gap_days apart",
+)
 EARLIEST = _c("earliest", "SPEC 5.5", VISIT_DAY, ("traject.earliest",), "not before earliest")
 DEADLINE = _c("deadline", "SPEC 5.5", VISIT_DAY, ("traject.deadline",), "not after deadline")
 PLAN_WINDOW = _c("plan window", "SPEC 5.5", VISIT_DAY, ("--end",), "not after the plan's end")
@@ -169,31 +179,24 @@ BY_TAG = {constraint.tag: constraint for constraint in REGISTRY}
 # Trajects of these statuses may have visits in a plan (the others are requested or
 # cancelled).
 VISIT_STATUSES = ("approved", "planned", "active", "done")
-PAID_COACHING = ("A", "B", "C", "D")
-ROLE_OF_OFFER = {
-    "coaching": "coach",
-    "A": "coach",
-    "B": "coach",
-    "C": "coach",
-    "D": "coach",
-    "bvv-basis": "support",
-    "bvv-vervolg": "support",
-    "basis": "support",
-    "vervolg": "support",
-}
 ROLE_NAMES = {"coach": "pedagogical coach", "support": "regional supporter"}
-FAMILY_NAMES = {
-    "pedagogical_coaching": "pedagogical coaching",
-    "regional_support": "regional support",
-}
 
 
 # --- the rules, judged on one day ---------------------------------------------------------
 
 
 def role_of(offer: str) -> str:
-    """Give the role a traject of `offer` needs (ROLE)."""
-    return ROLE_OF_OFFER[offer]
+    """Give the role a traject of `offer` needs (ROLE), from the catalogue (offers.toml)."""
+    from mentes_cli.offers import catalogue
+
+    return catalogue().offer(offer).role
+
+
+def family_name(offer: str) -> str:
+    """Give the name of the family of `offer`, as the plan's English sentences say it."""
+    from mentes_cli.offers import catalogue
+
+    return catalogue().family_of(offer).name("en")
 
 
 def location_closed(location: Location, day: date) -> Constraint | None:

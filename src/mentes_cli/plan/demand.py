@@ -1,9 +1,11 @@
 """What a traject needs from the plan: its visits' lengths, the intake call, role and gap.
 
-SPEC 5, hard constraint 1: free coaching is 50 h over 8 days (7 when 8 do not fit) in
-quarter hours as evenly as possible; the paid packages A-D are the tariff's days and hours
-with an intake call; a BVV traject is its contact moments at their longest (3 h free,
-2.5 h paid).
+SPEC 5, hard constraint 1, read from the catalogue (offers.toml: the offer's role, gap and
+visit shape) and the price list in force (tariffs.toml: the hours): a "spread" offer (free
+coaching: 50 h over 8 days, 7 when 8 do not fit) is its hours in quarter hours as evenly as
+possible over one of its numbers of days; a "blocks" offer (the paid packages, the BVV
+contact moments at their longest) is its visits of given hours, with the package's intake
+call.
 """
 
 from __future__ import annotations
@@ -12,18 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentes_cli.models import Traject
+from mentes_cli.offers import catalogue
 
-# PAID_COACHING, ROLE_OF_OFFER and ROLE_NAMES live in the constraint registry; they are
-# named here too for the modules that read them from here (report/supply.py).
-from mentes_cli.plan.constraints import (  # noqa: F401
-    PAID_COACHING,
-    ROLE_NAMES,
-    ROLE_OF_OFFER,
-    gap_days,
-    role_of,
-)
+# ROLE_NAMES lives in the constraint registry; it is named here too for the modules that
+# read it from here (load/build.py).
+from mentes_cli.plan.constraints import ROLE_NAMES, gap_days, role_of  # noqa: F401
 from mentes_cli.plan.settings import PlanningSettings, to_minutes
-from mentes_cli.tariffs import free_offer_at, package_at
 
 
 @dataclass(frozen=True)
@@ -55,27 +51,19 @@ def even_split(total: int, days: int, step: int) -> tuple[int, ...]:
 
 def demand_of(traject: Traject, settings: PlanningSettings, as_of: date) -> Demand:
     """Give what `traject` needs, with the price list and offers in force on `as_of`."""
-    offer = traject.offer
-    role = role_of(offer)
-    gap = gap_days(settings, offer)
-    if offer == "coaching":
-        shapes = tuple(
-            even_split(settings.coaching_minutes, days, settings.step)
-            for days in settings.coaching_days
-        )
-        return Demand(offer, role, True, shapes, 0, gap)
-    if offer in ("bvv-basis", "bvv-vervolg"):
-        content = free_offer_at(offer, as_of)
-        if offer == "bvv-basis":
-            count = int(content["contact_moments"])
-        else:
-            count = traject.contact_moments or int(content.get("contact_moments_default", 2))
-        length = to_minutes(float(content["hours_per_moment"]))
-        return Demand(offer, role, True, ((length,) * count,), 0, gap)
-    package = package_at(offer, as_of)
-    lengths: list[int] = []
-    for block in package.visits:
-        lengths.extend([to_minutes(float(block.hours))] * block.count)
-    return Demand(
-        offer, role, False, (tuple(lengths),), to_minutes(float(package.intake_hours)), gap
-    )
+    code = traject.offer
+    offer = catalogue().offer(code)
+    role = role_of(code)
+    gap = gap_days(settings, code)
+    chosen = traject.contact_moments if offer.contact_moments is not None else None
+    visits = catalogue().visits_at(code, as_of, chosen)
+    if offer.visits == "spread":
+        total = to_minutes(float(visits.spread_hours or 0))
+        shapes = tuple(even_split(total, days, settings.step) for days in visits.spread_days)
+    else:
+        lengths: list[int] = []
+        for count, hours in visits.blocks:
+            lengths.extend([to_minutes(float(hours))] * count)
+        shapes = (tuple(lengths),)
+    intake = to_minutes(float(visits.intake_hours)) if offer.paid else 0
+    return Demand(code, role, offer.free, shapes, intake, gap)

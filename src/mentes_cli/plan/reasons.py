@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from mentes_cli.models import WEEKDAYS
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import closure_on, opening_minutes
-from mentes_cli.plan.constraints import FAMILY_NAMES, ROLE_NAMES
+from mentes_cli.plan.constraints import ROLE_NAMES
 from mentes_cli.plan.settings import clock, hours_text, lengths_text
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
     if planner.find(traject, why) is not None:
         return ["no schedule found in this run, though one exists on its own (planner limit)"]
     answer = why.get("entitlement")
-    family = FAMILY_NAMES.get(planner.family_of_offer(traject.offer), traject.offer)
+    family = c.family_name(traject.offer)
     if answer is not None:
         day = planner.date_of(why["day"]).isoformat()
         blockers = _placed_blockers(planner, traject, planner.date_of(why["day"]))

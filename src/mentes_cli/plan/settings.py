@@ -59,22 +59,24 @@ class PlanningSettings:
     weekly_contact_minutes_per_fte: int
     day_start: int
     max_minutes_per_day: int
-    coaching_minutes: int
-    coaching_days: tuple[int, ...]
     step: int
-    gap_coaching: int
-    gap_paid_coaching: int
-    gap_bvv: int
+    # [min_gap_days]: least days between two visits, per gap key (an offer's `gap` in
+    # offers.toml says which key it takes).
+    gaps: dict[str, int]
     window_days: int
     optimize_seconds: float = 0.0
 
     def gap_for(self, offer: str) -> int:
         """Give the least number of days between two visits of a traject of `offer`."""
-        if offer == "coaching":
-            return self.gap_coaching
-        if offer in ("A", "B", "C", "D"):
-            return self.gap_paid_coaching
-        return self.gap_bvv
+        from mentes_cli.offers import FILE as OFFERS_FILE
+        from mentes_cli.offers import catalogue
+
+        key = catalogue().offer(offer).gap
+        if key not in self.gaps:
+            raise ReferenceDataError(
+                f"{FILE}: [min_gap_days] has no {key} (the gap of offer {offer} in {OFFERS_FILE})"
+            )
+        return self.gaps[key]
 
     def weekly_cap(self, fte: float) -> int:
         """Give a coach's contact minutes in one ISO week for `fte`, rounded down to a step."""
@@ -120,16 +122,6 @@ def load_settings() -> PlanningSettings:
             f"{FILE}: hour_step must divide an hour (0.25 for quarter hours), "
             f"got {data.get('hour_step')!r}"
         )
-    days = data.get("coaching_days")
-    if (
-        not isinstance(days, list)
-        or not days
-        or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in days)
-    ):
-        raise ReferenceDataError(
-            f"{FILE}: coaching_days must be a list of whole numbers of days such as [8, 7], "
-            f"got {days!r}"
-        )
     gaps = data.get("min_gap_days")
     window = data.get("window")
     if not isinstance(gaps, dict):
@@ -140,12 +132,8 @@ def load_settings() -> PlanningSettings:
         weekly_contact_minutes_per_fte=to_minutes(_number(data, "weekly_contact_hours_per_fte")),
         day_start=day_start,
         max_minutes_per_day=to_minutes(_number(data, "max_hours_per_day")),
-        coaching_minutes=to_minutes(_number(data, "coaching_hours")),
-        coaching_days=tuple(days),
         step=step,
-        gap_coaching=_whole(gaps, "coaching", "min_gap_days."),
-        gap_paid_coaching=_whole(gaps, "paid_coaching", "min_gap_days."),
-        gap_bvv=_whole(gaps, "bvv", "min_gap_days."),
+        gaps={key: _whole(gaps, key, "min_gap_days.") for key in gaps},
         window_days=max(1, _whole(window, "default_days", "window.")),
         optimize_seconds=_number(data, "optimize_seconds") if "optimize_seconds" in data else 0.0,
     )

@@ -173,7 +173,7 @@ def booked(
     The role is the visiting coach's role; a visit by a coach not in the records counts for
     the role of its offer (coaching and A-D: coach; BVV: support).
     """
-    from mentes_cli.plan.demand import ROLE_OF_OFFER
+    from mentes_cli.offers import catalogue
 
     roles_by_coach = {coach.id: coach.role for coach in records.coaches}
     months = period.months()
@@ -181,7 +181,8 @@ def booked(
     for offer, visit in visits:
         if not period.covers(visit.date):
             continue
-        role = roles_by_coach.get(visit.coach) or ROLE_OF_OFFER.get(offer, "coach")
+        known = catalogue().offers.get(offer)
+        role = roles_by_coach.get(visit.coach) or (known.role if known else "coach")
         totals[role][_month(visit.date)] += float(visit.hours)
     return Booked(
         {role: RoleHours(role, totals[role]) for role in ROLES},
