@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from mentes_cli.eligibility import decide, result_to_json
+from mentes_cli.eligibility import decide
 from mentes_cli.models import Records
+from mentes_cli.render_eligibility import result_to_json
 
 CASES_FILE = Path(__file__).parent / "cases" / "eligibility_cases.toml"
 CASES: list[dict[str, Any]] = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]

@@ -31,12 +31,12 @@ from mentes_cli.eligibility import (
     prior_ikt,
     prior_official,
     prior_step,
-    result_to_json,
     uses_entitlement,
 )
 from mentes_cli.errors import InputError, ReferenceDataError
 from mentes_cli.models import Records, Traject
 from mentes_cli.reference import bundled_data_dir, set_override_dir
+from mentes_cli.render_eligibility import result_to_json
 
 AS_OF = date(2026, 11, 22)
 CALENDAR_YEAR = Period("calendar-year", None)

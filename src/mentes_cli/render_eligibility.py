@@ -24,8 +24,6 @@ from mentes_cli.eligibility import (
     FAMILIES,
     FamilyDecision,
     LocationResult,
-    result_to_json,
-    results_to_json,
 )
 from mentes_cli.i18n import _, day
 
@@ -58,6 +56,45 @@ CSV_COLUMNS = (
 CSV_EXPLAIN_COLUMNS = tuple(
     f"{family}_{part}" for family in FAMILIES for part in ("inputs", "parameters")
 )
+
+
+# --- JSON (SPEC 4) --------------------------------------------------------------------------------
+
+
+def _decision_to_json(decision: FamilyDecision, explain: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "status": decision.status,
+        "next_free": decision.next_free.isoformat() if decision.next_free else None,
+        "rules": list(decision.rules),
+        "explanation": decision.explanation,
+        "used_by": list(decision.used_by),
+    }
+    if explain:
+        out["inputs"] = decision.inputs
+        out["parameters"] = decision.parameters
+    return out
+
+
+def result_to_json(result: LocationResult, explain: bool) -> dict:
+    """Give one location's result as the JSON object of SPEC 4, keys in a fixed order."""
+    return {
+        "location": result.location,
+        "organisation": result.organisation,
+        "place": dict(result.place),
+        "prior": result.prior,
+        "prior_rules": list(result.prior_rules),
+        "regional_support": _decision_to_json(result.regional_support, explain),
+        "pedagogical_coaching": _decision_to_json(result.pedagogical_coaching, explain),
+        "warnings": list(result.warnings),
+    }
+
+
+def results_to_json(as_of: date, results: Sequence[LocationResult], explain: bool) -> dict:
+    """Give the whole check-eligibility JSON document: {"as_of": ..., "results": [...]}."""
+    return {
+        "as_of": as_of.isoformat(),
+        "results": [result_to_json(result, explain) for result in results],
+    }
 
 
 def json_text(as_of: date, results: Sequence[LocationResult], explain: bool) -> str:
