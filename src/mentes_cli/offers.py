@@ -180,19 +180,12 @@ class Catalogue:
         return found
 
     def gap_days(self, code: str) -> int:
-        """Give the least number of days between two visits of a traject of offer `code`."""
-        offer = self.offers[code]
-        gaps = load_reference("planning.toml").get("min_gap_days")
-        value = gaps.get(offer.gap) if isinstance(gaps, dict) else None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ReferenceDataError(
-                _(
-                    "planning.toml: [min_gap_days] {gap} (the gap of offer {code} in {file}) "
-                    "must be a whole number of days, got {value}",
-                    gap=offer.gap, code=code, file=FILE, value=repr(value),
-                )
-            )  # fmt: skip
-        return value
+        """Give the least number of days between two visits of a traject of offer `code`
+        (planning.toml [min_gap_days], under the offer's gap key; the planner's settings are
+        the one place that reads them)."""
+        from mentes_cli.plan.settings import load_settings
+
+        return load_settings().gap_for(code)
 
     def visits_at(self, code: str, as_of: date, contact_moments: int | None = None) -> VisitShape:
         """Give the visits of offer `code` as tariffs.toml has them on `as_of`.
