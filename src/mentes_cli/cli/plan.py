@@ -184,8 +184,14 @@ def plan(
         raise UsageError(f"--output {output}: the schedule workbook must be an .xlsx file")
     _check_outputs(output=output, save=save, keep=keep, force=force, data=source_path)
 
+    before = None  # the records before this run's commit (SPEC 9: what changed, calendars)
     if commit:
         result, records = _commit(data, first, last, settings, budget)
+        before = records
+        if ics is not None:
+            from mentes_cli.load import load_records
+
+            records = load_records(source).records  # with the new visits' UIDs
     else:
         records = loaded.records
         result = _make(records, first, last, _kept(records, keep), settings, budget)
@@ -237,7 +243,7 @@ def plan(
             from mentes_cli.export.ics import write_calendars
 
             written = write_calendars(
-                result, records, ics, force=force, notify=notice, inputs=inputs
+                result, records, ics, force=force, notify=notice, inputs=inputs, before=before
             )
     if save is not None:
         notice(f"Plan saved to {save}.")

@@ -1,17 +1,26 @@
-"""One iCalendar (.ics) file per coach with the coach's visits of a plan (SPEC 5).
+"""One iCalendar (.ics) file per coach with the coach's visits of a plan (SPEC 5, SPEC 9).
 
-Decisions, so that a coach's calendar app shows the right thing and the files are stable:
+Decisions, so that a coach's calendar app shows the right thing and re-importing updates it:
 
 - Times are local times of Europe/Brussels with a TZID and the matching VTIMEZONE, not
   floating times: a visit at 08:30 stays at 08:30 in Antwerp also on a phone set to another
   zone, and across the change to and from summer time.
-- UID: derived from traject, date and kind (a traject has at most one visit a day), so the
-  same visit keeps its UID when the plan is exported again. A visit moved to another day is
-  a new event: import the new file as a fresh calendar, or remove the old one first.
-- DTSTAMP: the first day of the plan at 00:00 UTC, not the moment of export, so the same plan
-  gives the same bytes.
+- UID and SEQUENCE: a committed visit (SPEC 8) has the UID it got at its first commit and
+  its sequence (raised by every move); a visit not committed yet gets a UID derived from
+  traject, date and kind, sequence 0. A kept visit that this plan moves (not yet committed)
+  is written with its committed UID and its sequence plus one, as `plan --commit` will store.
+- Cancelled committed visits (8 days became 7, the traject was cancelled or unplanned) are
+  written with STATUS:CANCELLED in their coach's calendar until their traject is done, so that
+  a calendar program that re-imports the file removes the appointment (RFC 5545 3.8.1.11).
+- A visit that moved to another coach is written, same UID and sequence, as CANCELLED in the
+  calendar of the coach it had before (the traject's coach, and the coach in the records
+  before this commit) and as the live visit in the new coach's calendar.
+- DTSTAMP: the moment the file is made (UTC), from `mentes_cli.clock.now()`, which honours
+  SOURCE_DATE_EPOCH so that the same plan can give the same bytes.
 - The phone intake of a paid traject is an event too ("Intakegesprek ... (telefonisch)"),
-  without the location's address, since nobody travels for it.
+  with the phone number to call (the location's, else the organisation's) and without an
+  address, since nobody travels for it. A visit on location carries the street address
+  when the records know it, so that a coach can route to it.
 - File names come from the coach id: letters, digits, `.`, `_` and `-` only.
 """
 
@@ -22,15 +31,17 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from mentes_cli.clock import now
 from mentes_cli.errors import InputError, OutputError
 from mentes_cli.export.schedule import address_of, offer_label, visit_numbers
-from mentes_cli.models import Location, Organisation, Records, Traject
+from mentes_cli.models import CommittedVisit, Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
 from mentes_cli.plan.commit import UID_NAMESPACE
@@ -73,22 +84,122 @@ def visit_uid(visit: Visit) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@mentes"
 
 
-def build_calendars(plan: Plan, records: Records) -> dict[str, bytes]:
-    """Give the .ics content of every coach with visits in `plan`, by coach id."""
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One event of one coach's calendar: a visit (live or cancelled) with its UID and sequence."""
+
+    visit: Visit  # when and where; for a cancelled visit, where it was last
+    calendar: str  # the coach whose calendar holds it
+    uid: str
+    sequence: int
+    cancelled: bool = False
+    number: tuple[int, int] | None = None  # n of N for a visit on location
+
+
+def calendar_entries(
+    plan: Plan, records: Records, before: Records | None = None
+) -> list[CalendarEntry]:
+    """Give every event of every coach's calendar for `plan`, in a stable order.
+
+    `records` are the records the plan goes with (after `plan --commit`, the committed ones);
+    `before` the records before that commit, to know the coach a moved visit had before.
+    """
+    numbers = visit_numbers(plan.visits)
+    trajects = {t.id: t for t in records.trajects}
+    earlier = {t.id: t for t in before.trajects} if before is not None else {}
+    # The live committed visits by (traject, kind, date); a traject has one visit a day.
+    committed: dict[tuple[str, str, date], CommittedVisit] = {}
+    for traject in records.trajects:
+        if traject.status == "done":
+            continue
+        for visit in traject.visits:
+            if visit.state != "cancelled":
+                committed[(traject.id, visit.kind, visit.date)] = visit
+    moved_to = {(m.traject, m.kind, m.new_date): m for m in plan.moved}
+
+    entries: list[CalendarEntry] = []
+    seen: set[str] = set()
+    for visit in plan.visits:
+        key = (visit.traject, visit.kind, visit.date)
+        move = moved_to.get(key)
+        found = None
+        raised = 0
+        if move is not None and (visit.traject, visit.kind, move.old_date) in committed:
+            # Moved by this plan, not committed yet: the commit raises its sequence.
+            found, raised = committed[(visit.traject, visit.kind, move.old_date)], 1
+        elif key in committed:
+            found = committed[key]
+        uid = (found.uid if found is not None else None) or visit_uid(visit)
+        sequence = (found.sequence if found is not None else 0) + raised
+        if uid in seen:
+            continue
+        seen.add(uid)
+        entries.append(CalendarEntry(visit, visit.coach, uid, sequence, number=numbers.get(visit)))
+        # The calendars the visit leaves: the coach it had, when another has it now.
+        former = set()
+        if found is not None and found.coach != visit.coach:
+            former.add(found.coach)
+        traject = trajects.get(visit.traject)
+        if found is not None and traject is not None and traject.coach:
+            former.add(traject.coach)
+        old = earlier.get(visit.traject)
+        if old is not None:
+            for previous in old.visits:
+                if previous.uid == uid:
+                    former.add(previous.coach)
+        for coach in sorted(former - {visit.coach}):
+            entries.append(
+                CalendarEntry(
+                    visit, coach, uid, sequence, cancelled=True, number=numbers.get(visit)
+                )
+            )
+    # Visits that disappeared stay in their coach's calendar, cancelled, until the traject
+    # is done.
+    for traject in records.trajects:
+        if traject.status == "done":
+            continue
+        total = sum(1 for v in traject.visits if v.kind == "visit" and v.state != "cancelled")
+        for gone in traject.visits:
+            if gone.state != "cancelled" or not gone.uid or gone.uid in seen:
+                continue
+            seen.add(gone.uid)
+            visit = Visit(
+                traject=traject.id,
+                location=traject.location,
+                coach=gone.coach,
+                date=gone.date,
+                start=gone.start,
+                hours=gone.hours,
+                kind=gone.kind,
+            )
+            number = (gone.number, max(total, gone.number)) if gone.kind == "visit" else None
+            entries.append(CalendarEntry(visit, gone.coach, gone.uid, gone.sequence, True, number))
+    entries.sort(
+        key=lambda e: (e.calendar, e.visit.date, e.visit.start, e.visit.traject, e.visit.kind)
+    )
+    return entries
+
+
+def build_calendars(
+    plan: Plan, records: Records, before: Records | None = None
+) -> dict[str, bytes]:
+    """Give the .ics content of every coach with visits in `plan`, by coach id.
+
+    A coach whose calendar holds only cancelled visits gets a file too: it removes them.
+    """
     zone = ZoneInfo(TIMEZONE)
     locations = records.location_index()
     coaches = records.coach_index()
     trajects = {t.id: t for t in records.trajects}
-    numbers = visit_numbers(plan.visits)
-    stamp = datetime.combine(plan.start, time(0, 0), tzinfo=UTC)
+    stamp = now()
 
-    by_coach: dict[str, list[Visit]] = defaultdict(list)
-    for visit in plan.visits:
-        by_coach[visit.coach].append(visit)
+    by_coach: dict[str, list[CalendarEntry]] = defaultdict(list)
+    for entry in calendar_entries(plan, records, before):
+        by_coach[entry.calendar].append(entry)
 
     contents: dict[str, bytes] = {}
     for coach_id in sorted(by_coach):
-        visits = sorted(by_coach[coach_id], key=lambda v: (v.date, v.start, v.traject, v.kind))
+        entries = by_coach[coach_id]
         coach = coaches.get(coach_id)
         calendar = Calendar()
         calendar.add("prodid", PRODID)
@@ -97,24 +208,87 @@ def build_calendars(plan: Plan, records: Records) -> dict[str, bytes]:
         calendar.add("method", "PUBLISH")
         calendar.add("x-wr-calname", f"Planning {coach.name if coach else coach_id}")
         calendar.add("x-wr-timezone", TIMEZONE)
-        for visit in visits:
+        for entry in entries:
+            visit = entry.visit
             event = _event(
                 visit,
-                numbers.get(visit),
+                entry.number,
                 locations.get(visit.location),
                 trajects.get(visit.traject),
                 _start(visit, zone),
+                entry.uid,
             )
             event.add("dtstamp", stamp)
+            event.add("sequence", entry.sequence)
+            event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
             calendar.add_component(event)
         # A VTIMEZONE with the summer and winter time of every year that has a visit: enough
         # for clients that read it (Outlook) also when an event is moved, and the same
         # bytes for the same plan.
-        first = date(min(v.date for v in visits).year, 1, 1)
-        last = date(max(v.date for v in visits).year + 1, 1, 1)
+        first = date(min(e.visit.date for e in entries).year, 1, 1)
+        last = date(max(e.visit.date for e in entries).year + 1, 1, 1)
         calendar.add_missing_timezones(first_date=first, last_date=last)
         contents[coach_id] = calendar.to_ical()
     return contents
+
+
+def traject_calendar(records: Records, traject_id: str) -> bytes | None:
+    """Give the .ics of one traject's committed visits (for the letter to its location), or
+    None when it has none. Cancelled visits are written as such, so that the file updates
+    an earlier one."""
+    traject = next((t for t in records.trajects if t.id == traject_id), None)
+    if traject is None or not traject.visits:
+        return None
+    zone = ZoneInfo(TIMEZONE)
+    locations = records.location_index()
+    total = sum(1 for v in traject.visits if v.kind == "visit" and v.state != "cancelled")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Traject {traject.id}")
+    calendar.add("x-wr-timezone", TIMEZONE)
+    stamp = now()
+    ordered = sorted(traject.visits, key=lambda v: (v.date, v.start, v.kind))
+    for committed in ordered:
+        visit = Visit(
+            traject=traject.id,
+            location=traject.location,
+            coach=committed.coach,
+            date=committed.date,
+            start=committed.start,
+            hours=committed.hours,
+            kind=committed.kind,
+        )
+        number = (
+            (committed.number, max(total, committed.number)) if committed.kind == "visit" else None
+        )
+        event = _event(
+            visit,
+            number,
+            locations.get(traject.location),
+            traject,
+            _start(visit, zone),
+            committed.uid or visit_uid(visit),
+        )
+        event.add("dtstamp", stamp)
+        event.add("sequence", committed.sequence)
+        event.add("status", "CANCELLED" if committed.state == "cancelled" else "CONFIRMED")
+        calendar.add_component(event)
+    first = date(ordered[0].date.year, 1, 1)
+    last = date(ordered[-1].date.year + 1, 1, 1)
+    calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def _place(location: Location) -> str:
+    """Give where a visit is: name, street (when known) and postal line."""
+    parts = [location.name]
+    if location.street:
+        parts.append(" ".join(location.street.split()))
+    parts.append(address_of(location))
+    return ", ".join(parts)
 
 
 def _event(
@@ -123,16 +297,18 @@ def _event(
     found: tuple[Organisation, Location] | None,
     traject: Traject | None,
     start: datetime,
+    uid: str,
 ) -> Event:
-    """Give the event of one visit or intake call (without DTSTAMP)."""
+    """Give the event of one visit or intake call (without DTSTAMP, SEQUENCE and STATUS)."""
     organisation, location = found if found else (None, None)
     place = location.name if location else visit.location
     offer = traject.offer if traject else ""
     event = Event()
-    event.add("uid", visit_uid(visit))
+    event.add("uid", uid)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=round(visit.hours * 60)))
     hours = f"{visit.hours:g}".replace(".", ",")
+    phone = (location.phone if location else None) or (organisation.phone if organisation else None)
     if visit.kind == "intake" or number is None:
         event.add("summary", f"Intakegesprek {place} (telefonisch)")
         moment = f"Intakegesprek, {hours} uur"
@@ -143,7 +319,7 @@ def _event(
         event.add("summary", f"{word} {place} ({unit} {number[0]}/{number[1]})")
         moment = f"{unit.capitalize()} {number[0]} van {number[1]}, {hours} uur"
         if location:
-            event.add("location", f"{location.name}, {address_of(location)}")
+            event.add("location", _place(location))
     lines = [f"Traject: {visit.traject}"]
     if offer:
         lines.append(f"Aanbod: {offer_label(offer)}")
@@ -151,8 +327,17 @@ def _event(
         lines.append(f"Organisatie: {organisation.name}")
         if organisation.email:
             lines.append(f"E-mail: {organisation.email}")
+    contact = (location.contact if location else None) or (
+        organisation.contact if organisation else None
+    )
+    if contact:
+        lines.append(f"Contactpersoon: {contact}")
+    if phone and visit.kind == "intake":
+        lines.append(f"Bellen: {phone}")
+    elif phone:
+        lines.append(f"Telefoon: {phone}")
     if location and visit.kind == "intake":
-        lines.append(f"Locatie: {location.name}, {address_of(location)}")
+        lines.append(f"Locatie: {_place(location)}")
     if traject and traject.theme:
         lines.append(f"Thema: {traject.theme}")
     lines.append(moment)
@@ -168,8 +353,11 @@ def write_calendars(
     force: bool = False,
     notify: Callable[[str], None] | None = None,
     inputs: Iterable[Path] = (),
+    before: Records | None = None,
 ) -> list[Path]:
     """Write one .ics file per coach with visits into `folder`; give the files written.
+
+    `before`: the records before this run's commit, for the coach a moved visit had.
 
     Refuses (OutputError, nothing written) when a file exists and `force` is false, or when
     `folder` is a file. Creates `folder` when missing and tells `notify`. Each file is
@@ -177,7 +365,7 @@ def write_calendars(
     """
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder}: is a file; give a folder for the calendars")
-    contents = build_calendars(plan, records)
+    contents = build_calendars(plan, records, before)
     names = calendar_file_names(list(contents))
     targets = {coach_id: folder / names[coach_id] for coach_id in contents}
     inputs = list(inputs)
