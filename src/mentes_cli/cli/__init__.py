@@ -61,6 +61,7 @@ def _main(
 from mentes_cli.cli import (  # noqa: E402, F401
     eligibility,
     interchange,
+    letters,
     lifecycle,
     plan,
     quote,

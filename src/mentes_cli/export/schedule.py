@@ -599,7 +599,7 @@ class _Book:
     for a formula when edited (=, +, -, @) gets the quote prefix, as put_text gives it.
     """
 
-    def __init__(self, window: str):
+    def __init__(self, window: str, title: str | None = None):
         import io
 
         import xlsxwriter
@@ -619,7 +619,7 @@ class _Book:
 
         created = clock.now().replace(tzinfo=None)
         self.workbook.set_properties(
-            {"title": f"Planning {window}", "author": "mentes", "created": created}
+            {"title": title or f"Planning {window}", "author": "mentes", "created": created}
         )
         self.titles: set[str] = set()
         self._formats: dict[tuple[str, bool], Any] = {}

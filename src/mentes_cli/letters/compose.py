@@ -60,7 +60,7 @@ class Facts:
 class Decision:
     """What was decided on a request: granted free, not free, or cancelled."""
 
-    outcome: str  # "free" | "not-free" | "cancelled"
+    outcome: str  # "free" | "approved" (a paid offer) | "not-free" | "cancelled"
     reason: str = ""
     next_free: date | None = None
     paid_name: str | None = None
@@ -251,6 +251,11 @@ def decision_letter(facts: Facts, decision: Decision, texts: LetterTexts) -> Let
                     **where,
                 ),
             )
+        )
+        blocks.append(("p", _("You will soon hear who your coach is and when the traject starts.")))
+    elif decision.outcome == "approved":
+        blocks.append(
+            ("p", _("Good news: your request for {offer} at {location} is approved.", **where))
         )
         blocks.append(("p", _("You will soon hear who your coach is and when the traject starts.")))
     elif decision.outcome == "not-free":

@@ -1,0 +1,173 @@
+"""Which letter each traject is due (SPEC 9), from the records, their history and what the
+letters written before told.
+
+One letter per traject, the one that says the most:
+
+1. cancelled since the last letters → the cancellation, with its reason;
+2. planned, and the location was never told these visits (no letter yet, or only about
+   visits of an earlier planning) → the planned letter: coach, every visit, what to prepare;
+3. planned or active, and the visits differ from what the last letter told → the change:
+   moved (old → new), new, cancelled;
+4. approved since the last letters → the approval (free, or the paid offer);
+5. requested since the last letters, for a free offer that is not free now → not free, why,
+   from when it is free again, and the paid alternative with its price.
+
+"Since the last letters" means: the history event is not among the events a remembered
+letter answered; with `since`, every event from that day on (what was written before does
+not count). With `chosen` trajects, each gets its letter even when nothing is new: the
+planned letter when it has visits, else the latest decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from mentes_cli.eligibility import FREE
+from mentes_cli.letters.memory import Remembered, ToldVisit
+from mentes_cli.models import CommittedVisit, Records, Traject
+from mentes_cli.records.history import WHOLE_TRAJECT, HistoryEntry
+
+PLANNED = "planned"
+CHANGED = "changed"
+CANCELLED = "cancelled"  # a decision: the traject is cancelled
+APPROVED = "approved"  # a decision: the request is approved
+NOT_FREE = "not-free"  # a decision: the request cannot be free
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One letter to write about one traject."""
+
+    traject: Traject
+    kind: str  # planned | changed | cancelled | approved | not-free
+    events: tuple[str, ...]  # the history events it answers
+    moved: tuple[tuple[ToldVisit, CommittedVisit], ...] = ()
+    added: tuple[CommittedVisit, ...] = ()
+    cancelled: tuple[ToldVisit, ...] = ()
+    decision: tuple[str, date | None, str] | None = field(default=None)  # not-free: why
+
+
+def event_key(entry: HistoryEntry) -> str:
+    """Give the key of one history event: field, new value and when."""
+    return f"{entry.field}={entry.new}@{entry.when}"
+
+
+def _events(entries: list[HistoryEntry]) -> dict[str, list[HistoryEntry]]:
+    """Give, per traject, the history events a letter answers: status changes, new requests."""
+    found: dict[str, list[HistoryEntry]] = {}
+    for entry in entries:
+        if entry.field in ("status", WHOLE_TRAJECT) and entry.new:
+            found.setdefault(entry.traject, []).append(entry)
+    return found
+
+
+def live(traject: Traject) -> list[CommittedVisit]:
+    """Give the committed visits of a traject that will take place, in order."""
+    return sorted(
+        (v for v in traject.visits if v.state != "cancelled"), key=lambda v: (v.number, v.date)
+    )
+
+
+def told_now(traject: Traject) -> tuple[ToldVisit, ...]:
+    """Give the visits of a traject as a letter tells them now."""
+    return tuple(
+        ToldVisit(v.uid or "", v.number, v.kind, v.date, v.start, v.hours, v.state, v.sequence)
+        for v in sorted(traject.visits, key=lambda v: (v.date, v.number))
+        if v.uid
+    )
+
+
+def due_letters(
+    records: Records,
+    history: list[HistoryEntry],
+    remembered: list[Remembered],
+    today: date,
+    *,
+    since: date | None = None,
+    chosen: list[str] | None = None,
+) -> list[Due]:
+    """Give the letter each traject is due, in the order of the records."""
+    from mentes_cli.inbox import request_decision
+
+    answered = {key for letter in remembered for key in letter.events}
+    last_told: dict[str, tuple[ToldVisit, ...]] = {}
+    for letter in remembered:
+        if letter.told:
+            last_told[letter.traject] = letter.told
+    events = _events(history)
+    wanted = set(chosen) if chosen else None
+    found = []
+    for traject in records.trajects:
+        if wanted is not None and traject.id not in wanted:
+            continue
+        mine = events.get(traject.id, [])
+        if since is not None:
+            new = [e for e in mine if e.when[:10] >= since.isoformat()]
+        else:
+            new = [e for e in mine if event_key(e) not in answered]
+        keys = tuple(event_key(e) for e in new)
+        statuses = {e.new for e in new}
+        told = () if since is not None else last_told.get(traject.id, ())
+        due = _due(traject, statuses, told, keys, since is not None)
+        if due is None and _asks_if_free(traject, statuses, wanted is not None):
+            decision = request_decision(records, traject, today)
+            if decision[0] != FREE:
+                due = Due(traject, NOT_FREE, keys, decision=decision)
+        if due is None and wanted is not None:
+            due = _chosen(traject, keys, mine)
+        if due is not None:
+            found.append(due)
+    return found
+
+
+def _asks_if_free(traject: Traject, statuses: set[str], chosen: bool) -> bool:
+    """Give whether a (new or chosen) request for a free offer is to be told it is not free."""
+    return (
+        traject.status == "requested"
+        and traject.is_free_offer
+        and ("requested" in statuses or chosen)
+    )
+
+
+def _due(
+    traject: Traject, statuses: set[str], told: tuple[ToldVisit, ...], keys, explicit: bool
+) -> Due | None:
+    if traject.status == "cancelled":
+        return Due(traject, CANCELLED, keys) if "cancelled" in statuses else None
+    visits = live(traject)
+    if traject.status in ("planned", "active") and visits:
+        current = {v.uid for v in traject.visits if v.uid}
+        known = {v.uid: v for v in told}
+        if not known.keys() & current:
+            if traject.status == "planned" and (not explicit or "planned" in statuses):
+                return Due(traject, PLANNED, keys)
+            return None
+        moved, added, gone = [], [], []
+        for visit in visits:
+            before = known.get(visit.uid or "")
+            if before is None or before.state == "cancelled":
+                added.append(visit)
+            elif (before.date, before.start) != (visit.date, visit.start):
+                moved.append((before, visit))
+        for visit in traject.visits:
+            before = known.get(visit.uid or "")
+            if visit.state == "cancelled" and before is not None and before.state != "cancelled":
+                gone.append(before)
+        if moved or added or gone:
+            return Due(traject, CHANGED, keys, tuple(moved), tuple(added), tuple(gone))
+        return None
+    if traject.status == "approved" and "approved" in statuses:
+        return Due(traject, APPROVED, keys)
+    return None
+
+
+def _chosen(traject: Traject, keys, mine: list[HistoryEntry]) -> Due | None:
+    """Give the letter of a traject chosen by id when nothing is new: what it is now."""
+    if traject.status in ("planned", "active") and live(traject):
+        return Due(traject, PLANNED, keys)
+    if traject.status == "cancelled":
+        return Due(traject, CANCELLED, keys)
+    if traject.status == "approved":
+        return Due(traject, APPROVED, keys)
+    return None

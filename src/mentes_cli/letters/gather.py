@@ -1,0 +1,116 @@
+"""From a due letter and the records to a `Letter`: the facts, the visits, the calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from mentes_cli.i18n import language
+from mentes_cli.letters.compose import (
+    Decision,
+    Facts,
+    Letter,
+    LetterVisit,
+    Move,
+    changed_letter,
+    decision_letter,
+    planned_letter,
+)
+from mentes_cli.letters.due import APPROVED, CANCELLED, CHANGED, NOT_FREE, PLANNED, Due, live
+from mentes_cli.letters.texts import LetterTexts
+from mentes_cli.models import CommittedVisit, Records, Traject
+from mentes_cli.offers import catalogue
+
+_BRACKETS = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def offer_name(code: str) -> str:
+    """Give an offer's name as a letter says it in a sentence: its label without
+    "(gratis)"/"(betalend)", the first letter small unless the word is an abbreviation."""
+    name = _BRACKETS.sub("", catalogue().offer(code).label(language()))
+    if len(name) > 1 and not name[1].isupper():
+        name = name[0].lower() + name[1:]
+    return name
+
+
+def facts_of(records: Records, traject: Traject) -> Facts:
+    """Give what every letter about `traject` needs: names, address, coach, phone."""
+    found = records.location_index().get(traject.location)
+    organisation, location = found if found else (None, None)
+    email = (location.email if location else None) or (organisation.email if organisation else None)
+    contact = (location.contact if location else None) or (
+        organisation.contact if organisation and not (location and location.email) else None
+    )
+    coach_id = traject.coach or next((v.coach for v in live(traject)), None)
+    coach = records.coach_index().get(coach_id or "")
+    phone = (location.phone if location else None) or (organisation.phone if organisation else None)
+    location_name = location.name if location else traject.location
+    return Facts(
+        traject=traject.id,
+        family=catalogue().offer(traject.offer).family,
+        offer_name=offer_name(traject.offer),
+        location_name=location_name,
+        to_email=email,
+        to_name=contact or location_name,
+        coach_name=coach.name if coach else None,
+        phone=phone,
+    )
+
+
+def _letter_visits(visits: list[CommittedVisit]) -> list[LetterVisit]:
+    total = sum(1 for v in visits if v.kind == "visit")
+    return [LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in visits]
+
+
+def build_letter(
+    records: Records,
+    due: Due,
+    texts: LetterTexts,
+    calendar: bytes | None,
+    today: date,
+) -> Letter:
+    """Give the letter `due` asks for, in the current language."""
+    from mentes_cli.lifecycle import paid_alternative
+
+    traject = due.traject
+    facts = facts_of(records, traject)
+    if due.kind == PLANNED:
+        return planned_letter(facts, _letter_visits(live(traject)), texts, calendar=calendar)
+    if due.kind == CHANGED:
+        total = sum(1 for v in live(traject) if v.kind == "visit")
+        moves = [
+            Move(
+                old.date,
+                old.start,
+                LetterVisit(new.number, total, new.kind, new.date, new.start, new.hours),
+            )
+            for old, new in due.moved
+        ]
+        added = [LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in due.added]
+        gone = [
+            LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in due.cancelled
+        ]
+        return changed_letter(
+            facts, texts, moved=moves, added=added, cancelled=gone, calendar=calendar
+        )
+    if due.kind == CANCELLED:
+        return decision_letter(facts, Decision("cancelled", reason=traject.reason or ""), texts)
+    if due.kind == APPROVED:
+        outcome = "free" if traject.is_free_offer else "approved"
+        return decision_letter(facts, Decision(outcome), texts)
+    if due.kind == NOT_FREE:
+        _outcome, next_free, why = due.decision or ("", None, "")
+        day = traject.requested_on or today
+        paid = paid_alternative(records, traject, day)
+        return decision_letter(
+            facts,
+            Decision(
+                "not-free",
+                reason=why,
+                next_free=next_free,
+                paid_name=paid[0] if paid else None,
+                paid_price=paid[1] if paid else None,
+            ),
+            texts,
+        )
+    raise ValueError(f"unknown letter kind {due.kind!r}")

@@ -1,0 +1,151 @@
+"""Which letters mentes wrote, remembered with the records (SPEC 9): `letters.toml`.
+
+In a record folder the file is `letters.toml`; beside a record workbook it is
+`NAME.letters.toml` (the workbook itself is not written for letters: a sheet `Brieven` would
+make every `mentes letters` a change of the records, with a backup and a history line).
+
+One `[[letters]]` table per draft written: the traject, the kind of letter, when, the file,
+the address, the history events it answered (`events`) and the visits as the letter told
+them (`told`), so that the next run writes only what is new: a change is what differs from
+what the location was last told.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from mentes_cli.errors import InputError, Problem
+
+LETTERS_FILE = "letters.toml"
+_HEADING = (
+    "# The letters `mentes letters` wrote, oldest first: the next run writes only what is new.\n"
+    "# Remove a [[letters]] table to have its letter written again.\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ToldVisit:
+    """A visit as a letter told it to the location."""
+
+    uid: str
+    number: int
+    kind: str
+    date: date
+    start: str
+    hours: float
+    state: str
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """One letter written."""
+
+    traject: str
+    kind: str
+    written: str  # ISO 8601, UTC
+    file: str
+    to: str  # the address, or "" for a draft without To:
+    events: tuple[str, ...] = ()
+    told: tuple[ToldVisit, ...] = field(default=())
+
+
+def memory_path(source: Path) -> Path:
+    """Give the file that remembers the letters of the records at `source`."""
+    if source.is_dir():
+        return source / LETTERS_FILE
+    folder = source.parent if str(source.parent) else Path(".")
+    return folder / f"{source.stem}.{LETTERS_FILE}"
+
+
+def read_memory(path: Path) -> list[Remembered]:
+    """Give the letters remembered in `path` (none when it does not exist)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(str(path), message=f"cannot be read ({exc})")) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(str(path), message=f"not valid TOML ({exc})")) from None
+    found = []
+    for number, item in enumerate(data.get("letters", []), start=1):
+        try:
+            told = tuple(
+                ToldVisit(
+                    uid=str(v["uid"]),
+                    number=int(v["number"]),
+                    kind=str(v["kind"]),
+                    date=_day(v["date"]),
+                    start=str(v["start"]),
+                    hours=float(v["hours"]),
+                    state=str(v["state"]),
+                    sequence=int(v["sequence"]),
+                )
+                for v in item.get("told", [])
+            )
+            found.append(
+                Remembered(
+                    traject=str(item["traject"]),
+                    kind=str(item["kind"]),
+                    written=str(item["written"]),
+                    file=str(item.get("file", "")),
+                    to=str(item.get("to", "")),
+                    events=tuple(str(e) for e in item.get("events", [])),
+                    told=told,
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                Problem(
+                    str(path),
+                    row=number,
+                    row_word="[[letters]] table",
+                    message=f"incomplete or wrong ({exc})",
+                )
+            ) from None
+    return found
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def memory_text(old: bytes, added: list[Remembered]) -> bytes:
+    """Give the new content of the memory file: the old text with `added` appended."""
+    pieces = [old.decode("utf-8-sig")] if old else [_HEADING]
+    for letter in added:
+        table: dict[str, Any] = {
+            "traject": letter.traject,
+            "kind": letter.kind,
+            "written": letter.written,
+            "file": letter.file,
+            "to": letter.to,
+            "events": list(letter.events),
+        }
+        if letter.told:
+            table["told"] = [
+                {
+                    "uid": v.uid,
+                    "number": v.number,
+                    "kind": v.kind,
+                    "date": v.date,
+                    "start": v.start,
+                    "hours": v.hours,
+                    "state": v.state,
+                    "sequence": v.sequence,
+                }
+                for v in letter.told
+            ]
+        pieces.append("\n" + tomli_w.dumps({"letters": [table]}))
+    return "".join(pieces).encode("utf-8")
