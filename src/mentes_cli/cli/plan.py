@@ -199,12 +199,18 @@ def plan(
         _check_calendars(result, ics, force, [source_path, *([keep] if keep is not None else [])])
     for warning in result.warnings:
         notice(f"Warning: {warning}")
+    changes = _changes(before if before is not None else records, result)
 
     if output_format is PlanFormat.json:
         from mentes_cli import textout
         from mentes_cli.plan.store import plan_json
 
-        typer.echo(textout.json_text(plan_json(result)))
+        payload = plan_json(result)
+        if changes is not None:
+            from mentes_cli.plan.changes import changes_json
+
+            payload["changes"] = changes_json(changes)
+        typer.echo(textout.json_text(payload))
     elif output_format is PlanFormat.csv:
         from mentes_cli.plan.store import plan_csv
 
@@ -215,6 +221,8 @@ def plan(
     else:
         _print_tables(result, records)
         _print_incomplete(result)
+        if changes is not None:
+            _print_changes(changes, records)
         line = _optimality_line(result)
         if line:
             stdout.print(line, soft_wrap=True)
@@ -238,7 +246,7 @@ def plan(
         if output is not None:
             from mentes_cli.export.schedule import write_schedule
 
-            write_schedule(result, records, output, force=force, inputs=inputs)
+            write_schedule(result, records, output, force=force, inputs=inputs, changes=changes)
         if ics is not None:
             from mentes_cli.export.ics import write_calendars
 
@@ -678,4 +686,88 @@ def _print_tables(result: Plan, records: Records) -> None:
         + n_("in {count} visit", "in {count} visits", visit_count)
         + "; "
         + n_("{count} not planned.", "{count} not planned.", len(result.unplanned))
+    )
+
+
+def _changes(records: Records, result: Plan) -> list | None:
+    """Give what the plan changes in the committed visits (SPEC 9), or None without any."""
+    from mentes_cli.plan.changes import has_committed, plan_changes
+
+    return plan_changes(records, result) if has_committed(records) else None
+
+
+def _print_changes(changes: list, records: Records) -> None:
+    """Print the committed visits the plan changes: per location, then a count per coach.
+
+    Ids and dates are never cut; names give way first when the terminal is narrow.
+    """
+    from rich import box
+
+    from mentes_cli.cli.common import FitColumn, fitted_table
+    from mentes_cli.i18n import _, day
+
+    if not changes:
+        stdout.print(_("No committed visit changes."))
+        return
+    words = {"new": _("new"), "moved": _("moved"), "cancelled": _("cancelled")}
+    location_names = {loc.id: loc.name for _org, loc in records.locations()}
+    coach_names = {coach.id: coach.name for coach in records.coaches}
+    layout = {"box": box.SIMPLE_HEAD, "title_justify": "left", "pad_edge": False}
+    columns = [
+        FitColumn(_("Location")),
+        FitColumn(_("Location name"), give_way=1, wraps=True),
+        FitColumn(_("Coach")),
+        FitColumn(_("Traject")),
+        FitColumn(_("Visit"), give_way=2),
+        FitColumn(_("Change")),
+        FitColumn(_("Old")),
+        FitColumn(_("New")),
+    ]
+    rows: list[list[str] | None] = []
+    location = None
+    for change in changes:
+        if location is not None and change.location != location:
+            rows.append(None)
+        location = change.location
+        coach = clean(change.coach)
+        if change.old_coach:
+            coach = f"{clean(change.old_coach)}→{coach}"
+        rows.append(
+            [
+                clean(change.location),
+                clean(location_names.get(change.location, "")),
+                coach,
+                clean(change.traject),
+                _("intake call") if change.kind == "intake" else str(change.number or ""),
+                words[change.change],
+                day(change.old_date) if change.old_date else "",
+                day(change.new_date) if change.new_date else "",
+            ]
+        )
+    stdout.print(fitted_table(stdout, columns, rows, title=_("What changed"), **layout))
+    per_coach: dict[str, dict[str, int]] = {}
+    for change in changes:
+        counts = per_coach.setdefault(change.coach, {"new": 0, "moved": 0, "cancelled": 0})
+        counts[change.change] += 1
+        if change.old_coach:
+            per_coach.setdefault(change.old_coach, {"new": 0, "moved": 0, "cancelled": 0})
+    coach_columns = [
+        FitColumn(_("Coach")),
+        FitColumn(_("Coach name"), give_way=1, wraps=True),
+        FitColumn(words["new"], justify="right"),
+        FitColumn(words["moved"], justify="right"),
+        FitColumn(words["cancelled"], justify="right"),
+    ]
+    coach_rows: list[list[str] | None] = [
+        [
+            clean(coach),
+            clean(coach_names.get(coach, "")),
+            str(counts["new"]),
+            str(counts["moved"]),
+            str(counts["cancelled"]),
+        ]
+        for coach, counts in sorted(per_coach.items())
+    ]
+    stdout.print(
+        fitted_table(stdout, coach_columns, coach_rows, title=_("What changed per coach"), **layout)
     )

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentes_cli.export.cells import looks_like_formula, safe_text, sheet_title
 from mentes_cli.models import WEEKDAYS, Coach, Location, Organisation, Records, Traject
@@ -41,6 +41,9 @@ from mentes_cli.output import check_output_path, write_atomically
 from mentes_cli.plan.model import Plan, Unplanned, Visit
 from mentes_cli.reference import load_reference
 from mentes_cli.regions import place_for_postcode
+
+if TYPE_CHECKING:
+    from mentes_cli.plan.changes import VisitChange
 
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
@@ -59,6 +62,9 @@ CAPACITY_SHEET = "Capaciteit"
 TRAJECTS_SHEET = "Trajecten"
 UNPLANNED_SHEET = "Niet gepland"
 WARNINGS_SHEET = "Meldingen"
+CHANGES_SHEET = "Wijzigingen"
+CHANGES_NONE = "Geen wijzigingen: elk vastgelegd bezoek blijft waar het was."
+CHANGE_WORDS = {"new": "nieuw", "moved": "verplaatst", "cancelled": "geschrapt"}
 
 CAPACITY_NOTE = (
     "Capaciteit = VTE × {weekly:g} contacturen per week (planning.toml) × beschikbare weken. "
@@ -145,7 +151,11 @@ class _Context:
     def address(self, location_id: str) -> str:
         if location_id not in self.addresses:
             found = self.locations.get(location_id)
-            self.addresses[location_id] = address_of(found[1]) if found else ""
+            location = found[1] if found else None
+            line = address_of(location) if location else ""
+            if location and location.street:
+                line = f"{' '.join(location.street.split())}, {line}"
+            self.addresses[location_id] = line
         return self.addresses[location_id]
 
     def weekly_share(self, coach_id: str) -> float | None:
@@ -213,14 +223,18 @@ def write_schedule(
     *,
     force: bool = False,
     inputs: Iterable[Path] = (),
+    changes: list[VisitChange] | None = None,
 ) -> None:
     """Write the schedule workbook of `plan` to `target` (atomically; --force to replace).
+
+    `changes`: what the plan changes in the committed visits (SPEC 9), for the sheet
+    Wijzigingen; None (no committed visits) leaves the sheet out.
 
     Refuses (OutputError, nothing written) when `target` exists without `force`, is one of
     `inputs` (the records' workbook or folder), or its folder is missing.
     """
     check_output_path(target, force=force, inputs=inputs)
-    write_atomically(target, build_schedule(plan, records))
+    write_atomically(target, build_schedule(plan, records, changes))
 
 
 VISIT_COLUMNS = [
@@ -273,8 +287,9 @@ UNPLANNED_COLUMNS = [
 ]
 
 
-def build_schedule(plan: Plan, records: Records) -> bytes:
-    """Give the bytes of the schedule workbook of `plan`."""
+def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | None = None) -> bytes:
+    """Give the bytes of the schedule workbook of `plan` (with the sheet Wijzigingen when
+    `changes` is given)."""
     context = _Context(
         locations=records.location_index(),
         coaches=records.coach_index(),
@@ -326,6 +341,14 @@ def build_schedule(plan: Plan, records: Records) -> bytes:
         _unplanned_rows(context, plan.unplanned),
         heading=f"Niet gepland {window}",
     )
+    if changes is not None:
+        book.table(
+            CHANGES_SHEET,
+            CHANGES_COLUMNS,
+            _change_rows(context, changes),
+            notes=[] if changes else [CHANGES_NONE],
+            heading=f"Wijzigingen {window}",
+        )
     if plan.warnings:
         book.table(
             WARNINGS_SHEET,
@@ -364,6 +387,43 @@ def _visit_row(context: _Context, visit: Visit, numbers: dict[Visit, tuple[int, 
         visit_label(visit, *numbers.get(visit, (None, None))),
         visit.hours,
     ]
+
+
+CHANGES_COLUMNS = [
+    Column("Locatie"),
+    Column("Adres"),
+    Column("Coach"),
+    Column("Vorige coach"),
+    Column("Traject"),
+    Column("Bezoek", width=15),
+    Column("Wijziging"),
+    Column("Oude datum", "date"),
+    Column("Nieuwe datum", "date"),
+]
+
+
+def _change_rows(context: _Context, changes: Sequence[VisitChange]) -> list[list[Any]]:
+    """Give the rows of the sheet Wijzigingen: per location, per coach, by day."""
+    rows = []
+    for change in changes:
+        if change.kind == "intake":
+            label = "intakegesprek"
+        else:
+            label = f"bezoek {change.number}" if change.number else "bezoek"
+        rows.append(
+            [
+                context.location_name(change.location),
+                context.address(change.location),
+                context.coach_name(change.coach),
+                context.coach_name(change.old_coach) if change.old_coach else "",
+                change.traject,
+                label,
+                CHANGE_WORDS.get(change.change, change.change),
+                change.old_date,
+                change.new_date,
+            ]
+        )
+    return rows
 
 
 def _coach_order(context: _Context, visits: Sequence[Visit]) -> list[str]:
