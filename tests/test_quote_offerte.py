@@ -105,6 +105,7 @@ def test_offerte_for_a_location_read_back_cell_by_cell(tmp_path, records):
         "A38": "Handtekening",
         "A40": "Onderzoekscentrum Pedagogie in Praktijk · vot@kdg.be · "
         "www.kdg.be/onderzoek/pedagogie-in-praktijk",
+        "A41": "Ondernemingsnummer 0000.000.000 · Vrijgesteld van btw · IBAN BE00 0000 0000 0000",
     }
 
 
@@ -129,7 +130,7 @@ def test_page_setup_fits_one_a4_portrait_page(tmp_path):
     assert sheet.page_setup.orientation == "portrait"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 1)
-    assert sheet.print_area == "'Offerte'!$A$1:$F$38"  # up to the footer line
+    assert sheet.print_area == "'Offerte'!$A$1:$F$39"  # up to the company line (SPEC 9)
     assert sheet["A38"].value.startswith("Onderzoekscentrum Pedagogie in Praktijk · ")
     assert sheet.page_margins.left == pytest.approx(0.7)
     assert [sheet.column_dimensions[c].width for c in "ABCDEF"] == [19, 33, 9, 13, 8, 15]

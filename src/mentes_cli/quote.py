@@ -50,6 +50,9 @@ class Centre:
     quote_validity_days: int
     vat_note: str
     acceptance: str
+    company_number: str = ""  # ondernemingsnummer (SPEC 9)
+    vat_position: str = ""  # e.g. "btw-vrijgesteld"
+    bank_account: str = ""  # IBAN (and BIC)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class QuotedLocation:
     municipality: str | None
     district: str | None
     places: int
+    street: str | None = None  # street and number (SPEC 9)
+    contact: str | None = None  # the location's contact person, else the organisation's
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,9 @@ class Quote:
     location: QuotedLocation | None = None
     free_entitlement: FreeEntitlement | None = None
     suggestion: SizeSuggestion | None = None
+    # `quote --for NAME [--email ADDRESS]` without a location: who the offerte is for.
+    for_name: str | None = None
+    for_email: str | None = None
 
     @property
     def traject(self) -> str:
@@ -182,6 +190,9 @@ def centre() -> Centre:
             quote_validity_days=validity,
             vat_note=str(data["vat_note"]),
             acceptance=str(data["acceptance"]),
+            company_number=str(data.get("company_number", "")),
+            vat_position=str(data.get("vat_position", "")),
+            bank_account=str(data.get("bank_account", "")),
         )
     except KeyError as exc:
         raise ReferenceDataError(f"centre.toml: the field {exc.args[0]} is missing") from None
@@ -298,6 +309,8 @@ def _quoted_location(organisation: Organisation, location: Location) -> QuotedLo
         municipality=location.municipality or (place.municipality if place else None),
         district=location.district or (place.district if place else None),
         places=location.places,
+        street=location.street,
+        contact=location.contact or organisation.contact,
     )
 
 
@@ -372,6 +385,8 @@ def make_quote(
     as_of: date,
     records: Records | None = None,
     location_id: str | None = None,
+    for_name: str | None = None,
+    for_email: str | None = None,
 ) -> Quote:
     """Give the quote for paid package `code` on `as_of`, for a location when one is given.
 
@@ -406,6 +421,8 @@ def make_quote(
         location=quoted,
         free_entitlement=entitlement,
         suggestion=suggestion,
+        for_name=for_name,
+        for_email=for_email,
     )
 
 
@@ -456,6 +473,8 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         suggested_traject=quote.suggestion.code if quote.suggestion else None,
         warnings=list(quote.warnings),
     )
+    if quote.for_name is not None:
+        result["for"] = {"name": quote.for_name, "email": quote.for_email}
     return result
 
 

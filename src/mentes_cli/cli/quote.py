@@ -22,6 +22,7 @@ from mentes_cli.cli.common import (
     use_reference_data,
 )
 from mentes_cli.errors import UsageError
+from mentes_cli.i18n import _
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -61,6 +62,19 @@ def quote(
             show_default=False,
         ),
     ] = None,
+    for_name: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Without --location: the organiser (or person) the offerte is for; fills "
+            "its Voor block.",
+            show_default=False,
+        ),
+    ] = None,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help="With --for: their e-mail address.", show_default=False),
+    ] = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
         QuoteFormat,
@@ -91,6 +105,7 @@ def quote(
         return
     if not traject:
         raise UsageError("give --traject CODE (A, B, C, D, basis, vervolg) or --list")
+    for_name, email = _recipient(for_name, email, location)
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"--output {output}: the offerte is a workbook; end the name in .xlsx")
     source = use_reference_data(data).path
@@ -103,7 +118,14 @@ def quote(
 
         check_output_path(output, force=force, inputs=[source])
     records = load(data).records if location is not None else None
-    result = make_quote(request, as_of=day, records=records, location_id=location)
+    result = make_quote(
+        request,
+        as_of=day,
+        records=records,
+        location_id=location,
+        for_name=for_name,
+        for_email=email,
+    )
     for warning in result.warnings:
         notice(f"Warning: {warning}")
     if result.suggestion and result.suggestion.code != result.traject:
@@ -120,6 +142,31 @@ def quote(
 
         write_offerte(result, output)
         notice(f"Offerte {result.number} written to {output}")
+
+
+def _recipient(
+    name: str | None, email: str | None, location: str | None
+) -> tuple[str | None, str | None]:
+    """Give --for and --email checked: --for only without --location, --email only with
+    --for and a real address; record-like text is made one line."""
+    from mentes_cli.export.eml import address, header_text
+
+    if name is not None and location is not None:
+        raise UsageError(
+            _("--for names whom the offerte is for without records; drop it or --location")
+        )
+    if email is not None and name is None:
+        raise UsageError(_("--email goes with --for NAME"))
+    if name is not None:
+        name = header_text(name)
+        if not name:
+            raise UsageError(_("--for needs a name"))
+    if email is not None:
+        found = address("", email)
+        if found is None:
+            raise UsageError(_("--email {email}: not an e-mail address", email=email))
+        email = found.addr_spec
+    return name, email
 
 
 def _money(amount: Decimal) -> str:

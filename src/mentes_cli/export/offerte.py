@@ -74,6 +74,7 @@ def offerte_workbook(quote: Quote) -> Workbook:
     row = _items_block(sheet, quote, row + 1)
     row = _terms_block(sheet, quote, details, row + 1)
     row = _acceptance_block(sheet, details, row + 1)
+    row = _company_line(sheet, details, row)
     _page_setup(sheet, quote, last_row=row)
     return workbook
 
@@ -83,7 +84,11 @@ def offerte_workbook(quote: Quote) -> Workbook:
 
 def _centre_block(sheet: Worksheet, details: Centre) -> int:
     _wide(sheet, 1, details.name, Font(name="Calibri", size=16, bold=True, color=ACCENT))
-    lines = [details.network, details.address, _join(" · ", details.email, details.website)]
+    lines = [
+        details.network,
+        details.address,
+        _join(" · ", details.email, details.website),
+    ]
     row = 1
     for text in lines:
         if text:
@@ -111,11 +116,37 @@ def _quote_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     return row
 
 
+def _company_line(sheet: Worksheet, details: Centre, row: int) -> int:
+    """Add the centre's company number, VAT position and bank account under the page, when
+    centre.toml gives them (SPEC 9)."""
+    text = _join(
+        " · ",
+        f"Ondernemingsnummer {details.company_number}" if details.company_number else "",
+        details.vat_position,
+        f"IBAN {details.bank_account}" if details.bank_account else "",
+    )
+    if not text:
+        return row
+    row += 1
+    _wide(sheet, row, text, SMALL, horizontal="center")
+    return row
+
+
 def _recipient_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     row = _bar(sheet, row + 1, "Voor")
     location = quote.location
     if location is None:
+        filled = []
+        if quote.for_name:
+            row += 1
+            _field(sheet, row, "Organisator", quote.for_name)
+            filled.append("Organisator")
+        if quote.for_email:
+            row += 1
+            _field(sheet, row, "E-mail", quote.for_email)
         for label in ("Organisator", "Opvanglocatie", "Adres"):
+            if label in filled:
+                continue
             row += 1
             _field(sheet, row, label, "")
             for column in COLUMNS[1:]:
@@ -131,8 +162,13 @@ def _recipient_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     address = _join(" ", location.postcode, location.municipality)
     if location.district and location.district != location.municipality:
         address += f" (district {location.district})"
+    if location.street:
+        address = f"{' '.join(location.street.split())}, {address}"
     row += 1
     _field(sheet, row, "Adres", address)
+    if location.contact:
+        row += 1
+        _field(sheet, row, "Contactpersoon", location.contact)
     row += 1
     _field(sheet, row, "Erkende plaatsen", location.places)
     return row
