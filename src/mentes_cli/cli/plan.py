@@ -719,7 +719,7 @@ def _print_changes(changes: list, records: Records) -> None:
         FitColumn(_("Coach")),
         FitColumn(_("Traject")),
         FitColumn(_("Visit"), give_way=2),
-        FitColumn(_("Change")),
+        FitColumn(_("Kind of change")),
         FitColumn(_("Old")),
         FitColumn(_("New")),
     ]
