@@ -121,6 +121,7 @@ def test_letters_from_planning_to_change_and_decision(sample_dir: Path, monkeypa
     assert "The location closes in March." in text_of(new["T-2026-024-cancelled.eml"])
     refusal = text_of(new["T-2026-029-not-free.eml"])
     assert "cannot be free now" in refusal and "€" in refusal
+    assert "already had a free traject of this kind recently" in refusal  # plain words
     assert "is approved, free of charge" in text_of(new["T-2026-020-approved.eml"])
     assert "No new letters" in mentes(records, "letters", "--to", "brieven").output
 

@@ -99,14 +99,14 @@ def build_letter(
         outcome = "free" if traject.is_free_offer else "approved"
         return decision_letter(facts, Decision(outcome), texts)
     if due.kind == NOT_FREE:
-        _outcome, next_free, why = due.decision or ("", None, "")
+        _outcome, next_free, _why = due.decision or ("", None, "")
         day = traject.requested_on or today
         paid = paid_alternative(records, traject, day)
         return decision_letter(
             facts,
             Decision(
                 "not-free",
-                reason=why,
+                reason=plain_reason(records, traject, day, next_free, facts.location_name),
                 next_free=next_free,
                 paid_name=paid[0] if paid else None,
                 paid_price=paid[1] if paid else None,
@@ -114,3 +114,33 @@ def build_letter(
             texts,
         )
     raise ValueError(f"unknown letter kind {due.kind!r}")
+
+
+def plain_reason(
+    records: Records, traject: Traject, day: date, next_free: date | None, location: str
+) -> str:
+    """Give why a request cannot be free, in plain words for the location (the engine's
+    explanation is for the coordinator): used recently, no priority, or outside the region."""
+    from mentes_cli.eligibility import NOT_PRIOR, SCOPE_FREE, decide_location, family_of_offer
+    from mentes_cli.i18n import _
+
+    if next_free is not None:
+        return _(
+            "{location} already had a free traject of this kind recently; the rules allow "
+            "one free traject per period.",
+            location=location,
+        )
+    rules = getattr(decide_location(records, traject.location, day), family_of_offer(traject.offer))
+    if NOT_PRIOR in rules.rules:
+        return _(
+            "This traject is free only for locations in the priority target group (PRIOR: by "
+            "subsidy step, IKT places or an enforcement), and {location} is not in it now.",
+            location=location,
+        )
+    if SCOPE_FREE not in rules.rules:
+        return _(
+            "This traject is free only in the region where it is offered, and {location} lies "
+            "outside it.",
+            location=location,
+        )
+    return _("The conditions for a free traject are not met now.")
