@@ -5,7 +5,9 @@ re-plan, a cancellation, a request that is not free, an approval; every draft pa
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -128,7 +130,12 @@ def test_letters_from_planning_to_change_and_decision(sample_dir: Path, monkeypa
     # --traject chooses explicitly: its letter is written again, under a free name.
     chosen = mentes(records, "letters", "--to", "brieven", "--traject", "T-2026-022")
     assert "T-2026-022-planned-2.eml" in chosen.output
-    assert (Path("brieven") / "T-2026-022-planned-2.eml").is_file()
+    again = drafts(Path("brieven"))["T-2026-022-planned-2.eml"]
+    # After the move the visits are numbered as they come, in time.
+    listed = re.findall(r"^  (\d+)\. \w+ (\d+ \w+ \d{4}),", text_of(again), re.MULTILINE)
+    days = [datetime.strptime(day, "%d %B %Y").date() for _number, day in listed]
+    assert [int(n) for n, _day in listed] == list(range(1, len(listed) + 1))
+    assert days == sorted(days) and len(days) == len(on_location)
 
 
 def test_a_name_with_a_line_break_stays_out_of_the_headers(sample_dir: Path, monkeypatch):

@@ -57,9 +57,21 @@ def facts_of(records: Records, traject: Traject) -> Facts:
     )
 
 
-def _letter_visits(visits: list[CommittedVisit]) -> list[LetterVisit]:
-    total = sum(1 for v in visits if v.kind == "visit")
-    return [LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in visits]
+def positions(traject: Traject) -> dict[str, int]:
+    """Give each live visit on location (by UID) its place in time, 1 to N: a letter numbers
+    the visits as they come, also after one moved past another (the records keep the number
+    it was committed with)."""
+    on_location = sorted(
+        (v for v in live(traject) if v.kind == "visit"), key=lambda v: (v.date, v.start)
+    )
+    return {v.uid or "": n for n, v in enumerate(on_location, start=1)}
+
+
+def _now(traject: Traject, visit: CommittedVisit) -> LetterVisit:
+    """Give a committed visit as a letter tells it now: numbered in time."""
+    places = positions(traject)
+    number = places.get(visit.uid or "", visit.number) if visit.kind == "visit" else 0
+    return LetterVisit(number, len(places), visit.kind, visit.date, visit.start, visit.hours)
 
 
 def build_letter(
@@ -75,18 +87,12 @@ def build_letter(
     traject = due.traject
     facts = facts_of(records, traject)
     if due.kind == PLANNED:
-        return planned_letter(facts, _letter_visits(live(traject)), texts, calendar=calendar)
+        visits = [_now(traject, v) for v in live(traject)]
+        return planned_letter(facts, visits, texts, calendar=calendar)
     if due.kind == CHANGED:
-        total = sum(1 for v in live(traject) if v.kind == "visit")
-        moves = [
-            Move(
-                old.date,
-                old.start,
-                LetterVisit(new.number, total, new.kind, new.date, new.start, new.hours),
-            )
-            for old, new in due.moved
-        ]
-        added = [LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in due.added]
+        total = len(positions(traject))
+        moves = [Move(old.date, old.start, _now(traject, new)) for old, new in due.moved]
+        added = [_now(traject, v) for v in due.added]
         gone = [
             LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in due.cancelled
         ]
