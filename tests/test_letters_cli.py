@@ -120,7 +120,11 @@ def test_letters_from_planning_to_change_and_decision(sample_dir: Path, monkeypa
     changed = text_of(new["T-2026-022-changed.eml"])
     assert "Moved:" in changed
     assert "Tuesday 16 February 2027 → " in changed and changed.count(" → ") == 1
-    assert "The location closes in March." in text_of(new["T-2026-024-cancelled.eml"])
+    cancellation = new["T-2026-024-cancelled.eml"]
+    assert "The location closes in March." in text_of(cancellation)
+    (removal,) = cancellation.iter_attachments()  # it had been told its visits: removes them
+    events = Calendar.from_ical(removal.get_content()).walk("VEVENT")
+    assert events and {str(e["STATUS"]) for e in events} == {"CANCELLED"}
     refusal = text_of(new["T-2026-029-not-free.eml"])
     assert "cannot be free now" in refusal and "€" in refusal
     assert "already had a free traject of this kind recently" in refusal  # plain words

@@ -93,7 +93,10 @@ def letters(
     rows = []
     taken: set[str] = set()
     for item in due:
-        with_visits = item.kind in ("planned", "changed")
+        # The traject's visits as .ics: to put them in a calendar, to update them, or (a
+        # cancelled traject that had been told its visits) to remove them.
+        told = any(letter.traject == item.traject.id and letter.told for letter in remembered)
+        with_visits = item.kind in ("planned", "changed") or (item.kind == "cancelled" and told)
         calendar = traject_calendar(records, item.traject.id) if with_visits else None
         letter = build_letter(records, item, texts, calendar, today)
         name = _free_name(to, f"{item.traject.id}-{item.kind}", ".eml", taken)

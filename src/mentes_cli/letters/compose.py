@@ -236,9 +236,11 @@ def changed_letter(
     return _letter(CHANGED, facts, texts.subject_changed, blocks, texts, calendar)
 
 
-def decision_letter(facts: Facts, decision: Decision, texts: LetterTexts) -> Letter:
+def decision_letter(
+    facts: Facts, decision: Decision, texts: LetterTexts, calendar: bytes | None = None
+) -> Letter:
     """Give the letter with the decision on a request: free, not free (why, the paid offer), or
-    cancelled (why)."""
+    cancelled (why; with `calendar`, the visits told before, cancelled, to remove them)."""
     where = {"offer": facts.offer_name, "location": facts.location_name}
     blocks: list[tuple[str, object]] = []
     if decision.outcome == "free":
@@ -292,7 +294,16 @@ def decision_letter(facts: Facts, decision: Decision, texts: LetterTexts) -> Let
         blocks.append(("p", _("Your {offer} traject at {location} is cancelled.", **where)))
         if decision.reason:
             blocks.append(("p", _("Reason: {reason}", reason=decision.reason)))
-    return _letter(DECISION, facts, texts.subject_decision, blocks, texts, None)
+        if calendar:
+            blocks.append(
+                (
+                    "p",
+                    _("The attached calendar file (.ics) removes the visits from your calendar."),
+                )
+            )
+    if decision.outcome != "cancelled":
+        calendar = None
+    return _letter(DECISION, facts, texts.subject_decision, blocks, texts, calendar)
 
 
 def _letter(

@@ -100,7 +100,9 @@ def build_letter(
             facts, texts, moved=moves, added=added, cancelled=gone, calendar=calendar
         )
     if due.kind == CANCELLED:
-        return decision_letter(facts, Decision("cancelled", reason=traject.reason or ""), texts)
+        return decision_letter(
+            facts, Decision("cancelled", reason=traject.reason or ""), texts, calendar
+        )
     if due.kind == APPROVED:
         outcome = "free" if traject.is_free_offer else "approved"
         return decision_letter(facts, Decision(outcome), texts)
