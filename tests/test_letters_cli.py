@@ -174,3 +174,19 @@ def test_an_unknown_traject_is_an_error(sample_dir: Path):
 
 def _trajects(records: Path) -> list[dict]:
     return tomllib.loads((records / "trajects.toml").read_text(encoding="utf-8"))["trajects"]
+
+
+def test_a_broken_memory_is_an_error_naming_the_file(sample_dir: Path):
+    (sample_dir / "letters.toml").write_text("[[letters]]\ntraject = 3\n", encoding="utf-8")
+    result = mentes(sample_dir, "letters", "--to", "brieven", code=1)
+    assert "letters.toml, [[letters]] table 1: incomplete or wrong" in result.output
+    assert not Path("brieven").exists()
+
+
+def test_the_memory_of_a_workbook_lies_beside_it(tmp_path: Path):
+    from mentes_cli.letters.memory import memory_path
+
+    book = tmp_path / "gegevens.xlsx"
+    book.write_bytes(b"")
+    assert memory_path(book) == tmp_path / "gegevens.letters.toml"
+    assert memory_path(tmp_path) == tmp_path / "letters.toml"
