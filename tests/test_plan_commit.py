@@ -150,3 +150,22 @@ def test_the_bundled_sample_is_not_committed():
     result = runner.invoke(app, ["plan", *WINDOW, "--commit"])
     assert result.exit_code == 1, result.output
     assert "bundled sample records" in result.output
+
+
+def test_a_kept_visit_that_fits_no_day_is_cancelled_not_left_on_the_leave(sample_dir: Path):
+    records = sample_dir
+    mentes(records, "plan", *WINDOW, "--commit")
+    add_leave(records, "C-02", "2027-02-01", "2027-12-31")
+    result = mentes(records, "plan", *WINDOW, "--commit")
+    assert "fit no day any more" in result.output or "fits no day any more" in result.output
+    for traject in trajects(records).values():
+        for visit in traject.get("visits", []):
+            on_leave = visit["coach"] == "C-02" and str(visit["date"]) >= "2027-02-01"
+            assert not (on_leave and visit["state"] != "cancelled"), (traject["id"], visit)
+    cancelled = [
+        v
+        for t in trajects(records).values()
+        for v in t.get("visits", [])
+        if v["state"] == "cancelled"
+    ]
+    assert cancelled and all(v["sequence"] == 1 for v in cancelled)

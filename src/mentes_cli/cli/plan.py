@@ -302,6 +302,15 @@ def _commit(data: Path | None, first: date, last: date, settings, budget: float)
             ),
         )
     )
+    dropped = sum(item.dropped for item in commits)
+    if dropped:
+        notice(
+            n_(
+                "{count} kept visit fits no day any more: it is cancelled in the records.",
+                "{count} kept visits fit no day any more: they are cancelled in the records.",
+                dropped,
+            )
+        )
     return result, records
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from mentes_cli.models import Records, Traject
@@ -73,6 +74,7 @@ class TrajectCommit:
     visits: list[dict[str, Any]] = field(default_factory=list)
     new: int = 0  # visits committed for the first time
     moved: int = 0  # kept visits that moved
+    dropped: int = 0  # kept visits the planner could place nowhere: now cancelled
 
 
 def visit_uid(traject: str, kind: str, number: int, generation: int) -> str:
@@ -95,7 +97,8 @@ def commit_plan(records: Records, plan: Plan) -> list[TrajectCommit]:
             if traject.id not in incomplete:
                 commits.append(_newly_planned(traject, by_traject[traject.id]))
         elif traject.status in KEPT_STATUSES and traject.visits:
-            commit = _kept_moved(traject, moved)
+            placed = {(v.kind, v.date) for v in by_traject.get(traject.id, [])}
+            commit = _kept_moved(traject, moved, placed, plan)
             if commit is not None:
                 commits.append(commit)
     return commits
@@ -137,21 +140,31 @@ def _newly_planned(traject: Traject, visits: list[Visit]) -> TrajectCommit:
     )
 
 
-def _kept_moved(traject: Traject, moved: dict) -> TrajectCommit | None:
+def _kept_moved(
+    traject: Traject, moved: dict, placed: set[tuple[str, date]], plan: Plan
+) -> TrajectCommit | None:
+    """Give the commit of a planned or active traject whose kept visits moved, or that the
+    planner had to take out of the plan (no valid day left with its coach: cancelled, so that
+    the calendars drop it), or None when nothing changed."""
     visits = []
-    count = 0
+    count = dropped = 0
     for visit in traject.visits:
         plain = _plain(visit)
         move = moved.get((traject.id, visit.kind, visit.date))
-        if move is not None and visit.state != "cancelled":
-            plain.update(
-                date=move.new_date,
-                coach=move.coach,
-                sequence=visit.sequence + 1,
-            )
+        if visit.state == "cancelled":
+            pass
+        elif move is not None:
+            plain.update(date=move.new_date, coach=move.coach, sequence=visit.sequence + 1)
             count += 1
+        elif (
+            visit.state == "planned"
+            and plan.start <= visit.date <= plan.end
+            and (visit.kind, visit.date) not in placed
+        ):
+            plain.update(state="cancelled", sequence=visit.sequence + 1)
+            dropped += 1
         visits.append(plain)
-    if not count:
+    if not count and not dropped:
         return None
     fields: dict[str, Any] = {}
     days = sorted(
@@ -161,4 +174,6 @@ def _kept_moved(traject: Traject, moved: dict) -> TrajectCommit | None:
         fields = {"start": days[0], "end": days[-1]}
     elif days:
         fields = {"end": days[-1]}
-    return TrajectCommit(traject=traject.id, fields=fields, visits=visits, moved=count)
+    return TrajectCommit(
+        traject=traject.id, fields=fields, visits=visits, moved=count, dropped=dropped
+    )
