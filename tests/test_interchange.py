@@ -17,7 +17,7 @@ from mentes_cli.load.toml_records import load_toml_folder
 from mentes_cli.reference import sample_records_dir
 
 runner = CliRunner()
-SHEETS = ["Organisaties", "Locaties", "Sluitingen", "Coaches", "Verlof", "Trajecten"]
+SHEETS = ["Organisaties", "Locaties", "Sluitingen", "Coaches", "Verlof", "Trajecten", "Bezoeken"]
 RECORD_FILES = ["coaches.toml", "organisations.toml", "trajects.toml"]
 
 

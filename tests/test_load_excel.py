@@ -539,7 +539,7 @@ def test_an_empty_header_row_and_an_empty_required_sheet(tmp_path):
     sheets["Locaties"].insert(0, [])
     assert problems_of(write_workbook(tmp_path / "book.xlsx", sheets)) == [
         "Organisaties, row 1: the sheet is empty; row 1 must hold the column headers (Id, "
-        "Naam, E-mail, PRIOR (Opgroeien))",
+        "Naam, E-mail, PRIOR (Opgroeien), Contactpersoon, Telefoon)",
         "Locaties, row 1: row 1 must hold the column headers; it is empty",
     ]
 

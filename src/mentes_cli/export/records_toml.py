@@ -1,8 +1,10 @@
 """Write records as the TOML files of SPEC 2.1 (organisations, coaches, trajects).
 
-tomli-w cannot write None, so absent values are left out; empty closures, leave and domains
-are left out too (they are the defaults). The files are new files: a coordinator's
-hand-edited TOML (with comments) is never rewritten unless --force says so.
+tomli-w cannot write None, so absent values are left out; empty closures, leave, domains and
+visits are left out too (they are the defaults). A traject's committed visits are written
+inside it, as `[[trajects.visits]]` tables below their traject (SPEC 8). The files are new
+files: a coordinator's hand-edited TOML (with comments) is never rewritten unless --force
+says so.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from mentes_cli.output import make_folder, outputs_together, write_many
 from mentes_cli.reference import parse_toml
 
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
-_OMIT_WHEN_EMPTY = {"closures", "leave", "domains"}
+_OMIT_WHEN_EMPTY = {"closures", "leave", "domains", "visits"}
 _LINE_LENGTH = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -68,6 +68,13 @@ def _record_rows(records: Records) -> list[_Rows]:
             )
     for traject in records.trajects:
         sheets["trajects"].rows.append((dict(traject), f"traject {traject.id}"))
+        for visit in traject.visits:
+            sheets["visits"].rows.append(
+                (
+                    {**dict(visit), "traject": traject.id},
+                    f"visit {visit.number} of traject {traject.id}",
+                )
+            )
     return [sheets[spec.kind] for spec in vocab.SHEETS]
 
 
@@ -83,6 +90,10 @@ def cell_value(kind: str, value: Any) -> Any:
         return vocab.ROLE_DUTCH[value]
     if kind == vocab.STATUS:
         return vocab.STATUS_DUTCH[value]
+    if kind == vocab.VISIT_STATE:
+        return vocab.VISIT_STATE_DUTCH.get(value, value)
+    if kind == vocab.VISIT_KIND:
+        return vocab.VISIT_KIND_DUTCH.get(value, value)
     if kind == vocab.WEEKDAYS_LIST:
         value = [vocab.WEEKDAY_DUTCH[day] for day in value]
     if kind in _LIST_SEPARATORS:
@@ -121,10 +132,7 @@ class _Writer:
                     if isinstance(shown, date):
                         cell.number_format = DATE_FORMAT
                 widths[index] = max(widths[index], _width_of(shown))
-        write_header(sheet, headers, [min(max(w, MIN_WIDTH), MAX_WIDTH) for w in widths])
-        add_filter(sheet, len(headers), max(len(rows.rows), 1))
-        self._validations(sheet, spec, len(rows.rows))
-        _print_setup(sheet)
+        format_sheet(sheet, spec, self.counts, widths, len(rows.rows))
         return sheet
 
     def _text(self, cell, text: str, spec, number: int, record: str, column) -> None:
@@ -142,37 +150,59 @@ class _Writer:
             )
         put_text(cell, kept)
 
-    def _validations(self, sheet: Worksheet, spec: vocab.SheetSpec, count: int) -> None:
-        last = count + 1 + SPARE_ROWS
-        for index, column in enumerate(spec.columns, start=1):
-            letter = get_column_letter(index)
-            title = column.header[:32]
-            hint = vocab.column_hint(column)[:255]
-            header_hint = DataValidation(
+
+def format_sheet(
+    sheet: Worksheet,
+    spec: vocab.SheetSpec,
+    counts: dict[str, int],
+    widths: list[float] | None = None,
+    rows: int = 0,
+) -> None:
+    """Give a record sheet its header row, column widths, filter, drop-down lists and input
+    hints, and print settings: the same for the export, the template and a sheet that a
+    change adds to a coordinator's workbook (the sheet Bezoeken after `plan --commit`)."""
+    headers = [column.header for column in spec.columns]
+    if widths is None:
+        widths = [float(len(header) + 4) for header in headers]
+    write_header(sheet, headers, [min(max(w, MIN_WIDTH), MAX_WIDTH) for w in widths])
+    add_filter(sheet, len(headers), max(rows, 1))
+    _validations(sheet, spec, rows, counts)
+    _print_setup(sheet)
+
+
+def _validations(
+    sheet: Worksheet, spec: vocab.SheetSpec, count: int, counts: dict[str, int]
+) -> None:
+    last = count + 1 + SPARE_ROWS
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        title = column.header[:32]
+        hint = vocab.column_hint(column)[:255]
+        header_hint = DataValidation(
+            allow_blank=True, showInputMessage=True, promptTitle=title, prompt=hint
+        )
+        header_hint.add(f"{letter}1")
+        sheet.add_data_validation(header_hint)
+        values = _drop_down(column, counts.get(column.refers_to or "", 0) + 1 + SPARE_ROWS)
+        if values is None:
+            data = DataValidation(
                 allow_blank=True, showInputMessage=True, promptTitle=title, prompt=hint
             )
-            header_hint.add(f"{letter}1")
-            sheet.add_data_validation(header_hint)
-            values = _drop_down(column, self.counts.get(column.refers_to or "", 0) + 1 + SPARE_ROWS)
-            if values is None:
-                data = DataValidation(
-                    allow_blank=True, showInputMessage=True, promptTitle=title, prompt=hint
-                )
-            else:
-                data = DataValidation(
-                    type="list",
-                    formula1=values,
-                    allow_blank=True,
-                    showInputMessage=True,
-                    promptTitle=title,
-                    prompt=hint,
-                    showErrorMessage=True,
-                    errorStyle="warning",
-                    errorTitle="Onbekende waarde",
-                    error=f"Kies een waarde uit de lijst. {hint}"[:255],
-                )
-            data.add(f"{letter}2:{letter}{last}")
-            sheet.add_data_validation(data)
+        else:
+            data = DataValidation(
+                type="list",
+                formula1=values,
+                allow_blank=True,
+                showInputMessage=True,
+                promptTitle=title,
+                prompt=hint,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="Onbekende waarde",
+                error=f"Kies een waarde uit de lijst. {hint}"[:255],
+            )
+        data.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(data)
 
 
 def _check_list_items(items: list[str], spec, number: int, record: str, column) -> None:
@@ -255,8 +285,8 @@ _INTRODUCTION = (
     ),
     (
         "",
-        "• De bladen Organisaties en Locaties zijn verplicht. Sluitingen, Coaches, Verlof en "
-        "Trajecten mogen leeg blijven.",
+        "• De bladen Organisaties en Locaties zijn verplicht. Sluitingen, Coaches, Verlof, "
+        "Trajecten en Bezoeken mogen leeg blijven.",
     ),
     (
         "",
@@ -267,7 +297,19 @@ _INTRODUCTION = (
     (
         "",
         "• Kies waarden uit de keuzelijst waar die er is (type opvang, subsidietrap, ja/nee, "
-        "rol, aanbod, status). Klik op een kolomkop voor uitleg bij die kolom.",
+        "rol, aanbod, status, soort bezoek). Klik op een kolomkop voor uitleg bij die kolom.",
+    ),
+    (
+        "",
+        "• Het blad Bezoeken vult mentes zelf in bij mentes plan --commit: één rij per bezoek "
+        "van een gepland traject. Zet Status op vast of gedaan voor een bezoek dat niet meer "
+        "mag verschuiven; verander UID en Volgnummer niet (agenda's herkennen het bezoek "
+        "daaraan).",
+    ),
+    (
+        "",
+        "• De bladen Historiek (elke wijziging door mentes) en Brieven (de verstuurde brieven) "
+        "houdt mentes zelf bij; verander ze niet.",
     ),
     (
         "",

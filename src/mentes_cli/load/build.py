@@ -20,6 +20,7 @@ from mentes_cli.models import (
     STATUSES_WITH_VISITS,
     Closure,
     Coach,
+    CommittedVisit,
     Leave,
     Location,
     Organisation,
@@ -61,7 +62,9 @@ class RawSet:
     """Every raw record of one input, by kind.
 
     Locations carry their organisation's id under "organisation", closures their location's
-    id under "location", leave their coach's id under "coach".
+    id under "location", leave their coach's id under "coach". `visits` are the rows of a
+    workbook's sheet Bezoeken, each with its traject's id under "traject" (in TOML the visits
+    stay inside their traject's values).
     """
 
     organisations: list[Raw] = field(default_factory=list)
@@ -70,6 +73,7 @@ class RawSet:
     coaches: list[Raw] = field(default_factory=list)
     leave: list[Raw] = field(default_factory=list)
     trajects: list[Raw] = field(default_factory=list)
+    visits: list[Raw] = field(default_factory=list)
     # Problems met while reading (a file that is not valid TOML, a list that is not a list),
     # reported together with the problems of the records that could be read.
     problems: list[Problem] = field(default_factory=list)
@@ -85,6 +89,7 @@ _KIND_WORDS = {
     Traject: "traject",
     Closure: "closure",
     Leave: "leave",
+    CommittedVisit: "visit",
 }
 
 
@@ -108,45 +113,65 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _visit_place(
+    raw: Raw, visit_raws: list[Raw] | None, position: int, field_name: str
+) -> tuple[Raw, str]:
+    """Give where a problem with field `field_name` of visit `position` (from 1) is reported:
+    at its own row of the sheet Bezoeken in a workbook, else at the traject ("visit 2, coach")."""
+    if visit_raws is not None:
+        return visit_raws[position - 1], field_name
+    return raw, f"visit {position}, {field_name}"
+
+
 def _check_visits(
-    raw: Raw, traject: Traject, coach_ids: set[str] | None, problems: list[Problem]
+    raw: Raw,
+    traject: Traject,
+    coach_ids: set[str] | None,
+    problems: list[Problem],
+    visit_raws: list[Raw] | None = None,
 ) -> None:
     """Check a traject's committed visits: allowed for its status, known coaches, one number
-    each (SPEC 8)."""
+    each (SPEC 8). `visit_raws`: the visits' own rows (workbook), in the order of the visits."""
     if not traject.visits:
         return
     record = f"traject {traject.id}"
     live = [v for v in traject.visits if v.state != "cancelled"]
     if live and traject.status not in STATUSES_WITH_VISITS:
+        problem_raw, field_name = raw, "visits"
+        if visit_raws is not None:
+            problem_raw, field_name = visit_raws[traject.visits.index(live[0])], "state"
         problems.append(
-            raw.problem(
+            problem_raw.problem(
                 f"a {traject.status} traject has no visits that are planned, fixed or done; "
                 "only a planned, active, done or cancelled one has them",
-                "visits",
+                field_name,
                 record,
             )
         )
     seen: set[int] = set()
     for position, visit in enumerate(traject.visits, start=1):
-        where = f"visit {position}"
         if coach_ids is not None and visit.coach not in coach_ids:
-            problems.append(
-                raw.problem(f"coach {visit.coach!r} does not exist", f"{where}, coach", record)
-            )
+            at, field_name = _visit_place(raw, visit_raws, position, "coach")
+            problems.append(at.problem(f"coach {visit.coach!r} does not exist", field_name, record))
         if visit.state == "cancelled":
             continue
         if visit.number in seen:
+            at, field_name = _visit_place(raw, visit_raws, position, "number")
             problems.append(
-                raw.problem(
+                at.problem(
                     f"number {visit.number} is given to two visits that are not cancelled",
-                    f"{where}, number",
+                    field_name,
                     record,
                 )
             )
         seen.add(visit.number)
 
 
-def _check_unique_uids(trajects: list[tuple[Raw, Traject]], problems: list[Problem]) -> None:
+def _check_unique_uids(
+    trajects: list[tuple[Raw, Traject]],
+    problems: list[Problem],
+    visit_raws: dict[str, list[Raw]] | None = None,
+) -> None:
     """A calendar UID belongs to one visit for its whole life (SPEC 9): never two."""
     owner: dict[str, str] = {}
     for raw, traject in trajects:
@@ -154,15 +179,54 @@ def _check_unique_uids(trajects: list[tuple[Raw, Traject]], problems: list[Probl
             if visit.uid is None:
                 continue
             if visit.uid in owner:
+                rows = (visit_raws or {}).get(traject.id)
+                at, field_name = _visit_place(raw, rows, position, "uid")
                 problems.append(
-                    raw.problem(
+                    at.problem(
                         f"uid {visit.uid!r} is also the uid of a visit of {owner[visit.uid]}",
-                        f"visit {position}, uid",
+                        field_name,
                         f"traject {traject.id}",
                     )
                 )
             else:
                 owner[visit.uid] = f"traject {traject.id}"
+
+
+def _visit_rows(
+    raw_set: RawSet, trajects: list[tuple[Raw, Traject]], problems: list[Problem]
+) -> tuple[list[tuple[Raw, Traject]], dict[str, list[Raw]]]:
+    """Give the trajects with the visits of a workbook's sheet Bezoeken attached (row order),
+    and the rows of each traject's visits; report a visit of a traject that does not exist."""
+    if not raw_set.visits:
+        return trajects, {}
+    for raw in raw_set.visits:
+        traject_id, number = raw.values.get("traject"), raw.values.get("number")
+        if raw.record is None and isinstance(traject_id, str) and traject_id.strip():
+            raw.record = f"traject {traject_id.strip()}" + (
+                f", visit {number}" if isinstance(number, int) else ""
+            )
+    visits = _validate_children(raw_set.visits, "traject", CommittedVisit, problems)
+    known = {traject.id for _, traject in trajects} | {
+        str(raw.values["id"]).strip()
+        for raw in raw_set.trajects
+        if isinstance(raw.values.get("id"), str)
+    }
+    visits_of: dict[str, list[tuple[Raw, CommittedVisit]]] = {}
+    for raw, visit, traject_id in visits:
+        if not _can_look_up(traject_id):
+            continue
+        if traject_id not in known and "trajects" not in raw_set.unreadable:
+            problems.append(raw.problem(f"traject {traject_id!r} does not exist", "traject"))
+            continue
+        visits_of.setdefault(traject_id, []).append((raw, visit))
+    attached = []
+    for raw, traject in trajects:
+        own = visits_of.get(traject.id, [])
+        if own:
+            # A workbook's Trajecten sheet has no visits column: the sheet Bezoeken is all.
+            traject = traject.model_copy(update={"visits": [visit for _, visit in own]})
+        attached.append((raw, traject))
+    return attached, {tid: [raw for raw, _ in own] for tid, own in visits_of.items()}
 
 
 def _field_path(loc: list[str]) -> str:
@@ -304,6 +368,7 @@ def build_records(raw_set: RawSet) -> Records:
     )
     _check_unique(coaches, "coach", problems)
     _check_unique(trajects, "traject", problems)
+    trajects, visit_raws = _visit_rows(raw_set, trajects, problems)
 
     organisation_ids = {org.id for _, org in organisations}
     organisation_ids |= {
@@ -371,8 +436,10 @@ def build_records(raw_set: RawSet) -> Records:
             problems.append(raw.problem(f"coach {traject.coach!r} does not exist", "coach", record))
         elif traject.coach in coach_roles:
             _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
-        _check_visits(raw, traject, coach_ids if coaches_known else None, problems)
-    _check_unique_uids(trajects, problems)
+        _check_visits(
+            raw, traject, coach_ids if coaches_known else None, problems, visit_raws.get(traject.id)
+        )
+    _check_unique_uids(trajects, problems, visit_raws)
     # A traject with a bad field still names its location and coach: report a dangling one
     # now, not after the coordinator has fixed the first problem.
     for raw in invalid_trajects:

@@ -72,7 +72,12 @@ FORMULA_HINT = (
 RESAVE_HINT = "open it in Excel or LibreOffice and save it as Excel Workbook (.xlsx)"
 
 # Keys that name the record a row belongs to; they are not fields of the row's own model.
-_PARENT_KEYS = {"locations": "organisation", "closures": "location", "leave": "coach"}
+_PARENT_KEYS = {
+    "locations": "organisation",
+    "closures": "location",
+    "leave": "coach",
+    "visits": "traject",
+}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # The most cells (rows x columns, counted from A1 to the last cell) a sheet may span.
@@ -541,9 +546,10 @@ class _Reading:
                 self.sheets.append(self._load_sheet(spec, titles[0], workbook))
             except (*_calamine_errors(), *_READ_ERRORS) as exc:
                 raise _unreadable(self.path, exc) from None
-        explanation = vocab.fold_header(vocab.EXPLANATION_SHEET)
+        # The explanation and mentes' own sheets (history, letters) are no one's notes.
+        own = {vocab.fold_header(t) for t in (vocab.EXPLANATION_SHEET, *vocab.OWN_SHEETS)}
         self.ignored_sheets = [
-            t for t in workbook.sheetnames if vocab.fold_header(t) not in known | {explanation}
+            t for t in workbook.sheetnames if vocab.fold_header(t) not in known | own
         ]
 
     def _missing_sheet(self, spec: vocab.SheetSpec, titles: list[str]) -> Problem:
@@ -728,6 +734,8 @@ class _Reading:
         return list(answer) if isinstance(answer, list) else answer
 
     def _record_name(self, sheet: _Sheet, cells: dict[int, Any], marked, epoch) -> str | None:
+        if sheet.spec.kind == "visits":
+            return self._visit_name(sheet, cells, marked, epoch)
         if sheet.spec.record_word is None:
             return None
         for index, column in sheet.columns.items():
@@ -740,6 +748,22 @@ class _Reading:
                     return None
                 return f"{sheet.spec.record_word} {record_id}"
         return None
+
+    def _visit_name(self, sheet: _Sheet, cells: dict[int, Any], marked, epoch) -> str | None:
+        """Give "traject T-1, visit 2" for a row of the sheet Bezoeken, as far as readable."""
+        found: dict[str, Any] = {}
+        for index, column in sheet.columns.items():
+            if column.key in ("traject", "number") and index not in marked:
+                try:
+                    found[column.key] = parse_cell(column.kind, cells[index], epoch)
+                except CellError:
+                    continue
+        traject, number = found.get("traject", BLANK), found.get("number", BLANK)
+        if traject is BLANK:
+            return None
+        if number is BLANK:
+            return f"traject {traject}"
+        return f"traject {traject}, visit {number}"
 
     def _row_problem(
         self, sheet: _Sheet, row: int, record: str | None, label: str, message: str

@@ -242,6 +242,26 @@ def parse_domains(value: Any) -> list[str]:
     return domains
 
 
+def parse_clock(value: Any) -> str:
+    """Give a time of day "HH:MM" from a time cell (or a duration or day fraction below one
+    day, as spreadsheet programs keep times) or text such as 9:00, 09:00, 9u or 9u30."""
+    minutes: float | None = None
+    if isinstance(value, time):
+        minutes = value.hour * 60 + value.minute + value.second / 60
+    elif isinstance(value, timedelta) and timedelta(0) <= value < timedelta(days=1):
+        minutes = value.total_seconds() / 60
+    elif _is_number(value) and math.isfinite(value) and 0 <= value < 1:
+        minutes = value * 24 * 60
+    elif isinstance(value, str):
+        shown = v.clock(value)
+        if shown is not None:
+            return shown
+    if minutes is not None and abs(minutes - round(minutes)) < 1e-6:
+        whole = round(minutes)
+        return f"{whole // 60:02d}:{whole % 60:02d}"
+    raise _refuse(v.CLOCK, value)
+
+
 def parse_cell(kind: str, value: Any, epoch: datetime) -> Any:
     """Give the canonical value of a cell for a column of `kind`, or BLANK when it is empty."""
     if is_blank(value):
@@ -277,4 +297,10 @@ def parse_cell(kind: str, value: Any, epoch: datetime) -> Any:
         return _choice(kind, v.STATUS_WORDS, value)
     if kind == v.OFFER:
         return _choice(kind, v.offer_words(), value)
+    if kind == v.VISIT_KIND:
+        return _choice(kind, v.VISIT_KIND_WORDS, value)
+    if kind == v.VISIT_STATE:
+        return _choice(kind, v.VISIT_STATE_WORDS, value)
+    if kind == v.CLOCK:
+        return parse_clock(value)
     raise AssertionError(f"unknown column kind {kind!r}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mentes_cli.models import BVV_DOMAINS, WEEKDAYS
+from mentes_cli.models import BVV_DOMAINS, VISIT_KINDS, VISIT_STATES, WEEKDAYS
 from mentes_cli.offers import catalogue
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
@@ -48,6 +48,9 @@ SUBSIDY_STEP = "subsidy_step"
 ROLE = "role"
 STATUS = "status"
 OFFER = "offer"
+VISIT_KIND = "visit_kind"  # bezoek/intake (SPEC 8)
+VISIT_STATE = "visit_state"  # gepland/vast/gedaan/geannuleerd (SPEC 8)
+CLOCK = "clock"  # a time of day: a time cell, or text 09:00, 9:00, 9u, 9u30
 
 YES = ("ja", "yes", "waar", "true", "1")
 NO = ("nee", "no", "onwaar", "false", "0")
@@ -81,6 +84,22 @@ STATUS_DUTCH = {
 }
 STATUS_WORDS = {**{v: k for k, v in STATUS_DUTCH.items()}, **{k: k for k in STATUS_DUTCH}}
 
+# SPEC 8: the state and the kind of a committed visit.
+VISIT_STATE_DUTCH = dict(
+    zip(VISIT_STATES, ("gepland", "vast", "gedaan", "geannuleerd"), strict=True)
+)
+VISIT_STATE_WORDS = {
+    **{v: k for k, v in VISIT_STATE_DUTCH.items()},
+    **{k: k for k in VISIT_STATE_DUTCH},
+    "vastgelegd": "fixed",
+}
+VISIT_KIND_DUTCH = dict(zip(VISIT_KINDS, ("bezoek", "intake"), strict=True))
+VISIT_KIND_WORDS = {
+    **{v: k for k, v in VISIT_KIND_DUTCH.items()},
+    **{k: k for k in VISIT_KIND_DUTCH},
+    "intakegesprek": "intake",
+}
+
 
 def offer_words() -> dict[str, str]:
     """Give each way of writing an offer (folded) with its code: the catalogue's codes and
@@ -112,6 +131,18 @@ WEEKDAY_RANGE = re.compile(r"\s*(\w+)\s*(?:-|–|t/m|tot en met|tot)\s*(\w+)\s*"
 # One time of day as coordinators write it: 7:00, 07:00, 7u, 7u30, 7h30, 7.30.
 _CLOCK = r"(\d{1,2})(?:[:.uh](\d{2})?)?"
 _OPENING_HOURS = re.compile(rf"{_CLOCK}\s*(?:-|–|tot)\s*{_CLOCK}")
+
+
+def clock(text: str) -> str | None:
+    """Give a time of day as the records keep it, "09:00", from the ways coordinators write
+    it ("9:00", "9u", "9u30", "9.30"); None when `text` is none of them."""
+    match = re.fullmatch(_CLOCK, fold(text))
+    if match is None:
+        return None
+    hour, minute = (int(part or 0) for part in match.groups())
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
 
 
 def opening_hours(text: str) -> str | None:
@@ -160,6 +191,9 @@ ACCEPTED = {
     ROLE: "pedagogisch coach or regionaal ondersteuner (also coach, support or ondersteuner)",
     STATUS: "aangevraagd, goedgekeurd, gepland, lopend, afgerond or geannuleerd "
     "(also requested, approved, planned, active, done or cancelled)",
+    VISIT_KIND: "bezoek or intake (also visit)",
+    VISIT_STATE: "gepland, vast, gedaan or geannuleerd (also planned, fixed, done or cancelled)",
+    CLOCK: "a time of day such as 09:00 (also 9:00, 9u or 9u30, or a time cell)",
 }
 
 
@@ -178,6 +212,8 @@ CHOICES = {
     SUBSIDY_STEP: ("0", "1", "2", "3"),
     ROLE: tuple(ROLE_DUTCH.values()),
     STATUS: tuple(STATUS_DUTCH.values()),
+    VISIT_KIND: tuple(VISIT_KIND_DUTCH.values()),
+    VISIT_STATE: tuple(VISIT_STATE_DUTCH.values()),
 }
 
 
@@ -252,6 +288,14 @@ ORGANISATIONS = SheetSpec(
             "Optioneel. ja/nee zoals Opgroeien besliste; leeg laten als Opgroeien niet "
             "besliste (mentes berekent het dan zelf).",
         ),
+        Column(
+            "contact",
+            "Contactpersoon",
+            TEXT,
+            False,
+            "Optioneel. Contactpersoon bij de organisator.",
+        ),
+        Column("phone", "Telefoon", TEXT, False, "Optioneel. Telefoonnummer van de organisator."),
     ),
 )
 
@@ -336,6 +380,32 @@ LOCATIONS = SheetSpec(
             OPENING_HOURS,
             False,
             "Optioneel. Van-tot, bv. 07:00-18:00, 7u-18u of 7u30-18u.",
+        ),
+        Column(
+            "street",
+            "Straat en nummer",
+            TEXT,
+            False,
+            "Optioneel. Adres van de opvanglocatie, bv. Statiestraat 12 (voor brieven en "
+            "offertes).",
+        ),
+        Column(
+            "phone",
+            "Telefoon",
+            TEXT,
+            False,
+            "Optioneel. Telefoonnummer van de locatie; leeg = dat van de organisator.",
+        ),
+        Column(
+            "email",
+            "E-mail",
+            TEXT,
+            False,
+            "Optioneel. E-mailadres van de locatie; brieven gaan hierheen, anders naar de "
+            "organisator.",
+        ),
+        Column(
+            "contact", "Contactpersoon", TEXT, False, "Optioneel. Contactpersoon op de locatie."
         ),
     ),
 )
@@ -506,8 +576,74 @@ TRAJECTS = SheetSpec(
             False,
             "Optioneel. Datum van de aanvraag; bepaalt de volgorde van de planning. " + _DATE_HINT,
         ),
+        Column(
+            "reason",
+            "Reden",
+            TEXT,
+            False,
+            "Optioneel. Waarom het traject geannuleerd is (mentes cancel --reason).",
+        ),
     ),
 )
 
-SHEETS = (ORGANISATIONS, LOCATIONS, CLOSURES, COACHES, LEAVE, TRAJECTS)
+# SPEC 8: the committed visits, one row a visit, written by `mentes plan --commit` and read
+# back by every command. A coordinator may set Status to vast or gedaan: those never move.
+VISITS = SheetSpec(
+    "Bezoeken",
+    "Visits",
+    "visits",
+    None,
+    False,
+    (
+        Column(
+            "traject",
+            "Traject",
+            ID,
+            True,
+            "Verplicht. Id van het traject (blad Trajecten).",
+            "Trajecten",
+        ),
+        Column(
+            "number",
+            "Nummer",
+            WHOLE,
+            True,
+            "Verplicht. Nummer van het bezoek: 1, 2, 3 …; het intakegesprek is 0.",
+        ),
+        Column("kind", "Soort", VISIT_KIND, True, "Verplicht. bezoek of intake."),
+        Column("date", "Datum", DATE, True, "Verplicht. Dag van het bezoek. " + _DATE_HINT),
+        Column("start", "Start", CLOCK, True, "Verplicht. Beginuur, bv. 09:00 of 9u30."),
+        Column("hours", "Uren", NUMBER, True, "Verplicht. Duur in uren, bv. 2 of 1,5."),
+        Column("coach", "Coach", ID, True, "Verplicht. Id van de coach (blad Coaches).", "Coaches"),
+        Column(
+            "state",
+            "Status",
+            VISIT_STATE,
+            False,
+            "gepland (mag verschuiven als het een regel breekt), vast of gedaan (verschuift "
+            "nooit), geannuleerd; leeg = gepland.",
+        ),
+        Column(
+            "uid",
+            "UID",
+            TEXT,
+            False,
+            "Door mentes ingevuld: de code van het bezoek in agenda's. Niet veranderen.",
+        ),
+        Column(
+            "sequence",
+            "Volgnummer",
+            WHOLE,
+            False,
+            "Door mentes ingevuld: hoe vaak het bezoek verschoof (voor agenda's). Niet veranderen.",
+        ),
+    ),
+)
+
+SHEETS = (ORGANISATIONS, LOCATIONS, CLOSURES, COACHES, LEAVE, TRAJECTS, VISITS)
 EXPLANATION_SHEET = "Uitleg"
+# Sheets mentes itself keeps in a records workbook (SPEC 8 and 9): the history of changes
+# and the letters written. They are not records, and no notice calls them ignored.
+HISTORY_SHEET = "Historiek"
+LETTERS_SHEET = "Brieven"
+OWN_SHEETS = (HISTORY_SHEET, LETTERS_SHEET)

@@ -28,28 +28,9 @@ from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as vocab
 from mentes_cli.records.history import HISTORY_HEADERS, HISTORY_SHEET, HistoryEntry
 
-VISITS_SHEET = "Bezoeken"
-# SPEC 8: one row a visit.
-VISIT_COLUMNS = (
-    ("traject", "Traject"),
-    ("number", "Nummer"),
-    ("kind", "Soort"),
-    ("date", "Datum"),
-    ("start", "Start"),
-    ("hours", "Uren"),
-    ("coach", "Coach"),
-    ("state", "Status"),
-    ("uid", "UID"),
-    ("sequence", "Volgnummer"),
-)
-VISIT_STATE_DUTCH = {
-    "planned": "gepland",
-    "fixed": "vast",
-    "done": "gedaan",
-    "cancelled": "geannuleerd",
-}
-# Traject fields SPEC 8 adds that the sheet's columns may not have yet: their Dutch headers.
-EXTRA_TRAJECT_HEADERS = {"reason": "Reden"}
+# The sheet Bezoeken and the Trajecten columns are those the loader reads (load.vocabulary):
+# one vocabulary, so what a change writes is what every command reads back.
+VISITS_SHEET = vocab.VISITS.name
 DATE_FORMAT = "DD/MM/YYYY"
 
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -204,9 +185,6 @@ class TrajectsWorkbook:
             for column in vocab.TRAJECTS.columns:
                 if folded in column.names():
                     columns.setdefault(column.key, cell.column)
-            for key, header in EXTRA_TRAJECT_HEADERS.items():
-                if folded in (vocab.fold_header(header), vocab.fold_header(key)):
-                    columns.setdefault(key, cell.column)
         if "id" not in columns:
             raise RecordChangeError(
                 _("{name}: sheet {sheet} has no column Id", name=self.name, sheet=self.sheet.title)
@@ -271,33 +249,74 @@ class TrajectsWorkbook:
 
     def add_visit(self, traject_id: str, visit: dict[str, Any]) -> None:
         """Add a row for a visit of a traject to the sheet Bezoeken (made when missing)."""
-        sheet = self._sheet(VISITS_SHEET, [header for _key, header in VISIT_COLUMNS])
+        sheet = self._visits_sheet()
+        columns = self._spec_columns(sheet, vocab.VISITS)
         row = _last_row(sheet) + 1
         _copy_format(sheet, row - 1, row)
         values = {"traject": traject_id, **visit}
-        for index, (key, _header) in enumerate(VISIT_COLUMNS, start=1):
-            value = values.get(key)
-            if key == "state" and value in VISIT_STATE_DUTCH:
-                value = VISIT_STATE_DUTCH[value]
-            self._put(sheet, row, index, value)
+        for column in vocab.VISITS.columns:
+            self._put(sheet, row, columns[column.key], _shown_as(column, values.get(column.key)))
         self.changed = True
 
     def set_visits(self, traject_id: str, visits: list[dict[str, Any]]) -> None:
         """Replace the visit rows of a traject in the sheet Bezoeken."""
-        sheet = self._find_sheet((vocab.fold_header(VISITS_SHEET),))
+        sheet = self._find_sheet(vocab.VISITS.names())
         if sheet is not None:
-            doomed = [
-                number
-                for number, row in enumerate(
-                    sheet.iter_rows(min_row=2, max_col=1, values_only=True), start=2
-                )
-                if row[0] is not None and str(row[0]).strip() == traject_id
-            ]
-            for number in reversed(doomed):
-                sheet.delete_rows(number)
+            column = self._spec_columns(sheet, vocab.VISITS, add=False).get("traject")
+            if column is not None:
+                doomed = [
+                    number
+                    for number, row in enumerate(
+                        sheet.iter_rows(
+                            min_row=2, min_col=column, max_col=column, values_only=True
+                        ),
+                        start=2,
+                    )
+                    if _id_text(row[0]) == traject_id
+                ]
+                for number in reversed(doomed):
+                    sheet.delete_rows(number)
         for visit in visits:
             self.add_visit(traject_id, visit)
         self.changed = True
+
+    def _visits_sheet(self) -> Worksheet:
+        sheet = self._find_sheet(vocab.VISITS.names())
+        if sheet is None:
+            from mentes_cli.export.records_xlsx import format_sheet
+
+            sheet = self.workbook.create_sheet(vocab.VISITS.name)
+            format_sheet(sheet, vocab.VISITS, self._row_counts())
+        return sheet
+
+    def _row_counts(self) -> dict[str, int]:
+        """Give the rows of each record sheet, for the drop-down lists of a new sheet."""
+        counts = {}
+        for spec in vocab.SHEETS:
+            sheet = self._find_sheet(spec.names())
+            if sheet is not None:
+                counts[spec.name] = max(sheet.max_row - 1, 0)
+        return counts
+
+    def _spec_columns(self, sheet: Worksheet, spec: vocab.SheetSpec, add: bool = True):
+        """Give the column of each field of `spec` in `sheet` by its header; a missing one
+        gets its header after the last column (when `add`)."""
+        columns: dict[str, int] = {}
+        for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
+            if isinstance(cell.value, str):
+                folded = vocab.fold_header(cell.value)
+                for column in spec.columns:
+                    if folded in column.names():
+                        columns.setdefault(column.key, cell.column)
+        if add:
+            for column in spec.columns:
+                if column.key not in columns:
+                    index = max(sheet.max_column, 0) + 1
+                    if sheet.max_column == 1 and sheet.cell(row=1, column=1).value is None:
+                        index = 1
+                    self._put(sheet, 1, index, column.header)
+                    columns[column.key] = index
+        return columns
 
     def add_history(self, entries: list[HistoryEntry]) -> None:
         """Append the entries to the sheet Historiek (made when missing)."""
@@ -319,7 +338,7 @@ class TrajectsWorkbook:
     def _column(self, key: str) -> int:
         """Give the column of a field, adding its header after the last column when missing."""
         if key not in self.columns:
-            header = EXTRA_TRAJECT_HEADERS.get(key)
+            header = None
             for column in vocab.TRAJECTS.columns:
                 if column.key == key:
                     header = column.header
@@ -373,12 +392,26 @@ def history_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
 
 def _shown(key: str, value: Any) -> Any:
     """Give what the sheet Trajecten shows for a traject field's value."""
-    from mentes_cli.export.records_xlsx import cell_value
-
     for column in vocab.TRAJECTS.columns:
         if column.key == key:
-            return cell_value(column.kind, value)
+            return _shown_as(column, value)
     return value
+
+
+def _shown_as(column: vocab.Column, value: Any) -> Any:
+    """Give what a cell of `column` shows for a record value: the export's words."""
+    from mentes_cli.export.records_xlsx import cell_value
+
+    return cell_value(column.kind, value)
+
+
+def _id_text(value: Any) -> str | None:
+    """Give an id cell as the loader reads it (2600 -> "2600", trimmed), or None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _last_row(sheet: Worksheet) -> int:
