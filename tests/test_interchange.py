@@ -46,15 +46,15 @@ def test_export_writes_the_records_in_the_layout_of_the_spec(tmp_path):
     assert [c.value for c in locations[1]] == [
         "Id", "Naam", "Organisatie", "Type opvang", "Subsidietrap", "IKT-plaatsen", "Plaatsen",
         "Postcode", "Gemeente", "District", "Handhaving", "Handhaving sinds", "Openingsdagen",
-        "Openingsuren",
+        "Openingsuren", "Straat en nummer", "Telefoon", "E-mail", "Contactpersoon",
     ]  # fmt: skip
     assert [c.value for c in locations[2]] == [
         "LOC-001", "De Vlinder Berchem", "ORG-001", "groepsopvang", 2, 12, 28, "2600", None,
-        "Berchem", "nee", None, "ma, di, wo, do, vr", "07:00-18:00",
+        "Berchem", "nee", None, "ma, di, wo, do, vr", "07:00-18:00", None, None, None, None,
     ]  # fmt: skip
     assert locations["H2"].data_type == "s"  # the postcode stays text
     assert locations.freeze_panes == "A2"
-    assert locations.auto_filter.ref == "A1:N17"
+    assert locations.auto_filter.ref == "A1:R17"
     closure = workbook["Sluitingen"]["B2"]
     assert closure.value == datetime(2026, 12, 24)
     assert closure.number_format == "DD/MM/YYYY"
@@ -287,6 +287,10 @@ def test_template_has_an_explanation_headers_and_drop_downs(tmp_path):
         ("Trajecten", '"bvv-basis,bvv-vervolg,coaching,A,B,C,D,basis,vervolg"'),
         ("Trajecten", '"aangevraagd,goedgekeurd,gepland,lopend,afgerond,geannuleerd"'),
         ("Trajecten", "'Coaches'!$A$2:$A$1001"),
+        ("Bezoeken", "'Trajecten'!$A$2:$A$1001"),
+        ("Bezoeken", '"bezoek,intake"'),
+        ("Bezoeken", '"gepland,vast,gedaan,geannuleerd"'),
+        ("Bezoeken", "'Coaches'!$A$2:$A$1001"),
     }
     for sheet in SHEETS:
         hinted = {
