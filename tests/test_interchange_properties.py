@@ -24,9 +24,12 @@ from mentes_cli.models import (
     BVV_DOMAINS,
     STARTED_STATUSES,
     STATUSES,
+    STATUSES_WITH_VISITS,
+    VISIT_STATES,
     WEEKDAYS,
     Closure,
     Coach,
+    CommittedVisit,
     Leave,
     Location,
     Organisation,
@@ -104,8 +107,40 @@ def locations(draw, location_id: str):
         enforcement_since=draw(st.none() | DAYS) if enforcement else None,
         opening_days=draw(WEEKDAY_LISTS),
         opening_hours=draw(st.none() | st.sampled_from(["07:00-18:00", "06:30-19:00"])),
+        street=draw(st.none() | TEXT),
+        phone=draw(st.none() | TEXT | st.sampled_from(["03 123 45 67", "+32 3 123 45 67"])),
+        email=draw(st.none() | TEXT),
+        contact=draw(st.none() | TEXT),
         closures=draw(st.lists(periods(Closure), max_size=2)),
     )
+
+
+@st.composite
+def visits(draw, traject_id: str, status: str, coaches: list[Coach]) -> list[CommittedVisit]:
+    """Give the committed visits of a traject (SPEC 8): numbered from 1, the intake call 0,
+    only cancelled ones for a traject that is not (or no longer) planned."""
+    if not coaches:
+        return []
+    states = VISIT_STATES if status in STATUSES_WITH_VISITS else ("cancelled",)
+    count = draw(st.integers(0, 4))
+    numbers = draw(st.permutations(range(count + 1)))[:count]
+    made = []
+    for position, number in enumerate(numbers):
+        made.append(
+            CommittedVisit(
+                number=number,
+                kind="intake" if number == 0 else "visit",
+                date=draw(DAYS),
+                start=draw(st.times()).strftime("%H:%M"),
+                hours=draw(st.integers(1, 96)) / 4,
+                coach=draw(st.sampled_from([coach.id for coach in coaches])),
+                state=draw(st.sampled_from(states)),
+                # A uid is unique across the records: the traject's id and the position.
+                uid=draw(st.none() | TEXT.map(lambda t, p=position: f"{traject_id}/{p}/{t[:30]}")),
+                sequence=draw(st.integers(0, 5)),
+            )
+        )
+    return made
 
 
 @st.composite
@@ -132,6 +167,8 @@ def trajects(draw, traject_id: str, location_ids: list[str], coaches: list[Coach
         deadline=draw(st.none() | st.dates(earliest, date(2100, 12, 31))) if earliest else None,
         contact_moments=draw(st.none() | st.integers(2, 5)) if offer == "bvv-vervolg" else None,
         requested_on=draw(st.none() | DAYS),
+        reason=draw(st.none() | TEXT),
+        visits=draw(visits(traject_id, status, coaches)),
     )
 
 
@@ -153,6 +190,8 @@ def record_sets(draw):
                 name=draw(TEXT),
                 email=draw(st.none() | TEXT),
                 prior=draw(st.none() | st.booleans()),
+                contact=draw(st.none() | TEXT),
+                phone=draw(st.none() | TEXT),
                 locations=[draw(locations(location_id)) for location_id in mine],
             )
         )
