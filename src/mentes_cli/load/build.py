@@ -114,13 +114,15 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
 
 
 def _visit_place(
-    raw: Raw, visit_raws: list[Raw] | None, position: int, field_name: str
-) -> tuple[Raw, str]:
-    """Give where a problem with field `field_name` of visit `position` (from 1) is reported:
-    at its own row of the sheet Bezoeken in a workbook, else at the traject ("visit 2, coach")."""
+    raw: Raw, visit_raws: list[Raw] | None, position: int, field_name: str, record: str
+) -> tuple[Raw, str, str]:
+    """Give where a problem with field `field_name` of visit `position` (from 1) is reported,
+    and the record named: at its own row of the sheet Bezoeken in a workbook ("traject T-1,
+    visit 2"), else at the traject ("visit 2, coach")."""
     if visit_raws is not None:
-        return visit_raws[position - 1], field_name
-    return raw, f"visit {position}, {field_name}"
+        at = visit_raws[position - 1]
+        return at, field_name, at.record or record
+    return raw, f"visit {position}, {field_name}", record
 
 
 def _check_visits(
@@ -137,31 +139,34 @@ def _check_visits(
     record = f"traject {traject.id}"
     live = [v for v in traject.visits if v.state != "cancelled"]
     if live and traject.status not in STATUSES_WITH_VISITS:
-        problem_raw, field_name = raw, "visits"
+        problem_raw, field_name, named = raw, "visits", record
         if visit_raws is not None:
-            problem_raw, field_name = visit_raws[traject.visits.index(live[0])], "state"
+            position = traject.visits.index(live[0]) + 1
+            problem_raw, field_name, named = _visit_place(
+                raw, visit_raws, position, "state", record
+            )
         problems.append(
             problem_raw.problem(
                 f"a {traject.status} traject has no visits that are planned, fixed or done; "
                 "only a planned, active, done or cancelled one has them",
                 field_name,
-                record,
+                named,
             )
         )
     seen: set[int] = set()
     for position, visit in enumerate(traject.visits, start=1):
         if coach_ids is not None and visit.coach not in coach_ids:
-            at, field_name = _visit_place(raw, visit_raws, position, "coach")
-            problems.append(at.problem(f"coach {visit.coach!r} does not exist", field_name, record))
+            at, field_name, named = _visit_place(raw, visit_raws, position, "coach", record)
+            problems.append(at.problem(f"coach {visit.coach!r} does not exist", field_name, named))
         if visit.state == "cancelled":
             continue
         if visit.number in seen:
-            at, field_name = _visit_place(raw, visit_raws, position, "number")
+            at, field_name, named = _visit_place(raw, visit_raws, position, "number", record)
             problems.append(
                 at.problem(
                     f"number {visit.number} is given to two visits that are not cancelled",
                     field_name,
-                    record,
+                    named,
                 )
             )
         seen.add(visit.number)
@@ -180,12 +185,14 @@ def _check_unique_uids(
                 continue
             if visit.uid in owner:
                 rows = (visit_raws or {}).get(traject.id)
-                at, field_name = _visit_place(raw, rows, position, "uid")
+                at, field_name, named = _visit_place(
+                    raw, rows, position, "uid", f"traject {traject.id}"
+                )
                 problems.append(
                     at.problem(
                         f"uid {visit.uid!r} is also the uid of a visit of {owner[visit.uid]}",
                         field_name,
-                        f"traject {traject.id}",
+                        named,
                     )
                 )
             else:
