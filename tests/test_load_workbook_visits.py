@@ -222,7 +222,8 @@ def test_set_visits_finds_the_traject_column_wherever_it_is(tmp_path):
     form.set_visits("T-1", [new])
     book.write_bytes(form.content())
     rows = list(openpyxl.load_workbook(book)["Bezoeken"].iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][0] is None and rows[1][-1] == "T-1"
+    # The row stays in place, with the coordinator's note beside it.
+    assert len(rows) == 2 and rows[1][0] == "bel eerst" and rows[1][-1] == "T-1"
     assert rows[1][3] == datetime(2027, 1, 12) and rows[1][9] == 1
     assert [v.date for v in load_workbook_records(book)[0].trajects[0].visits] == [
         date(2027, 1, 12)
@@ -265,3 +266,18 @@ def test_export_writes_visits_in_dutch_words(tmp_path, sample_dir):
     assert rows[1] == (traject.id, 1, "bezoek", date(2025, 3, 10), "09:30", 2.5, visit.coach,
                        "gedaan", "e@m", 3)  # fmt: skip
     assert workbook["Bezoeken"]["D2"].number_format == "DD/MM/YYYY"
+
+
+def test_dates_written_by_a_change_are_shown_as_the_export_shows_them(tmp_path):
+    sheets = sheets_with_visits()
+    del sheets["Bezoeken"]
+    book = write_workbook(tmp_path / "book.xlsx", sheets)
+    form = TrajectsWorkbook(book.read_bytes(), book.name)
+    visit = {"number": 1, "kind": "visit", "date": date(2027, 1, 11), "start": "09:00",
+             "hours": 3.0, "coach": "C-1"}  # fmt: skip
+    form.set_visits("T-1", [visit, {**visit, "number": 2, "date": date(2027, 1, 18)}])
+    book.write_bytes(form.content())
+    sheet = openpyxl.load_workbook(book)["Bezoeken"]
+    assert [sheet["D2"].number_format, sheet["D3"].number_format] == ["DD/MM/YYYY"] * 2
+    assert sheet.auto_filter.ref == "A1:J3"
+    assert sheet.column_dimensions["D"].width >= 13 and sheet.column_dimensions["I"].width >= 46

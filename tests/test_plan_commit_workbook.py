@@ -140,11 +140,18 @@ def test_a_coordinators_week_on_a_workbook(tmp_path: Path):
     ]
     assert len(on_leave) >= 2, "the sample plan has C-02 visits in that week"
     fixed_id, fixed_number = on_leave[0]
+    rows_before = visit_rows(book)
     mentes(book, "visit", fixed_id, str(fixed_number), "--state", "fixed")
-    assert any(
-        row[0] == fixed_id and row[1] == fixed_number and row[7] == "vast"
-        for row in visit_rows(book)[1:]
-    )
+    # Only the one Status cell changed: every row stays in its place.
+    changed = [
+        (number, index)
+        for number, (old, new) in enumerate(zip(rows_before, visit_rows(book), strict=True))
+        for index, (a, b) in enumerate(zip(old, new, strict=True))
+        if a != b
+    ]
+    assert len(changed) == 1 and changed[0][1] == 7
+    row = visit_rows(book)[changed[0][0]]
+    assert (row[0], row[1], row[7]) == (fixed_id, fixed_number, "vast")
     add_leave(book, "C-02", date(2027, 2, 15), date(2027, 2, 19))
     before = trajects(book)
     result = mentes(book, "plan", *WINDOW, "--commit")

@@ -114,8 +114,7 @@ class _Writer:
     def sheet(self, rows: _Rows) -> Worksheet:
         spec = rows.spec
         sheet = self.workbook.create_sheet(spec.name)
-        headers = [column.header for column in spec.columns]
-        widths = [float(len(header) + 4) for header in headers]
+        widths = [_least_width(column) for column in spec.columns]
         for number, (values, record) in enumerate(rows.rows, start=2):
             for index, column in enumerate(spec.columns):
                 value = values.get(column.key)
@@ -163,7 +162,7 @@ def format_sheet(
     change adds to a coordinator's workbook (the sheet Bezoeken after `plan --commit`)."""
     headers = [column.header for column in spec.columns]
     if widths is None:
-        widths = [float(len(header) + 4) for header in headers]
+        widths = [_least_width(column) for column in spec.columns]
     write_header(sheet, headers, [min(max(w, MIN_WIDTH), MAX_WIDTH) for w in widths])
     add_filter(sheet, len(headers), max(rows, 1))
     _validations(sheet, spec, rows, counts)
@@ -224,9 +223,17 @@ def _drop_down(column: vocab.Column, last_id_row: int) -> str | None:
     return None
 
 
+def _least_width(column: vocab.Column) -> float:
+    """Give the width of a column before its values are seen: room for its header, a date
+    (13: dd/mm/yyyy shows as ### in less, and stays apart from the next column) and its
+    own least width (the visits' UID)."""
+    least = 13.0 if column.kind == vocab.DATE else 0.0
+    return max(float(len(column.header) + 4), least, column.width)
+
+
 def _width_of(value: Any) -> float:
     if isinstance(value, date):
-        return 12.0
+        return 13.0
     text = str(value)
     longest = max((len(line) for line in text.splitlines()), default=0)
     return float(longest + 2)

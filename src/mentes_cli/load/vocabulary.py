@@ -244,6 +244,7 @@ class Column:
     required: bool = False
     hint: str = ""
     refers_to: str | None = None  # the sheet whose ids this column names
+    width: float = 0  # the least column width for a sheet without rows yet (0: the header's)
 
     def names(self) -> tuple[str, ...]:
         """Give the header forms accepted for this column (Dutch header, TOML key)."""
@@ -602,6 +603,7 @@ VISITS = SheetSpec(
             True,
             "Verplicht. Id van het traject (blad Trajecten).",
             "Trajecten",
+            width=14,
         ),
         Column(
             "number",
@@ -629,6 +631,7 @@ VISITS = SheetSpec(
             TEXT,
             False,
             "Door mentes ingevuld: de code van het bezoek in agenda's. Niet veranderen.",
+            width=46,
         ),
         Column(
             "sequence",

@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.errors import RecordChangeError, UnsafeWorkbookError
@@ -250,21 +251,22 @@ class TrajectsWorkbook:
     def add_visit(self, traject_id: str, visit: dict[str, Any]) -> None:
         """Add a row for a visit of a traject to the sheet Bezoeken (made when missing)."""
         sheet = self._visits_sheet()
-        columns = self._spec_columns(sheet, vocab.VISITS)
         row = _last_row(sheet) + 1
         _copy_format(sheet, row - 1, row)
-        values = {"traject": traject_id, **visit}
-        for column in vocab.VISITS.columns:
-            self._put(sheet, row, columns[column.key], _shown_as(column, values.get(column.key)))
+        self._write_visit(sheet, row, traject_id, visit)
+        _grow_filter(sheet, row)
         self.changed = True
 
     def set_visits(self, traject_id: str, visits: list[dict[str, Any]]) -> None:
-        """Replace the visit rows of a traject in the sheet Bezoeken."""
+        """Replace the visits of a traject in the sheet Bezoeken, in place: its rows keep
+        their places (and a coordinator's notes beside them) and get the visits in order; a
+        visit more gets a new row at the end, a row too many is removed."""
         sheet = self._find_sheet(vocab.VISITS.names())
+        rows: list[int] = []
         if sheet is not None:
             column = self._spec_columns(sheet, vocab.VISITS, add=False).get("traject")
             if column is not None:
-                doomed = [
+                rows = [
                     number
                     for number, row in enumerate(
                         sheet.iter_rows(
@@ -274,11 +276,22 @@ class TrajectsWorkbook:
                     )
                     if _id_text(row[0]) == traject_id
                 ]
-                for number in reversed(doomed):
-                    sheet.delete_rows(number)
-        for visit in visits:
+        if sheet is not None:
+            for number, visit in zip(rows, visits, strict=False):
+                self._write_visit(sheet, number, traject_id, visit)
+            for number in reversed(rows[len(visits) :]):
+                sheet.delete_rows(number)
+        for visit in visits[len(rows) :]:
             self.add_visit(traject_id, visit)
         self.changed = True
+
+    def _write_visit(
+        self, sheet: Worksheet, row: int, traject_id: str, visit: dict[str, Any]
+    ) -> None:
+        columns = self._spec_columns(sheet, vocab.VISITS)
+        values = {"traject": traject_id, **visit}
+        for column in vocab.VISITS.columns:
+            self._put(sheet, row, columns[column.key], _shown_as(column, values.get(column.key)))
 
     def _visits_sheet(self) -> Worksheet:
         sheet = self._find_sheet(vocab.VISITS.names())
@@ -357,7 +370,9 @@ class TrajectsWorkbook:
             from mentes_cli.export.cells import write_header
 
             sheet = self.workbook.create_sheet(title)
-            write_header(sheet, headers, [float(max(len(h) + 4, 12)) for h in headers])
+            # Room for a time stamp in the first column (2027-01-04T09:15:00+00:00).
+            widths = [float(max(len(h) + 4, 27 if i == 0 else 14)) for i, h in enumerate(headers)]
+            write_header(sheet, headers, widths)
         return sheet
 
     @staticmethod
@@ -368,8 +383,11 @@ class TrajectsWorkbook:
         if value is None:
             cell.value = None
             return
+        had_date_format = cell.is_date or is_date_format(cell.number_format)
         put(cell, value)
-        if isinstance(value, date) and not cell.is_date:
+        # A date keeps the date format the coordinator gave its cell (copied from the row
+        # above); else it is shown as the export shows dates, not as openpyxl's yyyy-mm-dd.
+        if isinstance(value, date) and not had_date_format:
             cell.number_format = DATE_FORMAT
 
 
@@ -412,6 +430,18 @@ def _id_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _grow_filter(sheet: Worksheet, row: int) -> None:
+    """Let the sheet's filter reach down to `row`, so that a new row is filtered too."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    if not sheet.auto_filter.ref:
+        return
+    cells = CellRange(sheet.auto_filter.ref)
+    if cells.max_row < row:
+        cells.expand(down=row - cells.max_row)
+        sheet.auto_filter.ref = cells.coord
 
 
 def _last_row(sheet: Worksheet) -> int:
