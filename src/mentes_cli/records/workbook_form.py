@@ -367,12 +367,11 @@ class TrajectsWorkbook:
     def _sheet(self, title: str, headers: list[str]) -> Worksheet:
         sheet = self._find_sheet((vocab.fold_header(title),))
         if sheet is None:
-            from mentes_cli.export.cells import write_header
+            from mentes_cli.export.cells import set_print_layout, write_header
 
             sheet = self.workbook.create_sheet(title)
-            # Room for a time stamp in the first column (2027-01-04T09:15:00+00:00).
-            widths = [float(max(len(h) + 4, 27 if i == 0 else 14)) for i, h in enumerate(headers)]
-            write_header(sheet, headers, widths)
+            write_header(sheet, headers, [_HISTORY_WIDTHS.get(h, len(h) + 4.0) for h in headers])
+            set_print_layout(sheet, landscape=True)
         return sheet
 
     @staticmethod
@@ -430,6 +429,19 @@ def _id_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+# The sheet Historiek's widths: a time stamp (2027-01-04T09:15:00+00:00), a command with its
+# traject (approve T-2027-001), old and new values.
+_HISTORY_WIDTHS = {
+    "Wanneer": 27.0,
+    "Gebruiker": 12.0,
+    "Opdracht": 28.0,
+    "Traject": 14.0,
+    "Veld": 16.0,
+    "Oud": 20.0,
+    "Nieuw": 20.0,
+}
 
 
 def _grow_filter(sheet: Worksheet, row: int) -> None:
