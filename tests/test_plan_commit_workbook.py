@@ -200,3 +200,23 @@ def test_a_coordinators_week_on_a_workbook(tmp_path: Path):
     notices = load_records(DataSource(book, "test")).notices
     assert not any("Historiek" in notice for notice in notices), notices
     assert any("'Mijn lijst'" in notice for notice in notices), notices
+
+
+def test_committed_visits_travel_through_import_and_export(tmp_path: Path):
+    book = tmp_path / "week.xlsx"
+    assert runner.invoke(app, ["init", str(book)]).exit_code == 0
+    mentes(book, "plan", *WINDOW, "--commit")
+    result = runner.invoke(app, ["import", str(book), "--to", str(tmp_path / "folder")])
+    assert result.exit_code == 0, result.output
+    assert "Ignored" not in result.output  # Historiek is mentes' own sheet
+    text = (tmp_path / "folder" / "trajects.toml").read_text(encoding="utf-8")
+    assert text.count("[[trajects.visits]]") == sum(len(t.get("visits", [])) for t in
+                                                    trajects(book).values())  # fmt: skip
+    folder = tmp_path / "folder"
+    assert load_records(DataSource(folder, "test")).records.trajects == [
+        t for t in load_records(DataSource(book, "test")).records.trajects
+    ]
+    again = tmp_path / "again.xlsx"
+    result = runner.invoke(app, ["export", "--data", str(folder), "--to", str(again)])
+    assert result.exit_code == 0, result.output
+    assert visit_rows(again) == visit_rows(book)
