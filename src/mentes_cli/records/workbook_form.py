@@ -138,6 +138,13 @@ class TrajectsWorkbook:
             )
         self.columns = self._columns()
         self.changed = False
+        # Remembered while a change runs, so that plan --commit on a network's records
+        # (thousands of visits) scans each sheet once, not once a visit.
+        self._traject_rows: dict[str, int] | None = None
+        self._last_rows: dict[str, int] = {}
+        self._widths: dict[str, int] = {}
+        self._visit_rows: dict[str, list[int]] | None = None
+        self._visit_columns: dict[str, int] | None = None
 
     # --- checks ---
 
@@ -194,6 +201,8 @@ class TrajectsWorkbook:
 
     def _rows(self) -> dict[str, int]:
         """Give the row of every traject by id."""
+        if self._traject_rows is not None:
+            return self._traject_rows
         rows = {}
         column = self.columns["id"]
         for number, row in enumerate(
@@ -205,6 +214,7 @@ class TrajectsWorkbook:
                 continue
             key = str(int(value)) if isinstance(value, float) and value.is_integer() else value
             rows.setdefault(str(key).strip(), number)
+        self._traject_rows = rows
         return rows
 
     def ids(self) -> list[str]:
@@ -238,12 +248,14 @@ class TrajectsWorkbook:
 
     def add_traject(self, values: dict[str, Any]) -> None:
         """Add a row for a new traject below the last one, formatted as the row above it."""
-        row = _last_row(self.sheet) + 1
-        _copy_format(self.sheet, row - 1, row)
+        row = self._last_row(self.sheet) + 1
+        _copy_format(self.sheet, row - 1, row, self._width(self.sheet))
         for key, value in values.items():
             if key == "visits":
                 continue
             self._put(self.sheet, row, self._column(key), _shown(key, value))
+        self._last_rows[self.sheet.title] = row
+        self._rows().setdefault(str(values["id"]), row)
         for visit in values.get("visits") or []:
             self.add_visit(str(values["id"]), visit)
         self.changed = True
@@ -251,10 +263,12 @@ class TrajectsWorkbook:
     def add_visit(self, traject_id: str, visit: dict[str, Any]) -> None:
         """Add a row for a visit of a traject to the sheet Bezoeken (made when missing)."""
         sheet = self._visits_sheet()
-        row = _last_row(sheet) + 1
-        _copy_format(sheet, row - 1, row)
+        row = self._last_row(sheet) + 1
+        _copy_format(sheet, row - 1, row, self._width(sheet))
         self._write_visit(sheet, row, traject_id, visit)
         _grow_filter(sheet, row)
+        self._last_rows[sheet.title] = row
+        self._visit_index(sheet).setdefault(traject_id, []).append(row)
         self.changed = True
 
     def set_visits(self, traject_id: str, visits: list[dict[str, Any]]) -> None:
@@ -264,31 +278,53 @@ class TrajectsWorkbook:
         sheet = self._find_sheet(vocab.VISITS.names())
         rows: list[int] = []
         if sheet is not None:
-            column = self._spec_columns(sheet, vocab.VISITS, add=False).get("traject")
-            if column is not None:
-                rows = [
-                    number
-                    for number, row in enumerate(
-                        sheet.iter_rows(
-                            min_row=2, min_col=column, max_col=column, values_only=True
-                        ),
-                        start=2,
-                    )
-                    if _id_text(row[0]) == traject_id
-                ]
-        if sheet is not None:
+            rows = list(self._visit_index(sheet).get(traject_id, []))
             for number, visit in zip(rows, visits, strict=False):
                 self._write_visit(sheet, number, traject_id, visit)
-            for number in reversed(rows[len(visits) :]):
+            surplus = rows[len(visits) :]
+            for number in reversed(surplus):
                 sheet.delete_rows(number)
+            if surplus:  # the rows below moved up: look again when next asked
+                self._visit_rows = None
+                self._last_rows.pop(sheet.title, None)
         for visit in visits[len(rows) :]:
             self.add_visit(traject_id, visit)
         self.changed = True
 
+    def _visit_index(self, sheet: Worksheet) -> dict[str, list[int]]:
+        """Give the rows of the sheet Bezoeken of each traject, in sheet order."""
+        if self._visit_rows is None:
+            index: dict[str, list[int]] = {}
+            column = self._spec_columns(sheet, vocab.VISITS, add=False).get("traject")
+            if column is not None:
+                for number, row in enumerate(
+                    sheet.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True),
+                    start=2,
+                ):
+                    key = _id_text(row[0])
+                    if key:
+                        index.setdefault(key, []).append(number)
+            self._visit_rows = index
+        return self._visit_rows
+
+    def _width(self, sheet: Worksheet) -> int:
+        """Give the columns of a sheet as it was first asked (openpyxl counts every cell
+        for max_column: once a change, not once a row)."""
+        if sheet.title not in self._widths:
+            self._widths[sheet.title] = sheet.max_column
+        return self._widths[sheet.title]
+
+    def _last_row(self, sheet: Worksheet) -> int:
+        if sheet.title not in self._last_rows:
+            self._last_rows[sheet.title] = _last_row(sheet)
+        return self._last_rows[sheet.title]
+
     def _write_visit(
         self, sheet: Worksheet, row: int, traject_id: str, visit: dict[str, Any]
     ) -> None:
-        columns = self._spec_columns(sheet, vocab.VISITS)
+        if self._visit_columns is None:
+            self._visit_columns = self._spec_columns(sheet, vocab.VISITS)
+        columns = self._visit_columns
         values = {"traject": traject_id, **visit}
         for column in vocab.VISITS.columns:
             self._put(sheet, row, columns[column.key], _shown_as(column, values.get(column.key)))
@@ -334,11 +370,12 @@ class TrajectsWorkbook:
     def add_history(self, entries: list[HistoryEntry]) -> None:
         """Append the entries to the sheet Historiek (made when missing)."""
         sheet = self._sheet(HISTORY_SHEET, list(HISTORY_HEADERS))
-        row = _last_row(sheet)
+        row = self._last_row(sheet)
         for entry in entries:
             row += 1
             for column, value in enumerate(entry.row(), start=1):
                 self._put(sheet, row, column, value)
+        self._last_rows[sheet.title] = row
 
     def content(self) -> bytes:
         """Give the bytes of the workbook as changed."""
@@ -465,11 +502,12 @@ def _last_row(sheet: Worksheet) -> int:
     return last
 
 
-def _copy_format(sheet: Worksheet, source: int, target: int) -> None:
-    """Give the cells of row `target` the format of row `source` (data rows only)."""
+def _copy_format(sheet: Worksheet, source: int, target: int, width: int) -> None:
+    """Give the first `width` cells of row `target` the format of row `source` (data rows
+    only)."""
     if source < 2:
         return
-    for cell in next(sheet.iter_rows(min_row=source, max_row=source)):
+    for cell in next(sheet.iter_rows(min_row=source, max_row=source, max_col=max(width, 1))):
         if not cell.has_style:
             continue
         new = sheet.cell(row=target, column=cell.column)
