@@ -315,8 +315,8 @@ _INTRODUCTION = (
     ),
     (
         "",
-        "• De bladen Historiek (elke wijziging door mentes) en Brieven (de verstuurde brieven) "
-        "houdt mentes zelf bij; verander ze niet.",
+        "• Het blad Historiek (elke wijziging door mentes) houdt mentes zelf bij; verander het "
+        "niet.",
     ),
     (
         "",
