@@ -50,7 +50,8 @@ NOT_UTF8 = (
     "the file is not UTF-8 text; save it as UTF-8 (in most editors: Save as… > Encoding UTF-8)"
 )
 TOO_LARGE = (
-    "is larger than 10 MB; mentes reads record files up to that size (is this the right file?)"
+    "is larger than 40 MB; mentes reads record files up to 32 MB (limits.toml [records] "
+    "max_file_bytes). Is this the right file?"
 )
 MISSING_SHEET = (
     "the sheet {name!r} is missing (the workbook has the sheets 'Blad1', 'Blad2'); "
@@ -150,7 +151,9 @@ REFUSED: dict[str, list[str]] = {
         "yes/no value (True)",
     ],
     "huge-string-toml": [f"Error: organisations.toml: {TOO_LARGE}"],
-    "endless-toml": [f"Error: trajects.toml: {TOO_LARGE}"],
+    "endless-toml": [
+        "Error: trajects.toml: is not a regular file (a named pipe or a device?); give a file"
+    ],
     "line-separator-toml": [
         "Error: organisations.toml, line 9, location LOC-1, subsidy_step: must be at least 0 "
         "and at most 3, got 9"

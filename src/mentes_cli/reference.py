@@ -6,12 +6,17 @@ of the same name in the records directory given with --data.
 
 from __future__ import annotations
 
+import errno
+import math
+import os
+import stat
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.i18n import _
 
 try:
     # tomli is the parser tomllib was taken from, with the same API, shipped as compiled
@@ -58,18 +63,251 @@ def reference_path(name: str) -> Path:
 
 @cache
 def load_reference(name: str) -> dict[str, Any]:
-    """Give the parsed content of reference file `name` (cached)."""
+    """Give the parsed content of reference file `name` (cached).
+
+    Every reference file is checked as it is read: no nan or inf, no number past
+    MAX_NUMBER, no tables or lists nested deeper than MAX_DEPTH. Its tables are
+    ReferenceTables: a missing key, or a table where a text was expected, is a
+    ReferenceDataError naming the file and the key instead of an internal error.
+    limits.toml is the bundled file with the --data folder's values over it, each checked
+    against its hard ceiling; planning.toml is checked against the [plan] limits.
+    """
     path = reference_path(name)
+    data = _parsed(path)
+    if name == "limits.toml":
+        from mentes_cli.limits import checked_limits
+
+        bundled = bundled_data_dir() / name
+        override = data if path != bundled else None
+        data = checked_limits(_parsed(bundled) if override else data, override, str(path))
+    table = _strict(data, str(path), ())
+    if name == "planning.toml":
+        _check_planning(table, str(path))
+    return table
+
+
+# A reference file holds prices, hours and day counts: none comes near these.
+MAX_NUMBER = 1_000_000_000
+MAX_DEPTH = 8
+
+
+def _parsed(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with open_regular(path) as stream:
+            raw = stream.read(MAX_REFERENCE_BYTES + 1)
     except FileNotFoundError:
         raise ReferenceDataError(f"{path}: reference file is missing") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except SpecialFileError:
+        raise ReferenceDataError(special_file_message(path)) from None
+    except OSError as exc:
+        raise ReferenceDataError(
+            f"{path}: cannot read reference file ({exc.strerror or exc})"
+        ) from None
+    if len(raw) > MAX_REFERENCE_BYTES:
+        raise ReferenceDataError(
+            _(
+                "{path}: is larger than {most} MB; a reference file is far smaller",
+                path=path,
+                most=MAX_REFERENCE_BYTES // 1_000_000,
+            )
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise ReferenceDataError(f"{path}: cannot read reference file ({exc})") from None
     try:
-        return parse_toml(text)
+        data = parse_toml(text)
     except TOMLDecodeError as exc:
         raise ReferenceDataError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ReferenceDataError(
+            _("{path}: not valid TOML (nested too deeply)", path=path)
+        ) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits.
+        raise ReferenceDataError(
+            _("{path}: not valid TOML (a number of thousands of digits)", path=path)
+        ) from None
+    _check_values(data, str(path), ())
+    return data
+
+
+# regions.toml, the largest, is about 100 KB.
+MAX_REFERENCE_BYTES = 10_000_000
+
+
+class SpecialFileError(OSError):
+    """A path names a pipe (FIFO), a device or a socket instead of a regular file."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for reading, refusing at once anything but a regular file.
+
+    Opened without blocking, so that a FIFO given as a file raises SpecialFileError instead
+    of waiting forever for a writer, and a device (/dev/zero) is never read.
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise SpecialFileError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(handle, True)
+        return os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
+
+
+def special_file_message(path: Path | str) -> str:
+    """Give the sentence for a path that names a pipe or a device instead of a file."""
+    return _(
+        "{path}: is not a regular file (a named pipe or a device?); give a file",
+        path=path,
+    )
+
+
+def _key_path(where: tuple[Any, ...]) -> str:
+    text = ""
+    for part in where:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top)"
+
+
+def _check_values(value: Any, path: str, where: tuple[Any, ...]) -> None:
+    """Raise ReferenceDataError for nan, inf, a number past MAX_NUMBER or deep nesting."""
+    if len(where) > MAX_DEPTH:
+        raise ReferenceDataError(
+            _(
+                "{path}: {key} is nested more than {most} tables or lists deep",
+                path=path,
+                key=_key_path(where),
+                most=MAX_DEPTH,
+            )
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_values(item, path, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_values(item, path, (*where, index))
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ReferenceDataError(
+            _(
+                "{path}: {key} must be a number, got {value}",
+                path=path,
+                key=_key_path(where),
+                value=value,
+            )
+        )
+    elif isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        raise ReferenceDataError(
+            _(
+                "{path}: {key} = {value} is far too large for a reference value (at most {most})",
+                path=path,
+                key=_key_path(where),
+                value=_short_number(value),
+                most=MAX_NUMBER,
+            )
+        )
+
+
+def _short_number(value: float) -> str:
+    """Give a huge number short: 1e+30, or about 10^400 (str() of one fails past 4,300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 60:
+        return f"about 10^{int(value.bit_length() * 0.30103)}"
+    return f"{value:.3g}"
+
+
+class MissingReferenceKey(ReferenceDataError, KeyError):
+    """A key a reference file should have is missing (a KeyError for callers that expect one)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class WrongReferenceType(ReferenceDataError, AttributeError):
+    """A reference file gives a table where a text or a number was expected."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ReferenceTable(dict):
+    """A table of a reference file that knows where it is, for clear errors.
+
+    `table[key]` for a missing key raises MissingReferenceKey naming the file and the key;
+    using the table as if it were text (`table.casefold()`) raises WrongReferenceType.
+    """
+
+    def __init__(self, values: dict[str, Any], path: str, where: tuple[Any, ...]):
+        super().__init__(values)
+        self.reference_path = path
+        self.reference_where = where
+
+    def __missing__(self, key: Any) -> Any:
+        raise MissingReferenceKey(
+            _(
+                "{path}: {key} is missing",
+                path=self.reference_path,
+                key=_key_path((*self.reference_where, key)),
+            )
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise WrongReferenceType(
+            _(
+                "{path}: {key} is a table where a text or a number was expected",
+                path=self.reference_path,
+                key=_key_path(self.reference_where),
+            )
+        )
+
+
+def _strict(value: Any, path: str, where: tuple[Any, ...]) -> Any:
+    if isinstance(value, dict):
+        return ReferenceTable(
+            {k: _strict(v, path, (*where, k)) for k, v in value.items()}, path, where
+        )
+    if isinstance(value, list):
+        return [_strict(v, path, (*where, i)) for i, v in enumerate(value)]
+    return value
+
+
+def _check_planning(data: dict[str, Any], path: str) -> None:
+    """Refuse a planning.toml whose window or day counts pass the [plan] limits."""
+    from mentes_cli.limits import limit
+
+    window = data.get("window")
+    days = window.get("default_days") if isinstance(window, dict) else None
+    most = limit("plan", "max_days")
+    if isinstance(days, int) and days > most:
+        raise ReferenceDataError(
+            _(
+                "{path}: window.default_days = {days} is longer than the {most} days mentes "
+                "plans at once (limits.toml [plan] max_days)",
+                path=path,
+                days=days,
+                most=most,
+            )
+        )
+    visits = data.get("coaching_days")
+    most = limit("plan", "max_visits_per_traject")
+    if isinstance(visits, list):
+        for count in visits:
+            if isinstance(count, int) and count > most:
+                raise ReferenceDataError(
+                    _(
+                        "{path}: coaching_days holds {count}; a traject has at most {most} "
+                        "visits (limits.toml [plan] max_visits_per_traject)",
+                        path=path,
+                        count=count,
+                        most=most,
+                    )
+                )
 
 
 def parameter_at(entries: list[dict[str, Any]], as_of: date, what: str) -> dict[str, Any]:

@@ -79,7 +79,19 @@ def _load(source: DataSource) -> Loaded:
         from mentes_cli.load.toml_records import load_toml_folder, missing_record_files
 
         return Loaded(load_toml_folder(path), source, missing_record_files(path))
+    from mentes_cli.limits import check_counts
     from mentes_cli.load.excel_records import load_workbook_records
 
     records, notices = load_workbook_records(path)
+    check_counts(str(path), record_counts(records))
     return Loaded(records, source, notices)
+
+
+def record_counts(records: Records) -> dict[str, int]:
+    """Give the number of records of each kind, as limits.toml [records] counts them."""
+    return {
+        "organisations": len(records.organisations),
+        "locations": sum(len(o.locations) for o in records.organisations),
+        "coaches": len(records.coaches),
+        "trajects": len(records.trajects),
+    }

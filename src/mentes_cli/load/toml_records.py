@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from mentes_cli.errors import InputError, Problem
+from mentes_cli.i18n import _
+from mentes_cli.limits import check_counts, check_file_bytes, limit
 from mentes_cli.load.build import Raw, RawSet, build_records
 from mentes_cli.models import Records
-from mentes_cli.reference import TOMLDecodeError, parse_toml
+from mentes_cli.reference import (
+    SpecialFileError,
+    TOMLDecodeError,
+    open_regular,
+    parse_toml,
+    special_file_message,
+)
 
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
-# tomli reads about 6 MB a second (tomllib 2 MB); 10,000 trajects are about 1 MB.
-# Past this a file is refused at once rather than parsed for minutes, and an endless file
-# (a device, a link to /dev/zero) is never read to the end.
-MAX_TOML_BYTES = 10_000_000
 _TOP_KEYS = {
     "organisations.toml": "organisations",
     "coaches.toml": "coaches",
@@ -25,29 +30,30 @@ _TOP_KEYS = {
 
 def holds_records(folder: Path) -> bool:
     """Give whether `folder` holds at least one of the record files."""
-    return any((folder / name).is_file() for name in RECORD_FILES)
+    # exists(), not is_file(): a pipe named organisations.toml is read and refused by name.
+    return any((folder / name).exists() for name in RECORD_FILES)
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Give the parsed document and its text, or raise InputError naming file and line."""
     name = path.name
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_TOML_BYTES + 1)
+        # tomli reads about 6 MB a second; a file past limits.toml's [records] max_file_bytes
+        # is refused before it is read, rather than parsed for minutes. A pipe or a device
+        # (a link to /dev/zero) is refused without waiting or reading.
+        most = limit("records", "max_file_bytes")
+        with open_regular(path) as stream:
+            check_file_bytes(name, os.fstat(stream.fileno()).st_size)
+            data = stream.read(most + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a TOML file") from None
+    except SpecialFileError:
+        raise InputError(special_file_message(name)) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_TOML_BYTES:
-        raise InputError(
-            Problem(
-                name,
-                message=f"is larger than {MAX_TOML_BYTES // 1_000_000} MB; mentes reads record "
-                "files up to that size (is this the right file?)",
-            )
-        )
+    check_file_bytes(name, len(data))  # it grew while read
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +81,11 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         ) from None
     except RecursionError:
         raise InputError(Problem(name, message="not valid TOML (nested too deeply)")) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits.
+        raise InputError(
+            Problem(name, message=_("not valid TOML (a number of thousands of digits)"))
+        ) from None
 
 
 def _line_from_message(message: str) -> int | None:
@@ -314,4 +325,15 @@ def load_toml_folder(folder: Path) -> Records:
             f"{folder}: holds none of {', '.join(RECORD_FILES)}; "
             "give a data folder or an .xlsx workbook"
         )
-    return build_records(read_raw(folder))
+    raw_set = read_raw(folder)
+    # Up front, before the records are checked one by one (limits.toml [records]).
+    check_counts(
+        str(folder),
+        {
+            "organisations": len(raw_set.organisations),
+            "locations": len(raw_set.locations),
+            "coaches": len(raw_set.coaches),
+            "trajects": len(raw_set.trajects),
+        },
+    )
+    return build_records(raw_set)

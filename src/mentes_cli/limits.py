@@ -1,0 +1,164 @@
+"""The limits of data/limits.toml: sizes a real record set never reaches (issue 18).
+
+The bundled file gives the values; a limits.toml in the --data folder may change any of them
+for that folder, never past the hard ceiling below. Past a limit mentes refuses its input
+at once with a message naming the limit, instead of working for minutes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentes_cli.errors import InputError, Problem, ReferenceDataError, UsageError
+from mentes_cli.i18n import _
+
+FILE = "limits.toml"
+
+# The most any limits.toml may allow, by section and key (documented in data/limits.toml and
+# the README). Past these the time and memory of a run are no longer bounded for a laptop.
+HARD_CEILINGS: dict[str, dict[str, int]] = {
+    "records": {
+        "max_file_bytes": 256_000_000,
+        "max_organisations": 200_000,
+        "max_locations": 200_000,
+        "max_coaches": 20_000,
+        "max_trajects": 1_000_000,
+    },
+    "plan": {"max_days": 3_660, "max_visits_per_traject": 1_000},
+    "workbook": {
+        "max_file_bytes": 256_000_000,
+        "max_entries": 10_000,
+        "max_uncompressed_bytes": 1_000_000_000,
+        "max_ratio": 1_000,
+        "ratio_from_bytes": 10_000_000,
+    },
+}
+
+
+def checked_limits(bundled: dict[str, Any], override: dict[str, Any] | None, where: str):
+    """Give the limits of the bundled file with those of `override` over them, checked.
+
+    Raises ReferenceDataError naming the file (`where`) and the key for an unknown key, a
+    value that is not a whole number of at least 1, or one past its hard ceiling.
+    """
+    merged: dict[str, dict[str, int]] = {}
+    for source, name in ((bundled, "the bundled limits.toml"), (override or {}, where)):
+        for section, values in source.items():
+            if section not in HARD_CEILINGS or not isinstance(values, dict):
+                raise ReferenceDataError(
+                    _(
+                        "{file}: unknown section [{section}]; limits.toml has {known}",
+                        file=name,
+                        section=section,
+                        known=", ".join(f"[{s}]" for s in HARD_CEILINGS),
+                    )
+                )
+            for key, value in values.items():
+                ceiling = HARD_CEILINGS[section].get(key)
+                if ceiling is None:
+                    raise ReferenceDataError(
+                        _(
+                            "{file}: [{section}] {key} is not a limit mentes knows ({known})",
+                            file=name,
+                            section=section,
+                            key=key,
+                            known=", ".join(HARD_CEILINGS[section]),
+                        )
+                    )
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise ReferenceDataError(
+                        _(
+                            "{file}: [{section}] {key} must be a whole number of at least 1, "
+                            "got {value}",
+                            file=name,
+                            section=section,
+                            key=key,
+                            value=repr(value),
+                        )
+                    )
+                if value > ceiling:
+                    raise ReferenceDataError(
+                        _(
+                            "{file}: [{section}] {key} = {value} is past the hard ceiling "
+                            "{ceiling}; a limits.toml may lower a limit or raise it up to "
+                            "the ceiling, not past it",
+                            file=name,
+                            section=section,
+                            key=key,
+                            value=value,
+                            ceiling=ceiling,
+                        )
+                    )
+                merged.setdefault(section, {})[key] = value
+    return merged
+
+
+def limit(section: str, key: str) -> int:
+    """Give one limit of the limits.toml in use."""
+    from mentes_cli.reference import load_reference
+
+    return load_reference(FILE)[section][key]
+
+
+def _count_problem(source: str, what: str, count: int, key: str) -> Problem:
+    return Problem(
+        source,
+        message=_(
+            "holds {count} {what}; mentes reads at most {most} (limits.toml [records] {key}; "
+            "the whole of Flanders has far fewer). Is this the right file?",
+            count=count,
+            what=what,
+            most=limit("records", key),
+            key=key,
+        ),
+    )
+
+
+def check_counts(source: str, counts: dict[str, int]) -> None:
+    """Raise InputError when a record count passes its limit.
+
+    `counts` by kind: organisations, locations, coaches, trajects.
+    """
+    problems = [
+        _count_problem(source, kind, count, f"max_{kind}")
+        for kind, count in counts.items()
+        if count > limit("records", f"max_{kind}")
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def check_file_bytes(source: str, size: int) -> None:
+    """Raise InputError when a record file of `size` bytes passes max_file_bytes."""
+    most = limit("records", "max_file_bytes")
+    if size > most:
+        raise InputError(
+            Problem(
+                source,
+                message=_(
+                    "is larger than {size} MB; mentes reads record files up to {most} MB "
+                    "(limits.toml [records] max_file_bytes). Is this the right file?",
+                    size=_megabytes(size),
+                    most=_megabytes(most),
+                ),
+            )
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.0f}" if size >= 10_000_000 else f"{size / 1_000_000:.1f}"
+
+
+def check_plan_days(days: int, what: str) -> None:
+    """Raise UsageError when a plan of `days` days passes [plan] max_days."""
+    most = limit("plan", "max_days")
+    if days > most:
+        raise UsageError(
+            _(
+                "{what} spans {days} days; mentes plans at most {most} days at once "
+                "(limits.toml [plan] max_days)",
+                what=what,
+                days=days,
+                most=most,
+            )
+        )
