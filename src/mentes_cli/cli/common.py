@@ -7,6 +7,7 @@ so that `mentes --help` stays fast.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -254,6 +255,29 @@ def load(data: Path | None) -> Loaded:
     return loaded
 
 
+# Longer words than this (a path of 6,000 characters) are shortened in messages.
+LONGEST_WORD = 200
+
+
+def shorten(text: str) -> str:
+    """Give `text` with each word longer than LONGEST_WORD cut in its middle (a huge path)."""
+
+    def cut(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return _(
+            "{head}…{tail} ({count} characters)",
+            head=word[:60],
+            tail=word[-60:],
+            count=len(word),
+        )
+
+    return re.sub(rf"[^\s:,]{{{LONGEST_WORD + 1},}}", cut, text)
+
+
+def _shown(text: Any) -> str:
+    return shorten(_CONTROL.sub("�", str(text)))
+
+
 def report_error(exc: MentesError) -> None:
     """Print a mentes error as the user should see it: plain lines on stderr."""
     from mentes_cli.errors import InputError
@@ -261,9 +285,88 @@ def report_error(exc: MentesError) -> None:
     if isinstance(exc, InputError) and len(exc.problems) > 1:
         stderr.print(f"Error: {len(exc.problems)} problems found:", markup=False)
         for problem in exc.problems:
-            stderr.print(f"  {_CONTROL.sub('�', str(problem))}", markup=False)
+            stderr.print(f"  {_shown(problem)}", markup=False)
     else:
-        stderr.print(f"Error: {_CONTROL.sub('�', str(exc))}", markup=False)
+        stderr.print(f"Error: {_shown(exc)}", markup=False)
+
+
+# Errors of the system that say the output could not be written (stdout to a full disk,
+# to /dev/full, to a closed pipe).
+_OUTPUT_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _system_error(exc: OSError) -> str | None:
+    """Give the message for an error of the system a user can act on, or None."""
+    where = exc.filename
+    reason = exc.strerror or str(exc)
+    if where is None and exc.errno in _OUTPUT_FULL:
+        return _(
+            "the output could not be written: {reason} (is the disk full, or is the output "
+            "sent to a full device?)",
+            reason=reason,
+        )
+    if where is None:
+        return None
+    if exc.errno == errno.ENAMETOOLONG:
+        return _(
+            "{path}: the path is too long for the system ({reason}); give a shorter one",
+            path=where,
+            reason=reason,
+        )
+    if isinstance(exc, PermissionError):
+        return _(
+            "{path}: permission denied; mentes may not read this file or look inside this "
+            "folder (ask who manages it, or copy it to a folder of your own)",
+            path=where,
+        )
+    if exc.errno in _OUTPUT_FULL:
+        return _("{path}: cannot be written: {reason}", path=where, reason=reason)
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EROFS, errno.EISDIR):
+        return _("{path}: {reason}", path=where, reason=reason)
+    return None
+
+
+# Which modules read which reference file: an error of the wrong type raised inside one of
+# them, while the --data folder holds its own copy of the file, comes from that copy.
+_READERS = {
+    "rules.toml": ("eligibility", "plan.planner", "plan.check", "plan.reasons"),
+    "regions.toml": ("regions", "eligibility", "plan.constraints", "plan.planner"),
+    "planning.toml": ("plan", "offers", "export.schedule"),
+    "tariffs.toml": ("tariffs", "quote", "export.offerte"),
+    "centre.toml": ("quote", "letters", "export.offerte"),
+    "offers.toml": ("offers", "tariffs", "quote", "models"),
+}
+
+
+def _reference_at_fault(exc: BaseException) -> list[str]:
+    """Give the --data folder's reference files whose readers raised `exc`."""
+    from mentes_cli.reference import bundled_data_dir, reference_path
+
+    modules = set()
+    trace = exc.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_globals.get("__name__", "")
+        if name.startswith("mentes_cli."):
+            modules.add(name.removeprefix("mentes_cli."))
+        trace = trace.tb_next
+    found = []
+    for file, readers in _READERS.items():
+        path = reference_path(file)
+        if path.parent == bundled_data_dir():
+            continue
+        if any(m == r or m.startswith(f"{r}.") for m in modules for r in readers):
+            found.append(str(path))
+    return found
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the exit does not fail again flushing it."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 def handle_errors(command):
@@ -283,18 +386,55 @@ def handle_errors(command):
             raise typer.Exit(code=130) from None
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
+        except BrokenPipeError:
+            # The reader of the output went away (`mentes ... | head`): nothing to say.
+            _quiet_stdout()
+            raise typer.Exit(code=1) from None
+        except OSError as exc:
+            if State.debug:
+                raise
+            message = _system_error(exc)
+            if message is None:
+                _internal(exc)
+            if exc.filename is None:
+                _quiet_stdout()
+            stderr.print(f"Error: {_shown(message)}", markup=False)
+            raise typer.Exit(code=1) from None
         except Exception as exc:
             # A bug of ours, not the user's input: say so plainly, keep the traceback for --debug.
             if State.debug:
                 raise
-            stderr.print(
-                f"Error: internal error ({type(exc).__name__}: {_CONTROL.sub('�', str(exc))}). "
-                "Nothing was written. Run again with --debug and report the traceback.",
-                markup=False,
-            )
-            raise typer.Exit(code=1) from None
+            files = _reference_at_fault(exc) if isinstance(exc, _SHAPE_ERRORS) else []
+            if files:
+                stderr.print(
+                    "Error: "
+                    + _shown(
+                        _(
+                            "{files}: a value has the wrong type or shape ({detail}); compare "
+                            "it with the bundled file of the same name",
+                            files=", ".join(files),
+                            detail=f"{type(exc).__name__}: {exc}",
+                        )
+                    ),
+                    markup=False,
+                )
+                raise typer.Exit(code=1) from None
+            _internal(exc)
 
     return wrapper
+
+
+# What reading a value of the wrong type raises (a text where a table was expected).
+_SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+def _internal(exc: BaseException) -> None:
+    stderr.print(
+        f"Error: internal error ({type(exc).__name__}: {_shown(exc)}). "
+        "Nothing was written. Run again with --debug and report the traceback.",
+        markup=False,
+    )
+    raise typer.Exit(code=1) from None
 
 
 def is_interactive() -> bool:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from mentes_cli.errors import InputError, Problem
+from mentes_cli.i18n import _
+from mentes_cli.limits import limit
+from mentes_cli.models import EARLIEST_DAY, LATEST_DAY
 from mentes_cli.plan.model import Plan
 from mentes_cli.plan.settings import minutes_of_clock
 
@@ -152,18 +157,27 @@ def read_plan(path: Path) -> Plan:
             except ValueError as exc:
                 problems.append(_problem(name, ("visits", number, "start"), str(exc), starts, keys))
         hours = visit.get("hours")
-        if isinstance(hours, int | float) and not isinstance(hours, bool) and hours <= 0:
+        number_given = isinstance(hours, int | float) and not isinstance(hours, bool)
+        if number_given and (not math.isfinite(hours) or not 0 < hours <= 24):
             problems.append(
                 _problem(
                     name,
                     ("visits", number, "hours"),
-                    f"must be more than 0, got {hours:g}",
+                    _(
+                        "must be a number of hours more than 0 and at most 24, got {value}",
+                        value=_short(hours),
+                    ),
                     starts,
                     keys,
                 )
             )
+        _check_day(visit, "date", ("visits", number, "date"), name, starts, keys, problems)
+    for key in _TOP:
+        _check_day(data, key, (key,), name, starts, keys, problems)
     try:
-        plan = Plan.model_validate(data)
+        # Strict: a hand-edited "6" is not 6 hours, "2027-03-01" in quotes is text, not a
+        # date, and "yes" is not true: each is named with its line, never converted silently.
+        plan = Plan.model_validate(data, strict=True)
     except ValidationError as exc:
         for error in exc.errors():
             where = error["loc"]
@@ -184,6 +198,22 @@ def read_plan(path: Path) -> Plan:
                 message = f"must be text, got {found!r}"
             problems.append(_problem(name, where, message, starts, keys))
         raise InputError(sorted(problems, key=lambda p: p.row or 0)) from None
+    days = (plan.end - plan.start).days + 1
+    if days > limit("plan", "max_days"):
+        problems.append(
+            _problem(
+                name,
+                ("end",),
+                _(
+                    "the plan spans {days} days; mentes plans at most {most} days at once "
+                    "(limits.toml [plan] max_days)",
+                    days=days,
+                    most=limit("plan", "max_days"),
+                ),
+                starts,
+                keys,
+            )
+        )
     if plan.end < plan.start:
         problems.append(
             _problem(
@@ -197,6 +227,32 @@ def read_plan(path: Path) -> Plan:
     if problems:
         raise InputError(problems)
     return plan
+
+
+def _short(value: float) -> str:
+    """Give a number as a person reads it back: 6, 1e+30, nan, inf."""
+    return f"{value:g}"
+
+
+def _check_day(table, key, where, name, starts, keys, problems) -> None:
+    """Note a date outside the years mentes plans for (a date of 0001-01-01)."""
+    day = table.get(key)
+    is_day = isinstance(day, date) and not isinstance(day, datetime)
+    if is_day and not EARLIEST_DAY <= day <= LATEST_DAY:
+        problems.append(
+            _problem(
+                name,
+                where,
+                _(
+                    "must be a date between {first} and {last}, got {value}",
+                    first=EARLIEST_DAY.isoformat(),
+                    last=LATEST_DAY.isoformat(),
+                    value=day.isoformat(),
+                ),
+                starts,
+                keys,
+            )
+        )
 
 
 def _problem(name: str, where: tuple, message: str, starts, keys) -> Problem:
