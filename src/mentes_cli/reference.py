@@ -56,7 +56,8 @@ def set_override_dir(folder: Path | None) -> None:
 
 def reference_path(name: str) -> Path:
     """Give the path of reference file `name`, the override folder's copy first."""
-    if _override_dir is not None and (_override_dir / name).is_file():
+    # exists(), not is_file(): a pipe or a folder of that name is refused, not passed over.
+    if _override_dir is not None and (_override_dir / name).exists():
         return _override_dir / name
     return bundled_data_dir() / name
 

@@ -177,6 +177,9 @@ def plan(
     last = end or first + timedelta(days=settings.window_days - 1)
     if last < first:
         raise UsageError(f"--end {last.isoformat()} is before --start {first.isoformat()}")
+    from mentes_cli.limits import check_plan_days
+
+    check_plan_days((last - first).days + 1, _("The plan from --start to --end"))
     budget = settings.optimize_seconds if optimize is None else optimize
     if budget < 0 or budget != budget:
         raise UsageError(_("--optimize must be 0 or more seconds, got {value}", value=optimize))
@@ -536,9 +539,10 @@ def _check(path: Path, data: Path | None) -> None:
     from mentes_cli.i18n import _
     from mentes_cli.plan.check import check_plan
     from mentes_cli.plan.store import read_plan
+    from mentes_cli.reference import open_regular
 
     try:
-        with path.open("rb") as file:
+        with open_regular(path) as file:  # a pipe is refused, never waited on
             start = file.read(16)
     except OSError:
         start = b""  # read_plan says what is wrong with the path

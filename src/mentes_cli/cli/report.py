@@ -196,6 +196,10 @@ def report(
             _("--output {path}: the report is a workbook; end the name in .xlsx", path=output)
         )
     if rules is not None and not rules.is_file():
+        if rules.exists() and not rules.is_dir():  # a pipe or a device: refused, not read
+            from mentes_cli.reference import special_file_message
+
+            raise UsageError(special_file_message(f"--rules {rules}"))
         raise UsageError(_("--rules {path}: no such file", path=rules))
     loaded = load(data)
     if output is not None:
