@@ -419,3 +419,19 @@ def test_a_folder_without_permission_is_a_message(tmp_path: Path):
     assert result.exit_code == 1
     assert "permission denied" in result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_import_refuses_to_write_a_file_that_validate_would_refuse(tmp_path: Path):
+    folder = records(tmp_path)
+    book = tmp_path / "book.xlsx"
+    assert run("export", "--data", str(folder), "--to", str(book)).exit_code == 0
+    (tmp_path / "limits").mkdir()
+    (tmp_path / "limits" / "limits.toml").write_text("[records]\nmax_file_bytes = 2000\n")
+    set_override_dir(tmp_path / "limits")
+    from mentes_cli.cli.interchange import _fits_the_limits
+    from mentes_cli.errors import InputError
+    from mentes_cli.load import DataSource, load_records
+
+    loaded = load_records(DataSource(book, "test"))
+    with pytest.raises(InputError, match=r"organisations\.toml: is larger than 0\.0 MB"):
+        _fits_the_limits(loaded.records, book.name)

@@ -83,6 +83,7 @@ def import_(
     loaded = load_records(DataSource(workbook, "the workbook to import"))
     for line in loaded.notices:
         notice(line)
+    _fits_the_limits(loaded.records, workbook.name)
     written = write_record_files(
         loaded.records, to, force=force, origin=workbook.name, inputs=[workbook]
     )
@@ -91,6 +92,15 @@ def import_(
         markup=False,
         soft_wrap=True,
     )
+
+
+def _fits_the_limits(records, origin: str) -> None:
+    """Refuse to write a record file that `validate` would refuse as too large (limits.toml)."""
+    from mentes_cli.export.records_toml import records_toml
+    from mentes_cli.limits import check_file_bytes
+
+    for name, text in records_toml(records, origin).items():
+        check_file_bytes(name, len(text.encode("utf-8")))
 
 
 @app.command("template")
