@@ -16,6 +16,11 @@ one record change (lock, read, validate, back up, replace, history) on the netwo
 as a TOML folder and as a workbook, `import` of the network workbook, and 20 processes each
 adding a traject to the sample at once (the wall time until all are done; the peak is the
 largest single process).
+
+`--runaway` measures the runaway inputs of issue 18, each its own process: a planning.toml
+with a window or a day count of 100,000,000, a named pipe as organisations.toml, a record
+file past limits.toml's max_file_bytes, a record set past max_locations, a plan from
+--start to --end past max_days. Each must be refused at once.
 """
 
 from __future__ import annotations
@@ -189,6 +194,83 @@ WRITE_CASES = {
 }
 
 
+# --- runaway inputs (issue 18) ------------------------------------------------------------------
+
+
+def _sample(folder: Path) -> Path:
+    from mentes_cli.reference import sample_records_dir
+
+    records = folder / "records"
+    shutil.copytree(sample_records_dir(), records)
+    return records
+
+
+def _mentes(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mentes_cli", *args]
+
+
+def _planning(old: str, new: str):
+    def run(folder: Path) -> tuple[int, float, float, str]:
+        from mentes_cli.reference import bundled_data_dir
+
+        records = _sample(folder)
+        text = (bundled_data_dir() / "planning.toml").read_text().replace(old, new)
+        (records / "planning.toml").write_text(text)
+        return measure_command(_mentes("plan", "--data", str(records)))
+
+    return run
+
+
+def _pipe(folder: Path) -> tuple[int, float, float, str]:
+    records = _sample(folder)
+    (records / "organisations.toml").unlink()
+    os.mkfifo(records / "organisations.toml")
+    return measure_command(_mentes("validate", "--data", str(records)))
+
+
+def _too_large(folder: Path) -> tuple[int, float, float, str]:
+    records = _sample(folder)
+    with (records / "trajects.toml").open("a") as stream:
+        stream.write(("# " + "x" * 998 + "\n") * 33_000)
+    return measure_command(_mentes("validate", "--data", str(records)))
+
+
+def _too_many(folder: Path) -> tuple[int, float, float, str]:
+    records = folder / "records"
+    records.mkdir()
+    block = (
+        '[[organisations.locations]]\nid = "L{n}"\nname = "L"\ncare_type = "group"\n'
+        'subsidy_step = 0\nikt_places = 0\nplaces = 10\npostcode = "2000"\n'
+    )
+    text = '[[organisations]]\nid = "O"\nname = "O"\n' + "".join(
+        block.format(n=n) for n in range(50_001)
+    )
+    (records / "organisations.toml").write_text(text)
+    return measure_command(_mentes("validate", "--data", str(records)))
+
+
+def _long_window(folder: Path) -> tuple[int, float, float, str]:
+    return measure_command(
+        _mentes(
+            "plan", "--data", str(_sample(folder)), "--start", "2027-01-04", "--end", "2999-12-31"
+        )
+    )
+
+
+RUNAWAY_CASES = {
+    "runaway: planning.toml window of 100,000,000 days": _planning(
+        "default_days = 182", "default_days = 100_000_000"
+    ),
+    "runaway: planning.toml coaching_days of 100,000,000": _planning(
+        "coaching_days = [8, 7]", "coaching_days = [100_000_000]"
+    ),
+    "runaway: a named pipe as organisations.toml": _pipe,
+    "runaway: a 33 MB trajects.toml": _too_large,
+    "runaway: 50,001 locations": _too_many,
+    "runaway: plan --start 2027 --end 2999": _long_window,
+}
+
+
 # 20 writers queue behind one lock, each a whole process start: the limit is the lock's wait.
 SECONDS_LIMITS = {"write: 20 writers at once on the sample": 60.0}
 
@@ -212,10 +294,14 @@ def main() -> int:
     parser.add_argument("--case", action="append", help="only this case (repeatable)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--writes", action="store_true", help="measure the write path instead")
+    parser.add_argument("--runaway", action="store_true", help="measure the runaway inputs")
     args = parser.parse_args()
 
     if args.writes:
         cases = dict(WRITE_CASES)
+        runner = run_write_case
+    elif args.runaway:
+        cases = dict(RUNAWAY_CASES)
         runner = run_write_case
     else:
         cases = {"(baseline) sample records": None, "(baseline) valid workbook": _valid_workbook}
