@@ -425,7 +425,7 @@ def handle_errors(command):
 
 
 # What reading a value of the wrong type raises (a text where a table was expected).
-_SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+_SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError)
 
 
 def _internal(exc: BaseException) -> None:
