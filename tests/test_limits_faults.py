@@ -111,12 +111,14 @@ def test_a_huge_window_in_planning_toml_is_refused_at_once(tmp_path: Path):
         "window.default_days = 100000000 is longer than the 1096 days mentes plans at once"
         in result.stderr
     )
-    (folder / "planning.toml").write_text(
-        text.replace("coaching_days = [8, 7]", "coaching_days = [100_000_000]")
-    )
+    (folder / "planning.toml").unlink()
+    tariffs = (bundled_data_dir() / "tariffs.toml").read_text(encoding="utf-8")
+    (folder / "tariffs.toml").write_text(tariffs.replace("days = [8, 7]", "days = [100_000_000]"))
     result = run("plan", "--data", str(folder))
     assert result.exit_code == 1
-    assert "coaching_days holds 100000000; a traject has at most 100 visits" in result.stderr
+    assert "free offer coaching: days holds 100000000; a traject has at most 100 visits" in (
+        result.stderr
+    )
     assert time.perf_counter() - started < 10
 
 

@@ -84,6 +84,8 @@ def load_reference(name: str) -> dict[str, Any]:
     table = _strict(data, str(path), ())
     if name == "planning.toml":
         _check_planning(table, str(path))
+    if name == "tariffs.toml":
+        _check_tariffs(table, str(path))
     return table
 
 
@@ -295,16 +297,39 @@ def _check_planning(data: dict[str, Any], path: str) -> None:
                 most=most,
             )
         )
-    visits = data.get("coaching_days")
+    _check_visit_counts(data.get("coaching_days"), path, "coaching_days")
+
+
+def _check_tariffs(data: dict[str, Any], path: str) -> None:
+    """Refuse a tariffs.toml whose day counts pass [plan] max_visits_per_traject."""
+    for offer in data.get("free_offers", []) if isinstance(data.get("free_offers"), list) else []:
+        if isinstance(offer, dict):
+            _check_visit_counts(offer.get("days"), path, f"free offer {offer.get('code')}: days")
+    for package in data.get("packages", []) if isinstance(data.get("packages"), list) else []:
+        blocks = package.get("visits") if isinstance(package, dict) else None
+        counts = (
+            [b.get("count") for b in blocks if isinstance(b, dict)]
+            if isinstance(blocks, list)
+            else None
+        )
+        if counts is not None:
+            total = sum(c for c in counts if isinstance(c, int))
+            _check_visit_counts([total], path, f"package {package.get('code')}: visits")
+
+
+def _check_visit_counts(visits: Any, path: str, what: str) -> None:
+    from mentes_cli.limits import limit
+
     most = limit("plan", "max_visits_per_traject")
     if isinstance(visits, list):
         for count in visits:
             if isinstance(count, int) and count > most:
                 raise ReferenceDataError(
                     _(
-                        "{path}: coaching_days holds {count}; a traject has at most {most} "
+                        "{path}: {what} holds {count}; a traject has at most {most} "
                         "visits (limits.toml [plan] max_visits_per_traject)",
                         path=path,
+                        what=what,
                         count=count,
                         most=most,
                     )
