@@ -134,7 +134,7 @@ def test_a_plan_window_past_the_limit_is_a_usage_error():
 # --- pipes and devices ------------------------------------------------------------------------
 
 
-def _refused_without_hanging(args: list[str], expected: str) -> None:
+def _check_refused_without_hanging(args: list[str], expected: str) -> None:
     done: dict[str, object] = {}
 
     def invoke() -> None:
@@ -154,7 +154,7 @@ def test_a_pipe_as_a_record_file_is_refused_at_once(tmp_path: Path):
     folder = records(tmp_path)
     (folder / "organisations.toml").unlink()
     os.mkfifo(folder / "organisations.toml")
-    _refused_without_hanging(
+    _check_refused_without_hanging(
         ["validate", "--data", str(folder)],
         "organisations.toml: is not a regular file (a named pipe or a device?); give a file",
     )
@@ -168,7 +168,9 @@ def test_a_pipe_as_a_saved_plan_is_refused_at_once(tmp_path: Path, option: str):
     args = ["plan", option, str(pipe)]
     if option == "--keep":
         args += ["--start", "2027-01-04", "--end", "2027-03-31"]
-    _refused_without_hanging(args, "plan.toml: is not a regular file (a named pipe or a device?)")
+    _check_refused_without_hanging(
+        args, "plan.toml: is not a regular file (a named pipe or a device?)"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -192,7 +194,7 @@ def test_a_pipe_as_the_rules_of_a_report_is_refused_at_once(tmp_path: Path):
 def test_a_pipe_as_a_reference_file_is_refused_at_once(tmp_path: Path):
     folder = records(tmp_path)
     os.mkfifo(folder / "rules.toml")
-    _refused_without_hanging(
+    _check_refused_without_hanging(
         ["check-eligibility", "--data", str(folder)],
         "rules.toml: is not a regular file (a named pipe or a device?); give a file",
     )

@@ -269,17 +269,25 @@ def _traject(change, traject_id: str):
     raise InputError(_("no traject {traject} in the records", traject=traject_id))
 
 
-def _move(data: Path | None, traject_id: str, status: str, command: str, **fields) -> None:
-    """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too."""
-    from mentes_cli.lifecycle import check_move, status_word
+def _move(
+    data: Path | None,
+    traject_id: str,
+    status: str,
+    command: str,
+    fields: dict | None = None,
+    *,
+    release: bool = False,
+) -> None:
+    """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too;
+    `release` keeps its committed visits as cancelled, for the calendars."""
+    from mentes_cli.lifecycle import check_move, released, status_word
 
     with record_store(data).change(command) as change:
         traject = _traject(change, traject_id)
         check_move(traject, status)
-        change.set_fields(traject_id, {"status": status, **fields})
-        visits = fields.get("visits")
-        if visits is not None:
-            change.set_visits(traject_id, visits)
+        change.set_fields(traject_id, {"status": status, **(fields or {})})
+        if release and traject.visits:
+            change.set_visits(traject_id, released(_plain_visits(traject)))
     stdout.print(
         _(
             "{traject}: {old} → {new}.",
@@ -569,44 +577,16 @@ def cancel(
     data: DataOption = None,
 ) -> None:
     """Cancel a traject; its committed visits are released (kept as cancelled for calendars)."""
-    from mentes_cli.lifecycle import check_move, released, status_word
-
-    with record_store(data).change(f"cancel {traject_id}") as change:
-        traject = _traject(change, traject_id)
-        check_move(traject, "cancelled")
-        change.set_fields(traject_id, {"status": "cancelled", "reason": reason})
-        if traject.visits:
-            change.set_visits(traject_id, released(_plain_visits(traject)))
-    stdout.print(
-        _(
-            "{traject}: {old} → {new}.",
-            traject=traject_id,
-            old=status_word(traject.status),
-            new=status_word("cancelled"),
-        )
-    )
+    _move(data, traject_id, "cancelled", f"cancel {traject_id}", {"reason": reason}, release=True)
 
 
 @app.command()
 @handle_errors
 def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Take a planned traject back to approved; its visits are released."""
-    from mentes_cli.lifecycle import check_move, released, status_word
-
-    with record_store(data).change(f"unplan {traject_id}") as change:
-        traject = _traject(change, traject_id)
-        check_move(traject, "approved")
-        # start and end came from the plan: an approved traject is dated by earliest again.
-        change.set_fields(traject_id, {"status": "approved", "start": None, "end": None})
-        change.set_visits(traject_id, released(_plain_visits(traject)))
-    stdout.print(
-        _(
-            "{traject}: {old} → {new}.",
-            traject=traject_id,
-            old=status_word(traject.status),
-            new=status_word("approved"),
-        )
-    )
+    # start and end came from the plan: an approved traject is dated by earliest again.
+    fields = {"start": None, "end": None}
+    _move(data, traject_id, "approved", f"unplan {traject_id}", fields, release=True)
 
 
 @app.command()
@@ -676,7 +656,7 @@ def done(
 @handle_errors
 def reopen(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Open a cancelled traject again as a request (cancelled → requested)."""
-    _move(data, traject_id, "requested", f"reopen {traject_id}", reason=None)
+    _move(data, traject_id, "requested", f"reopen {traject_id}", {"reason": None})
 
 
 class VisitState(StrEnum):
