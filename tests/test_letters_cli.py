@@ -6,6 +6,7 @@ re-plan, a cancellation, a request that is not free, an approval; every draft pa
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
 from datetime import datetime
 from email import policy
@@ -17,6 +18,7 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from mentes_cli.cli import app
+from mentes_cli.reference import sample_records_dir
 
 runner = CliRunner()
 WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
@@ -190,3 +192,41 @@ def test_the_memory_of_a_workbook_lies_beside_it(tmp_path: Path):
     book.write_bytes(b"")
     assert memory_path(book) == tmp_path / "gegevens.letters.toml"
     assert memory_path(tmp_path) == tmp_path / "letters.toml"
+
+
+def test_letters_wait_for_the_records_lock_so_no_run_loses_another_runs_memory(tmp_path: Path):
+    import threading
+    import time
+
+    from mentes_cli.records import RecordStore
+    from mentes_cli.records.lock import RecordsLock
+
+    records = tmp_path / "records"
+    shutil.copytree(sample_records_dir(), records)
+    committed = runner.invoke(
+        app,
+        [
+            "plan",
+            "--start",
+            "2027-01-04",
+            "--end",
+            "2027-06-30",
+            "--commit",
+            "--data",
+            str(records),
+        ],
+    )
+    assert committed.exit_code == 0, committed.output
+    held = RecordsLock(RecordStore(records).lock_path)
+    held.acquire()
+    releaser = threading.Timer(1.0, held.release)
+    releaser.start()
+    started = time.monotonic()
+    result = runner.invoke(
+        app, ["letters", "--to", str(tmp_path / "brieven"), "--data", str(records)]
+    )
+    releaser.join()
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 0.9
+    assert "Waiting for the records" in result.output
+    assert (records / "letters.toml").is_file()

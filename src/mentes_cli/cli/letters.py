@@ -56,6 +56,7 @@ def letters(
 ) -> None:
     """Write an e-mail draft (.eml) per traject newly planned, changed or decided (SPEC 9)."""
     from mentes_cli import clock
+    from mentes_cli.cli.lifecycle import waiting_for_records
     from mentes_cli.export.eml import address, draft_bytes
     from mentes_cli.export.ics import traject_calendar
     from mentes_cli.letters.due import due_letters, told_now
@@ -65,6 +66,7 @@ def letters(
     from mentes_cli.letters.texts import letter_texts
     from mentes_cli.output import make_folder, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
+    from mentes_cli.records.lock import RecordsLock
     from mentes_cli.reference import load_reference
 
     if to.exists() and not to.is_dir():
@@ -80,72 +82,76 @@ def letters(
     texts = letter_texts(load_reference("centre.toml"))
     moment = clock.now()
     today = moment.date()
-    memory = memory_path(source)
-    remembered = read_memory(memory)
-    history = RecordStore(source).history()
-    due = due_letters(records, history, remembered, today, since=since, chosen=traject or None)
-    if not due:
-        stdout.print(_("No new letters: nothing was written."))
-        return
+    # The memory of letters is read and written under the records' lock, so that two runs at
+    # once never lose each other's letters (the second waits for the first).
+    store = RecordStore(source)
+    with RecordsLock(store.lock_path, on_wait=waiting_for_records):
+        memory = memory_path(source)
+        remembered = read_memory(memory)
+        history = store.history()
+        due = due_letters(records, history, remembered, today, since=since, chosen=traject or None)
+        if not due:
+            stdout.print(_("No new letters: nothing was written."))
+            return
 
-    files: dict[Path, bytes] = {}
-    added: list[Remembered] = []
-    rows = []
-    taken: set[str] = set()
-    for item in due:
-        # The traject's visits as .ics: to put them in a calendar, to update them, or (a
-        # cancelled traject that had been told its visits) to remove them.
-        told = any(letter.traject == item.traject.id and letter.told for letter in remembered)
-        with_visits = item.kind in ("planned", "changed") or (item.kind == "cancelled" and told)
-        calendar = traject_calendar(records, item.traject.id) if with_visits else None
-        letter = build_letter(records, item, texts, calendar, today)
-        name = _free_name(to, f"{item.traject.id}-{item.kind}", ".eml", taken)
-        files[to / name] = draft_bytes(letter, texts.sender_name, texts.sender_email, moment)
-        recipient = address(letter.to_name, letter.to_email)
-        if recipient is None:
-            notice(
-                _(
-                    "No e-mail address for traject {traject} ({location}): the draft {file} "
-                    "has no To:; fill it in before sending.",
+        files: dict[Path, bytes] = {}
+        added: list[Remembered] = []
+        rows = []
+        taken: set[str] = set()
+        for item in due:
+            # The traject's visits as .ics: to put them in a calendar, to update them, or (a
+            # cancelled traject that had been told its visits) to remove them.
+            told = any(letter.traject == item.traject.id and letter.told for letter in remembered)
+            with_visits = item.kind in ("planned", "changed") or (item.kind == "cancelled" and told)
+            calendar = traject_calendar(records, item.traject.id) if with_visits else None
+            letter = build_letter(records, item, texts, calendar, today)
+            name = _free_name(to, f"{item.traject.id}-{item.kind}", ".eml", taken)
+            files[to / name] = draft_bytes(letter, texts.sender_name, texts.sender_email, moment)
+            recipient = address(letter.to_name, letter.to_email)
+            if recipient is None:
+                notice(
+                    _(
+                        "No e-mail address for traject {traject} ({location}): the draft {file} "
+                        "has no To:; fill it in before sending.",
+                        traject=item.traject.id,
+                        location=item.traject.location,
+                        file=name,
+                    )
+                )
+            added.append(
+                Remembered(
                     traject=item.traject.id,
-                    location=item.traject.location,
+                    kind=item.kind,
+                    written=moment.isoformat(),
                     file=name,
+                    to=recipient.addr_spec if recipient else "",
+                    events=item.events,
+                    told=told_now(item.traject),
                 )
             )
-        added.append(
-            Remembered(
-                traject=item.traject.id,
-                kind=item.kind,
-                written=moment.isoformat(),
-                file=name,
-                to=recipient.addr_spec if recipient else "",
-                events=item.events,
-                told=told_now(item.traject),
+            rows.append(
+                [
+                    item.traject.id,
+                    KIND_WORDS[item.kind](),
+                    letter.to_name,
+                    recipient.addr_spec if recipient else "",
+                    letter.subject,
+                    name,
+                ]
             )
-        )
-        rows.append(
-            [
-                item.traject.id,
-                KIND_WORDS[item.kind](),
-                letter.to_name,
-                recipient.addr_spec if recipient else "",
-                letter.subject,
-                name,
-            ]
-        )
-    overview = _free_name(to, f"overzicht-{moment:%Y%m%dT%H%M%SZ}", ".xlsx", taken)
-    try:
-        old_memory = memory.read_bytes()
-    except FileNotFoundError:
-        old_memory = b""
-    # One change: the drafts and the overview land first, then what was written is
-    # remembered; when anything fails, none of it stays.
-    with outputs_together():
-        make_folder(to)
-        for target, content in files.items():
-            write_atomically(target, content, force=False, inputs=[source])
-        write_atomically(to / overview, overview_bytes(rows), force=False, inputs=[source])
-        write_atomically(memory, memory_text(old_memory, added), force=True)
+        overview = _free_name(to, f"overzicht-{moment:%Y%m%dT%H%M%SZ}", ".xlsx", taken)
+        try:
+            old_memory = memory.read_bytes()
+        except FileNotFoundError:
+            old_memory = b""
+        # One change: the drafts and the overview land first, then what was written is
+        # remembered; when anything fails, none of it stays.
+        with outputs_together():
+            make_folder(to)
+            for target, content in files.items():
+                write_atomically(target, content, force=False, inputs=[source])
+            write_atomically(to / overview, overview_bytes(rows), force=False, inputs=[source])
+            write_atomically(memory, memory_text(old_memory, added), force=True)
     for row in rows:
         stdout.print(
             f"{clean(row[0])}  {clean(row[1])}  {clean(row[3]) or '-'}  {clean(row[5])}",

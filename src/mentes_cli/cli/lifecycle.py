@@ -243,6 +243,12 @@ CoachOption = Annotated[
 TrajectArgument = Annotated[str, typer.Argument(help="The traject's id, e.g. T-2027-004.")]
 
 
+def waiting_for_records(holder) -> None:
+    """Say who is changing the records while a command waits for their lock."""
+    who = holder.describe() if holder else _("another mentes")
+    notice(_("Waiting for the records: {who} is changing them.", who=who))
+
+
 def record_store(data: Path | None, *, quiet: bool = False):
     """Give the record store of the records asked for, saying which they are (unless
     `quiet`: the command said so already)."""
@@ -252,11 +258,7 @@ def record_store(data: Path | None, *, quiet: bool = False):
     if not quiet:
         notice(source.describe())
 
-    def waiting(holder) -> None:
-        who = holder.describe() if holder else _("another mentes")
-        notice(_("Waiting for the records: {who} is changing them.", who=who))
-
-    return RecordStore(source.path, on_wait=waiting)
+    return RecordStore(source.path, on_wait=waiting_for_records)
 
 
 def _traject(change, traject_id: str):
