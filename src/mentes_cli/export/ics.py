@@ -44,7 +44,7 @@ from mentes_cli.export.schedule import address_of, offer_label, visit_numbers
 from mentes_cli.models import CommittedVisit, Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
-from mentes_cli.plan.commit import UID_NAMESPACE
+from mentes_cli.plan.commit import UID_NAMESPACE, plan_visit
 from mentes_cli.plan.model import Plan, Visit
 
 TIMEZONE = "Europe/Brussels"
@@ -163,15 +163,7 @@ def calendar_entries(
             if gone.state != "cancelled" or not gone.uid or gone.uid in seen:
                 continue
             seen.add(gone.uid)
-            visit = Visit(
-                traject=traject.id,
-                location=traject.location,
-                coach=gone.coach,
-                date=gone.date,
-                start=gone.start,
-                hours=gone.hours,
-                kind=gone.kind,
-            )
+            visit = plan_visit(traject, gone)
             number = (gone.number, max(total, gone.number)) if gone.kind == "visit" else None
             entries.append(CalendarEntry(visit, gone.coach, gone.uid, gone.sequence, True, number))
     entries.sort(
@@ -252,15 +244,7 @@ def traject_calendar(records: Records, traject_id: str) -> bytes | None:
     stamp = now()
     ordered = sorted(traject.visits, key=lambda v: (v.date, v.start, v.kind))
     for committed in ordered:
-        visit = Visit(
-            traject=traject.id,
-            location=traject.location,
-            coach=committed.coach,
-            date=committed.date,
-            start=committed.start,
-            hours=committed.hours,
-            kind=committed.kind,
-        )
+        visit = plan_visit(traject, committed)
         number = (
             (committed.number, max(total, committed.number)) if committed.kind == "visit" else None
         )

@@ -18,12 +18,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mentes_cli.models import Records, Traject
+from mentes_cli.models import CommittedVisit, Records, Traject
 from mentes_cli.plan.model import KeptVisit, Plan, Visit
 
 # A fixed namespace, so that the UID of a visit never depends on the machine or the run.
 UID_NAMESPACE = uuid.UUID("5d0c4a9e-4f0b-4b7e-9a55-6d656e746573")
 KEPT_STATUSES = ("planned", "active")
+
+
+def plan_visit(traject: Traject, committed: CommittedVisit) -> Visit:
+    """Give a committed visit of `traject` as a visit of a plan (fixed when fixed or done)."""
+    return Visit(
+        traject=traject.id,
+        location=traject.location,
+        coach=committed.coach,
+        date=committed.date,
+        start=committed.start,
+        hours=committed.hours,
+        kind=committed.kind,
+        fixed=committed.state in ("fixed", "done"),
+    )
 
 
 def kept_from_records(records: Records) -> list[KeptVisit]:
@@ -38,21 +52,7 @@ def kept_from_records(records: Records) -> list[KeptVisit]:
         for visit in traject.visits:
             if visit.state == "cancelled":
                 continue
-            kept.append(
-                KeptVisit(
-                    visit=Visit(
-                        traject=traject.id,
-                        location=traject.location,
-                        coach=visit.coach,
-                        date=visit.date,
-                        start=visit.start,
-                        hours=visit.hours,
-                        kind=visit.kind,
-                        fixed=visit.state in ("fixed", "done"),
-                    ),
-                    state=visit.state,
-                )
-            )
+            kept.append(KeptVisit(visit=plan_visit(traject, visit), state=visit.state))
     return kept
 
 
