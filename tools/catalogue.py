@@ -84,7 +84,7 @@ def update(code: str = "nl") -> None:
     catalog.creation_date = made
     catalog.obsolete.clear()
     with po_path(code).open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+        write_po(handle, catalog, width=100, omit_header=False, sort_by_file=True)
     po_path(code).with_suffix(".mo").write_bytes(compiled(read(code)))
 
 
