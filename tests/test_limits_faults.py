@@ -365,7 +365,7 @@ def _command_raising(exc: BaseException):
         ),
         (
             OSError(errno.ENOSPC, "No space left on device"),
-            "Error: the output could not be written: No space left on device",
+            "Error: the output could not be written: the disk is full",
         ),
         (
             OSError(errno.ENAMETOOLONG, "File name too long", "/tmp/" + "a" * 6000),
@@ -407,7 +407,7 @@ def test_stdout_full_is_a_message(tmp_path: Path):
             timeout=60,
         )
     assert done.returncode == 1
-    assert "Error: the output could not be written: No space left on device" in done.stderr
+    assert "Error: the output could not be written: the disk is full" in done.stderr
     assert "internal error" not in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -112,6 +112,26 @@ def n_(singular: str, plural: str, count: int, /, **values: Any) -> str:
     return text.format(count=count, **values)
 
 
+def system_reason(exc: OSError) -> str:
+    """Give why the system refused a file, in the chosen language (its own words otherwise)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: lambda: _("no such file or folder"),
+        errno.ENOTDIR: lambda: _("a part of the path is not a folder"),
+        errno.EISDIR: lambda: _("is a folder, not a file"),
+        errno.ELOOP: lambda: _("too many links in the path"),
+        errno.EROFS: lambda: _("the file system is read-only"),
+        errno.EACCES: lambda: _("permission denied"),
+        errno.EPERM: lambda: _("permission denied"),
+        errno.ENOSPC: lambda: _("the disk is full"),
+        errno.ENAMETOOLONG: lambda: _("the name is too long"),
+        errno.EIO: lambda: _("the device could not be read or written"),
+    }
+    known = reasons.get(exc.errno or 0)
+    return known() if known else (exc.strerror or type(exc).__name__)
+
+
 def locale() -> str:
     """Give Babel's locale name for the chosen language."""
     return LOCALES[language()]

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mentes_cli.errors import OutputError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, system_reason
 
 _DIR_FD = os.open in os.supports_dir_fd and os.replace in os.supports_dir_fd
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
@@ -667,6 +667,6 @@ def _fault(target: Path, exc: OSError, step: str = "") -> OutputError:
         text = _(
             "{path}: cannot write ({reason}); nothing was written",
             path=path,
-            reason=exc.strerror or type(exc).__name__,
+            reason=system_reason(exc),
         )
     return OutputError(text)

@@ -8,14 +8,15 @@ from typing import Annotated
 import typer
 
 from mentes_cli import __version__, i18n
-from mentes_cli.cli.common import State
 
-# Before any command is declared: Typer builds the help texts when the commands are imported.
+# Before any option or command is declared: Typer builds the help texts at import.
 i18n.choose_from_arguments(sys.argv[1:])
+
+from mentes_cli.cli.common import State  # noqa: E402
 
 app = typer.Typer(
     name="mentes",
-    help="Eligibility, quotes and coaching plans for the Mentes support network.",
+    help=i18n._("Eligibility, quotes and coaching plans for the Mentes support network."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -33,16 +34,22 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=i18n._("Show the version.")
+        ),
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the full traceback of an error (for engineers).")
+        bool,
+        typer.Option(
+            "--debug", help=i18n._("Show the full traceback of an error (for engineers).")
+        ),
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
-            help="nl (Dutch, the default) or en (English). Default: $MENTES_LANG, else nl.",
+            metavar="nl|en",
+            help=i18n._("nl (Dutch, the default) or en (English). Default: $MENTES_LANG, else nl."),
             show_default=False,
         ),
     ] = None,

@@ -137,20 +137,22 @@ DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="A data folder of TOML files or an .xlsx workbook. Default: $MENTES_DATA, "
-        "else ./data when it holds records, else the bundled sample.",
+        help=_(
+            "A data folder of TOML files or an .xlsx workbook. Default: $MENTES_DATA, "
+            "else ./data when it holds records, else the bundled sample."
+        ),
         show_default=False,
     ),
 ]
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", help="table for people; json or csv for scripts (stdout only)."),
+    typer.Option("--format", help=_("table for people; json or csv for scripts (stdout only).")),
 ]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Decide as of this date (yyyy-mm-dd). Default: today.",
+        help=_("Decide as of this date (2027-03-10 or 10/03/2027). Default: today."),
         callback=parse_date,
         show_default=False,
     ),
@@ -159,12 +161,14 @@ CsvRawOption = Annotated[
     bool,
     typer.Option(
         "--csv-raw",
-        help="CSV: write text as it is. By default text that a spreadsheet would run as a "
-        "formula (starting with =, +, -, @) gets a leading ' so that it stays text.",
+        help=_(
+            "CSV: write text as it is. By default text that a spreadsheet would run as a "
+            "formula (starting with =, +, -, @) gets a leading ' so that it stays text."
+        ),
     ),
 ]
 ForceOption = Annotated[
-    bool, typer.Option("--force", help="Replace the output file when it exists.")
+    bool, typer.Option("--force", help=_("Replace the output file when it exists."))
 ]
 
 
@@ -283,11 +287,11 @@ def report_error(exc: MentesError) -> None:
     from mentes_cli.errors import InputError
 
     if isinstance(exc, InputError) and len(exc.problems) > 1:
-        stderr.print(f"Error: {len(exc.problems)} problems found:", markup=False)
+        stderr.print(_("Error: {count} problems found:", count=len(exc.problems)), markup=False)
         for problem in exc.problems:
             stderr.print(f"  {_shown(problem)}", markup=False)
     else:
-        stderr.print(f"Error: {_shown(exc)}", markup=False)
+        stderr.print(_("Error: {message}", message=_shown(exc)), markup=False)
 
 
 # Errors of the system that say the output could not be written (stdout to a full disk,
@@ -298,7 +302,9 @@ _OUTPUT_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 def _system_error(exc: OSError) -> str | None:
     """Give the message for an error of the system a user can act on, or None."""
     where = exc.filename
-    reason = exc.strerror or str(exc)
+    from mentes_cli.i18n import system_reason
+
+    reason = system_reason(exc)
     if where is None and exc.errno in _OUTPUT_FULL:
         return _(
             "the output could not be written: {reason} (is the disk full, or is the output "
@@ -382,7 +388,7 @@ def handle_errors(command):
             report_error(exc)
             raise typer.Exit(code=2 if isinstance(exc, UsageError) else 1) from None
         except KeyboardInterrupt:
-            stderr.print("Interrupted; nothing was written.", markup=False)
+            stderr.print(_("Interrupted; nothing was written."), markup=False)
             raise typer.Exit(code=130) from None
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
@@ -398,7 +404,7 @@ def handle_errors(command):
                 _internal(exc)
             if exc.filename is None:
                 _quiet_stdout()
-            stderr.print(f"Error: {_shown(message)}", markup=False)
+            stderr.print(_("Error: {message}", message=_shown(message)), markup=False)
             raise typer.Exit(code=1) from None
         except Exception as exc:
             # A bug of ours, not the user's input: say so plainly, keep the traceback for --debug.
@@ -406,18 +412,14 @@ def handle_errors(command):
                 raise
             files = _reference_at_fault(exc) if isinstance(exc, _SHAPE_ERRORS) else []
             if files:
-                stderr.print(
-                    "Error: "
-                    + _shown(
-                        _(
-                            "{files}: a value has the wrong type or shape ({detail}); compare "
-                            "it with the bundled file of the same name",
-                            files=", ".join(files),
-                            detail=f"{type(exc).__name__}: {exc}",
-                        )
-                    ),
-                    markup=False,
+                detail = f"{type(exc).__name__}: {exc}"
+                message = _(
+                    "{files}: a value has the wrong type or shape ({detail}); compare "
+                    "it with the bundled file of the same name",
+                    files=", ".join(files),
+                    detail=detail,
                 )
+                stderr.print(_("Error: {message}", message=_shown(message)), markup=False)
                 raise typer.Exit(code=1) from None
             _internal(exc)
 
@@ -429,9 +431,13 @@ _SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, Ar
 
 
 def _internal(exc: BaseException) -> None:
+    detail = f"{type(exc).__name__}: {_shown(exc)}"
     stderr.print(
-        f"Error: internal error ({type(exc).__name__}: {_shown(exc)}). "
-        "Nothing was written. Run again with --debug and report the traceback.",
+        _(
+            "Error: internal error ({detail}). Nothing was written. Run again with --debug "
+            "and report the traceback.",
+            detail=detail,
+        ),
         markup=False,
     )
     raise typer.Exit(code=1) from None
