@@ -99,3 +99,39 @@ def test_click_sentences_by_their_shape(english: str, dutch: str):
         assert translated(english) == dutch
     finally:
         i18n.set_language(None)
+
+
+def _help_of(command, args: list[str]) -> str:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        command.main(args=args, prog_name="mentes", standalone_mode=False)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["plan", "--help"], ["request", "--help"]])
+def test_the_lazy_command_line_helps_as_the_whole_one(args: list[str]):
+    """The lazily built command tree gives the same help as Typer's whole tree."""
+    import typer.main
+
+    from mentes_cli.cli import app
+    from mentes_cli.cli.clicktext import _dress, lazy_command
+
+    whole = typer.main.get_command(app)
+    _dress(whole)
+    lazy = lazy_command(app)
+    _dress(lazy)
+    expected = _help_of(whole, args)
+    assert "plan" in expected
+    assert _help_of(lazy, args) == expected
+
+
+def test_the_lazy_command_line_builds_only_the_command_it_runs():
+    from mentes_cli.cli import app
+    from mentes_cli.cli.clicktext import lazy_command
+
+    lazy = lazy_command(app)
+    _help_of(lazy, ["validate", "--help"])
+    assert set(lazy.commands) == {"validate"}

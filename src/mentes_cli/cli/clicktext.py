@@ -10,17 +10,25 @@ sentences are English literals. mentes runs the command line itself (`run`), so 
   by their shape and keeps their variable parts. A sentence it does not know is shown as
   Typer wrote it.
 
-Only public APIs are used: `typer.main.get_command`, the commands' `context_class`,
-`typer.Context.formatter_class` and the exceptions' `format_message`, `exit_code` and `ctx`.
+The command tree is built lazily (`lazy_command`): Typer turns a command's signature into
+Click's options only when the command line names that command, so that `mentes --version`
+and `mentes --help` do not pay for all of them.
+
+Only public APIs are used: `typer.main.get_command`, `typer.main.get_command_from_info`,
+`typer.core.TyperGroup` and `TyperCommand`, the app's `registered_commands` and
+`registered_callback`, the commands' `context_class`, `typer.Context.formatter_class` and
+the exceptions' `format_message`, `exit_code` and `ctx`.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from typing import Any
 
 import typer
+import typer.core
 import typer.main
 
 from mentes_cli.i18n import _
@@ -182,9 +190,65 @@ def show_usage_error(error: Exception) -> None:
     typer.echo("\n".join(lines), err=True)
 
 
+class LazyGroup(typer.core.TyperGroup):
+    """A group whose commands are built from the app's command infos when first asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.infos: dict[str, Any] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.infos)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in self.infos:
+            command = typer.main.get_command_from_info(
+                self.infos[name], pretty_exceptions_short=True, rich_markup_mode=None
+            )
+            _dress(command)
+            self.commands[name] = command
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """List each command with its short help, as Typer does, without building it."""
+        shown = {name: info for name, info in self.infos.items() if not info.hidden}
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in shown)
+        rows = []
+        for name, info in shown.items():
+            text = inspect.getdoc(info.callback) if info.help is None else info.help
+            bare = typer.core.TyperCommand(
+                name, help=inspect.cleandoc(text or ""), short_help=info.short_help
+            )
+            rows.append((name, bare.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def lazy_command(app: typer.Typer) -> Any:
+    """Give `app`'s command line as a group that builds each command only when it runs."""
+    head = typer.Typer(
+        name=app.info.name,
+        help=app.info.help,
+        no_args_is_help=app.info.no_args_is_help,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        cls=LazyGroup,
+    )
+    head.registered_callback = app.registered_callback
+    group = typer.main.get_command(head)
+    group.infos = {
+        info.name or typer.main.get_command_name(info.callback.__name__): info
+        for info in app.registered_commands
+    }
+    return group
+
+
 def run(app: typer.Typer, args: list[str] | None = None) -> None:
     """Run the command line of `app` with Typer's words in the chosen language; exit."""
-    command = typer.main.get_command(app)
+    command = lazy_command(app)
     _dress(command)
     try:
         code = command.main(
