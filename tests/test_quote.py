@@ -235,8 +235,9 @@ def test_bvv_outside_groot_antwerpen_is_refused_and_says_free_support_applies(re
     assert message.startswith(
         "cannot quote: LOC-006 ('t Kabouterke Schoten, 2900 Schoten) lies outside Groot "
         "Antwerpen: traject basis is only offered there (scope groot-antwerpen). Note: LOC-006 "
-        "is entitled to free regional support (beleidsvoerend vermogen) (bvv-basis or "
-        "bvv-vervolg) from 2028-01-01: "
+        "is entitled to free regional support (beleidsvoerend vermogen) (bvv-basis / "
+        "bvv-vervolg) from 2028-01-01; `mentes check-eligibility --location LOC-006 --explain` "
+        "says why."
     )
 
 

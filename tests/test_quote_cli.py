@@ -25,9 +25,7 @@ def test_quote_table_shows_items_hours_total_and_price_per_hour():
     result = quote("--traject", "C", *AS_OF)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "Quote OFF-20261122-C-563E: traject C, Pedagogische coaching op de werkvloer, traject C"
-    )
+    assert lines[0] == "Quote OFF-20261122-C-563E: traject C, Workplace coaching C"
     assert lines[1] == "Date 2026-11-22, valid until 2026-12-22; price list of 2024-01-01"
     table = "\n".join(lines[2:])
     assert "│ Intake call (phone)                      │     1 │        1 h │   1 h │" in table
@@ -142,8 +140,7 @@ def test_location_in_scope_shows_organisation_and_location():
     result = quote("--traject", "C", "--location", "LOC-003", *AS_OF)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
-        "Quote OFF-20261122-LOC003-C-0751: traject C, Pedagogische coaching op de werkvloer, "
-        "traject C",
+        "Quote OFF-20261122-LOC003-C-0751: traject C, Workplace coaching C",
         "Date 2026-11-22, valid until 2026-12-22; price list of 2024-01-01",
         "For Het Zonnetje Deurne (LOC-003, 2100 Antwerpen (district Deurne), 36 places) of "
         "Kinderdagverblijf Het Zonnetje bv (ORG-002)",
@@ -187,8 +184,9 @@ def test_prior_location_warns_of_free_offer_and_suggests_a_size(tmp_path):
     result = quote("--traject", "C", "--location", "LOC-001", *AS_OF)
     assert result.exit_code == 0, result.output
     warning = next(line for line in result.stderr.splitlines() if line.startswith("Warning"))
-    assert warning.startswith(
-        "Warning: LOC-001 is entitled to free pedagogical coaching (coaching) from 2027-03-10: "
+    assert warning == (
+        "Warning: LOC-001 is entitled to free pedagogical coaching (coaching) from 2027-03-10; "
+        "`mentes check-eligibility --location LOC-001 --explain` says why."
     )
     assert (
         "Suggestion: LOC-001 has 28 places; traject B is the package for 19-35 places (size "
@@ -314,7 +312,7 @@ def test_output_writes_the_offerte(tmp_path):
     result = quote("--traject", "B", "--location", "LOC-001", "--output", str(target), *AS_OF)
     assert result.exit_code == 0, result.output
     assert "Offerte OFF-20261122-LOC001-B-" in result.stderr
-    sheet = openpyxl.load_workbook(target)["Offerte"]
+    sheet = openpyxl.load_workbook(target)["Quote"]
     assert (
         sheet["B8"].value
         == json.loads(
@@ -341,7 +339,7 @@ def test_existing_output_is_kept_without_force_and_replaced_with_it(tmp_path):
     assert target.read_bytes() == b"keep me"
     result = quote("--traject", "A", "--output", str(target), "--force", *AS_OF)
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(target)["Offerte"]["A6"].value == "OFFERTE"
+    assert openpyxl.load_workbook(target)["Quote"]["A6"].value == "QUOTE"
 
 
 def test_output_in_a_missing_folder_exits_1(tmp_path):

@@ -37,11 +37,11 @@ def test_for_fills_the_voor_block_without_records():
     )
     assert result.exit_code == 0, result.output
     rows = cells(Path("offerte.xlsx"))
-    assert ["Organisator", "Vzw De Egel"] in rows
+    assert ["Organiser", "Vzw De Egel"] in rows
     assert ["E-mail", "info@de-egel.example"] in rows
-    assert ["Opvanglocatie"] in rows  # left to fill in by hand
+    assert ["Childcare location"] in rows  # left to fill in by hand
     centre = " ".join(str(c) for row in rows[-2:] for c in row)
-    assert "Ondernemingsnummer" in centre and "IBAN" in centre and "btw" in centre
+    assert "Company number" in centre and "IBAN" in centre and "btw" in centre
     data = json.loads(
         runner.invoke(
             app, ["quote", "--traject", "C", "--for", "Vzw De Egel", "--format", "json"]
@@ -86,6 +86,6 @@ def test_the_offerte_shows_the_street_and_the_contact_person(sample_dir: Path):
     )
     assert result.exit_code == 0, result.output
     rows = cells(Path("offerte.xlsx"))
-    address = next(row for row in rows if row and row[0] == "Adres")
+    address = next(row for row in rows if row and row[0] == "Address")
     assert address[1].startswith("Turnhoutsebaan 12, 2100")
-    assert ["Contactpersoon", "Els Peeters"] in rows
+    assert ["Contact person", "Els Peeters"] in rows

@@ -1,4 +1,8 @@
-"""The offerte workbook: read back cell by cell, safe record text, one A4 page in LibreOffice."""
+"""The offerte workbook: read back cell by cell, safe record text, one A4 page in LibreOffice.
+
+The offerte follows the language (SPEC 7); most tests read the Dutch one, as organisers get
+it, and one reads the English one.
+"""
 
 from __future__ import annotations
 
@@ -22,14 +26,20 @@ from mentes_cli.reference import sample_records_dir
 DAY = date(2026, 11, 22)
 
 
+@pytest.fixture(autouse=True)
+def _dutch(monkeypatch):
+    """Write the offerte in Dutch (the suite runs in English)."""
+    monkeypatch.setenv("MENTES_LANG", "nl")
+
+
 @pytest.fixture(scope="module")
 def records():
     return load_records(DataSource(sample_records_dir(), "test")).records
 
 
-def cells(path: Path) -> dict[str, object]:
-    """Give every non-empty cell of the Offerte sheet by coordinate."""
-    sheet = openpyxl.load_workbook(path)["Offerte"]
+def cells(path: Path, sheet_name: str = "Offerte") -> dict[str, object]:
+    """Give every non-empty cell of the offerte's sheet by coordinate."""
+    sheet = openpyxl.load_workbook(path)[sheet_name]
     return {c.coordinate: c.value for row in sheet.iter_rows() for c in row if c.value is not None}
 
 
@@ -42,7 +52,7 @@ def test_offerte_for_a_location_read_back_cell_by_cell(tmp_path, records):
         "A3": "Brusselstraat 45, 2018 Antwerpen",
         "A4": "vot@kdg.be · www.kdg.be/onderzoek/pedagogie-in-praktijk",
         "A6": "OFFERTE",
-        "A7": "Pedagogische coaching op de werkvloer, traject C",
+        "A7": "Coaching werkvloer C",
         "A8": "Offertenummer",
         "B8": "OFF-20261122-LOC003-C-0751",
         "A9": "Datum",
@@ -167,7 +177,7 @@ def test_offerte_tells_the_organiser_about_a_free_offer(tmp_path, records):
     assert values["B" + note[1:]] == (
         "Deze opvanglocatie behoort tot de prioritaire doelgroep (PRIOR) en kan vanaf 10/03/2027 "
         "een gratis traject pedagogische coaching aanvragen via Mentes. Neem contact met ons op "
-        "als u dat liever doet."
+        "als je dat liever doet."
     )
 
 
@@ -213,7 +223,7 @@ def test_writing_is_atomic_and_replaces_only_the_target(tmp_path):
     target.write_bytes(b"old")
     check_output_path(target, force=True)  # as `mentes quote --output --force` does
     write_offerte(make_quote("A", as_of=DAY), target)
-    assert cells(target)["A7"] == "Pedagogische coaching op de werkvloer, traject A"
+    assert cells(target)["A7"] == "Coaching werkvloer A"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["offerte.xlsx"]
 
 

@@ -26,7 +26,7 @@ FILE = "offers.toml"
 LANGUAGES = ("nl", "en")
 UNITS = ("day", "contact_moment")
 VISIT_SHAPES = ("blocks", "spread")
-_FAMILY_KEYS = {"name", "unit", "domains", "free_traject", "paid_offers"}
+_FAMILY_KEYS = {"name", "title", "unit", "domains", "free_traject", "paid_offers"}
 _OFFER_KEYS = {
     "code",
     "family",
@@ -59,7 +59,8 @@ class Family:
     """An offer family of SPEC 3.5: regional support or pedagogical coaching."""
 
     id: str
-    names: dict[str, str]  # language -> name
+    names: dict[str, str]  # language -> name in a sentence
+    titles: dict[str, str]  # language -> name as a heading
     unit: str  # "day" | "contact_moment": what one visit on location is called
     domains: bool  # whether its trajects may list the BVV domains
     free_traject_names: dict[str, str]  # language -> "free coaching traject"
@@ -68,6 +69,10 @@ class Family:
     def name(self, language: str | None = None) -> str:
         """Give the family's name in `language` (nl, en; default the user's language)."""
         return _in_language(self.names, language)
+
+    def title(self, language: str | None = None) -> str:
+        """Give the family's name as a heading ("Pedagogical coaching") in `language`."""
+        return _in_language(self.titles, language)
 
     def free_traject(self, language: str | None = None) -> str:
         """Give how a sentence names one free traject of the family ("free BVV traject")."""
@@ -293,7 +298,8 @@ def _read(data: dict[str, Any]) -> Catalogue:
         if not isinstance(entry.get("domains", False), bool):
             raise _error(_("{where} domains must be true or false", where=where))
         families[family_id] = Family(
-            family_id, _names(entry.get("name"), f"{where} name"), entry["unit"],
+            family_id, _names(entry.get("name"), f"{where} name"),
+            _names(entry.get("title"), f"{where} title"), entry["unit"],
             entry.get("domains", False),
             _names(entry.get("free_traject"), f"{where} free_traject"),
             _names(entry.get("paid_offers"), f"{where} paid_offers"),

@@ -3,6 +3,10 @@
 Plain functions over the price list (tariffs.toml), the centre (centre.toml) and the records;
 nothing here prints. `request_for` says what a traject code asks for (a paid package, a free
 offer or a custom traject); `make_quote` prices a paid package, optionally for a location.
+
+The text fields of the JSON (a guidance's `message`, the `warnings`) are English in every
+language and never go through `_()`; what a person reads in the terminal (errors, the
+guidance, the free-offer notice) is written in the chosen language from the same data.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mentes_cli.errors import InputError, MentesError, ReferenceDataError, UsageError
+from mentes_cli.i18n import _, n_
 from mentes_cli.offers import catalogue
 from mentes_cli.reference import load_reference
 from mentes_cli.tariffs import (
@@ -57,12 +62,19 @@ class Centre:
 
 @dataclass(frozen=True)
 class Guidance:
-    """What to say instead of a price: a free offer (`kind` "free") or a custom traject."""
+    """What to say instead of a price: a free offer (`kind` "free") or a custom traject.
+
+    `message` is the English sentence of the JSON; `guidance_text` gives a person's sentence
+    in the chosen language from the other fields.
+    """
 
     code: str
     kind: str  # "free" | "custom"
     message: str
     contact: str | None = None
+    # A free offer: the scope where it is free and the paid packages of its family.
+    scope: str | None = None
+    paid_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,9 +189,9 @@ def centre() -> Centre:
         validity = data["quote_validity_days"]
         if isinstance(validity, bool) or not isinstance(validity, int) or validity < 0:
             raise ReferenceDataError(
-                f"centre.toml, quote_validity_days: must be a whole number of days, "
-                f"got {validity!r}"
-            )
+                _("centre.toml, quote_validity_days: must be a whole number of days, "
+                  "got {value}", value=repr(validity))
+            )  # fmt: skip
         return Centre(
             name=str(data["name"]),
             network=str(data.get("network", "")),
@@ -195,7 +207,9 @@ def centre() -> Centre:
             bank_account=str(data.get("bank_account", "")),
         )
     except KeyError as exc:
-        raise ReferenceDataError(f"centre.toml: the field {exc.args[0]} is missing") from None
+        raise ReferenceDataError(
+            _("centre.toml: the field {field} is missing", field=exc.args[0])
+        ) from None
 
 
 def _code_key(code: str) -> str:
@@ -221,7 +235,10 @@ def request_for(code: str, as_of: date) -> str | Guidance:
     free = next((c for c in catalogue().free_codes() if _code_key(c) == key), None)
     if free is not None:
         return free_guidance(free, as_of)
-    raise UsageError(f"--traject {code!r} is not an offer; use one of {valid_codes()}")
+    raise UsageError(
+        _("--traject {code} is not an offer; use one of {codes}", code=repr(code),
+          codes=valid_codes())
+    )  # fmt: skip
 
 
 def custom_guidance() -> Guidance:
@@ -257,6 +274,31 @@ def free_guidance(code: str, as_of: date) -> Guidance:
             f"`{CHECK_HINT}`. The paid {family.name('en')} is quoted with "
             f"--traject {' / '.join(paid)}."
         ),
+        scope=scope,
+        paid_codes=tuple(paid),
+    )
+
+
+def guidance_text(guidance: Guidance) -> str:
+    """Give the guidance as a person reads it, in the chosen language."""
+    if guidance.kind == "custom":
+        return _(
+            "A custom traject (op maat) has no listed price; mentes does not quote it. "
+            'Ask {contact} for a proposal (source: "Liever een traject op maat? Mail naar '
+            '{contact}").',
+            contact=guidance.contact,
+        )
+    offers = catalogue()
+    return _(
+        "{code} ({offer}) is free for PRIOR locations in {scope}; it has no price and is not "
+        "quoted. To see whether a location is entitled to it, run `{command}`. The paid "
+        "{family} is quoted with --traject {codes}.",
+        code=guidance.code,
+        offer=offers.offer(guidance.code).label(),
+        scope=guidance.scope,
+        command=CHECK_HINT,
+        family=offers.family_of(guidance.code).name(),
+        codes=" / ".join(guidance.paid_codes),
     )
 
 
@@ -322,31 +364,42 @@ def find_location(records: Records, location_id: str) -> tuple[Organisation, Loc
     if location_id in index:
         return index[location_id]
     close = difflib.get_close_matches(location_id, list(index), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise InputError(
-        f"--location {location_id}: no such location in the records ({len(index)} locations){hint}"
+    message = n_(
+        "--location {location}: no such location in the records ({count} location)",
+        "--location {location}: no such location in the records ({count} locations)",
+        len(index),
+        location=location_id,
     )
+    if close:
+        message += _("; did you mean {ids}?", ids=", ".join(close))
+    raise InputError(message)
 
 
 def outside_scope_reason(location: QuotedLocation, package: Package, as_of: date) -> str | None:
-    """Give why `package` cannot be sold to `location` (outside its paid scope), or None."""
+    """Give why `package` cannot be sold to `location` (outside its paid scope), or None,
+    as a person reads it."""
     from mentes_cli.regions import place_for_postcode, scope_at
 
     scope = scope_at(package.scope, as_of)
     place = place_for_postcode(location.postcode)
-    where = f"{location.id} ({location.name}, {location.postcode}"
     if place is None:
-        return (
-            f"{where}): postcode {location.postcode} is not in regions.toml, so mentes cannot "
-            f"tell whether it lies in {scope.name}, where traject {package.code} is offered"
-        )
+        return _(
+            "{id} ({name}, {postcode}): postcode {postcode} is not in regions.toml, so mentes "
+            "cannot tell whether it lies in {scope}, where traject {code} is offered",
+            id=location.id, name=location.name, postcode=location.postcode, scope=scope.name,
+            code=package.code,
+        )  # fmt: skip
     if scope.contains(place):
         return None
-    town = place.municipality + (f", district {place.district}" if place.district else "")
-    return (
-        f"{where} {town}) lies outside {scope.name}: traject {package.code} is only offered "
-        f"there (scope {package.scope})"
-    )
+    town = place.municipality
+    if place.district:
+        town += ", " + _("district {district}", district=place.district)
+    return _(
+        "{id} ({name}, {postcode} {town}) lies outside {scope}: traject {code} is only offered "
+        "there (scope {scope_id})",
+        id=location.id, name=location.name, postcode=location.postcode, town=town,
+        scope=scope.name, code=package.code, scope_id=package.scope,
+    )  # fmt: skip
 
 
 def free_offer_entitlement(
@@ -365,7 +418,8 @@ def free_offer_entitlement(
 
 
 def free_offer_warning(location: QuotedLocation, entitlement: FreeEntitlement) -> str:
-    """Give the coordinator's warning that the location may get this support for free."""
+    """Give the warning that the location may get this support for free, in English: the
+    JSON's `warnings` (a person reads `free_offer_notice`)."""
     offers = " or ".join(entitlement.offers)
     when = (
         "now"
@@ -376,6 +430,29 @@ def free_offer_warning(location: QuotedLocation, entitlement: FreeEntitlement) -
         f"{location.id} is entitled to free {catalogue().families[entitlement.family].name('en')} "
         f"({offers}) "
         f"{when}: {entitlement.explanation}"
+    )
+
+
+def free_offer_notice(location: QuotedLocation, entitlement: FreeEntitlement) -> str:
+    """Give the coordinator's warning that the location may get this support for free, in
+    the chosen language; the eligibility command explains why."""
+    from mentes_cli.i18n import day
+
+    values = {
+        "location": location.id,
+        "family": catalogue().families[entitlement.family].name(),
+        "offers": " / ".join(entitlement.offers),
+        "command": f"mentes check-eligibility --location {location.id} --explain",
+    }
+    if entitlement.now or entitlement.next_free is None:
+        return _(
+            "{location} is entitled to free {family} ({offers}) now; `{command}` says why.",
+            **values,
+        )
+    return _(
+        "{location} is entitled to free {family} ({offers}) from {date}; `{command}` says why.",
+        date=day(entitlement.next_free),
+        **values,
     )
 
 
@@ -396,20 +473,24 @@ def make_quote(
     """
     canonical = canonical_code(code)
     if canonical is None:
-        raise UsageError(f"--traject {code!r} is not a paid package; use one of {valid_codes()}")
+        raise UsageError(
+            _("--traject {code} is not a paid package; use one of {codes}",
+              code=repr(code), codes=valid_codes())
+        )  # fmt: skip
     package = package_at(canonical, as_of)
     validity = timedelta(days=centre().quote_validity_days)
     quoted = entitlement = suggestion = None
     if location_id is not None:
         if records is None:
-            raise UsageError("a quote for a location needs the records")
+            raise UsageError(_("a quote for a location needs the records"))
         quoted = _quoted_location(*find_location(records, location_id))
         entitlement = free_offer_entitlement(records, location_id, package.family, as_of)
         reason = outside_scope_reason(quoted, package, as_of)
         if reason is not None:
             if entitlement is not None:
-                reason += f". Note: {free_offer_warning(quoted, entitlement)}"
-            raise QuoteRefused(f"cannot quote: {reason}")
+                reason = _("{reason}. Note: {notice}", reason=reason,
+                           notice=free_offer_notice(quoted, entitlement))  # fmt: skip
+            raise QuoteRefused(_("cannot quote: {reason}", reason=reason))
         if package.size_band_places is not None:
             suggestion = suggest_package(quoted.places, as_of)
     return Quote(

@@ -22,7 +22,7 @@ from mentes_cli.cli.common import (
     use_reference_data,
 )
 from mentes_cli.errors import UsageError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, n_
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -38,27 +38,34 @@ class QuoteFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(
+    help=_("Quote a paid package: line items, hours, total price and price per contact hour."),
+    short_help=_("Quote a paid package: items, hours and price."),
+)
 @handle_errors
 def quote(
     traject: Annotated[
         str | None,
         typer.Option(
             "--traject",
-            help="Package code: A, B, C, D, basis or vervolg (any case). A free offer's code "
-            "(bvv-basis, bvv-vervolg, coaching) or 'op maat' says whom to ask instead.",
+            help=_(
+                "The code of a paid package, in any case (--list shows them). The code of a "
+                "free offer, or 'op maat', tells you whom to ask instead."
+            ),
             show_default=False,
         ),
     ] = None,
     list_packages: Annotated[
-        bool, typer.Option("--list", help="Show every paid package side by side.")
+        bool, typer.Option("--list", help=_("Show every paid package side by side."))
     ] = False,
     location: Annotated[
         str | None,
         typer.Option(
             "--location",
-            help="Quote for this location (its id): checks the paid scope, warns when a free "
-            "offer applies, and suggests the package that fits its size.",
+            help=_(
+                "Quote for this location (its id): checks where the package is sold, warns "
+                "when a free offer applies, and suggests the package that fits its size."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -66,25 +73,30 @@ def quote(
         str | None,
         typer.Option(
             "--for",
-            help="Without --location: the organiser (or person) the offerte is for; fills "
-            "its Voor block.",
+            help=_(
+                "Without --location: the organiser (or person) the offerte is for; fills in "
+                "its block For."
+            ),
             show_default=False,
         ),
     ] = None,
     email: Annotated[
         str | None,
-        typer.Option("--email", help="With --for: their e-mail address.", show_default=False),
+        typer.Option("--email", help=_("With --for: their e-mail address."), show_default=False),
     ] = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
         QuoteFormat,
-        typer.Option("--format", help="table for people; json for scripts (stdout only)."),
+        typer.Option("--format", help=_("table for people; json for scripts (stdout only).")),
     ] = QuoteFormat.table,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
-            help="Write a print-ready offerte (Dutch, one A4 page) to this .xlsx file.",
+            help=_(
+                "Write a print-ready offerte (one A4 page, in the chosen language) to this "
+                ".xlsx file."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -92,22 +104,28 @@ def quote(
     data: DataOption = None,
 ) -> None:
     """Quote a paid package: line items, hours, total price and price per contact hour."""
-    from mentes_cli.quote import make_quote, request_for
+    from mentes_cli.quote import free_offer_notice, make_quote, request_for
 
     day: date = as_of or date.today()
     if list_packages:
         if traject or location or output:
             raise UsageError(
-                "--list shows the price list; use it without --traject, --location and --output"
+                _("--list shows the price list; use it without --traject, --location and --output")
             )
         use_reference_data(data)
         _print_list(day, output_format)
         return
     if not traject:
-        raise UsageError("give --traject CODE (A, B, C, D, basis, vervolg) or --list")
+        from mentes_cli.offers import catalogue
+
+        raise UsageError(
+            _("give --traject CODE ({codes}) or --list", codes=", ".join(catalogue().paid_codes()))
+        )
     for_name, email = _recipient(for_name, email, location)
     if output is not None and output.suffix.lower() != ".xlsx":
-        raise UsageError(f"--output {output}: the offerte is a workbook; end the name in .xlsx")
+        raise UsageError(
+            _("--output {path}: the offerte is a workbook; end the name in .xlsx", path=output)
+        )
     source = use_reference_data(data).path
     request = request_for(traject, day)
     if not isinstance(request, str):
@@ -126,8 +144,11 @@ def quote(
         for_name=for_name,
         for_email=email,
     )
-    for warning in result.warnings:
-        notice(f"Warning: {warning}")
+    if result.free_entitlement is not None and result.location is not None:
+        notice(
+            _("Warning: {warning}", warning=free_offer_notice(result.location,
+                                                               result.free_entitlement))
+        )  # fmt: skip
     if result.suggestion and result.suggestion.code != result.traject:
         notice(_suggestion_text(result))
     if output_format is QuoteFormat.json:
@@ -141,7 +162,7 @@ def quote(
         from mentes_cli.export.offerte import write_offerte
 
         write_offerte(result, output)
-        notice(f"Offerte {result.number} written to {output}")
+        notice(_("Offerte {number} written to {path}", number=result.number, path=output))
 
 
 def _recipient(
@@ -176,7 +197,7 @@ def _money(amount: Decimal) -> str:
 
 
 def _hours(hours: Decimal) -> str:
-    from mentes_cli.i18n import _, number
+    from mentes_cli.i18n import number
 
     return _("{hours} h", hours=number(hours))
 
@@ -185,62 +206,88 @@ def _suggestion_text(result: Quote) -> str:
     suggestion = result.suggestion
     assert suggestion is not None and result.location is not None
     low, high = suggestion.band
-    return (
-        f"Suggestion: {result.location.id} has {suggestion.places} places; traject "
-        f"{suggestion.code} is the package for {low}-{high} places (size bands in "
-        f"tariffs.toml, an assumption)."
+    return n_(
+        "Suggestion: {location} has {count} place; traject {code} is the package for "
+        "{low}-{high} places (size bands in tariffs.toml, an assumption).",
+        "Suggestion: {location} has {count} places; traject {code} is the package for "
+        "{low}-{high} places (size bands in tariffs.toml, an assumption).",
+        suggestion.places,
+        location=result.location.id,
+        code=suggestion.code,
+        low=low,
+        high=high,
     )
 
 
-_LINE_NAMES = {
-    "intake": "Intake call (phone)",
-    "day": "Days on location (coaching on the floor)",
-    "contact_moment": "Contact moments on location",
-}
+def _line_name(kind: str) -> str:
+    """Give the name of a line of the quote: the intake call, days or contact moments."""
+    if kind == "intake":
+        return _("Intake call (phone)")
+    if kind == "day":
+        return _("Days on location (coaching on the floor)")
+    return _("Contact moments on location")
 
 
 def _print_quote(result: Quote) -> None:
     from rich.table import Table
 
+    from mentes_cli.i18n import day
+    from mentes_cli.offers import catalogue
+
     package = result.package
+    name = catalogue().offer(package.code).label()
     stdout.print(
-        f"Quote {result.number}: traject {package.code}, {clean(package.name)}", soft_wrap=True
-    )
-    stdout.print(
-        f"Date {result.as_of.isoformat()}, valid until {result.valid_until.isoformat()}; "
-        f"price list of {package.valid_from.isoformat()}",
+        _("Quote {number}: traject {code}, {name}", number=result.number, code=package.code,
+          name=clean(name)),
         soft_wrap=True,
-    )
+    )  # fmt: skip
+    stdout.print(
+        _("Date {date}, valid until {until}; price list of {price_list}",
+          date=day(result.as_of), until=day(result.valid_until),
+          price_list=day(package.valid_from)),
+        soft_wrap=True,
+    )  # fmt: skip
     if result.location is not None:
         loc = result.location
         where = " ".join(p for p in (loc.postcode, loc.municipality) if p)
         if loc.district and loc.district != loc.municipality:
-            where += f" (district {loc.district})"
+            where += " (" + _("district {district}", district=loc.district) + ")"
+        places = n_("{count} place", "{count} places", loc.places)
         stdout.print(
-            f"For {clean(loc.name)} ({clean(loc.id)}, {clean(where)}, {loc.places} places) "
-            f"of {clean(loc.organisation_name)} ({clean(loc.organisation_id)})",
+            _("For {location} ({id}, {place}, {places}) of {organisation} ({organisation_id})",
+              location=clean(loc.name), id=clean(loc.id), place=clean(where), places=places,
+              organisation=clean(loc.organisation_name),
+              organisation_id=clean(loc.organisation_id)),
             soft_wrap=True,
-        )
+        )  # fmt: skip
     table = Table(show_footer=True)
-    table.add_column("Item", footer="Hours on location")
-    table.add_column("Count", justify="right")
-    table.add_column("Hours each", justify="right")
-    table.add_column("Hours", justify="right", footer=_hours(result.contact_hours))
+    table.add_column(_("Item"), footer=_("Hours on location"))
+    table.add_column(_("Count"), justify="right")
+    table.add_column(_("Hours each"), justify="right")
+    table.add_column(_("Hours"), justify="right", footer=_hours(result.contact_hours))
     for line in result.lines:
         table.add_row(
-            _LINE_NAMES[line.kind], str(line.count), _hours(line.hours), _hours(line.total_hours)
+            _line_name(line.kind), str(line.count), _hours(line.hours), _hours(line.total_hours)
         )
     stdout.print(table)
-    stdout.print(f"Days on location: {result.days}")
-    stdout.print(f"Total price: {_money(result.total_eur)}")
-    stdout.print(f"Price per contact hour: {_money(result.price_per_contact_hour)}")
+    if catalogue().families[package.family].unit == "day":
+        stdout.print(_("Days on location: {days}", days=result.days))
+    else:
+        stdout.print(_("Contact moments on location: {count}", count=result.days))
+    stdout.print(_("Total price: {amount}", amount=_money(result.total_eur)))
+    stdout.print(
+        _("Price per contact hour: {amount}", amount=_money(result.price_per_contact_hour))
+    )
     if package.includes:
-        stdout.print(f"Includes: {clean(', '.join(package.includes))}", soft_wrap=True)
+        stdout.print(
+            _("Includes: {items}", items=clean(", ".join(package.includes))), soft_wrap=True
+        )
 
 
 def _print_list(day: date, output_format: QuoteFormat) -> None:
     from rich import box
 
+    from mentes_cli.i18n import day as i18n_day
     from mentes_cli.quote import package_json
     from mentes_cli.tariffs import packages_at
 
@@ -256,13 +303,13 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
     # Figures never wrap; when the terminal is narrow the size bands, then the intake call,
     # then the price per hour give way (the quote of one package shows them all).
     columns = [
-        FitColumn("Traject"),
-        FitColumn("Intake", give_way=2, justify="right"),
-        FitColumn("Days on location"),
-        FitColumn("Hours", justify="right"),
-        FitColumn("Price", justify="right"),
-        FitColumn("Per hour", give_way=3, justify="right"),
-        FitColumn("Places*", give_way=1, justify="right"),
+        FitColumn(_("Traject")),
+        FitColumn(_("Intake"), give_way=2, justify="right"),
+        FitColumn(_("Days on location")),
+        FitColumn(_("Hours"), justify="right"),
+        FitColumn(_("Price"), justify="right"),
+        FitColumn(_("Per hour"), give_way=3, justify="right"),
+        FitColumn(_("Places*"), give_way=1, justify="right"),
     ]
     rows: list[list[str] | None] = [
         [
@@ -280,23 +327,44 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
         stdout,
         columns,
         rows,
-        title=f"Paid packages as of {day.isoformat()}",
+        title=_("Paid packages on {date}", date=i18n_day(day)),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
     stdout.print(table)
-    stdout.print(
-        "A-D: pedagogical coaching in the Antwerp districts; basis, vervolg: regional support "
-        "(BVV) in Groot-Antwerpen. Prices include preparation, travel time and travel costs.\n"
-        "* Places: the location size each package suits (an assumption in tariffs.toml).",
-        soft_wrap=True,
+    stdout.print(_list_note(packages, day), soft_wrap=True)
+
+
+def _list_note(packages: list[Package], day: date) -> str:
+    """Give the note under the price list: which packages are which family where, what the
+    price includes and what the Places column means."""
+    from mentes_cli.offers import catalogue
+    from mentes_cli.regions import scope_at
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    for package in packages:
+        groups.setdefault((package.family, package.scope), []).append(package.code)
+    families = catalogue().families
+    where = "; ".join(
+        _("{codes}: {family} in {scope}", codes=", ".join(codes),
+          family=families[family].name(), scope=scope_at(scope, day).name)
+        for (family, scope), codes in groups.items()
+    )  # fmt: skip
+    return (
+        where
+        + ". "
+        + _("Prices include preparation, travel time and travel costs.")
+        + "\n"
+        + _("* Places: the location size each package suits (an assumption in tariffs.toml).")
     )
 
 
 def _visits(package: Package) -> str:
     from mentes_cli.i18n import number
 
-    return " + ".join(f"{b.count}×{number(b.hours)}h" for b in package.visits)
+    return " + ".join(
+        _("{count}×{hours}h", count=b.count, hours=number(b.hours)) for b in package.visits
+    )
 
 
 def _band(band: tuple[int, int] | None) -> str:
@@ -306,12 +374,14 @@ def _band(band: tuple[int, int] | None) -> str:
 
 
 def _print_guidance(guidance: Guidance, output_format: QuoteFormat, output: Path | None) -> None:
+    from mentes_cli.quote import guidance_text
+
     if output is not None:
-        notice(f"Nothing written to {output}: there is no price to put on an offerte.")
+        notice(_("Nothing written to {path}: there is no price to put on an offerte.", path=output))
     if output_format is QuoteFormat.json:
         from mentes_cli import textout
         from mentes_cli.quote import guidance_json
 
         typer.echo(textout.json_text(guidance_json(guidance)))
     else:
-        stdout.print(guidance.message, markup=False, soft_wrap=True)
+        stdout.print(guidance_text(guidance), markup=False, soft_wrap=True)

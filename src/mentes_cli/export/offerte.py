@@ -1,8 +1,11 @@
-"""The offerte: a print-ready quote in Dutch for the organiser, one A4 page, as a workbook.
+"""The offerte: a print-ready quote for the organiser, one A4 page, as a workbook.
 
-Every text from a record or a reference file goes through `put_text`; the prices are number
-cells with a euro format, the dates date cells. The page setup makes it print on one A4
-portrait page (fit to one page wide and one page tall, a print area, margins, widths).
+The offerte is only output, so it follows the language (SPEC 7): its sheet name, labels and
+words go through `_()`, the offer's and family's names come from offers.toml in the chosen
+language, and dates are shown as the language writes them. Every text from a record or a
+reference file goes through `put_text`; the prices are number cells with a euro format, the
+dates date cells. The page setup makes it print on one A4 portrait page (fit to one page
+wide and one page tall, a print area, margins, widths).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.export.cells import put, put_text, save_workbook
+from mentes_cli.i18n import _, language
+from mentes_cli.offers import catalogue
 from mentes_cli.quote import Centre, FreeEntitlement, LineItem, Quote, centre, hours_value
 
-SHEET = "Offerte"
 EURO = "€ #,##0.00"
-DAY = "DD/MM/YYYY"
 COLUMNS = "ABCDEF"
 LAST = COLUMNS[-1]
 # A holds the labels; the item descriptions span A:B, the numbers C to F.
@@ -40,15 +43,15 @@ BODY = Font(name="Calibri", size=10)
 BOLD = Font(name="Calibri", size=10, bold=True)
 SMALL = Font(name="Calibri", size=9, color=GREY)
 
-FAMILY_NL = {
-    "regional_support": "ondersteuning beleidsvoerend vermogen",
-    "pedagogical_coaching": "pedagogische coaching",
-}
-LINE_NL = {
-    "intake": "Telefonisch intakegesprek",
-    "day": "Dag coaching op de werkvloer",
-    "contact_moment": "Contactmoment op locatie (maximumduur)",
-}
+
+def sheet_name() -> str:
+    """Give the offerte's sheet name in the chosen language."""
+    return _("Quote")
+
+
+def day_format() -> str:
+    """Give the number format of a date cell: as the language writes a date (i18n.day)."""
+    return "YYYY-MM-DD" if language() == "en" else "DD/MM/YYYY"
 
 
 def write_offerte(quote: Quote, target: Path) -> None:
@@ -60,9 +63,9 @@ def offerte_workbook(quote: Quote) -> Workbook:
     """Give the offerte workbook of `quote`: one sheet, laid out for one A4 page."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET
+    sheet.title = sheet_name()
     details = centre()
-    workbook.properties.title = f"Offerte {quote.number}"
+    workbook.properties.title = _("Quote {number}", number=quote.number)
     workbook.properties.creator = details.name
     for column, width in WIDTHS.items():
         sheet.column_dimensions[column].width = width
@@ -101,18 +104,18 @@ def _centre_block(sheet: Worksheet, details: Centre) -> int:
 
 def _quote_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     row += 1
-    title = put_text(sheet.cell(row, 1), "OFFERTE")
+    title = put_text(sheet.cell(row, 1), _("QUOTE"))
     title.font = Font(name="Calibri", size=20, bold=True, color=ACCENT)
     sheet.row_dimensions[row].height = 30
-    subject = f"{quote.package.name}"
+    subject = catalogue().offer(quote.traject).label()
     row += 1
     _wide(sheet, row, subject, Font(name="Calibri", size=11, bold=True))
     row += 1
-    _field(sheet, row, "Offertenummer", quote.number)
+    _field(sheet, row, _("Quote number"), quote.number)
     row += 1
-    _field(sheet, row, "Datum", quote.as_of)
+    _field(sheet, row, _("Date"), quote.as_of)
     row += 1
-    _field(sheet, row, "Geldig tot", quote.valid_until)
+    _field(sheet, row, _("Valid until"), quote.valid_until)
     return row
 
 
@@ -121,7 +124,9 @@ def _company_line(sheet: Worksheet, details: Centre, row: int) -> int:
     centre.toml gives them (SPEC 9)."""
     text = _join(
         " · ",
-        f"Ondernemingsnummer {details.company_number}" if details.company_number else "",
+        _("Company number {number}", number=details.company_number)
+        if details.company_number
+        else "",
         details.vat_position,
         f"IBAN {details.bank_account}" if details.bank_account else "",
     )
@@ -133,18 +138,19 @@ def _company_line(sheet: Worksheet, details: Centre, row: int) -> int:
 
 
 def _recipient_block(sheet: Worksheet, quote: Quote, row: int) -> int:
-    row = _bar(sheet, row + 1, "Voor")
+    row = _bar(sheet, row + 1, _("For"))
     location = quote.location
+    organiser, place, address_label = _("Organiser"), _("Childcare location"), _("Address")
     if location is None:
         filled = []
         if quote.for_name:
             row += 1
-            _field(sheet, row, "Organisator", quote.for_name)
-            filled.append("Organisator")
+            _field(sheet, row, organiser, quote.for_name)
+            filled.append(organiser)
         if quote.for_email:
             row += 1
-            _field(sheet, row, "E-mail", quote.for_email)
-        for label in ("Organisator", "Opvanglocatie", "Adres"):
+            _field(sheet, row, _("E-mail"), quote.for_email)
+        for label in (organiser, place, address_label):
             if label in filled:
                 continue
             row += 1
@@ -153,31 +159,32 @@ def _recipient_block(sheet: Worksheet, quote: Quote, row: int) -> int:
                 sheet[f"{column}{row}"].border = Border(bottom=THIN)
         return row
     row += 1
-    _field(sheet, row, "Organisator", location.organisation_name)
+    _field(sheet, row, organiser, location.organisation_name)
     if location.organisation_email:
         row += 1
-        _field(sheet, row, "E-mail", location.organisation_email)
+        _field(sheet, row, _("E-mail"), location.organisation_email)
     row += 1
-    _field(sheet, row, "Opvanglocatie", f"{location.name} ({location.id})")
+    _field(sheet, row, place, f"{location.name} ({location.id})")
     address = _join(" ", location.postcode, location.municipality)
     if location.district and location.district != location.municipality:
-        address += f" (district {location.district})"
+        address += " (" + _("district {district}", district=location.district) + ")"
     if location.street:
         address = f"{' '.join(location.street.split())}, {address}"
     row += 1
-    _field(sheet, row, "Adres", address)
+    _field(sheet, row, address_label, address)
     if location.contact:
         row += 1
-        _field(sheet, row, "Contactpersoon", location.contact)
+        _field(sheet, row, _("Contact person"), location.contact)
     row += 1
-    _field(sheet, row, "Erkende plaatsen", location.places)
+    _field(sheet, row, _("Licensed places"), location.places)
     return row
 
 
 def _items_block(sheet: Worksheet, quote: Quote, row: int) -> int:
-    row = _bar(sheet, row + 1, f"Traject {quote.traject}: {FAMILY_NL[quote.package.family]}")
+    family = catalogue().families[quote.package.family].name()
+    row = _bar(sheet, row + 1, _("Traject {code}: {family}", code=quote.traject, family=family))
     row += 1
-    headers = ("Omschrijving", "", "Aantal", "Uren per keer", "Uren", "Bedrag")
+    headers = (_("Description"), "", _("Count"), _("Hours each"), _("Hours"), _("Amount"))
     for column, header in enumerate(headers, start=1):
         cell = put_text(sheet.cell(row, column), header)
         cell.font = BOLD
@@ -190,48 +197,47 @@ def _items_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     row += 1
     for column in COLUMNS:
         sheet[f"{column}{row}"].border = Border(top=THIN)
-    label = "Uren op locatie (zonder het telefonisch intakegesprek)"
+    label = _("Hours on location (without the phone intake call)")
     if not quote.intake_hours:
-        label = "Uren op locatie"
+        label = _("Hours on location")
     _text(sheet.cell(row, 1), label, BODY)
     _number(sheet.cell(row, HOURS), hours_value(quote.contact_hours), BODY)
     row += 1
-    days = (
-        "Dagen op locatie"
-        if quote.package.family == "pedagogical_coaching"
-        else ("Contactmomenten op locatie")
-    )
+    unit = catalogue().families[quote.package.family].unit
+    days = _("Days on location") if unit == "day" else _("Contact moments on location")
     _text(sheet.cell(row, 1), days, BODY)
     _number(sheet.cell(row, HOURS), quote.days, BODY)
     row += 1
-    _text(sheet.cell(row, 1), "Prijs per uur op locatie", BODY)
+    _text(sheet.cell(row, 1), _("Price per hour on location"), BODY)
     _number(sheet.cell(row, AMOUNT), float(quote.price_per_contact_hour), BODY, EURO)
     row += 1
     sheet.row_dimensions[row].height = 20
     for column in COLUMNS:
         sheet[f"{column}{row}"].border = Border(top=RULE, bottom=RULE)
     total_font = Font(name="Calibri", size=12, bold=True)
-    _text(sheet.cell(row, 1), f"Totaalprijs traject {quote.traject}", total_font)
+    _text(sheet.cell(row, 1), _("Total price traject {code}", code=quote.traject), total_font)
     _number(sheet.cell(row, AMOUNT), float(quote.total_eur), total_font, EURO)
     return row
 
 
 def _terms_block(sheet: Worksheet, quote: Quote, details: Centre, row: int) -> int:
-    row = _bar(sheet, row + 1, "Voorwaarden")
-    includes = _dutch_list(quote.package.includes)
+    from mentes_cli.i18n import day
+
+    row = _bar(sheet, row + 1, _("Terms"))
+    includes = _word_list(quote.package.includes)
     paragraphs = []
     if includes:
-        paragraphs.append(("Inbegrepen", f"De prijs omvat {includes}."))
-    paragraphs.append(("Btw", details.vat_note))
+        paragraphs.append((_("Included"), _("The price includes {items}.", items=includes)))
+    paragraphs.append((_("VAT"), details.vat_note))
     paragraphs.append(
         (
-            "Geldigheid",
-            f"Tot en met {quote.valid_until.strftime('%d/%m/%Y')}; prijzen volgens de "
-            f"prijslijst van {quote.package.valid_from.strftime('%d/%m/%Y')}.",
+            _("Validity"),
+            _("Until {until} inclusive; prices of the price list of {price_list}.",
+              until=day(quote.valid_until), price_list=day(quote.package.valid_from)),
         )
-    )
+    )  # fmt: skip
     if quote.free_entitlement is not None:
-        paragraphs.append(("Let op", _free_note(quote.free_entitlement)))
+        paragraphs.append((_("Note"), _free_note(quote.free_entitlement)))
     for label, text in paragraphs:
         row += 1
         _paragraph(sheet, row, label, text)
@@ -239,12 +245,13 @@ def _terms_block(sheet: Worksheet, quote: Quote, details: Centre, row: int) -> i
 
 
 def _acceptance_block(sheet: Worksheet, details: Centre, row: int) -> int:
-    row = _bar(sheet, row + 1, "Voor akkoord")
+    row = _bar(sheet, row + 1, _("Acceptance"))
     row += 1
-    _paragraph(sheet, row, "Aanvaarden", details.acceptance)
-    for label in ("Naam en functie", "Datum", "Handtekening"):
+    _paragraph(sheet, row, _("How to accept"), details.acceptance)
+    signature = _("Signature")
+    for label in (_("Name and position"), _("Date"), signature):
         row += 1
-        sheet.row_dimensions[row].height = 26 if label == "Handtekening" else 22
+        sheet.row_dimensions[row].height = 26 if label == signature else 22
         cell = _text(sheet.cell(row, 1), label, BODY)
         cell.alignment = Alignment(vertical="bottom")
         for column in "BCD":
@@ -266,7 +273,7 @@ def _page_setup(sheet: Worksheet, quote: Quote, last_row: int) -> None:
         left=0.7, right=0.7, top=0.75, bottom=0.75, header=0.3, footer=0.3
     )
     sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = f"Offerte {quote.number}"
+    sheet.oddFooter.center.text = _("Quote {number}", number=quote.number)
     sheet.oddFooter.center.size = 8
 
 
@@ -317,7 +324,7 @@ def _field(sheet: Worksheet, row: int, label: str, value: str | int | date) -> N
     cell.font = BODY
     cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
     if isinstance(value, date):
-        cell.number_format = DAY
+        cell.number_format = day_format()
     sheet.merge_cells(f"B{row}:{LAST}{row}")
     if isinstance(value, str) and _lines(value, COLUMNS[1:]) > 1:  # a long organisation name
         sheet.row_dimensions[row].height = _lines(value, COLUMNS[1:]) * LINE_HEIGHT
@@ -346,14 +353,17 @@ def _lines(text: str, columns: str, size: float = 10) -> int:
 
 
 def _line(sheet: Worksheet, row: int, line: LineItem) -> None:
-    description = LINE_NL[line.kind]
     if line.kind == "intake":
-        description += " (voor de eerste dag)"
+        description = _("Intake call by phone (before the first day)")
+    elif line.kind == "day":
+        description = _("Day of coaching on the floor")
+    else:
+        description = _("Contact moment on location (at most)")
     _text(sheet.cell(row, 1), description, BODY)
     _number(sheet.cell(row, COUNT), line.count, BODY)
     _number(sheet.cell(row, EACH), hours_value(line.hours), BODY)
     _number(sheet.cell(row, HOURS), hours_value(line.total_hours), BODY)
-    _text(sheet.cell(row, AMOUNT), "inbegrepen", SMALL).alignment = Alignment(horizontal="right")
+    _text(sheet.cell(row, AMOUNT), _("included"), SMALL).alignment = Alignment(horizontal="right")
 
 
 # --- words ---
@@ -363,21 +373,27 @@ def _join(separator: str, *parts: str | None) -> str:
     return separator.join(p for p in parts if p)
 
 
-def _dutch_list(items: tuple[str, ...]) -> str:
+def _word_list(items: tuple[str, ...]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
+    return _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def _free_note(entitlement: FreeEntitlement) -> str:
-    family = FAMILY_NL[entitlement.family]
-    if entitlement.now:
-        when = "vandaag al"
-    else:
-        day = entitlement.next_free.strftime("%d/%m/%Y") if entitlement.next_free else "later"
-        when = f"vanaf {day}"
-    return (
-        f"Deze opvanglocatie behoort tot de prioritaire doelgroep (PRIOR) en kan {when} een "
-        f"gratis traject {family} aanvragen via Mentes. Neem contact met ons op als u dat "
-        f"liever doet."
+    from mentes_cli.i18n import day
+
+    family = catalogue().families[entitlement.family].name()
+    if entitlement.now or entitlement.next_free is None:
+        return _(
+            "This childcare location belongs to the priority target group (PRIOR) and can "
+            "already request a free {family} traject from Mentes today. Contact us if you "
+            "would rather do that.",
+            family=family,
+        )
+    return _(
+        "This childcare location belongs to the priority target group (PRIOR) and can request "
+        "a free {family} traject from Mentes from {date}. Contact us if you would rather do "
+        "that.",
+        family=family,
+        date=day(entitlement.next_free),
     )

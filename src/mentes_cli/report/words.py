@@ -9,10 +9,10 @@ from mentes_cli.i18n import _
 
 
 def family_name(family: str) -> str:
-    """Give an offer family's name as people read it."""
-    if family == "pedagogical_coaching":
-        return _("Pedagogical coaching")
-    return _("Regional support (BVV)")
+    """Give an offer family's name as people read it (offers.toml, in the chosen language)."""
+    from mentes_cli.offers import catalogue
+
+    return catalogue().families[family].title()
 
 
 def role_name(role: str) -> str:
