@@ -238,8 +238,14 @@ def _pdf_pages(pdf: Path) -> int:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-@pytest.mark.parametrize(("code", "location"), [("D", "LOC-001"), ("vervolg", None)])
-def test_offerte_prints_on_one_page_in_libreoffice(tmp_path, records, code, location):
+@pytest.mark.parametrize(
+    ("code", "location", "lang"),
+    [("D", "LOC-001", "nl"), ("vervolg", None, "nl"), ("D", "LOC-001", "en")],
+)
+def test_offerte_prints_on_one_page_in_libreoffice(
+    tmp_path, records, code, location, lang, monkeypatch
+):
+    monkeypatch.setenv("MENTES_LANG", lang)
     target = tmp_path / "offerte.xlsx"
     write_offerte(make_quote(code, as_of=DAY, records=records, location_id=location), target)
     profile = tmp_path / f"lo-{uuid.uuid4().hex}"

@@ -298,7 +298,7 @@ def guidance_text(guidance: Guidance) -> str:
         scope=guidance.scope,
         command=CHECK_HINT,
         family=offers.family_of(guidance.code).name(),
-        codes=" / ".join(guidance.paid_codes),
+        codes="\u00a0/ ".join(guidance.paid_codes),  # no line break before a slash
     )
 
 

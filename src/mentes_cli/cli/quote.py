@@ -332,12 +332,13 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
         pad_edge=False,
     )
     stdout.print(table)
-    stdout.print(_list_note(packages, day), soft_wrap=True)
+    places_shown = any(column.header == columns[-1].header for column in table.columns)
+    stdout.print(_list_note(packages, day, places_shown), soft_wrap=True)
 
 
-def _list_note(packages: list[Package], day: date) -> str:
+def _list_note(packages: list[Package], day: date, places_shown: bool) -> str:
     """Give the note under the price list: which packages are which family where, what the
-    price includes and what the Places column means."""
+    price includes and, when the table shows it, what the Places column means."""
     from mentes_cli.offers import catalogue
     from mentes_cli.regions import scope_at
 
@@ -350,13 +351,12 @@ def _list_note(packages: list[Package], day: date) -> str:
           family=families[family].name(), scope=scope_at(scope, day).name)
         for (family, scope), codes in groups.items()
     )  # fmt: skip
-    return (
-        where
-        + ". "
-        + _("Prices include preparation, travel time and travel costs.")
-        + "\n"
-        + _("* Places: the location size each package suits (an assumption in tariffs.toml).")
-    )
+    note = where + ". " + _("Prices include preparation, travel time and travel costs.")
+    if places_shown:
+        note += "\n" + _(
+            "* Places: the location size each package suits (an assumption in tariffs.toml)."
+        )
+    return note
 
 
 def _visits(package: Package) -> str:

@@ -24,7 +24,10 @@ from mentes_cli.i18n import _, language
 from mentes_cli.offers import catalogue
 from mentes_cli.quote import Centre, FreeEntitlement, LineItem, Quote, centre, hours_value
 
+# The euro sign as the language writes it (i18n.money: "€ 4.900,00", "€4,900.00"); the
+# separators are the reader's own, since the amounts are numbers.
 EURO = "€ #,##0.00"
+EURO_EN = "€#,##0.00"
 COLUMNS = "ABCDEF"
 LAST = COLUMNS[-1]
 # A holds the labels; the item descriptions span A:B, the numbers C to F.
@@ -47,6 +50,11 @@ SMALL = Font(name="Calibri", size=9, color=GREY)
 def sheet_name() -> str:
     """Give the offerte's sheet name in the chosen language."""
     return _("Quote")
+
+
+def euro_format() -> str:
+    """Give the number format of an amount in euro in the chosen language."""
+    return EURO_EN if language() == "en" else EURO
 
 
 def day_format() -> str:
@@ -209,14 +217,14 @@ def _items_block(sheet: Worksheet, quote: Quote, row: int) -> int:
     _number(sheet.cell(row, HOURS), quote.days, BODY)
     row += 1
     _text(sheet.cell(row, 1), _("Price per hour on location"), BODY)
-    _number(sheet.cell(row, AMOUNT), float(quote.price_per_contact_hour), BODY, EURO)
+    _number(sheet.cell(row, AMOUNT), float(quote.price_per_contact_hour), BODY, euro_format())
     row += 1
     sheet.row_dimensions[row].height = 20
     for column in COLUMNS:
         sheet[f"{column}{row}"].border = Border(top=RULE, bottom=RULE)
     total_font = Font(name="Calibri", size=12, bold=True)
     _text(sheet.cell(row, 1), _("Total price traject {code}", code=quote.traject), total_font)
-    _number(sheet.cell(row, AMOUNT), float(quote.total_eur), total_font, EURO)
+    _number(sheet.cell(row, AMOUNT), float(quote.total_eur), total_font, euro_format())
     return row
 
 
