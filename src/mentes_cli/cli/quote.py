@@ -145,10 +145,8 @@ def quote(
         for_email=email,
     )
     if result.free_entitlement is not None and result.location is not None:
-        notice(
-            _("Warning: {warning}", warning=free_offer_notice(result.location,
-                                                               result.free_entitlement))
-        )  # fmt: skip
+        warning = free_offer_notice(result.location, result.free_entitlement)
+        notice(_("Warning: {warning}", warning=warning))
     if result.suggestion and result.suggestion.code != result.traject:
         notice(_suggestion_text(result))
     if output_format is QuoteFormat.json:
