@@ -100,7 +100,10 @@ def test_a_file_made_by_another_process_after_the_check_is_not_replaced(tmp_path
     [
         (OSError(errno.ENOSPC, "No space left on device"), "cannot write, the disk is full"),
         (OSError(errno.EDQUOT, "Disk quota exceeded"), "cannot write, the disk is full"),
-        (OSError(errno.EIO, "Input/output error"), "cannot write (the device could not be read or written)"),
+        (
+            OSError(errno.EIO, "Input/output error"),
+            "cannot write (the device could not be read or written)",
+        ),
         (PermissionError(errno.EACCES, "Permission denied"), "is not writable"),
     ],
 )
