@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "mentes_cli"
 LOCALE_DIR = PACKAGE / "locale"
-KEYWORDS = {"_": None, "n_": (1, 2)}
+KEYWORDS = {"_": None, "n_": (1, 2), "p_": ((1, "c"), 2)}
 
 
 def po_path(code: str) -> Path:
@@ -91,7 +91,7 @@ def update(code: str = "nl") -> None:
 def check(code: str = "nl") -> int:
     catalog = read(code)
     found = problems(catalog)
-    missing = [m.id for m in extracted() if m.id and m.id not in catalog]
+    missing = [m.id for m in extracted() if m.id and catalog.get(m.id, m.context) is None]
     found += [f"not in the catalogue: {m if isinstance(m, str) else m[0]!r}" for m in missing]
     if po_path(code).with_suffix(".mo").read_bytes() != compiled(catalog):
         found.append("mentes.mo is older than mentes.po: run `python tools/catalogue.py update`")

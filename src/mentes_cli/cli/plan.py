@@ -722,7 +722,9 @@ def _print_changes(changes: list, records: Records) -> None:
     if not changes:
         stdout.print(_("No committed visit changes."))
         return
-    words = {"new": _("new"), "moved": _("moved"), "cancelled": _("cancelled")}
+    from mentes_cli.plan.changes import change_word
+
+    words = {kind: change_word(kind) for kind in ("new", "moved", "cancelled")}
     location_names = {loc.id: loc.name for _org, loc in records.locations()}
     coach_names = {coach.id: coach.name for coach in records.coaches}
     layout = {"box": box.SIMPLE_HEAD, "title_justify": "left", "pad_edge": False}

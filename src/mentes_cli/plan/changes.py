@@ -27,6 +27,19 @@ from mentes_cli.plan.model import Plan
 NEW, MOVED, CANCELLED = "new", "moved", "cancelled"
 
 
+def change_word(change: str) -> str:
+    """Give the word a person reads for a kind of change, in the chosen language: new / moved /
+    cancelled (nieuw / verplaatst / geschrapt). JSON keeps `change` itself."""
+    from mentes_cli.i18n import p_
+
+    words = {
+        NEW: lambda: p_("a visit in a re-plan", "new"),
+        MOVED: lambda: p_("a visit in a re-plan", "moved"),
+        CANCELLED: lambda: p_("a visit in a re-plan", "cancelled"),
+    }
+    return words[change]() if change in words else change
+
+
 @dataclass(frozen=True, slots=True)
 class VisitChange:
     """One visit that is new, moved or cancelled by a plan."""
