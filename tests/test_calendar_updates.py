@@ -82,7 +82,7 @@ def merge(model: dict[str, dict], data: bytes) -> None:
             "traject": traject,
             "date": event.decoded("DTSTART").date(),
             "start": event.decoded("DTSTART").strftime("%H:%M"),
-            "intake": str(event["SUMMARY"]).startswith("Intakegesprek"),
+            "intake": str(event["SUMMARY"]).startswith("Intake call"),
         }
 
 
@@ -264,6 +264,6 @@ def test_a_visit_moved_to_another_coach_leaves_the_old_calendar():
     assert two["one@mentes"]["date"] == date(2027, 1, 12) and two["one@mentes"]["sequence"] == 1
     # The intake call carries the phone to call; the visit the street, to route to.
     intake = strict(new["C-01"]).walk("VEVENT")[0]
-    assert "Bellen: 03 000 00 00" in str(intake["DESCRIPTION"])
+    assert "Call: 03 000 00 00" in str(intake["DESCRIPTION"])
     visit = strict(new["C-02"]).walk("VEVENT")[0]
     assert str(visit["LOCATION"]) == "Test Berchem, Statiestraat 1, 2600 Berchem (Antwerpen)"

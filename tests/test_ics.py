@@ -35,7 +35,8 @@ def test_one_file_per_coach_with_visits(tmp_path, records):
     assert len(events_of(written[1])) == 3
 
 
-def test_event_times_summary_and_location(tmp_path, records):
+def test_event_times_summary_and_location(tmp_path, records, monkeypatch):
+    monkeypatch.setenv("MENTES_LANG", "nl")  # what a coach reads follows the language
     written = write_calendars(small_plan(), records, tmp_path / "ics")
     calendar = Calendar.from_ical(written[0].read_bytes())
     assert str(calendar["X-WR-CALNAME"]) == "Planning An Peeters"
@@ -54,7 +55,20 @@ def test_event_times_summary_and_location(tmp_path, records):
     assert "Bezoek 2 van 8, 6,25 uur" in description
 
 
-def test_intake_is_a_phone_call_without_address(tmp_path, records):
+def test_the_calendars_speak_english_in_an_english_run(tmp_path, records):
+    written = write_calendars(small_plan(), records, tmp_path / "ics")
+    second = events_of(written[0])[1]
+    assert str(second["SUMMARY"]) == "Coaching Test Berchem (visit 2/8)"
+    description = str(second["DESCRIPTION"])
+    assert "Theme: warme interacties" in description
+    assert "Visit 2 of 8, 6.25 h" in description
+    intake = events_of(written[1])[0]
+    assert str(intake["SUMMARY"]) == "Intake call =1+2 (by phone)"
+    assert str(intake["DESCRIPTION"]).endswith("Intake call, 1 h")
+
+
+def test_intake_is_a_phone_call_without_address(tmp_path, records, monkeypatch):
+    monkeypatch.setenv("MENTES_LANG", "nl")
     written = write_calendars(small_plan(), records, tmp_path / "ics")
     intake = events_of(written[1])[0]
     assert str(intake["SUMMARY"]) == "Intakegesprek =1+2 (telefonisch)"
@@ -147,7 +161,8 @@ def test_file_names_are_safe_and_distinct():
     assert {names["Coach É"], names["coach e"]} == {"Coach_E.ics", "coach_e-2.ics"}
 
 
-def test_bvv_contact_moments_are_called_so(tmp_path, records):
+def test_bvv_contact_moments_are_called_so(tmp_path, records, monkeypatch):
+    monkeypatch.setenv("MENTES_LANG", "nl")
     visits = [
         Visit(traject="T-3", location="LOC-1", coach="C-03", date=date(2027, 1, 5 + 14 * n),
               start="08:30", hours=3)

@@ -93,8 +93,9 @@ def test_letters_from_planning_to_change_and_decision(sample_dir: Path, monkeypa
     assert uids == {v["uid"] for v in traject["visits"]}
     # The overview says who gets which letter.
     (overview,) = Path("brieven").glob("overzicht-*.xlsx")
-    rows = list(openpyxl.load_workbook(overview)["Brieven"].iter_rows(values_only=True))
-    assert rows[0][:2] == ("Traject", "Brief") and len(rows) == 9
+    rows = list(openpyxl.load_workbook(overview)["Letters"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("Traject", "Letter") and len(rows) == 9
+    assert {row[1] for row in rows[1:]} == {"planning"}
     # Remembered beside the records; running again writes nothing new.
     memory = tomllib.loads((records / "letters.toml").read_text(encoding="utf-8"))
     assert len(memory["letters"]) == 8

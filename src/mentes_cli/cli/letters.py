@@ -12,24 +12,20 @@ from mentes_cli.cli.common import DataOption, clean, handle_errors, load, notice
 from mentes_cli.errors import OutputError
 from mentes_cli.i18n import _, n_
 
-# What a person reads in the overview for each kind of letter.
-KIND_WORDS = {
-    "planned": lambda: _("planned"),
-    "changed": lambda: _("change"),
-    "cancelled": lambda: _("cancelled"),
-    "approved": lambda: _("approved"),
-    "not-free": lambda: _("not free"),
-}
 
-
-@app.command()
+@app.command(
+    help=_(
+        "Write an e-mail draft (.eml) per traject newly planned, changed or decided, and an "
+        "overview; mentes remembers which letters it wrote."
+    )
+)
 @handle_errors
 def letters(
     to: Annotated[
         Path,
         typer.Option(
             "--to",
-            help="Folder for the drafts (.eml) and the overview; made when missing.",
+            help=_("Folder for the drafts (.eml) and the overview; made when missing."),
             show_default=False,
         ),
     ],
@@ -37,8 +33,10 @@ def letters(
         list[str] | None,
         typer.Option(
             "--traject",
-            help="Only this traject (repeat for more); its letter is written even when it "
-            "was written before.",
+            help=_(
+                "Only this traject (repeat for more); its letter is written even when it "
+                "was written before."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -47,8 +45,10 @@ def letters(
         typer.Option(
             "--since",
             callback=parse_date,
-            help="Every planning and decision from this day on (yyyy-mm-dd), also when its "
-            "letter was written before. Default: what is new since the last letters.",
+            help=_(
+                "Every planning and decision from this day on (yyyy-mm-dd), also when its "
+                "letter was written before. Default: what is new since the last letters."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -62,7 +62,7 @@ def letters(
     from mentes_cli.letters.due import due_letters, told_now
     from mentes_cli.letters.gather import build_letter
     from mentes_cli.letters.memory import Remembered, memory_path, memory_text, read_memory
-    from mentes_cli.letters.overview import overview_bytes
+    from mentes_cli.letters.overview import kind_word, overview_bytes
     from mentes_cli.letters.texts import letter_texts
     from mentes_cli.output import make_folder, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
@@ -132,7 +132,7 @@ def letters(
             rows.append(
                 [
                     item.traject.id,
-                    KIND_WORDS[item.kind](),
+                    kind_word(item.kind),
                     letter.to_name,
                     recipient.addr_spec if recipient else "",
                     letter.subject,

@@ -22,6 +22,8 @@ Decisions, so that a coach's calendar app shows the right thing and re-importing
   address, since nobody travels for it. A visit on location carries the street address
   when the records know it, so that a coach can route to it.
 - File names come from the coach id: letters, digits, `.`, `_` and `-` only.
+- What a person reads in an event (summary, description, the calendar's name) is in the
+  chosen language (Dutch by default), as the letters that carry a traject's calendar are.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ from icalendar import Calendar, Event
 
 from mentes_cli.clock import now
 from mentes_cli.errors import InputError, OutputError
-from mentes_cli.export.schedule import address_of, offer_label, visit_numbers
+from mentes_cli.export.schedule import address_of, visit_numbers
+from mentes_cli.i18n import _, language
+from mentes_cli.i18n import number as decimal
 from mentes_cli.models import CommittedVisit, Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
@@ -198,7 +202,7 @@ def build_calendars(
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", f"Planning {coach.name if coach else coach_id}")
+        calendar.add("x-wr-calname", _("Planning {coach}", coach=coach.name if coach else coach_id))
         calendar.add("x-wr-timezone", TIMEZONE)
         for entry in entries:
             visit = entry.visit
@@ -239,7 +243,7 @@ def traject_calendar(records: Records, traject_id: str) -> bytes | None:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Traject {traject.id}")
+    calendar.add("x-wr-calname", _("Traject {traject}", traject=traject.id))
     calendar.add("x-wr-timezone", TIMEZONE)
     stamp = now()
     ordered = sorted(traject.visits, key=lambda v: (v.date, v.start, v.kind))
@@ -264,6 +268,12 @@ def traject_calendar(records: Records, traject_id: str) -> bytes | None:
     last = date(ordered[-1].date.year + 1, 1, 1)
     calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar.to_ical()
+
+
+def _offer_label(code: str) -> str:
+    """Give an offer's label in the chosen language (its code when unknown)."""
+    found = catalogue().offers.get(code)
+    return found.label(language()) if found else code
 
 
 def _place(location: Location) -> str:
@@ -291,39 +301,44 @@ def _event(
     event.add("uid", uid)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=round(visit.hours * 60)))
-    hours = f"{visit.hours:g}".replace(".", ",")
+    hours = decimal(visit.hours)
     phone = (location.phone if location else None) or (organisation.phone if organisation else None)
     if visit.kind == "intake" or number is None:
-        event.add("summary", f"Intakegesprek {place} (telefonisch)")
-        moment = f"Intakegesprek, {hours} uur"
+        event.add("summary", _("Intake call {place} (by phone)", place=place))
+        moment = _("Intake call, {hours} h", hours=hours)
     else:
         known = catalogue().offers.get(offer or "")
         by_moment = known is not None and catalogue().family_of(offer).unit == "contact_moment"
-        word, unit = ("Ondersteuning", "contactmoment") if by_moment else ("Coaching", "bezoek")
-        event.add("summary", f"{word} {place} ({unit} {number[0]}/{number[1]})")
-        moment = f"{unit.capitalize()} {number[0]} van {number[1]}, {hours} uur"
+        numbers = {"number": number[0], "total": number[1]}
+        if by_moment:
+            summary = _("Support {place} (contact moment {number}/{total})", place=place, **numbers)
+            moment = _("Contact moment {number} of {total}, {hours} h", hours=hours, **numbers)
+        else:
+            summary = _("Coaching {place} (visit {number}/{total})", place=place, **numbers)
+            moment = _("Visit {number} of {total}, {hours} h", hours=hours, **numbers)
+        event.add("summary", summary)
         if location:
             event.add("location", _place(location))
-    lines = [f"Traject: {visit.traject}"]
+    lines = [_("Traject: {traject}", traject=visit.traject)]
     if offer:
-        lines.append(f"Aanbod: {offer_label(offer)}")
+        lines.append(_("Offer: {offer}", offer=_offer_label(offer)))
     if organisation:
-        lines.append(f"Organisatie: {organisation.name}")
+        lines.append(_("Organisation: {name}", name=organisation.name))
         if organisation.email:
-            lines.append(f"E-mail: {organisation.email}")
+            lines.append(_("E-mail: {email}", email=organisation.email))
     contact = (location.contact if location else None) or (
         organisation.contact if organisation else None
     )
     if contact:
-        lines.append(f"Contactpersoon: {contact}")
+        lines.append(_("Contact person: {name}", name=contact))
     if phone and visit.kind == "intake":
-        lines.append(f"Bellen: {phone}")
+        lines.append(_("Call: {phone}", phone=phone))
     elif phone:
-        lines.append(f"Telefoon: {phone}")
+        lines.append(_("Phone: {phone}", phone=phone))
     if location and visit.kind == "intake":
-        lines.append(f"Locatie: {_place(location)}")
+        lines.append(_("Location: {place}", place=_place(location)))
     if traject and traject.theme:
-        lines.append(f"Thema: {traject.theme}")
+        lines.append(_("Theme: {theme}", theme=traject.theme))
     lines.append(moment)
     event.add("description", "\n".join(lines))
     return event
@@ -348,7 +363,7 @@ def write_calendars(
     written atomically.
     """
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for the calendars")
+        raise OutputError(_("{path}: is a file; give a folder for the calendars", path=folder))
     contents = build_calendars(plan, records, before)
     names = calendar_file_names(list(contents))
     targets = {coach_id: folder / names[coach_id] for coach_id in contents}
@@ -362,7 +377,7 @@ def write_calendars(
     # One change: the folder (when made here) and every calendar land together, or none.
     with outputs_together():
         if make_folder(folder) and notify:
-            notify(f"Created folder {folder} for the calendars.")
+            notify(_("Created folder {path} for the calendars.", path=folder))
         for coach_id, target in sorted(targets.items(), key=lambda item: item[1].name):
             write_atomically(target, contents[coach_id], force=force, inputs=inputs)
             written.append(target)
@@ -376,6 +391,10 @@ def _start(visit: Visit, zone: ZoneInfo) -> datetime:
         return datetime.combine(visit.date, time(hours, minutes), tzinfo=zone)
     except ValueError:
         raise InputError(
-            f"plan, traject {visit.traject}, {visit.date.isoformat()}: start "
-            f"{visit.start!r} is not a time (HH:MM)"
+            _(
+                "plan, traject {traject}, {day}: start {start} is not a time (HH:MM)",
+                traject=visit.traject,
+                day=visit.date.isoformat(),
+                start=repr(visit.start),
+            )
         ) from None

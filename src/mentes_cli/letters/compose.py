@@ -303,7 +303,8 @@ def decision_letter(
             )
     if decision.outcome != "cancelled":
         calendar = None
-    return _letter(DECISION, facts, texts.subject_decision, blocks, texts, calendar)
+    subject = texts.subject_cancelled if decision.outcome == "cancelled" else texts.subject_decision
+    return _letter(DECISION, facts, subject, blocks, texts, calendar)
 
 
 def _letter(

@@ -21,6 +21,7 @@ from typing import Any
 import tomli_w
 
 from mentes_cli.errors import InputError, Problem
+from mentes_cli.i18n import _
 
 LETTERS_FILE = "letters.toml"
 _HEADING = (
@@ -71,11 +72,15 @@ def read_memory(path: Path) -> list[Remembered]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(str(path), message=f"cannot be read ({exc})")) from None
+        raise InputError(
+            Problem(str(path), message=_("cannot be read ({reason})", reason=exc))
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(str(path), message=f"not valid TOML ({exc})")) from None
+        raise InputError(
+            Problem(str(path), message=_("not valid TOML ({reason})", reason=exc))
+        ) from None
     found = []
     for number, item in enumerate(data.get("letters", []), start=1):
         try:
@@ -108,8 +113,8 @@ def read_memory(path: Path) -> list[Remembered]:
                 Problem(
                     str(path),
                     row=number,
-                    row_word="[[letters]] table",
-                    message=f"incomplete or wrong ({exc})",
+                    row_word=_("[[letters]] table"),
+                    message=_("incomplete or wrong ({reason})", reason=exc),
                 )
             ) from None
     return found

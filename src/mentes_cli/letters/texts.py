@@ -7,9 +7,11 @@ from email.headerregistry import Address
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
-from mentes_cli.i18n import language
+from mentes_cli.i18n import _, language
 
 _TEXTS = ("subject_planned", "subject_changed", "subject_decision", "greeting", "signature")
+# Optional texts, and the text used when a centre.toml from before them lacks one.
+_FALLBACKS = {"subject_cancelled": "subject_decision"}
 _LISTS = ("prepare_coaching", "prepare_support")
 _FILLED = {"offer", "location", "traject"}
 
@@ -23,6 +25,7 @@ class LetterTexts:
     subject_planned: str
     subject_changed: str
     subject_decision: str
+    subject_cancelled: str  # a cancelled traject; subject_decision when centre.toml lacks it
     greeting: str
     signature: str
     prepare_coaching: tuple[str, ...]
@@ -38,26 +41,41 @@ def letter_texts(centre: dict[str, Any], code: str | None = None) -> LetterTexts
     code = code or language()
     letters = centre.get("letters")
     if not isinstance(letters, dict):
-        raise ReferenceDataError("centre.toml: the table [letters] is missing")
+        raise ReferenceDataError(_("centre.toml: the table [letters] is missing"))
     words = letters.get(code)
     if not isinstance(words, dict):
-        raise ReferenceDataError(f"centre.toml: the table [letters.{code}] is missing")
+        raise ReferenceDataError(_("centre.toml: the table [letters.{code}] is missing", code=code))
     found: dict[str, Any] = {}
     for key in ("sender_name", "sender_email"):
         found[key] = _text(letters, key, "letters")
     for key in _TEXTS:
         found[key] = _text(words, key, f"letters.{code}")
         _check_placeholders(found[key], f"letters.{code}.{key}")
+    for key, fallback in _FALLBACKS.items():
+        if key in words:
+            found[key] = _text(words, key, f"letters.{code}")
+            _check_placeholders(found[key], f"letters.{code}.{key}")
+        else:
+            found[key] = found[fallback]
     for key in _LISTS:
         value = words.get(key, [])
         if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
-            raise ReferenceDataError(f"centre.toml, letters.{code}.{key}: must be a list of texts")
+            raise ReferenceDataError(
+                _(
+                    "centre.toml, letters.{code}.{key}: must be a list of texts",
+                    code=code,
+                    key=key,
+                )
+            )
         found[key] = tuple(value)
     try:
         Address(addr_spec=found["sender_email"])
     except (ValueError, IndexError):
         raise ReferenceDataError(
-            f"centre.toml, letters.sender_email: {found['sender_email']!r} is not an e-mail address"
+            _(
+                "centre.toml, letters.sender_email: {value} is not an e-mail address",
+                value=repr(found["sender_email"]),
+            )
         ) from None
     return LetterTexts(**found)
 
@@ -65,7 +83,9 @@ def letter_texts(centre: dict[str, Any], code: str | None = None) -> LetterTexts
 def _text(table: dict[str, Any], key: str, where: str) -> str:
     value = table.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ReferenceDataError(f"centre.toml, {where}.{key}: must be a text")
+        raise ReferenceDataError(
+            _("centre.toml, {where}.{key}: must be a text", where=where, key=key)
+        )
     return value
 
 
@@ -73,12 +93,19 @@ def _check_placeholders(text: str, where: str) -> None:
     import string
 
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        names = {part[1] for part in string.Formatter().parse(text) if part[1] is not None}
     except ValueError:
         names = {"?"}
     unknown = names - _FILLED
     if unknown:
         raise ReferenceDataError(
-            f"centre.toml, {where}: mentes fills in only {{offer}}, {{location}} and "
-            f"{{traject}}, not {', '.join(sorted('{' + n + '}' for n in unknown))}"
+            _(
+                "centre.toml, {where}: mentes fills in only {offer}, {location} and "
+                "{traject}, not {unknown}",
+                where=where,
+                offer="{offer}",
+                location="{location}",
+                traject="{traject}",
+                unknown=", ".join(sorted("{" + n + "}" for n in unknown)),
+            )
         )
