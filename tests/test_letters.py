@@ -91,10 +91,11 @@ def test_a_planned_letter_is_a_draft_with_text_html_and_calendar(lang):
     assert attachments[0].get_content().encode() == CALENDAR
     expected = {
         "nl": ("Je traject pedagogische coaching is gepland (De Vlinder Berchem)",
-               "Jouw pedagogisch coach wordt An Peeters. Zij start op maandag 1 maart 2027.",
+               "Jouw pedagogisch coach wordt An Peeters. Het eerste bezoek is op maandag "
+               "1 maart 2027.",
                "1. maandag 1 maart 2027, 08:30–14:45 (6 u 15)", "Beste Els Janssens,"),
         "en": ("Your pedagogische coaching traject is planned (De Vlinder Berchem)",
-               "Your pedagogical coach is An Peeters. She starts on Monday 1 March 2027.",
+               "Your pedagogical coach is An Peeters. The first visit is on Monday 1 March 2027.",
                "1. Monday 1 March 2027, 08:30–14:45 (6 h 15 min)", "Dear Els Janssens,"),
     }[lang]  # fmt: skip
     subject, coach, first_visit, greeting = expected
@@ -129,13 +130,21 @@ def test_a_change_letter_says_old_and_new_dates(lang):
     now = visits()[2]
     moved = [Move(date(2027, 3, 10), "08:30", now)]
     cancelled = [visits()[7]]
-    letter = changed_letter(facts(), letter_texts(CENTRE), moved=moved, cancelled=cancelled)
+    letter = changed_letter(
+        facts(), letter_texts(CENTRE), moved=moved, cancelled=cancelled, now=visits()[:7]
+    )
+    # A moved line names its days, not a number: the number of a visit may change with it.
     if lang == "nl":
-        assert "3. woensdag 10 maart 2027 → maandag 15 maart 2027, 08:30–14:45" in letter.text
-        assert "Geschrapt:" in letter.text
+        assert "  woensdag 10 maart 2027 → maandag 15 maart 2027, 08:30–14:45\n" in letter.text
+        assert "Geschrapt:\n\n  maandag 22 maart 2027\n" in letter.text
+        assert "Je bezoeken nu:\n\n  1. maandag 1 maart 2027, 08:30–14:45 (6 u 15)" in letter.text
     else:
-        assert "3. Wednesday 10 March 2027 → Monday 15 March 2027, 08:30–14:45" in letter.text
-        assert "Cancelled:" in letter.text
+        assert "  Wednesday 10 March 2027 → Monday 15 March 2027, 08:30–14:45\n" in letter.text
+        assert "Cancelled:\n\n  Monday 22 March 2027\n" in letter.text
+        assert "Your visits now:\n\n  1. Monday 1 March 2027, 08:30–14:45 (6 h 15 min)" in (
+            letter.text
+        )
+    assert letter.text.count(" (6 ") == 7 and "<br>" in letter.html
 
 
 def test_a_refusal_gives_the_reason_the_next_free_day_and_the_paid_offer():
@@ -152,7 +161,7 @@ def test_a_refusal_gives_the_reason_the_next_free_day_and_the_paid_offer():
         assert "kan nu niet gratis" in text
         assert "Waarom: deze locatie had al een gratis traject" in text
         assert "Vanaf maandag 10 mei 2027 kan een gratis traject opnieuw." in text
-        assert "het betalende traject C voor €\u00a04.900,00" in text
+        assert "een betalend traject kiezen: traject C, voor €\u00a04.900,00" in text
     finally:
         i18n.set_language(None)
 
@@ -241,3 +250,37 @@ def test_the_bundled_centre_has_letters_in_both_languages():
         texts = letter_texts(CENTRE, code)
         assert texts.prepare_coaching and texts.prepare_support
     assert Path(bundled_data_dir() / "centre.toml").is_file()
+
+
+def test_a_cancellation_has_its_own_subject(lang):
+    decision = Decision(outcome="cancelled", reason="De locatie sluit.")
+    letter = decision_letter(facts(), decision, letter_texts(CENTRE))
+    wanted = {
+        "nl": "Je traject pedagogische coaching is geannuleerd (De Vlinder Berchem)",
+        "en": "Your pedagogische coaching traject is cancelled (De Vlinder Berchem)",
+    }[lang]
+    assert letter.subject == wanted
+    approval = decision_letter(facts(), Decision(outcome="free"), letter_texts(CENTRE))
+    assert approval.subject != wanted and "(De Vlinder Berchem)" in approval.subject
+
+
+def test_an_older_centre_toml_without_subject_cancelled_uses_subject_decision():
+    older = {**CENTRE, "letters": {**CENTRE["letters"]}}
+    for code in ("nl", "en"):
+        words = dict(CENTRE["letters"][code])
+        del words["subject_cancelled"]
+        older["letters"][code] = words
+        texts = letter_texts(older, code)
+        assert texts.subject_cancelled == words["subject_decision"]
+    letter = decision_letter(facts(), Decision(outcome="cancelled"), letter_texts(older, "nl"))
+    assert letter.subject == "Je aanvraag pedagogische coaching (De Vlinder Berchem)"
+
+
+def test_subject_cancelled_is_checked_like_the_other_texts():
+    broken = {**CENTRE, "letters": {**CENTRE["letters"], "en": {**CENTRE["letters"]["en"]}}}
+    broken["letters"]["en"]["subject_cancelled"] = "Cancelled: {aanbod}"
+    with pytest.raises(ReferenceDataError, match=r"letters.en.subject_cancelled.*\{aanbod\}"):
+        letter_texts(broken, "en")
+    broken["letters"]["en"]["subject_cancelled"] = "  "
+    with pytest.raises(ReferenceDataError, match=r"letters.en.subject_cancelled: must be a text"):
+        letter_texts(broken, "en")

@@ -136,7 +136,7 @@ def planned_letter(
             (
                 "p",
                 _(
-                    "Your pedagogical coach is {coach}. She starts on {day}.",
+                    "Your pedagogical coach is {coach}. The first visit is on {day}.",
                     coach=facts.coach_name,
                     day=first,
                 )
@@ -185,9 +185,12 @@ def changed_letter(
     moved: list[Move] = (),
     added: list[LetterVisit] = (),
     cancelled: list[LetterVisit] = (),
+    now: list[LetterVisit] = (),
     calendar: bytes | None = None,
 ) -> Letter:
-    """Give the letter that tells a location what changed: moved (old → new), new, cancelled."""
+    """Give the letter that tells a location what changed: moved (old → new), new, cancelled,
+    then every visit as it is `now` (numbered in time: a moved visit may change its number,
+    so a moved line names its days, not a number)."""
     blocks: list[tuple[str, object]] = [
         (
             "p",
@@ -205,13 +208,12 @@ def changed_letter(
                 "lines",
                 [
                     _(
-                        "{number}. {old} → {new}, {hours}",
-                        number=m.visit.number,
+                        "{old} → {new}, {hours}",
                         old=long_day(m.old_day),
                         new=long_day(m.visit.day),
                         hours=_clock(m.visit.start, m.visit.hours),
                     )
-                    for m in sorted(moved, key=lambda m: m.visit.number)
+                    for m in sorted(moved, key=lambda m: (m.old_day, m.visit.day))
                 ],
             )
         )
@@ -223,12 +225,14 @@ def changed_letter(
         blocks.append(
             (
                 "lines",
-                [
-                    _("{number}. {day}", number=v.number, day=long_day(v.day))
-                    for v in sorted(cancelled, key=lambda v: v.number)
-                ],
+                [long_day(v.day) for v in sorted(cancelled, key=lambda v: v.day)],
             )
         )
+    on_location = sorted((v for v in now if v.kind != "intake"), key=lambda v: v.number)
+    if on_location:
+        coaching = facts.family == COACHING
+        blocks.append(("h", _("Your visits now:") if coaching else _("Your contact moments now:")))
+        blocks.append(("lines", [_visit_line(v) for v in on_location]))
     if calendar:
         blocks.append(
             ("p", _("The attached calendar file (.ics) updates the visits in your calendar."))
@@ -281,8 +285,8 @@ def decision_letter(
                 (
                     "p",
                     _(
-                        "You can choose the paid {paid} for {price}. Let us know and we "
-                        "send you a quote.",
+                        "You can choose a paid traject instead: {paid}, for {price}. Let us "
+                        "know and we send you a quote.",
                         paid=decision.paid_name,
                         price=money(decision.paid_price),
                     ),

@@ -96,8 +96,9 @@ def build_letter(
         gone = [
             LetterVisit(v.number, total, v.kind, v.date, v.start, v.hours) for v in due.cancelled
         ]
+        now = [_now(traject, v) for v in live(traject)]
         return changed_letter(
-            facts, texts, moved=moves, added=added, cancelled=gone, calendar=calendar
+            facts, texts, moved=moves, added=added, cancelled=gone, now=now, calendar=calendar
         )
     if due.kind == CANCELLED:
         return decision_letter(
