@@ -109,12 +109,16 @@ def read_memory(path: Path) -> list[Remembered]:
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, KeyError):
+                why = _("the field {field} is missing", field=exc.args[0])
+            else:
+                why = _("a value is wrong ({reason})", reason=exc)
             raise InputError(
                 Problem(
                     str(path),
                     row=number,
                     row_word=_("[[letters]] table"),
-                    message=_("incomplete or wrong ({reason})", reason=exc),
+                    message=_("incomplete or wrong: {why}", why=why),
                 )
             ) from None
     return found
