@@ -165,3 +165,48 @@ def test_cancelled_new_and_another_coach():
         ("cancelled", "T-1", date(2027, 1, 25), None, None),
         ("new", "T-2", None, date(2027, 2, 1), None),
     }
+
+
+def test_the_words_of_a_change_follow_the_language_and_json_stays_english():
+    from mentes_cli.plan.changes import change_word, changes_json
+
+    records = _records([_committed(1, date(2027, 1, 11)), _committed(2, date(2027, 1, 18))])
+    plan = Plan(
+        start=date(2027, 1, 4),
+        end=date(2027, 6, 30),
+        visits=[_visit(date(2027, 1, 25)), _visit(date(2027, 2, 1), traject="T-2")],
+    )
+    changes = plan_changes(records, plan)
+    words = {}
+    payloads = {}
+    for code in ("nl", "en"):
+        i18n.set_language(code)
+        try:
+            words[code] = sorted(change_word(c.change) for c in changes)
+            payloads[code] = json.dumps(changes_json(changes))
+        finally:
+            i18n.set_language(None)
+    # A cancelled visit is "geschrapt" (the glossary), with a context of its own: the plain
+    # "cancelled" of a traject's status is "geannuleerd".
+    assert words == {
+        "nl": ["geschrapt", "geschrapt", "nieuw", "nieuw"],
+        "en": ["cancelled", "cancelled", "new", "new"],
+    }
+    assert payloads["nl"] == payloads["en"] and '"change": "cancelled"' in payloads["en"]
+
+
+def test_a_dutch_re_plan_names_its_changes_in_dutch(sample_dir: Path):
+    records = sample_dir
+    mentes(records, "plan", *WINDOW, "--commit")
+    add_leave(records, "C-02", "2027-02-15", "2027-02-19")
+    dutch = runner.invoke(app, ["--lang", "nl", "plan", *WINDOW, "--data", str(records)])
+    assert dutch.exit_code == 0, dutch.output
+    table = dutch.stdout[dutch.stdout.index("Wat er verandert") :]
+    rows = [line for line in table.splitlines() if "T-2026-02" in line]
+    assert len(rows) == 2 and all("verplaatst" in row and "moved" not in row for row in rows)
+    english, nl_json = (
+        runner.invoke(app, [*lang, "plan", *WINDOW, "--format", "json", "--data", str(records)])
+        for lang in (["--lang", "en"], ["--lang", "nl"])
+    )
+    assert english.stdout.encode() == nl_json.stdout.encode()
+    assert '"change": "moved"' in english.stdout

@@ -1,0 +1,93 @@
+"""Letters as a person sees them: the HTML part of a draft and the overview workbook, opened
+by LibreOffice (as a mail program renders HTML) and printed to PDF.
+
+Skipped where LibreOffice (`soffice`) is not installed. The HTML is read with Writer's own
+HTML filter ("HTML (StarWriter)"): LibreOffice 7.4's default Writer/Web import drops the
+first paragraph of any HTML file onto a blank first page, which is LibreOffice's, not the
+letter's. Each run gets its own profile folder, so that runs in parallel do not clash.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mentes_cli.cli import app
+
+SOFFICE = shutil.which("soffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+runner = CliRunner()
+WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
+HTML_FILTER = "HTML (StarWriter)"
+
+
+def soffice(sources: list[Path], to: str, tmp_path: Path, infilter: str | None = None) -> Path:
+    """Convert `sources` with LibreOffice into a fresh folder; give the folder."""
+    out = tmp_path / f"out-{re.sub(r'[^a-z]', '', to)}"
+    out.mkdir(exist_ok=True)
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        *([f"--infilter={infilter}"] if infilter else []),
+        "--convert-to",
+        to,
+        "--outdir",
+        str(out),
+        *map(str, sources),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+
+
+def test_a_letter_and_the_overview_as_libreoffice_shows_them(
+    sample_dir: Path, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
+    assert (
+        runner.invoke(app, ["plan", *WINDOW, "--commit", "--data", str(sample_dir)]).exit_code == 0
+    )
+    result = runner.invoke(
+        app, ["--lang", "nl", "letters", "--to", "brieven", "--data", str(sample_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "brieven"
+    pages_html, texts = [], {}
+    for name in ("T-2026-022-planned", "T-2026-026-planned"):  # coaching with intake; BVV
+        message = BytesParser(policy=policy.default).parsebytes(
+            (folder / f"{name}.eml").read_bytes()
+        )
+        html = tmp_path / f"{name}.html"
+        html.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+        pages_html.append(html)
+        texts[name] = message.get_body(("plain",)).get_content()
+
+    seen = soffice(pages_html, "txt:Text (encoded):UTF8", tmp_path, HTML_FILTER)
+    printed = soffice(pages_html, "pdf:writer_pdf_Export", tmp_path, HTML_FILTER)
+    for html in pages_html:
+        shown = (seen / f"{html.stem}.txt").read_text(encoding="utf-8-sig")
+        lines = [line.strip() for line in shown.splitlines() if line.strip()]
+        plain = [line.strip().lstrip("- ") for line in texts[html.stem].splitlines()]
+        plain = [line for line in plain if line]
+        # What the reader sees is what the text part says, line by line, in order: the
+        # greeting first, every visit on a line of its own, the signature last.
+        assert [line.lstrip("•\t ") for line in lines] == plain, html.stem
+        assert lines[0].startswith("Beste ") and lines[-1] == "vot@kdg.be"
+        assert pages(printed / f"{html.stem}.pdf") == 1
+
+    (overview,) = folder.glob("overzicht-*.xlsx")
+    sheet = soffice([overview], "pdf", tmp_path)
+    assert pages(sheet / f"{overview.stem}.pdf") == 1  # one A4 page for eight letters
