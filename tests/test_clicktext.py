@@ -135,3 +135,11 @@ def test_the_lazy_command_line_builds_only_the_command_it_runs():
     lazy = lazy_command(app)
     _help_of(lazy, ["validate", "--help"])
     assert set(lazy.commands) == {"validate"}
+
+
+@pytest.mark.parametrize(("lang", "word"), [("nl", "<tekst>"), ("en", "<text>")])
+def test_an_options_value_is_named_by_a_word_not_a_python_type(lang: str, word: str):
+    done = mentes("letters", "--help", lang=lang)
+    assert f"--traject {word}" in done.stdout
+    assert "<str>" not in done.stdout
+    assert "list[" not in done.stdout

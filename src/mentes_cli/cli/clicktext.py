@@ -52,7 +52,9 @@ class Formatter(typer.Context.formatter_class):
         super().write_heading(_fixed(heading))
 
     def write_dl(self, rows, *args: Any, **kwargs: Any) -> None:
-        super().write_dl([(term, _fixed(text)) for term, text in rows], *args, **kwargs)
+        super().write_dl(
+            [(_TYPE.sub(_type_word, term), _fixed(text)) for term, text in rows], *args, **kwargs
+        )
 
 
 class Context(typer.Context):
@@ -68,6 +70,21 @@ _TRAILERS = (
         lambda m: _("[default: {value}]", value=m["value"]),
     ),
 )
+
+
+# Typer names an option's value by its Python type (`--since <str>`); people read a word.
+_TYPE = re.compile(r"<(?:list\[)?(str|path|int|int range|float)\]?>")
+_TYPE_WORDS = {
+    "str": lambda: _("<text>"),
+    "path": lambda: _("<path>"),
+    "int": lambda: _("<number>"),
+    "int range": lambda: _("<number>"),
+    "float": lambda: _("<number>"),
+}
+
+
+def _type_word(match: re.Match[str]) -> str:
+    return _TYPE_WORDS[match[1]]()
 
 
 def _fixed(text: str) -> str:
