@@ -7,24 +7,30 @@ planner's day arrays:
   acceptable shape (coaching: 8 or 7 days), and per (coach, day) on which a visit may fall:
   the coach works (workday, no leave, no holiday), the location is open (opening day, no
   closure), the coach serves the area on that day, within earliest/deadline and the window,
-  and the day is not taken by a kept visit;
+  and the day is not taken by a held visit;
 - the visits' lengths as levels: a visit of at least the k-th distinct length is one more
   0/1 variable under the visit's, and per level the count equals what the chosen shape holds;
   a length the day cap or the opening hours forbid gets no variable;
 - at most one visit per coach per day; within `min_gap_days` at most one visit of a traject;
-  per coach and ISO week, visits and intake calls within the weekly share minus what kept
+  per coach and ISO week, visits and intake calls within the weekly share minus what held
   visits already take;
 - the intake call of A-D on a workday of the coach, strictly before every visit;
 - a free traject's first visit on a day the location is entitled, counting the history (and
   the kept trajects earlier in the queue), and at most one placed per location and family
   where any two would block each other in the window (exact then; otherwise the model is
-  stricter than SPEC 5 and says so).
+  stricter than SPEC 5 and says so);
+- redundant constraints for the linear relaxation, which prove optima the model alone left
+  open: the chosen coach makes between the fewest and the most visits of the shapes, and per
+  coach, week and length L at most (room // L) visits of at least L.
 
-Trajects with kept visits are held as the greedy placed them. The objective is lexicographic
-in two solves: first the number placed (with the greedy plan as the hint), then, with that
-number fixed, the queue preference (weights 2^(n-1-position), exact for up to 40 trajects,
-else n - position). The solver is deterministic: one thread (its subsolvers interleaved in
-fixed batches, `interleave_search`), a fixed seed, and a budget in deterministic time
+Trajects with kept visits are held as the greedy placed them. The whole model, when it has at
+most MAX_DAY_VARIABLES day variables, is solved lexicographically: first the number placed
+(the greedy plan as a complete hint); where that is not proved, neighbourhoods are searched
+(`_neighbourhoods`: an unplaced traject that must be placed, the trajects of a few of its
+coaches free to move, the rest held, taken only when it places more or earlier ones); then,
+with the number fixed, the queue preference (weights 2^(n-1-position), exact for up to 40
+trajects, else n - position). A larger problem gets the neighbourhoods only, and says so.
+The solver is deterministic: one worker, a fixed seed and budgets in deterministic time
 (`max_deterministic_time`), so the same input gives the same plan on any machine.
 """
 
@@ -34,6 +40,7 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from mentes_cli.i18n import _, n_, number
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.model import Optimality
 
@@ -41,19 +48,33 @@ if TYPE_CHECKING:
     from mentes_cli.models import Traject
     from mentes_cli.plan.planner import Planner, _CoachDays
 
-# Above this many day variables the model is not built (the greedy plan stands): building it
-# in Python would take longer than the budget is meant to.
+# Above this many day variables the whole model is not built (neighbourhoods are searched
+# instead): building it in Python would take longer than the budget is meant to.
 MAX_DAY_VARIABLES = 250_000
 EXACT_LEXICOGRAPHIC = 40
+# The budget's shares: the count placed on the whole model; neighbourhoods where the count is
+# not proved; the queue preference (it also gets what the others left).
+FIRST_SHARE = 0.5
+NEIGHBOURHOOD_SHARE = 0.3
+SECOND_SHARE = 0.2
+# A neighbourhood: an unplaced traject with the trajects of up to this many of its coaches,
+# at most this many day variables; all neighbourhoods of a run together at most WORK.
+NEIGHBOURHOOD_COACHES = 3
+NEIGHBOURHOOD_VARIABLES = 40_000
+NEIGHBOURHOOD_WORK = 400_000
+# Extra CP-SAT parameters (for experiments in benchmarks/bench_optimize.py); empty in use.
+SEARCH: dict = {}
+FORCE = True
+
+# traject id -> (coach, visits as (day, minutes), intake as (day, minutes) or None)
+Current = dict[str, tuple[str, list[tuple[int, int]], tuple[int, int] | None]]
 
 
 @dataclass
 class Solution:
     """The placements the solver chose: traject id -> (coach, visits, intake)."""
 
-    chosen: dict[str, tuple[str, list[tuple[int, int]], tuple[int, int] | None]] = field(
-        default_factory=dict
-    )
+    chosen: Current = field(default_factory=dict)
 
 
 def available() -> bool:
@@ -91,27 +112,60 @@ def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | Non
             Optimality(status="not installed", greedy=greedy, placed=greedy, bound=None),
             None,
         )
-    builder = _Builder(planner, model_trajects, cp_model)
-    if not builder.build():
-        return (
-            Optimality(
-                status="skipped",
-                greedy=greedy,
-                placed=greedy,
-                bound=None,
-                covered=f"not built: {builder.size} day variables, more than {MAX_DAY_VARIABLES}",
-                seconds=perf_counter() - began,
-                trajects=len(model_trajects),
-            ),
-            None,
-        )
-    return builder.solve(budget, greedy, began)
+    current: Current = {
+        t.id: (p.coach, list(p.visits), p.intake)
+        for t in model_trajects
+        if (p := planner.placements.get(t.id)) is not None
+    }
+    alone: dict[str, bool] = {}
+    builder = _Builder(planner, model_trajects, cp_model, alone=alone)
+    if builder.build():
+        return _whole(planner, model_trajects, builder, current, budget, began)
+    # Too large for one model: neighbourhoods only, with the whole budget.
+    size = builder.size
+    current, searched, _spent = _neighbourhoods(planner, model_trajects, current, budget, alone)
+    final = _count(model_trajects, current)
+    what = _(
+        "the whole model ({size} day variables, more than {most}) was not built",
+        size=number(size),
+        most=number(MAX_DAY_VARIABLES),
+    )
+    return (
+        Optimality(
+            status="partial",
+            greedy=greedy,
+            placed=final,
+            bound=None,
+            covered=what + "; " + _neighbourhood_note(searched, len(model_trajects)),
+            seconds=perf_counter() - began,
+            trajects=len(model_trajects),
+        ),
+        Solution(chosen=current) if final > greedy else None,
+    )
 
 
 class _Builder:
-    def __init__(self, planner: Planner, trajects: list[Traject], cp_model):
+    """One CP-SAT model: `trajects` free to move, every other placement held where it is.
+
+    The whole model holds only the trajects completed around kept visits; a neighbourhood
+    also holds `held` (the current plan's other placements) and uses only `coaches`.
+    """
+
+    def __init__(
+        self,
+        planner: Planner,
+        trajects: list[Traject],
+        cp_model,
+        *,
+        held: Current | None = None,
+        coaches: set[str] | None = None,
+        alone: dict[str, bool] | None = None,
+    ):
         self.planner = planner
         self.trajects = trajects
+        self.held = held or {}
+        self.allowed = coaches
+        self.alone = {} if alone is None else alone
         self.cp = cp_model
         self.model = cp_model.CpModel()
         self.size = 0
@@ -131,12 +185,27 @@ class _Builder:
 
     def _fixed_days(self) -> dict[str, _CoachDays]:
         planner = self.planner
-        days = {cid: state.clone() for cid, state in planner.base.items()}
+        days = {
+            cid: state.clone()
+            for cid, state in planner.base.items()
+            if self.allowed is None or cid in self.allowed
+        }
+        for traject_id, (coach, visits, intake) in self.held.items():
+            state = days.get(coach)
+            if state is None:
+                continue
+            location = planner.trajects[traject_id].location
+            for index, minutes in visits:
+                planner._book_visit(state, index, minutes, location)
+            if intake is not None:
+                planner._book_intake(state, *intake)
         held = 0
         for traject_id, placement in planner.placements.items():
             if traject_id not in planner.kept_by_traject:
                 continue
-            state = days[placement.coach]
+            state = days.get(placement.coach)
+            if state is None:
+                continue
             for index, minutes in placement.visits:
                 planner._book_visit(state, index, minutes, placement.traject.location)
             if placement.intake is not None:
@@ -144,34 +213,51 @@ class _Builder:
             held += bool(placement.visits or placement.intake)
         if held:
             self.notes.append(
-                f"{held} trajects completed around kept visits were held as the greedy placed them"
+                n_(
+                    "{count} traject completed around kept visits was held as the greedy placed it",
+                    "{count} trajects completed around kept visits were held as the greedy "
+                    "placed them",
+                    held,
+                )
             )
         return days
 
     # --- building --------------------------------------------------------------------------
 
-    def build(self) -> bool:
+    def build(self, limit: int = 0) -> bool:
+        """Build the model; give False (nothing built) when it would have more than `limit`
+        (default MAX_DAY_VARIABLES) day variables."""
         planner = self.planner
         self.days = self._fixed_days()
         plans = []
         for traject in self.trajects:
             demand = planner.demand(traject)
             low, high = planner.window(traject)
-            coaches = [s.coach for s in planner.candidates(traject, demand)]
+            coaches = [
+                s.coach
+                for s in planner.candidates(traject, demand)
+                if self.allowed is None or s.coach.id in self.allowed
+            ]
             plans.append((traject, demand, low, high, coaches))
             self.size += len(coaches) * max(0, high - low + 1)
-        if self.size > MAX_DAY_VARIABLES:
+        if self.size > (limit or MAX_DAY_VARIABLES):
             return False
         history = self._history()
         for traject, demand, low, high, coaches in plans:
             self._traject(traject, demand, low, high, coaches, history)
-            if traject.id not in planner.placements and not planner.placeable_alone(traject):
+            if traject.id not in planner.placements and not self._placeable_alone(traject):
                 # No schedule even alone (SPEC 5's "can be placed"): a cut the solver would
                 # have to find by search.
                 self.model.Add(self.placed[traject.id] == 0)
         self._coach_rules()
         self._families()
         return True
+
+    def _placeable_alone(self, traject: Traject) -> bool:
+        found = self.alone.get(traject.id)
+        if found is None:
+            found = self.alone[traject.id] = self.planner.placeable_alone(traject)
+        return found
 
     def _history(self) -> dict[str, list]:
         """Give per traject the dates that count for its entitlement besides the model's."""
@@ -245,6 +331,8 @@ class _Builder:
         shapes = [model.NewBoolVar(f"s_{tid}_{k}") for k in range(len(demand.shapes))]
         self.shapes[tid] = shapes
         model.Add(sum(shapes) == placed)
+        most = max(len(shape) for shape in demand.shapes)
+        fewest = min(len(shape) for shape in demand.shapes)
         per_day: dict[int, list] = {}
         level_vars: dict[int, list] = {j: [] for j in range(len(lengths))}
         coach_vars = []
@@ -286,6 +374,10 @@ class _Builder:
                 mine.append(var)
             if not mine:
                 model.Add(chosen == 0)
+            else:
+                # Redundant, for the linear relaxation: the chosen coach makes all the visits.
+                model.Add(sum(mine) <= most * chosen)
+                model.Add(sum(mine) >= fewest * chosen)
             if demand.intake:
                 for day in range(low, high + 1):
                     if state.works[day]:
@@ -345,9 +437,31 @@ class _Builder:
         for vars_ in by_coach_day.values():
             if len(vars_) > 1:
                 model.AddAtMostOne(vars_)
+        # each visit as its levels: (the length it reaches at least, the level's variable)
+        week_visits: dict[tuple[str, int], list] = {}
+        for key, levels in self.levels.items():
+            reached = 0
+            steps = []
+            for minutes, level in levels:
+                reached += minutes
+                steps.append((reached, level))
+            week_visits.setdefault((key[1], key[2] // 7), []).append(steps)
         for (coach_id, week), terms in week_terms.items():
             state = self.days[coach_id]
-            model.Add(sum(terms) <= max(0, state.week_cap - state.week[week]))
+            room = max(0, state.week_cap - state.week[week])
+            model.Add(sum(terms) <= room)
+            # Redundant, for the linear relaxation: per length, how many visits that long
+            # fit in the week's room (the relaxation alone would allow fractions of one).
+            visits = week_visits.get((coach_id, week), [])
+            for least in sorted({reached for steps in visits for reached, _level in steps}):
+                longer = [
+                    next(level for reached, level in steps if reached >= least)
+                    for steps in visits
+                    if steps[-1][0] >= least
+                ]
+                fit = room // least
+                if fit < len(longer):
+                    model.Add(sum(longer) <= fit)
 
     def _families(self) -> None:
         """At most one placed free traject per location and family, where any two block."""
@@ -367,8 +481,13 @@ class _Builder:
             self.model.AddAtMostOne([self.placed[t.id] for t in members])
         if approximated:
             self.notes.append(
-                f"{approximated} location(s) with several free trajects of one family were "
-                "held to one of them"
+                n_(
+                    "{count} location with several free trajects of one family was held to "
+                    "one of them",
+                    "{count} locations with several free trajects of one family were held to "
+                    "one of them",
+                    approximated,
+                )
             )
 
     def _always_block(self, first: Traject, second: Traject) -> bool:
@@ -388,29 +507,32 @@ class _Builder:
 
     # --- solving ---------------------------------------------------------------------------
 
-    def _hint(self) -> None:
-        """Give the solver the greedy plan as a complete starting solution."""
-        placements = self.planner.placements
+    def hint(self, current: Current) -> None:
+        """Give the solver `current` (a feasible plan of the model's trajects) as a complete
+        starting solution."""
         model = self.model
+        model.ClearHints()
         minutes: dict[tuple[str, str, int], int] = {}
         intakes = set()
         for traject in self.trajects:
-            placement = placements.get(traject.id)
-            model.AddHint(self.placed[traject.id], placement is not None)
+            tid = traject.id
+            placement = current.get(tid)
+            model.AddHint(self.placed[tid], placement is not None)
             if placement is None:
-                for var in self.shapes.get(traject.id, ()):
+                for var in self.shapes.get(tid, ()):
                     model.AddHint(var, False)
                 continue
-            for day, length in placement.visits:
-                minutes[traject.id, placement.coach, day] = length
-            if placement.intake is not None:
-                intakes.add((traject.id, placement.coach, placement.intake[0]))
-            lengths = sorted(length for _, length in placement.visits)
+            coach, visits, intake = placement
+            for day, length in visits:
+                minutes[tid, coach, day] = length
+            if intake is not None:
+                intakes.add((tid, coach, intake[0]))
+            lengths = sorted(length for _, length in visits)
             for k, shape in enumerate(self.planner.demand(traject).shapes):
-                model.AddHint(self.shapes[traject.id][k], sorted(shape) == lengths)
+                model.AddHint(self.shapes[tid][k], sorted(shape) == lengths)
         for (tid, coach_id), var in self.coach_of.items():
-            placement = placements.get(tid)
-            model.AddHint(var, placement is not None and placement.coach == coach_id)
+            placement = current.get(tid)
+            model.AddHint(var, placement is not None and placement[0] == coach_id)
         for key, var in self.visit.items():
             length = minutes.get(key)
             model.AddHint(var, length is not None)
@@ -424,115 +546,266 @@ class _Builder:
         for key, var in self.intake.items():
             model.AddHint(var, key in intakes)
         for tid, first in self.first.items():
-            placement = placements.get(tid)
-            if placement is not None and placement.visits:
-                model.AddHint(first, min(day for day, _ in placement.visits))
+            placement = current.get(tid)
+            if placement is not None and placement[1]:
+                model.AddHint(first, min(day for day, _ in placement[1]))
             else:
                 model.AddHint(first, self.first_low[tid])
 
-    def _solver(self, seconds: float):
+    def solver(self, seconds: float):
+        """Give a deterministic solver with a budget of `seconds` deterministic seconds."""
         solver = self.cp.CpSolver()
-        # One thread, deterministic: the subsolvers (the search with the linear relaxation,
-        # and large-neighbourhood search that improves the hint) take turns in fixed batches
-        # instead of running in parallel, so the same input gives the same plan anywhere.
-        solver.parameters.num_workers = 8
-        solver.parameters.interleave_search = True
+        # One worker, a fixed seed and a budget in deterministic time: the same input gives
+        # the same plan on any machine. One worker proved more optima at budget 3 than eight
+        # interleaved ones, at a fifth of the wall time (benchmarks/bench_optimize.py).
+        solver.parameters.num_workers = 1
         solver.parameters.random_seed = 0
         solver.parameters.max_deterministic_time = max(0.01, seconds)
-        # A stronger linear relaxation: it proved the optimum of tight instances the default
-        # level left open (benchmarks/bench_optimize.py).
+        # A stronger linear relaxation: it proves the optimum of tight instances the default
+        # level leaves open.
         solver.parameters.linearization_level = 2
+        for key, value in SEARCH.items():
+            setattr(solver.parameters, key, value)
         return solver
 
-    def solve(self, budget: float, greedy: int, began: float):
-        cp = self.cp
-        model = self.model
-        placed = [self.placed[t.id] for t in self.trajects]
-        self._hint()
-        model.Maximize(sum(placed))
-        solver = self._solver(budget * 2 / 3)
-        status = solver.Solve(model)
-        covered = "; ".join(self.notes)
-        if status not in (cp.OPTIMAL, cp.FEASIBLE):
-            return (
-                Optimality(
-                    status="unknown",
-                    greedy=greedy,
-                    placed=greedy,
-                    bound=None,
-                    covered=covered,
-                    seconds=perf_counter() - began,
-                    trajects=len(self.trajects),
-                ),
-                None,
-            )
-        best = round(solver.ObjectiveValue())
-        bound = int(solver.BestObjectiveBound() + 1e-6)
-        proven = status == cp.OPTIMAL
-        if best < greedy:  # the hint was not completed within the budget: keep the greedy
-            best = greedy
-        # second: the queue preference, with the count fixed
-        n = len(self.trajects)
-        if n <= EXACT_LEXICOGRAPHIC:
-            weights = [2 ** (n - 1 - i) for i in range(n)]
-        else:
-            weights = [n - i for i in range(n)]
-        model.Add(sum(placed) >= best)
-        model.ClearObjective()
-        model.Maximize(sum(w * p for w, p in zip(weights, placed, strict=True)))
-        model.ClearHints()
-        for i in range(len(placed)):
-            model.AddHint(placed[i], bool(solver.Value(placed[i])))
-        for var in self.visit.values():
-            model.AddHint(var, bool(solver.Value(var)))
-        for var in self.intake.values():
-            model.AddHint(var, bool(solver.Value(var)))
-        second = self._solver(max(budget / 3, budget - solver.deterministic_time))
-        status2 = second.Solve(model)
-        chosen_solver = second if status2 in (cp.OPTIMAL, cp.FEASIBLE) else solver
-        final = sum(bool(chosen_solver.Value(p)) for p in placed)
-        if final < greedy:
-            final_solution = None
-            final = greedy
-        else:
-            final_solution = self._solution(chosen_solver)
-        whole = not self.notes
-        if whole and (proven or final >= bound):
-            quality = "optimal"
-        elif whole:
-            quality = "bound"
-        else:
-            quality = "partial"
-        return (
-            Optimality(
-                status=quality,
-                greedy=greedy,
-                placed=final,
-                bound=bound if whole else None,
-                covered=covered,
-                seconds=perf_counter() - began,
-                trajects=len(self.trajects),
-            ),
-            final_solution,
-        )
-
-    def _solution(self, solver) -> Solution:
-        solution = Solution()
+    def solution(self, solver) -> Current:
+        """Give the placements of the solver's solution."""
+        coach_of = {t: cid for (t, cid), var in self.coach_of.items() if solver.Value(var)}
+        visits: dict[str, list[tuple[int, int]]] = {}
+        for (t, cid, day), var in self.visit.items():
+            if coach_of.get(t) == cid and solver.Value(var):
+                minutes = sum(m * solver.Value(v) for m, v in self.levels[t, cid, day])
+                visits.setdefault(t, []).append((day, minutes))
+        intakes = {}
+        for (t, cid, day), var in self.intake.items():
+            if coach_of.get(t) == cid and solver.Value(var):
+                intakes[t] = (day, self.intake_minutes[t])
+        chosen: Current = {}
         for traject in self.trajects:
             tid = traject.id
-            if not solver.Value(self.placed[tid]):
-                continue
-            coach = next(
-                cid for (t, cid), var in self.coach_of.items() if t == tid and solver.Value(var)
+            if solver.Value(self.placed[tid]):
+                chosen[tid] = (coach_of[tid], sorted(visits.get(tid, [])), intakes.get(tid))
+        return chosen
+
+    def queue_weights(self, exact: bool) -> list[int]:
+        """Give the queue preference's weight per traject (earlier in the queue: more)."""
+        n = len(self.trajects)
+        if exact and n <= EXACT_LEXICOGRAPHIC:
+            return [2 ** (n - 1 - i) for i in range(n)]
+        return [n - i for i in range(n)]
+
+
+def _count(trajects: list[Traject], current: Current) -> int:
+    return sum(1 for t in trajects if t.id in current)
+
+
+def _whole(planner, trajects, builder: _Builder, current: Current, budget: float, began):
+    """Solve the whole model: the count placed, then the queue preference with the count
+    fixed; where the count is not proved, search neighbourhoods in between."""
+    cp = builder.cp
+    model = builder.model
+    greedy = _count(trajects, current)
+    placed = [builder.placed[t.id] for t in trajects]
+    builder.hint(current)
+    model.Maximize(sum(placed))
+    first = builder.solver(budget * FIRST_SHARE)
+    status = first.Solve(model)
+    used = first.deterministic_time
+    bound = None
+    proven = False
+    if status in (cp.OPTIMAL, cp.FEASIBLE):
+        bound = int(first.BestObjectiveBound() + 1e-6)
+        proven = status == cp.OPTIMAL
+        if round(first.ObjectiveValue()) > greedy:
+            current = builder.solution(first)
+    searched = None
+    if not proven and (bound is None or _count(trajects, current) < bound):
+        current, searched, spent = _neighbourhoods(
+            planner, trajects, current, budget * NEIGHBOURHOOD_SHARE, builder.alone
+        )
+        used += spent
+    best = _count(trajects, current)
+    # second: the queue preference, with the count fixed
+    model.Add(sum(placed) >= best)
+    model.ClearObjective()
+    weights = builder.queue_weights(exact=True)
+    model.Maximize(sum(w * p for w, p in zip(weights, placed, strict=True)))
+    builder.hint(current)
+    second = builder.solver(max(budget * SECOND_SHARE, budget - used))
+    if second.Solve(model) in (cp.OPTIMAL, cp.FEASIBLE):
+        found = builder.solution(second)
+        if _count(trajects, found) >= best:
+            current = found
+    final = _count(trajects, current)
+    notes = list(builder.notes)
+    whole = not notes
+    if whole and bound is not None and (proven or final >= bound):
+        quality = "optimal"
+    elif whole and bound is not None:
+        quality = "bound"
+    elif whole:
+        quality = "unknown" if final <= greedy else "partial"
+        if quality == "partial":
+            notes.append(_neighbourhood_note(searched, len(trajects)))
+    else:
+        quality = "partial"
+    return (
+        Optimality(
+            status=quality,
+            greedy=greedy,
+            placed=max(final, greedy),
+            bound=bound if whole else None,
+            covered="; ".join(notes),
+            seconds=perf_counter() - began,
+            trajects=len(trajects),
+        ),
+        Solution(chosen=current) if final >= greedy else None,
+    )
+
+
+@dataclass
+class Searched:
+    """What the neighbourhood search covered, for the sentence that says so."""
+
+    neighbourhoods: int = 0
+    trajects: set[str] = field(default_factory=set)
+    better: int = 0
+    skipped: int = 0
+
+
+def _neighbourhoods(
+    planner: Planner,
+    trajects: list[Traject],
+    current: Current,
+    budget: float,
+    alone: dict[str, bool],
+) -> tuple[Current, Searched, float]:
+    """Improve `current` one neighbourhood at a time: an unplaced traject, the trajects of up
+    to NEIGHBOURHOOD_COACHES of its coaches (free to move among those coaches) and the other
+    unplaced trajects those coaches could take; the rest of the plan is held. A neighbourhood's
+    plan is taken only when it places more, or as many and earlier ones of the queue.
+
+    Deterministic: the neighbourhoods are taken in queue order, each with an equal share of
+    the budget in deterministic seconds, and their day variables together stay within
+    NEIGHBOURHOOD_WORK (building the models is Python time, outside the solver's clock)."""
+    from ortools.sat.python import cp_model
+
+    searched = Searched()
+    current = dict(current)
+    groups: dict[tuple[str, str], int] = {}
+    for traject in planner.queue:
+        if planner.demand(traject).free:
+            key = (traject.location, c.family_of(traject))
+            groups[key] = groups.get(key, 0) + 1
+
+    def movable(traject: Traject) -> bool:
+        # A free traject that shares its location and family with another waits on the
+        # entitlement of the other: it stays as it is.
+        return not (
+            planner.demand(traject).free
+            and groups.get((traject.location, c.family_of(traject)), 0) > 1
+        )
+
+    candidates = {
+        t.id: [s.coach.id for s in planner.candidates(t, planner.demand(t))] for t in trajects
+    }
+    waiting = [t for t in trajects if t.id not in current and movable(t)]
+    waiting = [t for t in waiting if alone.setdefault(t.id, planner.placeable_alone(t))]
+    if not waiting:
+        return current, searched, 0.0
+    share = budget / len(waiting)
+    spent = 0.0
+    work = 0
+    for traject in waiting:
+        if traject.id in current or spent >= budget or work >= NEIGHBOURHOOD_WORK:
+            searched.skipped += traject.id not in current
+            continue
+        low, high = planner.window(traject)
+        load: dict[str, int] = {}
+        for coach, visits, _intake in current.values():
+            load[coach] = load.get(coach, 0) + sum(
+                minutes for day, minutes in visits if low <= day <= high
             )
-            visits = []
-            for (t, cid, day), var in self.visit.items():
-                if t == tid and cid == coach and solver.Value(var):
-                    minutes = sum(m * solver.Value(v) for m, v in self.levels[t, cid, day])
-                    visits.append((day, minutes))
-            intake = None
-            for (t, cid, day), var in self.intake.items():
-                if t == tid and cid == coach and solver.Value(var):
-                    intake = (day, self.intake_minutes[tid])
-            solution.chosen[tid] = (coach, sorted(visits), intake)
-        return solution
+        coaches = sorted(candidates[traject.id], key=lambda cid: (load.get(cid, 0), cid))
+        members = []
+        for count in range(min(NEIGHBOURHOOD_COACHES, len(coaches)), 0, -1):
+            chosen = set(coaches[:count])
+            members = [
+                t
+                for t in trajects
+                if movable(t)
+                and (
+                    (t.id in current and current[t.id][0] in chosen)
+                    or (
+                        t.id not in current
+                        and chosen.intersection(candidates[t.id])
+                        and alone.setdefault(t.id, planner.placeable_alone(t))
+                    )
+                )
+            ]
+            size = 0
+            for member in members:
+                first, last = planner.window(member)
+                size += len(chosen.intersection(candidates[member.id])) * max(0, last - first + 1)
+            if size <= NEIGHBOURHOOD_VARIABLES:
+                break
+        else:
+            searched.skipped += 1
+            continue
+        held = {
+            tid: placement
+            for tid, placement in current.items()
+            if tid not in {m.id for m in members}
+        }
+        builder = _Builder(planner, members, cp_model, held=held, coaches=chosen, alone=alone)
+        if not builder.build(NEIGHBOURHOOD_VARIABLES):
+            searched.skipped += 1
+            continue
+        work += builder.size
+        mine = {m.id: current[m.id] for m in members if m.id in current}
+        before = len(mine)
+        weights = builder.queue_weights(exact=False)
+        scale = sum(weights) + 1
+        placed = [builder.placed[m.id] for m in members]
+        builder.model.Add(sum(placed) >= before)
+        if FORCE:
+            builder.model.Add(builder.placed[traject.id] == 1)
+        builder.model.Maximize(
+            scale * sum(placed) + sum(w * p for w, p in zip(weights, placed, strict=True))
+        )
+        builder.hint(mine)
+        solver = builder.solver(min(share, budget - spent))
+        status = solver.Solve(builder.model)
+        spent += solver.deterministic_time
+        searched.neighbourhoods += 1
+        searched.trajects.update(m.id for m in members)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        found = builder.solution(solver)
+        old = scale * before + sum(w for m, w in zip(members, weights, strict=True) if m.id in mine)
+        new = scale * len(found) + sum(
+            w for m, w in zip(members, weights, strict=True) if m.id in found
+        )
+        if new > old and len(found) >= before:
+            searched.better += len(found) - before
+            current = {**held, **found}
+    return current, searched, spent
+
+
+def _neighbourhood_note(searched: Searched | None, total: int) -> str:
+    """Give what the neighbourhood search covered, to follow "except that"."""
+    if searched is None or not searched.neighbourhoods:
+        return _("no neighbourhood of an unplaced traject could be searched within the budget")
+    return n_(
+        "only {count} neighbourhood was searched (an unplaced traject with the trajects of up "
+        "to {coaches} of its coaches, {trajects} of {total} trajects), the rest of the plan "
+        "held; {left} unplaced trajects were not searched",
+        "only {count} neighbourhoods were searched (an unplaced traject with the trajects of up "
+        "to {coaches} of its coaches, {trajects} of {total} trajects), the rest of the plan "
+        "held; {left} unplaced trajects were not searched",
+        searched.neighbourhoods,
+        coaches=NEIGHBOURHOOD_COACHES,
+        trajects=len(searched.trajects),
+        total=total,
+        left=searched.skipped,
+    )
