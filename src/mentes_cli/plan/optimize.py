@@ -62,6 +62,7 @@ SECOND_SHARE = 0.2
 NEIGHBOURHOOD_COACHES = 3
 NEIGHBOURHOOD_VARIABLES = 40_000
 NEIGHBOURHOOD_WORK = 400_000
+MIN_SHARE = 0.5
 # Extra CP-SAT parameters (for experiments in benchmarks/bench_optimize.py); empty in use.
 SEARCH: dict = {}
 FORCE = True
@@ -117,7 +118,21 @@ def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | Non
         for t in model_trajects
         if (p := planner.placements.get(t.id)) is not None
     }
-    alone: dict[str, bool] = {}
+    alone = {t.id: planner.placeable_alone(t) for t in model_trajects if t.id not in current}
+    if not any(alone.values()):
+        # No traject left out has a schedule even alone (SPEC 5's "can be placed"): no plan
+        # places more, and the queue preference holds. The network year ends here.
+        return (
+            Optimality(
+                status="optimal",
+                greedy=greedy,
+                placed=greedy,
+                bound=greedy,
+                seconds=perf_counter() - began,
+                trajects=len(model_trajects),
+            ),
+            None,
+        )
     builder = _Builder(planner, model_trajects, cp_model, alone=alone)
     if builder.build():
         return _whole(planner, model_trajects, builder, current, budget, began)
@@ -621,7 +636,11 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
     searched = None
     if not proven and (bound is None or _count(trajects, current) < bound):
         current, searched, spent = _neighbourhoods(
-            planner, trajects, current, budget * NEIGHBOURHOOD_SHARE, builder.alone
+            planner,
+            trajects,
+            current,
+            budget * (FIRST_SHARE + NEIGHBOURHOOD_SHARE) - used,
+            builder.alone,
         )
         used += spent
     best = _count(trajects, current)
@@ -709,17 +728,30 @@ def _neighbourhoods(
     candidates = {
         t.id: [s.coach.id for s in planner.candidates(t, planner.demand(t))] for t in trajects
     }
-    waiting = [t for t in trajects if t.id not in current and movable(t)]
-    waiting = [t for t in waiting if alone.setdefault(t.id, planner.placeable_alone(t))]
-    if not waiting:
-        return current, searched, 0.0
-    share = budget / len(waiting)
+
+    def waiting() -> list[Traject]:
+        return [
+            t
+            for t in trajects
+            if t.id not in current
+            and t.id not in tried
+            and movable(t)
+            and alone.setdefault(t.id, planner.placeable_alone(t))
+        ]
+
+    tried: set[str] = set()
     spent = 0.0
     work = 0
-    for traject in waiting:
-        if traject.id in current or spent >= budget or work >= NEIGHBOURHOOD_WORK:
-            searched.skipped += traject.id not in current
-            continue
+    share = budget / max(1, len(waiting()))
+    while True:
+        left = waiting()
+        if not left:
+            break
+        if spent >= budget - 0.01 or work >= NEIGHBOURHOOD_WORK:
+            searched.skipped = len(left)
+            break
+        traject = left[0]
+        tried.add(traject.id)
         low, high = planner.window(traject)
         load: dict[str, int] = {}
         for coach, visits, _intake in current.values():
@@ -774,7 +806,7 @@ def _neighbourhoods(
             scale * sum(placed) + sum(w * p for w, p in zip(weights, placed, strict=True))
         )
         builder.hint(mine)
-        solver = builder.solver(min(share, budget - spent))
+        solver = builder.solver(min(max(share, MIN_SHARE), budget - spent))
         status = solver.Solve(builder.model)
         spent += solver.deterministic_time
         searched.neighbourhoods += 1
@@ -789,6 +821,8 @@ def _neighbourhoods(
         if new > old and len(found) >= before:
             searched.better += len(found) - before
             current = {**held, **found}
+            # a new plan: the unplaced trajects may be tried again
+            tried = {t for t in tried if t in current}
     return current, searched, spent
 
 
