@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from mentes_cli.plan import optimize
 from mentes_cli.plan.check import check_plan
 from mentes_cli.plan.planner import make_plan
 from test_plan_builders import as_json, coach, records, traject
@@ -110,3 +111,24 @@ def test_the_command_reports_the_quality_and_takes_a_budget():
     json_run = runner.invoke(app, [*window, "--format", "json", "--optimize", "1"])
     assert json_run.exit_code == 0
     assert "Optimal:" in json_run.stderr and "Optimal" not in json_run.stdout
+
+
+def test_when_nothing_left_out_fits_even_alone_the_greedy_is_optimal_without_a_model(
+    monkeypatch,
+):
+    # T-2's deadline leaves two weeks for eight weekly visits: no schedule even alone.
+    recs = records(
+        coaches=[coach()],
+        trajects=[traject(), traject(id="T-2", deadline=date(2027, 1, 15))],
+    )
+    built = []
+    real_build = optimize._Builder.build
+    monkeypatch.setattr(
+        optimize._Builder, "build", lambda self, *a: built.append(1) or real_build(self, *a)
+    )
+    result = make_plan(recs, start=START, end=END, optimize=2)
+    assert _placed(result) == {"T-1"}
+    assert [u.traject for u in result.unplanned] == ["T-2"]
+    quality = result.optimality
+    assert (quality.status, quality.greedy, quality.placed, quality.bound) == ("optimal", 1, 1, 1)
+    assert built == []

@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 # Above this many day variables the whole model is not built (neighbourhoods are searched
 # instead): building it in Python would take longer than the budget is meant to.
 MAX_DAY_VARIABLES = 250_000
+# ... and above this many per deterministic second of the budget: its presolve alone would
+# take the budget (tight 70: 39,000 day variables, no solution within 3 s), so a small budget
+# goes to the neighbourhoods instead.
+WHOLE_PER_SECOND = 10_000
 EXACT_LEXICOGRAPHIC = 40
 # The budget's shares: the count placed on the whole model; neighbourhoods where the count is
 # not proved; the queue preference (it also gets what the others left).
@@ -134,16 +138,17 @@ def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | Non
             None,
         )
     builder = _Builder(planner, model_trajects, cp_model, alone=alone)
-    if builder.build():
+    most = min(MAX_DAY_VARIABLES, max(1, int(budget * WHOLE_PER_SECOND)))
+    if builder.build(most):
         return _whole(planner, model_trajects, builder, current, budget, began)
     # Too large for one model: neighbourhoods only, with the whole budget.
     size = builder.size
     current, searched, _spent = _neighbourhoods(planner, model_trajects, current, budget, alone)
     final = _count(model_trajects, current)
     what = _(
-        "the whole model ({size} day variables, more than {most}) was not built",
+        "the whole model ({size} day variables, more than {most} at this budget) was not built",
         size=number(size),
-        most=number(MAX_DAY_VARIABLES),
+        most=number(most),
     )
     return (
         Optimality(
