@@ -10,12 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from mentes_cli import i18n
 from mentes_cli.plan import optimize
 from mentes_cli.plan.check import check_plan
 from mentes_cli.plan.planner import make_plan
 from test_plan_builders import as_json
+from test_plan_properties import record_sets
 
 pytest.importorskip("ortools")
 
@@ -99,3 +101,19 @@ def test_the_neighbourhood_sentence_is_dutch_under_nl(tight19, monkeypatch):
     covered = result.optimality.covered
     assert covered and "20" in covered
     assert not english_left(covered)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_sets())
+def test_every_plan_of_the_whole_model_passes_the_checker(case):
+    # a budget of 1 builds the whole model of these small sets (up to 10,000 day variables)
+    recs, start, end = case
+    result = make_plan(recs, start=start, end=end, optimize=1)
+    assert check_plan(result, recs) == []
+    greedy = make_plan(recs, start=start, end=end)
+    assert len(_placed(result)) >= len(_placed(greedy))
+    assert result.optimality.placed == len(_placed(result) - _kept(result, recs))
+
+
+def _kept(result, recs) -> set[str]:
+    return {t.id for t in recs.trajects if t.status != "approved"}
