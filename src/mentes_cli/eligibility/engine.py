@@ -22,9 +22,21 @@ from mentes_cli.eligibility.explanation import (
     _parameters,
     _plain_decision,
     _prior_clause,
-    _traject_list,
+    _used_decision,
     _where,
+    around,
+    entitlement_free,
+    entitlement_not_prior,
+    entitlement_out_of_scope,
+    entitlement_used,
     ikt_sum,
+    warning_conflicting,
+    warning_district,
+    warning_more_ikt_than_places,
+    warning_municipality,
+    warning_step_with_ikt,
+    warning_step_without_ikt,
+    warning_unknown_postcode,
 )
 from mentes_cli.eligibility.parameters import (
     PriorParameters,
@@ -57,7 +69,9 @@ from mentes_cli.eligibility.rules import (
     prior_inputs,
     scope_rules,
 )
+from mentes_cli.eligibility.sentences import Sentence
 from mentes_cli.errors import InputError
+from mentes_cli.i18n import _
 from mentes_cli.models import Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue as offer_catalogue
 from mentes_cli.reference import load_reference
@@ -77,7 +91,7 @@ class _Site:
     # Per family: the trajects that use the entitlement, each with its fixed date (None:
     # the as-of date), in date order.
     using: dict[str, tuple[tuple[date | None, Traject], ...]]
-    warnings: list[str]
+    warnings: list[str]  # Sentences: English as text, `say()` in the reader's language
     where: str  # "Antwerpen (Berchem)"
     ikt_text: str  # "12 + 6 = 18"
     prior_inputs: PriorInputs  # every value the PRIOR rules read
@@ -101,9 +115,9 @@ class _Prepared:
     # scope definitions -> place profile -> per family (in the free scope, in the paid scope)
     memberships: dict[tuple, dict[int, tuple[tuple[bool, bool], ...]]] = field(default_factory=dict)
     # PRIOR parameters -> (prior profile, in enforcement) -> (PRIOR, PRIOR rules, PRIOR clause)
-    priors: dict[PriorParameters, dict[tuple[int, bool], tuple[bool, tuple[str, ...], str]]] = (
-        field(default_factory=dict)
-    )
+    priors: dict[
+        PriorParameters, dict[tuple[int, bool], tuple[bool, tuple[str, ...], Sentence]]
+    ] = field(default_factory=dict)
 
 
 _prepared_cache: _Prepared | None = None
@@ -142,8 +156,8 @@ def _prepare(records: Records) -> _Prepared:
     places: dict[str, tuple[int, regions.Place | None, str, Mapping[str, str | None]]] = {}
     for organisation in records.organisations:
         by_location = tuple((loc.id, loc.ikt_places) for loc in organisation.locations)
-        total = sum(ikt for _, ikt in by_location)
-        ikt_text = ikt_sum([ikt for _, ikt in by_location], total)
+        total = sum(ikt for _id, ikt in by_location)
+        ikt_text = ikt_sum([ikt for _id, ikt in by_location], total)
         for location in organisation.locations:
             postcode = location.postcode
             known = places.get(postcode)
@@ -208,34 +222,23 @@ def _location_warnings(
     ikt_steps: frozenset[int],
 ) -> list[str]:
     """Give the data warnings of SPEC 3.1 for one location (the record is still accepted)."""
-    warnings = []
+    warnings: list[str] = []
     step, ikt = location.subsidy_step, location.ikt_places
     if step in ikt_steps and ikt == 0:
-        warnings.append(f"subsidy step {step} with 0 IKT places; check subsidy_step and ikt_places")
+        warnings.append(warning_step_without_ikt(step))
     if step in steps and ikt > 0:
-        warnings.append(
-            f"subsidy step {step} with {ikt} IKT places; check subsidy_step and ikt_places"
-        )
+        warnings.append(warning_step_with_ikt(step, ikt))
     if ikt > location.places:
-        warnings.append(
-            f"{ikt} IKT places but only {location.places} places; check ikt_places and places"
-        )
+        warnings.append(warning_more_ikt_than_places(ikt, location.places))
     if place is None:
-        warnings.append(
-            f"postcode {location.postcode} is not in regions.toml; the location lies outside "
-            "every scope"
-        )
+        warnings.append(warning_unknown_postcode(location.postcode))
         return warnings
     if location.municipality and regions.municipality_contradicts(place, location.municipality):
         warnings.append(
-            f"municipality {location.municipality!r} does not match postcode "
-            f"{location.postcode} ({place.municipality})"
+            warning_municipality(location.municipality, location.postcode, place.municipality)
         )
     if location.district and regions.district_contradicts(place, location.district):
-        where = f"district {place.district}" if place.district else "not a district of Antwerpen"
-        warnings.append(
-            f"district {location.district!r} does not match postcode {location.postcode} ({where})"
-        )
+        warnings.append(warning_district(location.district, location.postcode, place.district))
     return warnings
 
 
@@ -249,7 +252,9 @@ def _site(prepared: _Prepared, location_id: str) -> _Site:
     site = prepared.sites.get(location_id)
     if site is None:
         hint = _did_you_mean(location_id, prepared.sites)
-        raise InputError(f"no location {location_id!r} in the records{hint}")
+        raise InputError(
+            _("no location {location} in the records{hint}", location=repr(location_id), hint=hint)
+        )
     return site
 
 
@@ -257,7 +262,7 @@ def _did_you_mean(wanted: str, known: Iterable[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    return _(" (did you mean {ids}?)", ids=", ".join(close)) if close else ""
 
 
 # --- deciding ----------------------------------------------------------------------------
@@ -314,35 +319,29 @@ def free_entitlement(
     parameters = parameters_at(day)
     location = site.location
     is_prior, prior_rules = prior(*site.prior_inputs, day, parameters.prior)
-    when = day.isoformat()
     if not is_prior:
         text = _prior_clause(site.prior_inputs, site.ikt_text, parameters.prior, False, prior_rules)
-        return Entitlement(False, None, f"{location.id} is {text} on {when}.")
+        return Entitlement(False, None, entitlement_not_prior(location.id, text, day))
     family_parameters = parameters.families[family]
     if not in_free_scope(site.place, family_parameters, day):
         scope = regions.scope_at(family_parameters.free_scope, day)
         return Entitlement(
             False,
             None,
-            f"{location.id} lies in {site.where}, outside {scope.name}, where the "
-            f"{free_traject} is given.",
+            entitlement_out_of_scope(location.id, site.where, scope.name, free_traject),
         )
     period = family_parameters.period
     used = sorted(used_dates)
     next_free = frequency(period, used, day)
     if next_free == day:
         return Entitlement(
-            True,
-            day,
-            f"{location.id} is PRIOR and in {site.where}, and no {free_traject} "
-            f"counts {period.around(day)}.",
+            True, day, entitlement_free(location.id, site.where, free_traject, around(period, day))
         )
-    blocking = ", ".join(d.isoformat() for d in used if _blocks(period, d, day))
+    blocking = [d for d in used if _blocks(period, d, day)]
     return Entitlement(
         False,
         next_free,
-        f"{location.id} has a {free_traject} dated {blocking}, "
-        f"{period.around(day)}; free again from {next_free.isoformat()}.",
+        entitlement_used(location.id, free_traject, blocking, around(period, day), next_free),
     )
 
 
@@ -497,7 +496,7 @@ class _Decider:
         index: int,
         is_prior: bool,
         prior_rules: tuple[str, ...],
-        prior_text: str,
+        prior_text: Sentence,
         membership: tuple[bool, bool],
     ) -> FamilyDecision:
         context = self.families[index]
@@ -537,9 +536,9 @@ class _Decider:
         context: _FamilyContext,
         using: tuple[tuple[date | None, Traject], ...],
         prior_rules: tuple[str, ...],
-        prior_text: str,
+        prior_text: Sentence,
         paid_scope: bool,
-    ) -> tuple[str, date, tuple[str, ...], str, list[str]] | None:
+    ) -> tuple[str, date, tuple[str, ...], Sentence, list[str]] | None:
         """Decide a PRIOR location in the free scope that has trajects using the entitlement:
         (status, next free date, rules, explanation, the trajects that use the entitlement on
         the as-of date), or None when none of them keeps a free traject from the as-of date
@@ -547,7 +546,7 @@ class _Decider:
         as_of = self.as_of
         period = context.period
         dated = [(fixed or as_of, traject) for fixed, traject in using]
-        first_free = frequency(period, [day for day, _ in dated], as_of)
+        first_free = frequency(period, [day for day, _traject in dated], as_of)
         if first_free == as_of:
             return None
         now = [(day, traject) for day, traject in dated if _blocks(period, day, as_of)]
@@ -556,27 +555,10 @@ class _Decider:
             for day, traject in dated
             if not _blocks(period, day, as_of) and _blocks_before(period, day, as_of, first_free)
         ]
-        blocking = f"{context.free_traject} {_traject_list(now)} "
-        blocking += f"count {context.around}" if len(now) > 1 else f"counts {context.around}"
-        if later:
-            # Each later traject keeps the next free one further away (SPEC 3.3).
-            blocking += ", and " + ", ".join(
-                f"{traject.id} ({day.isoformat()}) "
-                + (f"in {day.year}" if period.months is None else "after that")
-                for day, traject in later
-            )
         rules = (*prior_rules, *scope_rules(True, paid_scope), FREQ_USED)
-        if paid_scope:
-            status = PAID
-            tail = f"{context.paid_offer} is offered in {context.paid.name}"
-        else:
-            status = UNAVAILABLE
-            tail = f"{context.paid_offer} is only offered in {context.paid.name}"
-        explanation = (
-            f"{status.capitalize()}: {prior_text} and in {context.free.name}, but "
-            f"{blocking}, so it is free again from {first_free.isoformat()}; {tail}."
-        )
-        return status, first_free, rules, explanation, [traject.id for _, traject in now]
+        status = PAID if paid_scope else UNAVAILABLE
+        explanation = _used_decision(context, status, prior_text, now, later, first_free)
+        return status, first_free, rules, explanation, [traject.id for _day, traject in now]
 
 
 # --- a hypothetical location (the quick check) -----------------------------------------
@@ -691,14 +673,14 @@ def conflicting_approved(records: Records, as_of: date) -> list[str]:
                 allowed = frequency(period, [first_date], second_date)
                 if allowed == second_date:
                     continue
-                late = ""
-                if second.deadline and allowed > second.deadline:
-                    late = f", after its deadline {second.deadline.isoformat()}"
                 warnings.append(
-                    f"location {location_id}: approved {catalogue.free_traject[family]}s "
-                    f"{first.id} "
-                    f"({first_date.isoformat()}) and {second.id} ({second_date.isoformat()}) "
-                    f"cannot both be free as dated; {second.id} would be free from "
-                    f"{allowed.isoformat()} at the earliest{late}"
+                    warning_conflicting(
+                        location_id,
+                        catalogue.free_traject[family],
+                        (first.id, first_date),
+                        (second.id, second_date),
+                        allowed,
+                        second.deadline,
+                    )
                 )
     return warnings

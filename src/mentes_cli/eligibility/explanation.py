@@ -6,7 +6,7 @@ what a rule gave (PRIOR or not, which rules hold, the scopes) and says it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -30,18 +30,26 @@ from mentes_cli.eligibility.results import (
     UNAVAILABLE,
 )
 from mentes_cli.eligibility.rules import PriorInputs, scope_rules
+from mentes_cli.eligibility.sentences import Sentence, _, and_list, joined
 from mentes_cli.models import STATUSES, Traject
 
 if TYPE_CHECKING:
     from mentes_cli.eligibility.engine import _Site
 
 
-def _traject_list(dated: list[tuple[date, Traject]]) -> str:
+def _traject_list(dated: list[tuple[date, Traject]]) -> Any:
     """Give trajects with their dates in words: "T-1 (2026-10-05) and T-2 (2027-01-04)"."""
-    parts = [f"{traject.id} ({day.isoformat()})" for day, traject in dated]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list(
+        [_("{traject} ({date})", traject=traject.id, date=day) for day, traject in dated]
+    )
+
+
+def around(period: Period, day: date) -> Sentence:
+    """Give the period around `day` in words: "in 2026", "within 24 months before or after
+    2026-11-22"."""
+    if period.months is None:
+        return _("in {year}", year=day.year)
+    return _("within {months} months before or after {date}", months=period.months, date=day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +61,9 @@ class _FamilyContext:
     free: regions.Scope
     paid: regions.Scope
     period: Period
-    around: str  # the frequency period around the as-of date: "in 2026", ...
-    free_traject: str  # "free coaching traject"
-    paid_offer: str  # "paid coaching A–D"
+    around: Sentence  # the frequency period around the as-of date: "in 2026", ...
+    free_traject: Mapping[str, str]  # language -> "free coaching traject"
+    paid_offer: Mapping[str, str]  # language -> "paid coaching A–D"
 
     @property
     def parameters(self) -> FamilyParameters:
@@ -72,7 +80,7 @@ def _family_context(family: str, parameters: Parameters) -> _FamilyContext:
         regions.scope_at(parameters.families[family].free_scope, as_of),
         regions.scope_at(parameters.families[family].paid_scope, as_of),
         period,
-        period.around(as_of),
+        around(period, as_of),
         _catalogue().free_traject[family],
         _catalogue().paid_offer[family],
     )
@@ -82,27 +90,42 @@ def _plain_decision(
     context: _FamilyContext,
     is_prior: bool,
     prior_rules: tuple[str, ...],
-    prior_text: str,
-    where: str,
+    prior_text: Sentence,
+    where: Any,
     free_scope: bool,
     paid_scope: bool,
-) -> tuple[str, tuple[str, ...], str]:
+) -> tuple[str, tuple[str, ...], Sentence]:
     """Decide a family where no traject blocks the entitlement: status, rules, explanation."""
     scopes = scope_rules(free_scope, paid_scope)
     if is_prior and free_scope:
         return (
             FREE,
             (*prior_rules, *scopes, FREQ_AVAILABLE),
-            f"Free: {prior_text} and in {context.free.name}, and no {context.free_traject} "
-            f"counts {context.around}.",
+            _(
+                "Free: {prior} and in {scope}, and no {free_traject} counts {around}.",
+                prior=prior_text,
+                scope=context.free.name,
+                free_traject=context.free_traject,
+                around=context.around,
+            ),
         )
+    reason: Any
     if is_prior:
-        reason = f"{prior_text}, but {where} lies outside {context.free.name}"
+        reason = _(
+            "{prior}, but {where} lies outside {scope}",
+            prior=prior_text,
+            where=where,
+            scope=context.free.name,
+        )
     elif free_scope and not paid_scope:
         # Say where it lies, lest "unavailable" read as "outside every area".
-        reason = (
-            f"{prior_text}; {where} lies in {context.free.name}, where the "
-            f"{context.free_traject} is only for PRIOR locations"
+        reason = _(
+            "{prior}; {where} lies in {scope}, where the {free_traject} is only for PRIOR "
+            "locations",
+            prior=prior_text,
+            where=where,
+            scope=context.free.name,
+            free_traject=context.free_traject,
         )
     else:
         reason = prior_text
@@ -110,21 +133,86 @@ def _plain_decision(
         return (
             PAID,
             (*prior_rules, *scopes),
-            f"Paid: {reason}; {context.paid_offer} is offered in {context.paid.name}, "
-            f"which holds {where}.",
+            _(
+                "Paid: {reason}; {paid_offer} is offered in {scope}, which holds {where}.",
+                reason=reason,
+                paid_offer=context.paid_offer,
+                scope=context.paid.name,
+                where=where,
+            ),
         )
     return (
         UNAVAILABLE,
         (*prior_rules, *scopes),
-        f"Unavailable: {reason}; {context.paid_offer} is only offered in "
-        f"{context.paid.name}, not in {where}.",
+        _(
+            "Unavailable: {reason}; {paid_offer} is only offered in {scope}, not in {where}.",
+            reason=reason,
+            paid_offer=context.paid_offer,
+            scope=context.paid.name,
+            where=where,
+        ),
     )
 
 
-def _where(postcode: str, place: regions.Place | None) -> str:
+def _used_decision(
+    context: _FamilyContext,
+    status: str,
+    prior_text: Sentence,
+    now: list[tuple[date, Traject]],
+    later: list[tuple[date, Traject]],
+    first_free: date,
+) -> Sentence:
+    """Say why a PRIOR location in the free scope is not free now: the trajects that use the
+    entitlement around the as-of date (`now`) and those that keep the next free one further
+    away (`later`), and when it is free again."""
+    values = {"free_traject": context.free_traject, "around": context.around}
+    if len(now) > 1:
+        blocking = _(
+            "{free_traject} {trajects} count {around}", trajects=_traject_list(now), **values
+        )
+    else:
+        blocking = _(
+            "{free_traject} {trajects} counts {around}", trajects=_traject_list(now), **values
+        )
+    if later:
+        # Each later traject keeps the next free one further away (SPEC 3.3).
+        blocking = _(
+            "{blocking}, and {later}",
+            blocking=blocking,
+            later=joined(
+                [
+                    _("{traject} ({date}) in {year}", traject=t.id, date=day, year=day.year)
+                    if context.period.months is None
+                    else _("{traject} ({date}) after that", traject=t.id, date=day)
+                    for day, t in later
+                ]
+            ),
+        )
+    values = {
+        "prior": prior_text,
+        "scope": context.free.name,
+        "blocking": blocking,
+        "date": first_free,
+        "paid_offer": context.paid_offer,
+        "paid_scope": context.paid.name,
+    }
+    if status == PAID:
+        return _(
+            "Paid: {prior} and in {scope}, but {blocking}, so it is free again from {date}; "
+            "{paid_offer} is offered in {paid_scope}.",
+            **values,
+        )
+    return _(
+        "Unavailable: {prior} and in {scope}, but {blocking}, so it is free again from {date}; "
+        "{paid_offer} is only offered in {paid_scope}.",
+        **values,
+    )
+
+
+def _where(postcode: str, place: regions.Place | None) -> Any:
     """Give where a location of `postcode` lies, in words: "Antwerpen (Berchem)", "Gent"."""
     if place is None:
-        return f"postcode {postcode} (not in regions.toml)"
+        return _("postcode {postcode} (not in regions.toml)", postcode=postcode)
     if place.district and place.district != place.municipality:
         return f"{place.municipality} ({place.district})"
     if place.district:
@@ -140,13 +228,26 @@ IKT_PARTS_SHOWN = 5
 
 def ikt_sum(places: Sequence[int], total: int) -> str:
     """Give an organisation's IKT places as a sum: "12 + 6 = 18", "12" for one location, and
-    "120 over 40 locations (12 + 6 + 0 + 3 + 9 + …)" for many."""
+    "120 over 40 locations (12 + 6 + 0 + 3 + 9 + …)" for many (a Sentence: `say()` it)."""
     if len(places) == 1:
         return str(total)
     if len(places) <= IKT_PARTS_SHOWN:
         return " + ".join(str(ikt) for ikt in places) + f" = {total}"
     shown = " + ".join(str(ikt) for ikt in places[:IKT_PARTS_SHOWN])
-    return f"{total} over {len(places)} locations ({shown} + …)"
+    return _(
+        "{total} over {count} locations ({shown} + …)",
+        total=total,
+        count=len(places),
+        shown=shown,
+    )
+
+
+def _and_chain(parts: Sequence[Any]) -> Any:
+    """Give parts joined by "and" each: "A and B and C"."""
+    said = parts[0]
+    for part in parts[1:]:
+        said = _("{items} and {last}", items=said, last=part)
+    return said
 
 
 def _prior_clause(
@@ -155,7 +256,7 @@ def _prior_clause(
     parameters: PriorParameters,
     is_prior: bool,
     prior_rules: Sequence[str],
-) -> str:
+) -> Sentence:
     """Give the PRIOR part of an explanation: "PRIOR by subsidy step 1", "not PRIOR (...)".
 
     It reads only the PRIOR rules' inputs and the organisation's IKT places as a sum, the
@@ -164,31 +265,180 @@ def _prior_clause(
     step = inputs.subsidy_step
     since = inputs.enforcement_since
     if inputs.organisation_prior is False:
-        return "not PRIOR by decision of Opgroeien (the organisation's prior = false)"
-    reasons = []
+        return _("not PRIOR by decision of Opgroeien (the organisation's prior = false)")
+    reasons: list[Any] = []
     if PRIOR_OFFICIAL in prior_rules:
-        reasons.append("by decision of Opgroeien")
+        reasons.append(_("by decision of Opgroeien"))
     if PRIOR_STEP in prior_rules:
-        reasons.append(f"by subsidy step {step}")
+        reasons.append(_("by subsidy step {step}", step=step))
     if PRIOR_IKT in prior_rules:
         reasons.append(
-            f"by IKT places (subsidy step {step}, IKT places of the organisation "
-            f"{ikt_text} ≤ {parameters.ikt_max_places})"
+            _(
+                "by IKT places (subsidy step {step}, IKT places of the organisation {ikt} ≤ "
+                "{most})",
+                step=step,
+                ikt=ikt_text,
+                most=parameters.ikt_max_places,
+            )
         )
     if PRIOR_ENFORCEMENT in prior_rules:
-        reasons.append(f"by enforcement since {since.isoformat()}" if since else "by enforcement")
+        reasons.append(
+            _("by enforcement since {date}", date=since) if since else _("by enforcement")
+        )
     if is_prior:
-        return "PRIOR " + " and ".join(reasons)
+        return _("PRIOR {reasons}", reasons=_and_chain(reasons))
+    why: Sentence
     if step in parameters.ikt_steps:
-        why = (
-            f"subsidy step {step} with IKT places of the organisation {ikt_text} > "
-            f"{parameters.ikt_max_places}"
+        why = _(
+            "subsidy step {step} with IKT places of the organisation {ikt} > {most}",
+            step=step,
+            ikt=ikt_text,
+            most=parameters.ikt_max_places,
         )
     else:
-        why = f"subsidy step {step} is not a PRIOR step"
+        why = _("subsidy step {step} is not a PRIOR step", step=step)
     if inputs.enforcement and since:
-        why += f"; enforcement only from {since.isoformat()}"
-    return f"not PRIOR ({why})"
+        why = _("{why}; enforcement only from {date}", why=why, date=since)
+    return _("not PRIOR ({why})", why=why)
+
+
+# --- the reason of the planner's question (engine.free_entitlement) ------------------------
+
+
+def entitlement_not_prior(location_id: str, prior_text: Sentence, day: date) -> Sentence:
+    """Say that a location is not PRIOR on a day."""
+    return _("{location} is {prior} on {date}.", location=location_id, prior=prior_text, date=day)
+
+
+def entitlement_out_of_scope(
+    location_id: str, where: Any, scope: str, free_traject: Mapping[str, str]
+) -> Sentence:
+    """Say that a location lies outside the scope where a family's free traject is given."""
+    return _(
+        "{location} lies in {where}, outside {scope}, where the {free_traject} is given.",
+        location=location_id,
+        where=where,
+        scope=scope,
+        free_traject=free_traject,
+    )
+
+
+def entitlement_free(
+    location_id: str, where: Any, free_traject: Mapping[str, str], around: Sentence
+) -> Sentence:
+    """Say that a location may have a free traject of a family on a day."""
+    return _(
+        "{location} is PRIOR and in {where}, and no {free_traject} counts {around}.",
+        location=location_id,
+        where=where,
+        free_traject=free_traject,
+        around=around,
+    )
+
+
+def entitlement_used(
+    location_id: str,
+    free_traject: Mapping[str, str],
+    blocking: Sequence[date],
+    around: Sentence,
+    next_free: date,
+) -> Sentence:
+    """Say that a location's free traject of a family is used up on a day, and till when."""
+    return _(
+        "{location} has a {free_traject} dated {dates}, {around}; free again from {date}.",
+        location=location_id,
+        free_traject=free_traject,
+        dates=joined(blocking),
+        around=around,
+        date=next_free,
+    )
+
+
+# --- the data warnings of SPEC 3.1 and SPEC 5 -----------------------------------------------
+
+
+def warning_step_without_ikt(step: int) -> Sentence:
+    return _("subsidy step {step} with 0 IKT places; check subsidy_step and ikt_places", step=step)
+
+
+def warning_step_with_ikt(step: int, ikt: int) -> Sentence:
+    return _(
+        "subsidy step {step} with {ikt} IKT places; check subsidy_step and ikt_places",
+        step=step,
+        ikt=ikt,
+    )
+
+
+def warning_more_ikt_than_places(ikt: int, places: int) -> Sentence:
+    return _(
+        "{ikt} IKT places but only {places} places; check ikt_places and places",
+        ikt=ikt,
+        places=places,
+    )
+
+
+def warning_unknown_postcode(postcode: str) -> Sentence:
+    return _(
+        "postcode {postcode} is not in regions.toml; the location lies outside every scope",
+        postcode=postcode,
+    )
+
+
+def warning_municipality(name: str, postcode: str, municipality: str) -> Sentence:
+    return _(
+        "municipality {name} does not match postcode {postcode} ({municipality})",
+        name=repr(name),
+        postcode=postcode,
+        municipality=municipality,
+    )
+
+
+def warning_district(name: str, postcode: str, district: str | None) -> Sentence:
+    where = (
+        _("district {district}", district=district)
+        if district
+        else _("not a district of Antwerpen")
+    )
+    return _(
+        "district {name} does not match postcode {postcode} ({where})",
+        name=repr(name),
+        postcode=postcode,
+        where=where,
+    )
+
+
+def warning_conflicting(
+    location_id: str,
+    free_traject: Mapping[str, str],
+    first: tuple[str, date],
+    second: tuple[str, date],
+    allowed: date,
+    deadline: date | None,
+) -> Sentence:
+    """Say that two approved free trajects of one family cannot both be free as dated."""
+    values = {
+        "location": location_id,
+        "free_traject": free_traject,
+        "first": first[0],
+        "first_date": first[1],
+        "second": second[0],
+        "second_date": second[1],
+        "allowed": allowed,
+    }
+    if deadline is not None and allowed > deadline:
+        return _(
+            "location {location}: approved {free_traject}s {first} ({first_date}) and {second} "
+            "({second_date}) cannot both be free as dated; {second} would be free from "
+            "{allowed} at the earliest, after its deadline {deadline}",
+            deadline=deadline,
+            **values,
+        )
+    return _(
+        "location {location}: approved {free_traject}s {first} ({first_date}) and {second} "
+        "({second_date}) cannot both be free as dated; {second} would be free from {allowed} "
+        "at the earliest",
+        **values,
+    )
 
 
 def _inputs(

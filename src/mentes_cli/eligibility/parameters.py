@@ -8,8 +8,10 @@ to which family and is free (offers.toml), which statuses use an entitlement (ru
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 from mentes_cli.eligibility.results import FAMILIES, RULES_FILE
@@ -28,12 +30,6 @@ class Period:
 
     name: str
     months: int | None  # None: calendar year
-
-    def around(self, day: date) -> str:
-        """Give the period around `day` in words: "in 2026", "within 24 months of 2026-11-22"."""
-        if self.months is None:
-            return f"in {day.year}"
-        return f"within {self.months} months before or after {day.isoformat()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +74,8 @@ class _Catalogue:
     using_statuses: frozenset[str]
     data: dict[str, Any]
     offers_data: dict[str, Any]
-    free_traject: dict[str, str]  # family -> "free coaching traject"
-    paid_offer: dict[str, str]  # family -> "paid coaching A–D"
+    free_traject: dict[str, Mapping[str, str]]  # family -> language -> "free coaching traject"
+    paid_offer: dict[str, Mapping[str, str]]  # family -> language -> "paid coaching A–D"
 
 
 _PERIOD = re.compile(r"calendar-year|rolling-([1-9]\d*)-months")
@@ -123,6 +119,11 @@ def _text_list(entry: dict[str, Any], key: str, where: str) -> list[str]:
 
 
 _catalogue_cache: _Catalogue | None = None
+
+
+def _names(names: Mapping[str, str]) -> Mapping[str, str]:
+    """Give a name of offers.toml in each language, read-only (a sentence's value)."""
+    return MappingProxyType(dict(names))
 
 
 def _catalogue() -> _Catalogue:
@@ -178,8 +179,8 @@ def _catalogue() -> _Catalogue:
         frozenset(statuses),
         data,
         offers.data,
-        {family: offers.families[family].free_traject("en") for family in FAMILIES},
-        {family: offers.families[family].paid_offers("en") for family in FAMILIES},
+        {family: _names(offers.families[family].free_traject_names) for family in FAMILIES},
+        {family: _names(offers.families[family].paid_offers_names) for family in FAMILIES},
     )
     return _catalogue_cache
 
