@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from mentes_cli import textout
 from mentes_cli.eligibility import (
@@ -25,17 +26,55 @@ from mentes_cli.eligibility import (
     FamilyDecision,
     LocationResult,
 )
-from mentes_cli.i18n import _, day
+from mentes_cli.eligibility.sentences import say
+from mentes_cli.i18n import _, day, n_
 
-FAMILY_TITLES = {
-    "regional_support": "Regional support (BVV)",
-    "pedagogical_coaching": "Pedagogical coaching",
-}
-# Short column headers, so that the table fits an 80-column terminal.
-FAMILY_HEADERS = {
-    "regional_support": "Support (BVV)",
-    "pedagogical_coaching": "Coaching",
-}
+
+def family_title(family: str) -> str:
+    """Give an offer family's name as a title: "Regional support (BVV)"."""
+    if family == "regional_support":
+        return _("Regional support (BVV)")
+    return _("Pedagogical coaching")
+
+
+def family_header(family: str) -> str:
+    """Give an offer family's short column header, so that the table fits 80 columns."""
+    if family == "regional_support":
+        return _("Support (BVV)")
+    return _("Coaching")
+
+
+def status_word(status: str) -> str:
+    """Give a decision's status as people read it: free, paid, unavailable."""
+    if status == "free":
+        return _("free")
+    if status == "paid":
+        return _("paid")
+    return _("unavailable")
+
+
+def yes_no(value: bool) -> str:
+    """Give yes or no in the reader's language."""
+    return _("yes") if value else _("no")
+
+
+def traject_status_word(status: str) -> str:
+    """Give a traject's status as people read it (the glossary's words)."""
+    words = {
+        "requested": _("requested"),
+        "approved": _("approved"),
+        "planned": _("planned"),
+        "active": _("active"),
+        "done": _("done"),
+        "cancelled": _("cancelled"),
+    }
+    return words.get(status, status)
+
+
+def title(as_of: date) -> str:
+    """Give the heading of the table and the explanation: "Eligibility as of 2026-11-22"."""
+    return _("Eligibility as of {date}", date=day(as_of))
+
 
 CSV_COLUMNS = (
     "location",
@@ -148,26 +187,16 @@ def counts(results: Sequence[LocationResult]) -> dict[str, dict[str, int]]:
     return found
 
 
-TRAJECT_STATUS_WORDS = {
-    "requested": "requested",
-    "approved": "approved",
-    "planned": "planned",
-    "active": "active",
-    "done": "done",
-    "cancelled": "cancelled",
-}
-
-
 def _status_cell(
     decision: FamilyDecision, traject_statuses: Mapping[str, str], *, narrow: bool = False
 ) -> str:
     """Give the status, the trajects that take the entitlement with their status (so that
     "paid" is not read as "they must pay"), and the day it is free again. `narrow`: the
     traject's status and id on two lines."""
-    lines = [decision.status]
+    lines = [status_word(decision.status)]
     for traject in decision.used_by:
         status = traject_statuses.get(traject)
-        word = _(TRAJECT_STATUS_WORDS[status]) if status in TRAJECT_STATUS_WORDS else ""
+        word = traject_status_word(status) if status else ""
         if narrow:
             lines += [word, traject] if word else [traject]
         else:
@@ -188,7 +217,7 @@ def place_text(place: Mapping[str, str | None]) -> str:
             municipality=place["municipality"],
             district=place["district"],
         )
-    return f"{place['postcode']} {place['municipality']}"
+    return f"{place['postcode']} {place['municipality']}"  # alike in every language
 
 
 def print_table(
@@ -227,7 +256,7 @@ def _eligibility_table(
 ) -> Table:
     """Give the table of one row per location: id and name, PRIOR, and a cell per family."""
     table = Table(
-        title=f"Eligibility as of {as_of.isoformat()}",
+        title=title(as_of),
         box=box.SIMPLE_HEAD,
         show_lines=False,
         expand=False,
@@ -235,7 +264,7 @@ def _eligibility_table(
     rows = [
         (
             clean(_location_label(result, names)),
-            ("yes" if result.prior else "no") + "\n" + " ".join(result.prior_rules),
+            yes_no(result.prior) + "\n" + " ".join(result.prior_rules),
             _status_cell(result.regional_support, statuses, narrow=narrow),
             _status_cell(result.pedagogical_coaching, statuses, narrow=narrow),
         )
@@ -243,8 +272,8 @@ def _eligibility_table(
     ]
     # Names wrap; the columns of ids, rules and dates keep their longest value whole (their
     # minimum width is that value, so that a table too wide is seen before it is printed).
-    table.add_column("Location", overflow="fold", ratio=1)
-    headers = ["PRIOR", *(FAMILY_HEADERS[family] for family in FAMILIES)]
+    table.add_column(_("Location"), overflow="fold", ratio=1)
+    headers = ["PRIOR", *(family_header(family) for family in FAMILIES)]
     for index, header in enumerate(headers, start=1):
         longest = max(len(line) for row in rows for line in row[index].split("\n"))
         table.add_column(header, no_wrap=True, min_width=max(longest, len(header)))
@@ -256,15 +285,15 @@ def _eligibility_table(
 def print_summary(console: Console, results: Sequence[LocationResult]) -> None:
     """Print how many locations are free, paid and unavailable per offer family."""
     summary = Table(
-        title=f"{len(results)} location{'s' if len(results) != 1 else ''}",
+        title=n_("{count} location", "{count} locations", len(results)),
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    summary.add_column("Offer family")
+    summary.add_column(_("Offer family"))
     for status in DECISION_STATUSES:
-        summary.add_column(status, justify="right")
+        summary.add_column(status_word(status), justify="right")
     for family, by_status in counts(results).items():
-        summary.add_row(FAMILY_TITLES[family], *(str(by_status[s]) for s in DECISION_STATUSES))
+        summary.add_row(family_title(family), *(str(by_status[s]) for s in DECISION_STATUSES))
     console.print(summary)
 
 
@@ -282,41 +311,81 @@ def print_explained(
     names: Mapping[str, str],
     clean: Callable[[Any], str],
 ) -> None:
-    """Print every decision with its rules, inputs and parameter values, then the summary."""
-    console.print(f"Eligibility as of {as_of.isoformat()}")
+    """Print every decision with its rules, inputs and parameter values, then the summary.
+
+    A line that wraps goes on with a hanging indent, two columns further in than its start,
+    so that each fact stands out from the next.
+    """
+    console.print(title(as_of))
     for result in results:
         console.print()
         for line in explanation_lines(result, names, clean):
             indent = len(line) - len(line.lstrip(" "))
-            console.print(Padding(line.lstrip(" "), (0, 0, 0, indent)))
+            _print_hanging(console, line.lstrip(" "), indent)
     console.print()
     print_summary(console, results)
+
+
+HANG = 2  # how much further in the continuation lines of a wrapped line start
+
+
+def _print_hanging(console: Console, markup: str, indent: int) -> None:
+    """Print `markup` at `indent`, its continuation lines `HANG` columns further in."""
+    text = Text.from_markup(markup)
+    width = console.width - indent
+    if text.cell_len <= width:
+        console.print(Padding(text, (0, 0, 0, indent)))
+        return
+    first, *rest = text.wrap(console, max(width - HANG, 20))
+    console.print(Padding(first, (0, 0, 0, indent)))
+    for line in rest:
+        console.print(Padding(line, (0, 0, 0, indent + HANG)))
 
 
 def explanation_lines(
     result: LocationResult, names: Mapping[str, str], clean: Callable[[Any], str]
 ) -> list[str]:
-    """Give the lines that explain one location's decision (needs explain=True results)."""
-    title = _location_label(result, names).replace("\n", " ")
+    """Give the lines that explain one location's decision (needs explain=True results);
+    Rich markup, record text made safe with `clean`."""
+    heading = _location_label(result, names).replace("\n", " ")
     if result.organisation:
         organisation = names.get(result.organisation)
-        title += f" — {result.organisation}" + (f" {organisation}" if organisation else "")
-    lines = [f"[bold]{clean(title)}[/bold]"]
+        heading += f" — {result.organisation}" + (f" {organisation}" if organisation else "")
+    lines = [f"[bold]{clean(heading)}[/bold]"]
     first = result.regional_support
     inputs, parameters = first.inputs or {}, first.parameters or {}
-    lines.append(f"  PRIOR: {'yes' if result.prior else 'no'} ({', '.join(result.prior_rules)})")
+    lines.append(
+        "  "
+        + _(
+            "PRIOR: {answer} ({rules})",
+            answer=yes_no(result.prior),
+            rules=", ".join(result.prior_rules),
+        )
+    )
     quick = result.location is None
     lines += [f"    {clean(line)}" for line in prior_input_lines(inputs, parameters, quick=quick)]
     for family in FAMILIES:
         decision: FamilyDecision = getattr(result, family)
         inputs, parameters = decision.inputs or {}, decision.parameters or {}
-        next_free = f", free from {decision.next_free.isoformat()}" if decision.next_free else ""
-        lines.append(f"  {FAMILY_TITLES[family]}: {decision.status}{next_free}")
-        lines.append(f"    Rules: {', '.join(decision.rules)}")
-        lines.append(f"    {clean(decision.explanation)}")
+        if decision.next_free:
+            decided = _(
+                "{family}: {status}, free from {date}",
+                family=family_title(family),
+                status=status_word(decision.status),
+                date=day(decision.next_free),
+            )
+        else:
+            decided = _(
+                "{family}: {status}",
+                family=family_title(family),
+                status=status_word(decision.status),
+            )
+        lines.append(f"  {clean(decided)}")
+        lines.append("    " + _("Rules: {rules}", rules=", ".join(decision.rules)))
+        lines.append(f"    {clean(say(decision.explanation))}")
         lines += [f"    {clean(line)}" for line in family_input_lines(inputs, parameters)]
     for warning in result.warnings:
-        lines.append(f"  Warning: {clean(warning)}")
+        lines.append("  " + clean(_("Warning: {warning}", warning=say(warning))))
     return lines
 
 
@@ -335,54 +404,105 @@ def prior_input_lines(
     by_location = inputs["ikt_places_by_location"]
     total = inputs["ikt_places_organisation"]
     limit = parameters["ikt_max_places"]
-    sum_text = ikt_sum(list(by_location.values()), total)
+    sum_text = say(ikt_sum(list(by_location.values()), total))
     comparison = "≤" if total <= limit else ">"
     official = inputs["organisation_prior"]
     since = inputs["enforcement_since"]
-    enforcement = "no"
+    enforcement = _("no")
     if inputs["enforcement"]:
-        enforcement = f"yes, since {since}" if since else "yes"
+        enforcement = (
+            _("yes, since {date}", date=day(date.fromisoformat(since))) if since else _("yes")
+        )
     if official is None:
-        official_text = _("not given") if quick else "none in the records"
+        official_text = _("not given") if quick else _("none in the records")
     else:
-        official_text = "PRIOR" if official else "not PRIOR"
+        official_text = "PRIOR" if official else _("not PRIOR")
     places = inputs["places"]
     return [
-        "Official status (Opgroeien): " + official_text,
-        f"Subsidy step: {inputs['subsidy_step']} (PRIOR-STEP for steps "
-        f"{_numbers(parameters['prior_steps'])}; PRIOR-IKT for steps "
-        f"{_numbers(parameters['ikt_steps'])})",
-        f"IKT places of the organisation: {sum_text} {comparison} {limit}",
-        f"Enforcement (handhaving): {enforcement}",
-        f"Care type: {inputs['care_type']}; places: "
-        + (_("not given") if places is None else str(places)),
-        f"PRIOR rules in force since {parameters['prior_valid_from']} (rules.toml)",
+        _("Official status (Opgroeien): {status}", status=official_text),
+        _(
+            "Subsidy step: {step} (PRIOR-STEP for steps {prior_steps}; PRIOR-IKT for steps "
+            "{ikt_steps})",
+            step=inputs["subsidy_step"],
+            prior_steps=_numbers(parameters["prior_steps"]),
+            ikt_steps=_numbers(parameters["ikt_steps"]),
+        ),
+        _(
+            "IKT places of the organisation: {sum} {comparison} {most}",
+            sum=sum_text,
+            comparison=comparison,
+            most=limit,
+        ),
+        _("Enforcement (handhaving): {enforcement}", enforcement=enforcement),
+        _(
+            "Care type: {care_type}; places: {places}",
+            care_type=care_type_word(inputs["care_type"]),
+            places=_("not given") if places is None else places,
+        ),
+        _(
+            "PRIOR rules in force since {date} (rules.toml)",
+            date=day(date.fromisoformat(parameters["prior_valid_from"])),
+        ),
     ]
+
+
+def care_type_word(care_type: str) -> str:
+    """Give a care type as people say it: group (groepsopvang) or family (gezinsopvang)."""
+    if care_type == "group":
+        return _("group")
+    if care_type == "family":
+        return _("family")
+    return care_type
 
 
 def family_input_lines(inputs: Mapping[str, Any], parameters: Mapping[str, Any]) -> list[str]:
     """Give a family's scope and frequency inputs and parameters in words."""
     if not inputs:
         return []
-    place = inputs["municipality"] or "unknown postcode"
+    place = inputs["municipality"] or _("unknown postcode")
     if inputs["district"]:
-        place += f", district {inputs['district']}"
+        place = _("{place}, district {district}", place=place, district=inputs["district"])
     if inputs["province"]:
-        place += f", province {inputs['province']}"
+        place = _("{place}, province {province}", place=place, province=inputs["province"])
     using = inputs["trajects_using_entitlement"]
-    used = (
-        ", ".join(f"{t['id']} ({t['offer']}, {t['status']}, {t['date']})" for t in using) or "none"
-    )
+    used = ", ".join(
+        f"{t['id']} ({t['offer']}, {traject_status_word(t['status'])}, "
+        f"{day(date.fromisoformat(t['date']))})"
+        for t in using
+    ) or _("none")
     return [
-        f"Postcode {inputs['postcode']}: {place}",
-        f"Free scope {parameters['free_scope']} ({parameters['free_scope_name']}): "
-        f"{'inside' if inputs['in_free_scope'] else 'outside'}; paid scope "
-        f"{parameters['paid_scope']} ({parameters['paid_scope_name']}): "
-        f"{'inside' if inputs['in_paid_scope'] else 'outside'}",
-        f"Frequency: {parameters['period']}; trajects that use the entitlement "
-        f"({', '.join(parameters['free_offers'])} with status "
-        f"{', '.join(parameters['entitlement_statuses'])}): {used}",
+        _("Postcode {postcode}: {place}", postcode=inputs["postcode"], place=place),
+        _(
+            "Free scope {free_scope} ({free_name}): {free_inside}; paid scope {paid_scope} "
+            "({paid_name}): {paid_inside}",
+            free_scope=parameters["free_scope"],
+            free_name=parameters["free_scope_name"],
+            free_inside=_inside(inputs["in_free_scope"]),
+            paid_scope=parameters["paid_scope"],
+            paid_name=parameters["paid_scope_name"],
+            paid_inside=_inside(inputs["in_paid_scope"]),
+        ),
+        _(
+            "Frequency: {period}; trajects that use the entitlement ({offers} with status "
+            "{statuses}): {used}",
+            period=period_words(parameters["period"]),
+            offers=", ".join(parameters["free_offers"]),
+            statuses=", ".join(traject_status_word(s) for s in parameters["entitlement_statuses"]),
+            used=used,
+        ),
     ]
+
+
+def _inside(inside: bool) -> str:
+    return _("inside") if inside else _("outside")
+
+
+def period_words(period: str) -> str:
+    """Give a frequency period of rules.toml in words: "once per calendar year (calendar-year)"."""
+    if period == "calendar-year":
+        return _("once per calendar year ({period})", period=period)
+    months = period.removeprefix("rolling-").removesuffix("-months")
+    return _("once in {months} months ({period})", months=months, period=period)
 
 
 def _numbers(values: Sequence[int]) -> str:

@@ -28,7 +28,7 @@ from mentes_cli.cli.common import (
     use_reference_data,
 )
 from mentes_cli.errors import InputError, UsageError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, n_
 
 if TYPE_CHECKING:
     from mentes_cli.eligibility import LocationResult
@@ -60,11 +60,16 @@ def _postcode(value: str | None) -> str | None:
         return None
     value = value.strip()
     if not re.fullmatch(r"\d{4}", value):
-        raise typer.BadParameter(f"{value!r} is not a Belgian postcode; give 4 digits, e.g. 2600")
+        raise typer.BadParameter(
+            _("{value} is not a Belgian postcode; give 4 digits, e.g. 2600", value=repr(value))
+        )
     return value
 
 
-@app.command("check-eligibility")
+@app.command(
+    "check-eligibility",
+    help=_("Decide per location: PRIOR or not, and free, paid or unavailable per offer family."),
+)
 @handle_errors
 def check_eligibility(
     data: DataOption = None,
@@ -73,7 +78,7 @@ def check_eligibility(
         typer.Option(
             "--location",
             metavar="ID",
-            help="Decide for this location (its id).",
+            help=_("Decide for this location (its id)."),
             show_default=False,
         ),
     ] = None,
@@ -82,7 +87,7 @@ def check_eligibility(
         typer.Option(
             "--organisation",
             metavar="ID",
-            help="Decide for every location of this organisation (its id).",
+            help=_("Decide for every location of this organisation (its id)."),
             show_default=False,
         ),
     ] = None,
@@ -90,7 +95,8 @@ def check_eligibility(
     explain: Annotated[
         bool,
         typer.Option(
-            "--explain", help="Show the rules, inputs and parameter values of every decision."
+            "--explain",
+            help=_("Show the rules, inputs and parameter values of every decision."),
         ),
     ] = False,
     output_format: FormatOption = OutputFormat.table,
@@ -99,8 +105,10 @@ def check_eligibility(
         typer.Option(
             "--output",
             metavar="FILE.xlsx",
-            help="Also write an overview workbook (.xlsx) with a filter, one row per location; "
-            "the table then shows only the summary.",
+            help=_(
+                "Also write an overview workbook (.xlsx) with a filter, one row per location; "
+                "the table then shows only the summary."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -112,7 +120,7 @@ def check_eligibility(
             "--subsidy-step",
             min=0,
             max=3,
-            help="Quick check without records: the subsidy step (0-3) of a location.",
+            help=_("Quick check without records: the subsidy step (0-3) of a location."),
             show_default=False,
         ),
     ] = None,
@@ -121,7 +129,7 @@ def check_eligibility(
         typer.Option(
             "--ikt-places",
             min=0,
-            help="Quick check: the IKT places of the whole organisation.",
+            help=_("Quick check: the IKT places of the whole organisation."),
             show_default=False,
         ),
     ] = None,
@@ -131,26 +139,28 @@ def check_eligibility(
             "--postcode",
             metavar="NNNN",
             callback=_postcode,
-            help="Quick check: the location's postcode.",
+            help=_("Quick check: the location's postcode."),
             show_default=False,
         ),
     ] = None,
     enforcement: Annotated[
-        bool, typer.Option("--enforcement", help="Quick check: the location is in enforcement.")
+        bool, typer.Option("--enforcement", help=_("Quick check: the location is in enforcement."))
     ] = False,
     places: Annotated[
         int | None,
         typer.Option(
             "--places",
             min=1,
-            help="Quick check: licensed places (only checked against the IKT places).",
+            help=_("Quick check: licensed places (only checked against the IKT places)."),
             show_default=False,
         ),
     ] = None,
     care_type: Annotated[
         CareType | None,
         typer.Option(
-            "--care-type", help="Quick check: group (default) or family care.", show_default=False
+            "--care-type",
+            help=_("Quick check: group (default) or family care."),
+            show_default=False,
         ),
     ] = None,
     last_coaching: Annotated[
@@ -159,7 +169,7 @@ def check_eligibility(
             "--last-coaching",
             metavar="DATE",
             callback=parse_date,
-            help="Quick check: start of the last free coaching traject (yyyy-mm-dd).",
+            help=_("Quick check: start of the last free coaching traject (yyyy-mm-dd)."),
             show_default=False,
         ),
     ] = None,
@@ -169,15 +179,19 @@ def check_eligibility(
             "--last-support",
             metavar="DATE",
             callback=parse_date,
-            help="Quick check: start of the last free BVV traject (yyyy-mm-dd).",
+            help=_("Quick check: start of the last free BVV traject (yyyy-mm-dd)."),
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Decide per location: PRIOR or not, and free, paid or unavailable per offer family."""
     day: date = as_of or date.today()  # type: ignore[assignment]  # parse_date gives a date
     if output is not None and output.suffix.lower() != ".xlsx":
-        raise UsageError(f"--output {output}: the overview is a workbook; end the name in .xlsx")
+        raise UsageError(
+            _(
+                "--output {path}: the overview is a workbook; end the name in .xlsx",
+                path=output,
+            )
+        )
     given = {
         "--subsidy-step": subsidy_step is not None,
         "--ikt-places": ikt_places is not None,
@@ -190,19 +204,26 @@ def check_eligibility(
     }
     quick = [name for name in QUICK_OPTIONS if given[name]]
     if location is not None and organisation is not None:
-        raise UsageError("give --location or --organisation, not both")
+        raise UsageError(_("give --location or --organisation, not both"))
     if quick:
         if location is not None or organisation is not None:
             chosen = "--location" if location is not None else "--organisation"
             raise UsageError(
-                f"{chosen} decides for a location in the records; {', '.join(quick)} "
-                "describe a location for a quick check without records. Use one or the other"
+                _(
+                    "{chosen} decides for a location in the records; {options} describe a "
+                    "location for a quick check without records. Use one or the other",
+                    chosen=chosen,
+                    options=", ".join(quick),
+                )
             )
         missing = [name for name in QUICK_REQUIRED if not given[name]]
         if missing:
             raise UsageError(
-                f"the quick check needs --subsidy-step, --ikt-places and --postcode; "
-                f"missing: {', '.join(missing)}"
+                _(
+                    "the quick check needs --subsidy-step, --ikt-places and --postcode; "
+                    "missing: {missing}",
+                    missing=", ".join(missing),
+                )
             )
         source = use_reference_data(data).path
         if output is not None:
@@ -238,10 +259,12 @@ def check_eligibility(
         names = _names(records)
         source_text = describe_source(loaded.source)
         statuses = {traject.id: traject.status for traject in records.trajects}
+    from mentes_cli.eligibility.sentences import say
+
     for result in results:
         for warning in result.warnings:
-            where = f"{result.location}: " if result.location else ""
-            notice(f"Warning: {where}{warning}")
+            said = f"{result.location}: {say(warning)}" if result.location else say(warning)
+            notice(_("Warning: {warning}", warning=said))
     _show(
         day,
         results,
@@ -258,7 +281,14 @@ def check_eligibility(
         from mentes_cli.export.eligibility_xlsx import write_overview
 
         write_overview(output, day, results, facts, source=source_text)
-        notice(f"Overview of {len(results)} locations written to {output}")
+        notice(
+            n_(
+                "Overview of {count} location written to {path}",
+                "Overview of {count} locations written to {path}",
+                len(results),
+                path=output,
+            )
+        )
 
 
 def _chosen_locations(
@@ -275,8 +305,14 @@ def _chosen_locations(
     import difflib
 
     close = difflib.get_close_matches(organisation, [o.id for o in records.organisations], n=3)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise InputError(f"no organisation {organisation!r} in the records{hint}")
+    hint = _(" (did you mean {ids}?)", ids=", ".join(close)) if close else ""
+    raise InputError(
+        _(
+            "no organisation {organisation} in the records{hint}",
+            organisation=repr(organisation),
+            hint=hint,
+        )
+    )
 
 
 def _names(records: Records) -> dict[str, str]:
@@ -287,13 +323,15 @@ def _names(records: Records) -> dict[str, str]:
 
 
 def _enforcement_text(enforcement: bool, since: date | None, day: date) -> str:
+    from mentes_cli.i18n import day as day_text
+
     if not enforcement:
-        return "no"
+        return _("no")
     if since is None:
-        return "yes"
+        return _("yes")
     if since <= day:
-        return f"yes, since {since.isoformat()}"
-    return f"from {since.isoformat()}"
+        return _("yes, since {date}", date=day_text(since))
+    return _("from {date}", date=day_text(since))
 
 
 def _facts(records: Records, results: list[LocationResult], day: date) -> dict[str, LocationFacts]:
@@ -356,7 +394,7 @@ def _quick_check(
     place = place_for_postcode(postcode)
     facts = {
         "": LocationFacts(
-            name="quick check",
+            name=_("quick check"),
             organisation_name="",
             postcode=postcode,
             municipality=place.municipality if place else "",
@@ -411,40 +449,57 @@ def _unknown_postcode_text(postcode: str) -> str:
 
 def _print_free_offers(result: LocationResult, day: date) -> None:
     """Say what each free offer the quick check found holds, so that it can be told on the
-    phone: the BVV contact moments, the coaching hours and days (from tariffs.toml)."""
+    phone: the BVV contact moments, the coaching hours and days (offers.toml, tariffs.toml)."""
+    from mentes_cli.eligibility import FAMILIES
+    from mentes_cli.offers import catalogue
+
+    offers = catalogue()
+    for family in FAMILIES:
+        if getattr(result, family).status != "free":
+            continue
+        for code in offers.of_family(family, paid=False):
+            stdout.print(_free_offer_text(code, day), soft_wrap=True)
+
+
+def _free_offer_text(code: str, day: date) -> str:
+    """Give what free offer `code` holds on `day`, in one sentence."""
     from mentes_cli.i18n import number
-    from mentes_cli.tariffs import free_offer_at
+    from mentes_cli.offers import catalogue
 
-    if result.regional_support.status == "free":
-        from mentes_cli.offers import catalogue
-
-        basis = free_offer_at("bvv-basis", day)
-        # The range a vervolgtraject may choose is the catalogue's (offers.toml).
-        low, high = catalogue().offer("bvv-vervolg").contact_moments or (2, 5)
-        stdout.print(
-            _(
-                "Free regional support (BVV): a basistraject of {moments} contact moments of "
-                "at most {hours} h on location, or a vervolgtraject of {low} to {high}.",
-                moments=basis["contact_moments"],
-                hours=number(basis["hours_per_moment"]),
-                low=low,
-                high=high,
-            ),
-            soft_wrap=True,
+    offers = catalogue()
+    offer = offers.offer(code)
+    shape = offers.visits_at(code, day)
+    label = offer.label()
+    if shape.spread_hours is not None:
+        days = sorted(shape.spread_days)
+        if len(days) == 1:
+            return _(
+                "{offer}: about {hours} h on the floor, over {days} days.",
+                offer=label,
+                hours=number(shape.spread_hours),
+                days=days[0],
+            )
+        return _(
+            "{offer}: about {hours} h on the floor, over {low} or {high} days.",
+            offer=label,
+            hours=number(shape.spread_hours),
+            low=", ".join(str(d) for d in days[:-1]),
+            high=days[-1],
         )
-    if result.pedagogical_coaching.status == "free":
-        coaching = free_offer_at("coaching", day)
-        days = sorted(coaching["days"])
-        stdout.print(
-            _(
-                "Free pedagogical coaching: about {hours} h on the floor, over {low} or {high} "
-                "days.",
-                hours=number(coaching["hours"]),
-                low=days[0],
-                high=days[-1],
-            ),
-            soft_wrap=True,
-        )
+    (count, hours), *_rest = shape.blocks
+    if offers.families[offer.family].unit == "day":
+        count_text = n_("{count} day", "{count} days", count)
+    elif offer.contact_moments:
+        low, high = offer.contact_moments
+        count_text = _("{low} to {high} contact moments", low=low, high=high)
+    else:
+        count_text = n_("{count} contact moment", "{count} contact moments", count)
+    return _(
+        "{offer}: {count} of at most {hours} h on location.",
+        offer=label,
+        count=count_text,
+        hours=number(hours),
+    )
 
 
 def _show(
@@ -466,7 +521,7 @@ def _show(
     elif output_format is OutputFormat.csv:
         typer.echo(render.csv_text(results, explain, raw=csv_raw), nl=False)
     elif summary_only:
-        stdout.print(f"Eligibility as of {day.isoformat()}")
+        stdout.print(render.title(day))
         render.print_summary(stdout, results)
     elif explain:
         render.print_explained(stdout, day, results, names, clean)
