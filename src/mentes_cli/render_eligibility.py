@@ -188,11 +188,12 @@ def counts(results: Sequence[LocationResult]) -> dict[str, dict[str, int]]:
 
 
 def _status_cell(
-    decision: FamilyDecision, traject_statuses: Mapping[str, str], *, narrow: bool = False
+    decision: FamilyDecision, traject_statuses: Mapping[str, str], *, narrow: int = 0
 ) -> str:
     """Give the status, the trajects that take the entitlement with their status (so that
-    "paid" is not read as "they must pay"), and the day it is free again. `narrow`: the
-    traject's status and id on two lines."""
+    "paid" is not read as "they must pay"), and the day it is free again. `narrow` 1: the
+    traject's status and id on two lines; 2: the day it is free again on a line of its own
+    too ("free from" above it)."""
     lines = [status_word(decision.status)]
     for traject in decision.used_by:
         status = traject_statuses.get(traject)
@@ -202,7 +203,9 @@ def _status_cell(
         else:
             lines.append(_("{status} {traject}", status=word, traject=traject).strip())
     if decision.next_free is not None:
-        lines.append(_("free {date}", date=day(decision.next_free)))
+        free = _("free {date}", date=day(decision.next_free))
+        # The date has no spaces in any language: it is the last word.
+        lines += free.rsplit(" ", 1) if narrow >= 2 else [free]
     return "\n".join(lines)
 
 
@@ -235,12 +238,15 @@ def print_table(
     traject id, shown with the trajects that take an entitlement.
     """
     statuses = traject_statuses or {}
-    table = _eligibility_table(as_of, results, names, clean, statuses, narrow=False)
     # The names wrap between words; when a name's longest word would not fit, the trajects
-    # that take an entitlement go on two lines (status, id) to leave the names more room.
+    # that take an entitlement go on two lines (status, id), then the day a location is free
+    # again goes on a line of its own and the headers wrap, to leave the names more room
+    # (Dutch words are longer).
     unlimited = console.options.update_width(10_000)
-    if Measurement.get(console, unlimited, table).minimum > console.width:
-        table = _eligibility_table(as_of, results, names, clean, statuses, narrow=True)
+    for narrow in (0, 1, 2):
+        table = _eligibility_table(as_of, results, names, clean, statuses, narrow=narrow)
+        if Measurement.get(console, unlimited, table).minimum <= console.width:
+            break
     console.print(table)
     print_summary(console, results)
 
@@ -252,7 +258,7 @@ def _eligibility_table(
     clean: Callable[[Any], str],
     statuses: Mapping[str, str],
     *,
-    narrow: bool,
+    narrow: int,
 ) -> Table:
     """Give the table of one row per location: id and name, PRIOR, and a cell per family."""
     table = Table(
@@ -275,8 +281,10 @@ def _eligibility_table(
     table.add_column(_("Location"), overflow="fold", ratio=1)
     headers = ["PRIOR", *(family_header(family) for family in FAMILIES)]
     for index, header in enumerate(headers, start=1):
-        longest = max(len(line) for row in rows for line in row[index].split("\n"))
-        table.add_column(header, no_wrap=True, min_width=max(longest, len(header)))
+        if narrow >= 2:
+            header = header.replace(" ", "\n")
+        longest = max(len(line) for row in rows for line in (*row[index].split("\n"), header))
+        table.add_column(header, no_wrap=True, min_width=longest)
     for row in rows:
         table.add_row(*row)
     return table
@@ -417,7 +425,7 @@ def prior_input_lines(
         official_text = _("not given") if quick else _("none in the records")
     else:
         official_text = "PRIOR" if official else _("not PRIOR")
-    places = inputs["places"]
+    places = _("not given") if inputs["places"] is None else inputs["places"]
     return [
         _("Official status (Opgroeien): {status}", status=official_text),
         _(
@@ -437,7 +445,7 @@ def prior_input_lines(
         _(
             "Care type: {care_type}; places: {places}",
             care_type=care_type_word(inputs["care_type"]),
-            places=_("not given") if places is None else places,
+            places=places,
         ),
         _(
             "PRIOR rules in force since {date} (rules.toml)",

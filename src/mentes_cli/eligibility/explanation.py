@@ -176,18 +176,14 @@ def _used_decision(
         )
     if later:
         # Each later traject keeps the next free one further away (SPEC 3.3).
-        blocking = _(
-            "{blocking}, and {later}",
-            blocking=blocking,
-            later=joined(
-                [
-                    _("{traject} ({date}) in {year}", traject=t.id, date=day, year=day.year)
-                    if context.period.months is None
-                    else _("{traject} ({date}) after that", traject=t.id, date=day)
-                    for day, t in later
-                ]
-            ),
-        )
+        if context.period.months is None:
+            parts = [
+                _("{traject} ({date}) in {year}", traject=t.id, date=day, year=day.year)
+                for day, t in later
+            ]
+        else:
+            parts = [_("{traject} ({date}) after that", traject=t.id, date=day) for day, t in later]
+        blocking = _("{blocking}, and {later}", blocking=blocking, later=joined(parts))
     values = {
         "prior": prior_text,
         "scope": context.free.name,

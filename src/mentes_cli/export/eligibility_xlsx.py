@@ -13,10 +13,15 @@ from datetime import date
 from pathlib import Path
 
 from mentes_cli.eligibility import FAMILIES, LocationResult
+from mentes_cli.i18n import _, language
 
-SHEET = "Eligibility"
-INFO_SHEET = "About"
-DATE_FORMAT = "yyyy-mm-dd"
+# The workbook is output only: its sheet names, headers and values follow the language.
+DATE_FORMATS = {"nl": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
+
+
+def sheet_names() -> tuple[str, str]:
+    """Give the names of the overview sheet and of the sheet about it."""
+    return _("Eligibility"), _("About")
 
 
 @dataclass(frozen=True)
@@ -35,43 +40,62 @@ class LocationFacts:
     enforcement: str
 
 
-# Header and width of each column. The widths are chosen for print as much as for the
-# screen: long texts (names, rules, explanations, warnings) wrap in narrow columns, so that
-# the sheet fits one A4 landscape page wide at a readable scale.
-COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Location", 10),
-    ("Location name", 18),
-    ("Organisation", 10),
-    ("Organisation name", 18),
-    ("Postcode", 9),
-    ("Municipality", 12),
-    ("District", 11),
-    ("Care type", 8),
-    ("Subsidy step", 8),
-    ("IKT places", 7),
-    ("IKT places of the organisation", 12),
-    ("Enforcement", 11),
-    ("PRIOR", 6),
-    ("PRIOR rules", 14),
-    ("Regional support", 11),
-    ("Regional support: free from", 11),
-    ("Regional support: used by", 11),
-    ("Regional support: rules", 14),
-    ("Regional support: explanation", 40),
-    ("Pedagogical coaching", 11),
-    ("Pedagogical coaching: free from", 11),
-    ("Pedagogical coaching: used by", 11),
-    ("Pedagogical coaching: rules", 14),
-    ("Pedagogical coaching: explanation", 40),
-    ("Warnings", 24),
+# The width of each column. The widths are chosen for print as much as for the screen:
+# long texts (names, rules, explanations, warnings) wrap in narrow columns, so that the
+# sheet fits one A4 landscape page wide at a readable scale.
+WIDTHS: tuple[float, ...] = (
+    *(10, 18, 10, 18, 9, 12, 11, 8, 8, 7, 12, 11, 6, 14),
+    *(11, 11, 11, 14, 40) * len(FAMILIES),
+    24,
 )
-# The columns whose text wraps (1-based): names, rules, explanations, enforcement, warnings.
+# The columns whose text wraps (1-based): names, enforcement, rules, used by, explanations,
+# warnings.
 WRAPPED = frozenset(
-    index
-    for index, (name, _) in enumerate(COLUMNS, start=1)
-    if name.endswith(("name", "rules", "explanation", "used by"))
-    or name in ("Enforcement", "Warnings")
+    {2, 4, 12, 14}
+    | {15 + 5 * index + offset for index in range(len(FAMILIES)) for offset in (2, 3, 4)}
+    | {len(WIDTHS)}
 )
+
+
+def columns() -> list[str]:
+    """Give the header of each column, in the reader's language."""
+    headers = [
+        _("Location"),
+        _("Location name"),
+        _("Organisation"),
+        _("Organisation name"),
+        _("Postcode"),
+        _("Municipality"),
+        _("District"),
+        _("Care type"),
+        _("Subsidy step"),
+        _("IKT places"),
+        _("IKT places of the organisation"),
+        _("Enforcement"),
+        "PRIOR",
+        _("PRIOR rules"),
+    ]
+    for family in FAMILIES:
+        if family == "regional_support":
+            headers += [
+                _("Regional support"),
+                _("Regional support: free from"),
+                _("Regional support: used by"),
+                _("Regional support: rules"),
+                _("Regional support: explanation"),
+            ]
+        else:
+            headers += [
+                _("Pedagogical coaching"),
+                _("Pedagogical coaching: free from"),
+                _("Pedagogical coaching: used by"),
+                _("Pedagogical coaching: rules"),
+                _("Pedagogical coaching: explanation"),
+            ]
+    headers.append(_("Warnings"))
+    return headers
+
+
 LINE_HEIGHT = 15  # points a line of the body font needs
 CHARS_PER_WIDTH = 1.1  # characters of the body font per unit of column width, about
 
@@ -93,6 +117,7 @@ def write_overview(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
+    from mentes_cli.eligibility.sentences import say
     from mentes_cli.export.cells import (
         add_filter,
         put,
@@ -101,48 +126,54 @@ def write_overview(
         set_print_layout,
         write_header,
     )
+    from mentes_cli.render_eligibility import care_type_word, status_word, yes_no
 
+    date_format = DATE_FORMATS[language()]
+    headers = columns()
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET
+    sheet.title, info_title = sheet_names()
     # A header wraps between its words, never inside one.
-    widths = [max(width, max(len(word) for word in name.split()) + 2) for name, width in COLUMNS]
-    write_header(sheet, [name for name, _ in COLUMNS], widths)
+    widths = [
+        max(width, max(len(word) for word in name.split()) + 2)
+        for name, width in zip(headers, WIDTHS, strict=True)
+    ]
+    write_header(sheet, headers, widths)
     for cell in sheet[1]:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.row_dimensions[1].height = LINE_HEIGHT * max(
-        _lines(name, width) for (name, _), width in zip(COLUMNS, widths, strict=True)
+        _lines(name, width) for name, width in zip(headers, widths, strict=True)
     )
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for row, result in enumerate(results, start=2):
         fact = facts.get(result.location or "")
         values: list[object] = [
-            result.location or "(quick check)",
+            result.location or _("(quick check)"),
             fact.name if fact else "",
             result.organisation or "",
             fact.organisation_name if fact else "",
             fact.postcode if fact else "",
             fact.municipality if fact else "",
             fact.district if fact else "",
-            fact.care_type if fact else "",
+            care_type_word(fact.care_type) if fact else "",
             fact.subsidy_step if fact else None,
             fact.ikt_places if fact else None,
             fact.organisation_ikt_places if fact else None,
             fact.enforcement if fact else "",
-            "yes" if result.prior else "no",
+            yes_no(result.prior),
             ", ".join(result.prior_rules),
         ]
         for family in FAMILIES:
             decision = getattr(result, family)
             values += [
-                decision.status,
+                status_word(decision.status),
                 decision.next_free,
                 ", ".join(decision.used_by),
                 ", ".join(decision.rules),
-                decision.explanation,
+                say(decision.explanation),
             ]
-        values.append("; ".join(result.warnings))
+        values.append("; ".join(say(warning) for warning in result.warnings))
         lines = 1
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column)
@@ -150,7 +181,7 @@ def write_overview(
                 continue
             put(cell, value)
             if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
+                cell.number_format = date_format
             if column in WRAPPED:
                 cell.alignment = wrap
                 lines = max(lines, _lines(str(value), widths[column - 1]))
@@ -158,22 +189,25 @@ def write_overview(
                 cell.alignment = top
         # Spreadsheet programs do not grow a row for wrapped text a library wrote.
         sheet.row_dimensions[row].height = LINE_HEIGHT * lines
-    add_filter(sheet, len(COLUMNS), len(results))
+    add_filter(sheet, len(headers), len(results))
     set_print_layout(sheet, landscape=True)
 
-    info = workbook.create_sheet(INFO_SHEET)
-    write_header(info, ["Item", "Value"], [28, 80])
+    info = workbook.create_sheet(info_title)
+    write_header(info, [_("Item"), _("Value")], [28, 80])
     rows: list[tuple[str, object]] = [
-        ("As of", as_of),
-        ("Locations", len(results)),
-        ("Records", source),
-        ("Rules", "PRIOR, scope and frequency; their parameters in rules.toml and regions.toml"),
+        (_("As of"), as_of),
+        (_("Locations"), len(results)),
+        (_("Records"), source),
+        (
+            _("Rules"),
+            _("PRIOR, scope and frequency; their parameters in rules.toml and regions.toml"),
+        ),
     ]
     for row, (item, value) in enumerate(rows, start=2):
         put_text(info.cell(row=row, column=1), item)
         cell = put(info.cell(row=row, column=2), value)
         if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
+            cell.number_format = date_format
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     set_print_layout(info, landscape=False)
     save_workbook(workbook, target)
