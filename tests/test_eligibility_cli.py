@@ -382,7 +382,7 @@ def test_explain_table_for_a_used_entitlement(monkeypatch: pytest.MonkeyPatch):
     assert "    IKT places of the organisation: 12 + 6 = 18 ≤ 18" in lines
     assert "  Pedagogical coaching: paid, free from 2027-03-10" in lines
     assert (
-        "    Frequency: once in 24 months (rolling-24-months); trajects that use the entitlement (coaching with "
+        "    Frequency: once in 24 months; trajects that use the entitlement (coaching with "
         "status approved, planned, active, done): T-2025-014 (coaching, done, 2025-03-10)"
     ) in lines
 

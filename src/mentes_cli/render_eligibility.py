@@ -506,11 +506,12 @@ def _inside(inside: bool) -> str:
 
 
 def period_words(period: str) -> str:
-    """Give a frequency period of rules.toml in words: "once per calendar year (calendar-year)"."""
+    """Give a frequency period of rules.toml in words: "once per calendar year", "once in
+    24 months" (the code itself is in the JSON's parameters)."""
     if period == "calendar-year":
-        return _("once per calendar year ({period})", period=period)
+        return _("once per calendar year")
     months = period.removeprefix("rolling-").removesuffix("-months")
-    return _("once in {months} months ({period})", months=months, period=period)
+    return _("once in {months} months", months=months)
 
 
 def _numbers(values: Sequence[int]) -> str:
