@@ -14,11 +14,19 @@ import pytest
 from typer.testing import CliRunner
 
 from english import english_left
+from mentes_cli import i18n
 from mentes_cli.cli import app, common
 
 runner = CliRunner()
 AS_OF = ["--as-of", "2026-11-22"]
 QUICK = ["--subsidy-step", "2", "--ikt-places", "12", "--postcode", "2180"]
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_english():
+    """`--lang nl` chooses Dutch for the rest of the process: give the next test English."""
+    yield
+    i18n.set_language(None)
 
 
 def dutch(*args: str):

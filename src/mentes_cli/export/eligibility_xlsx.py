@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mentes_cli.eligibility import FAMILIES, LocationResult
+from mentes_cli.eligibility import DECISION_STATUSES, FAMILIES, LocationResult
 from mentes_cli.i18n import _, language
+from mentes_cli.models import CARE_TYPES
 
 # The workbook is output only: its sheet names, headers and values follow the language.
 DATE_FORMATS = {"nl": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
@@ -55,6 +56,9 @@ WRAPPED = frozenset(
     | {15 + 5 * index + offset for index in range(len(FAMILIES)) for offset in (2, 3, 4)}
     | {len(WIDTHS)}
 )
+
+CARE_TYPE_COLUMN = 8
+STATUS_COLUMNS = tuple(15 + 5 * index for index in range(len(FAMILIES)))
 
 
 def columns() -> list[str]:
@@ -133,11 +137,18 @@ def write_overview(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title, info_title = sheet_names()
-    # A header wraps between its words, never inside one.
+    # A header wraps between its words, never inside one; the words of a column that does not
+    # wrap (a care type, a status: "niet beschikbaar") fit it whole.
     widths = [
         max(width, max(len(word) for word in name.split()) + 2)
         for name, width in zip(headers, WIDTHS, strict=True)
     ]
+    words = {
+        CARE_TYPE_COLUMN: [care_type_word(care_type) for care_type in CARE_TYPES],
+        **{column: [status_word(s) for s in DECISION_STATUSES] for column in STATUS_COLUMNS},
+    }
+    for column, texts in words.items():
+        widths[column - 1] = max(widths[column - 1], max(len(text) for text in texts) + 2)
     write_header(sheet, headers, widths)
     for cell in sheet[1]:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
