@@ -16,6 +16,7 @@ from typing import Any
 
 from mentes_cli.eligibility.results import FAMILIES, RULES_FILE
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.i18n import _
 from mentes_cli.models import STATUSES, Traject
 from mentes_cli.offers import FILE as OFFERS_FILE
 from mentes_cli.offers import catalogue as offer_catalogue
@@ -82,23 +83,25 @@ _PERIOD = re.compile(r"calendar-year|rolling-([1-9]\d*)-months")
 
 
 def _rules_error(message: str) -> ReferenceDataError:
-    return ReferenceDataError(f"{reference_path(RULES_FILE)}: {message}")
+    return ReferenceDataError(
+        _("{path}: {problem}", path=reference_path(RULES_FILE), problem=message)
+    )
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _rules_error(f"{where} must be a table")
+        raise _rules_error(_("{where} must be a table", where=where))
     return value
 
 
 def _dated_list(value: Any, where: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value:
-        raise _rules_error(f"{where} must be one or more [[{where}]] tables")
+        raise _rules_error(_("{where} must be one or more [[{where}]] tables", where=where))
     for entry in value:
         _table(entry, where)
         valid_from = entry.get("valid_from")
         if not isinstance(valid_from, date) or isinstance(valid_from, datetime):
-            raise _rules_error(f"{where}: valid_from must be a date like 2022-01-01")
+            raise _rules_error(_("{where}: valid_from must be a date like 2022-01-01", where=where))
     return value
 
 
@@ -107,14 +110,16 @@ def _whole_list(entry: dict[str, Any], key: str, where: str) -> frozenset[int]:
     if not isinstance(value, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise _rules_error(f"{where}: {key} must be a list of whole numbers")
+        raise _rules_error(
+            _("{where}: {key} must be a list of whole numbers", where=where, key=key)
+        )
     return frozenset(value)
 
 
 def _text_list(entry: dict[str, Any], key: str, where: str) -> list[str]:
     value = entry.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _rules_error(f"{where}: {key} must be a list of texts")
+        raise _rules_error(_("{where}: {key} must be a list of texts", where=where, key=key))
     return value
 
 
@@ -144,12 +149,18 @@ def _catalogue() -> _Catalogue:
         return _catalogue_cache
     if set(offers.families) != set(FAMILIES):
         raise ReferenceDataError(
-            f"{reference_path(OFFERS_FILE)}: [families] must hold exactly "
-            f"{' and '.join(FAMILIES)}, got {', '.join(offers.families)}"
+            _(
+                "{path}: [families] must hold exactly {families}, got {got}",
+                path=reference_path(OFFERS_FILE),
+                families=", ".join(FAMILIES),
+                got=", ".join(offers.families),
+            )
         )
     families = _table(data.get("families"), "families")
     if set(families) != set(FAMILIES):
-        raise _rules_error(f"[families] must hold exactly {' and '.join(FAMILIES)}")
+        raise _rules_error(
+            _("[families] must hold exactly {families}", families=", ".join(FAMILIES))
+        )
     family_by_offer = {code: offer.family for code, offer in offers.offers.items()}
     free_offers: dict[str, frozenset[str]] = {}
     for family in FAMILIES:
@@ -161,8 +172,13 @@ def _catalogue() -> _Catalogue:
                 offers.of_family(family, paid=paid)
             ):
                 raise _rules_error(
-                    f"{where}: {key} is no longer read here: which offers a family has, free "
-                    f"or paid, is in {OFFERS_FILE}; remove {key}"
+                    _(
+                        "{where}: {key} is no longer read here: which offers a family has, "
+                        "free or paid, is in {offers}; remove {key}",
+                        where=where,
+                        key=key,
+                        offers=OFFERS_FILE,
+                    )
                 )
         _dated_list(entry.get("scopes"), f"{where}.scopes")
         _dated_list(entry.get("frequency"), f"{where}.frequency")
@@ -170,7 +186,11 @@ def _catalogue() -> _Catalogue:
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
         raise _rules_error(
-            f"entitlement: statuses {', '.join(unknown)} are not statuses ({', '.join(STATUSES)})"
+            _(
+                "entitlement: statuses {unknown} are not statuses ({statuses})",
+                unknown=", ".join(unknown),
+                statuses=", ".join(STATUSES),
+            )
         )
     _dated_list(data.get("prior"), "prior")
     _catalogue_cache = _Catalogue(
@@ -203,7 +223,7 @@ def parameters_at(as_of: date) -> Parameters:
     entry = parameter_at(data["prior"], as_of, f"{RULES_FILE}: [[prior]]")
     ikt_max = entry.get("ikt_max_places")
     if not isinstance(ikt_max, int) or isinstance(ikt_max, bool) or ikt_max < 0:
-        raise _rules_error("prior: ikt_max_places must be a whole number, at least 0")
+        raise _rules_error(_("prior: ikt_max_places must be a whole number, at least 0"))
     prior = PriorParameters(
         valid_from=entry["valid_from"],
         steps=_whole_list(entry, "steps", "prior"),
@@ -217,13 +237,23 @@ def parameters_at(as_of: date) -> Parameters:
         scopes = parameter_at(spec["scopes"], as_of, f"{RULES_FILE}: [[{where}.scopes]]")
         for key in ("free", "paid"):
             if not isinstance(scopes.get(key), str):
-                raise _rules_error(f"{where}.scopes: {key} must be a scope id of regions.toml")
+                raise _rules_error(
+                    _(
+                        "{where}.scopes: {key} must be a scope id of regions.toml",
+                        where=where,
+                        key=key,
+                    )
+                )
         freq = parameter_at(spec["frequency"], as_of, f"{RULES_FILE}: [[{where}.frequency]]")
         match = _PERIOD.fullmatch(str(freq.get("period", "")))
         if match is None:
             raise _rules_error(
-                f"{where}.frequency: period must be calendar-year or rolling-N-months "
-                f"(e.g. rolling-12-months), got {freq.get('period')!r}"
+                _(
+                    "{where}.frequency: period must be calendar-year or rolling-N-months "
+                    "(e.g. rolling-12-months), got {got}",
+                    where=where,
+                    got=repr(freq.get("period")),
+                )
             )
         months = int(match.group(1)) if match.group(1) else None
         families[family] = FamilyParameters(
