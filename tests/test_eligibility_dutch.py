@@ -192,3 +192,30 @@ def test_the_help_is_dutch():
     options = frozenset({"group", "family"})
     own = result.stdout.split("--lang")[0] if "--lang" in result.stdout else result.stdout
     assert english_left(own, options) == []
+
+
+def test_an_explanation_is_english_text_that_says_itself_in_dutch():
+    from datetime import date
+
+    from mentes_cli.eligibility import decide_hypothetical
+    from mentes_cli.eligibility.sentences import _, say
+
+    result = decide_hypothetical(
+        subsidy_step=1, ikt_places=0, postcode="2600", as_of=date(2026, 11, 22)
+    )
+    explanation = result.regional_support.explanation
+    english_text = (
+        "Free: PRIOR by subsidy step 1 and in Regio Antwerpen, and no free BVV traject counts "
+        "in 2026."
+    )
+    assert explanation == english_text and f"{explanation}" == english_text
+    i18n.set_language("nl")
+    assert say(explanation) == (
+        "Gratis: PRIOR door subsidietrap 1 en in Regio Antwerpen, en in 2026 telt geen gratis "
+        "BVV-traject mee."
+    )
+    assert explanation == english_text  # asking for Dutch changes nothing of the text
+    # A value is said in the language too: a date as tables write it; a % is only a %.
+    dated = _("100% free from {date}", date=date(2027, 3, 10))
+    assert dated == "100% free from 2027-03-10"
+    assert say(dated) == "100% free from 10/03/2027"  # no Dutch for it: the English, filled in

@@ -6,7 +6,7 @@ what a rule gave (PRIOR or not, which rules hold, the scopes) and says it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from mentes_cli.eligibility.results import (
     UNAVAILABLE,
 )
 from mentes_cli.eligibility.rules import PriorInputs, scope_rules
-from mentes_cli.eligibility.sentences import Sentence, _, and_list, joined
+from mentes_cli.eligibility.sentences import Named, Sentence, _, and_list, joined
 from mentes_cli.models import STATUSES, Traject
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ class _FamilyContext:
     paid: regions.Scope
     period: Period
     around: Sentence  # the frequency period around the as-of date: "in 2026", ...
-    free_traject: Mapping[str, str]  # language -> "free coaching traject"
-    paid_offer: Mapping[str, str]  # language -> "paid coaching A–D"
+    free_traject: Named  # language -> "free coaching traject"
+    paid_offer: Named  # language -> "paid coaching A–D"
 
     @property
     def parameters(self) -> FamilyParameters:
@@ -307,7 +307,7 @@ def entitlement_not_prior(location_id: str, prior_text: Sentence, day: date) -> 
 
 
 def entitlement_out_of_scope(
-    location_id: str, where: Any, scope: str, free_traject: Mapping[str, str]
+    location_id: str, where: Any, scope: str, free_traject: Named
 ) -> Sentence:
     """Say that a location lies outside the scope where a family's free traject is given."""
     return _(
@@ -320,7 +320,7 @@ def entitlement_out_of_scope(
 
 
 def entitlement_free(
-    location_id: str, where: Any, free_traject: Mapping[str, str], around: Sentence
+    location_id: str, where: Any, free_traject: Named, around: Sentence
 ) -> Sentence:
     """Say that a location may have a free traject of a family on a day."""
     return _(
@@ -334,7 +334,7 @@ def entitlement_free(
 
 def entitlement_used(
     location_id: str,
-    free_traject: Mapping[str, str],
+    free_traject: Named,
     blocking: Sequence[date],
     around: Sentence,
     next_free: date,
@@ -405,7 +405,7 @@ def warning_district(name: str, postcode: str, district: str | None) -> Sentence
 
 def warning_conflicting(
     location_id: str,
-    free_traject: Mapping[str, str],
+    free_traject: Named,
     first: tuple[str, date],
     second: tuple[str, date],
     allowed: date,

@@ -8,13 +8,12 @@ to which family and is free (offers.toml), which statuses use an entitlement (ru
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import MappingProxyType
 from typing import Any
 
 from mentes_cli.eligibility.results import FAMILIES, RULES_FILE
+from mentes_cli.eligibility.sentences import Named, named
 from mentes_cli.errors import ReferenceDataError
 from mentes_cli.i18n import _
 from mentes_cli.models import STATUSES, Traject
@@ -75,8 +74,8 @@ class _Catalogue:
     using_statuses: frozenset[str]
     data: dict[str, Any]
     offers_data: dict[str, Any]
-    free_traject: dict[str, Mapping[str, str]]  # family -> language -> "free coaching traject"
-    paid_offer: dict[str, Mapping[str, str]]  # family -> language -> "paid coaching A–D"
+    free_traject: dict[str, Named]  # family -> "free coaching traject", in each language
+    paid_offer: dict[str, Named]  # family -> "paid coaching A–D", in each language
 
 
 _PERIOD = re.compile(r"calendar-year|rolling-([1-9]\d*)-months")
@@ -124,11 +123,6 @@ def _text_list(entry: dict[str, Any], key: str, where: str) -> list[str]:
 
 
 _catalogue_cache: _Catalogue | None = None
-
-
-def _names(names: Mapping[str, str]) -> Mapping[str, str]:
-    """Give a name of offers.toml in each language, read-only (a sentence's value)."""
-    return MappingProxyType(dict(names))
 
 
 def _catalogue() -> _Catalogue:
@@ -199,8 +193,8 @@ def _catalogue() -> _Catalogue:
         frozenset(statuses),
         data,
         offers.data,
-        {family: _names(offers.families[family].free_traject_names) for family in FAMILIES},
-        {family: _names(offers.families[family].paid_offers_names) for family in FAMILIES},
+        {family: named(offers.families[family].free_traject_names) for family in FAMILIES},
+        {family: named(offers.families[family].paid_offers_names) for family in FAMILIES},
     )
     return _catalogue_cache
 
