@@ -65,6 +65,10 @@ def _(message: str, /, **values: Any) -> Sentence:
     Sentence, a `named` text, or `joined` items. Each of them formats as its English text
     (a date as ISO), so the English sentence is one `%`: the engine makes thousands.
     """
+    return _sentence(message, values)
+
+
+def _sentence(message: str, values: dict[str, Any]) -> Sentence:
     template = _TEMPLATES.get(message) or _template(message)
     sentence = _new(Sentence, template % values)
     sentence.message = message
@@ -108,7 +112,7 @@ def joined(items: Sequence[Any]) -> Sentence:
     """Give items as one value said with commas between them: "A, B, C"."""
     # Not a message of the catalogue: the commas are the same in every language.
     message = ", ".join(f"{{item{index}}}" for index in range(len(items)))
-    return _(message, **{f"item{index}": item for index, item in enumerate(items)})
+    return _sentence(message, {f"item{index}": item for index, item in enumerate(items)})
 
 
 def and_list(items: Sequence[Any]) -> Any:
