@@ -167,7 +167,7 @@ def check_eligibility(
         str | None,
         typer.Option(
             "--last-coaching",
-            metavar="DATE",
+            metavar=_("DATE"),
             callback=parse_date,
             help=_("Quick check: start of the last free coaching traject (yyyy-mm-dd)."),
             show_default=False,
@@ -177,7 +177,7 @@ def check_eligibility(
         str | None,
         typer.Option(
             "--last-support",
-            metavar="DATE",
+            metavar=_("DATE"),
             callback=parse_date,
             help=_("Quick check: start of the last free BVV traject (yyyy-mm-dd)."),
             show_default=False,
