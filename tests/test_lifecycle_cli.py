@@ -93,7 +93,7 @@ def test_a_request_is_added_at_the_end_and_the_rest_stays_byte_for_byte(records:
 def test_a_request_that_is_not_free_says_why_and_from_when(records: Path):
     result = mentes(records, "request", "LOC-012", "bvv-basis", "--requested-on", "2026-11-30")
     assert "Warning: Not free on 2026-11-30." in result.output
-    assert "free again from 2027-01-01" in result.output
+    assert "Free again from 2027-01-01." in result.output
 
 
 def test_approving_a_free_offer_that_is_not_free_writes_nothing(records: Path):

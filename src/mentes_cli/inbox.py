@@ -21,8 +21,12 @@ from mentes_cli.eligibility import (
     entitlement_date,
     family_of_offer,
     free_entitlement,
+    frequency,
+    parameters_at,
     uses_entitlement,
 )
+from mentes_cli.i18n import _
+from mentes_cli.i18n import day as day_text
 from mentes_cli.models import Records, Traject
 from mentes_cli.plan.calendar import planning_queue
 
@@ -38,7 +42,8 @@ class InboxRow:
     location_name: str
     decision: str | None  # free | paid | unavailable, for a requested or approved traject
     next_free: date | None
-    why: str
+    why: str  # the engine's reason, English (the JSON's `reason`)
+    why_words: str  # why it is not free, in the reader's language ("" when free)
     queue: int | None  # 1-based place in the planning queue, for an approved traject
     age_days: int | None  # days since requested_on, for a requested or approved traject
 
@@ -60,13 +65,18 @@ def inbox(
             continue
         found = locations.get(traject.location)
         name = found[1].name if found else traject.location
-        decision, next_free, why = (None, None, "")
+        decision, next_free, why, words = (None, None, "", "")
         age = None
         if traject.status in DECIDED_STATUSES and found:
             decision, next_free, why = request_decision(records, traject, today)
+            if decision != FREE:
+                asked = traject.requested_on or today
+                words = why_not_free(records, traject, asked, next_free)
             if traject.requested_on:
                 age = (today - traject.requested_on).days
-        rows.append(InboxRow(traject, name, decision, next_free, why, queue.get(traject.id), age))
+        rows.append(
+            InboxRow(traject, name, decision, next_free, why, words, queue.get(traject.id), age)
+        )
     rows.sort(key=lambda r: (r.traject.requested_on or date.max, r.traject.id))
     return rows
 
@@ -84,7 +94,16 @@ def request_decision(
         if in_paid_scope:
             return PAID, None, ""
         return UNAVAILABLE, None, "outside the area of the paid offer"
-    used = [
+    used = _used_dates(records, traject, family, day)
+    entitlement = free_entitlement(records, traject.location, family, day, used)
+    if entitlement.entitled:
+        return FREE, None, ""
+    return (PAID if in_paid_scope else UNAVAILABLE), entitlement.next_free, entitlement.reason
+
+
+def _used_dates(records: Records, traject: Traject, family: str, day: date) -> list[date]:
+    """Give the dates of the location's other trajects of `family` that use the entitlement."""
+    return [
         entitlement_date(other, day)
         for other in records.trajects
         if other.id != traject.id
@@ -92,7 +111,44 @@ def request_decision(
         and uses_entitlement(other)
         and family_of_offer(other.offer) == family
     ]
-    entitlement = free_entitlement(records, traject.location, family, day, used)
-    if entitlement.entitled:
-        return FREE, None, ""
-    return (PAID if in_paid_scope else UNAVAILABLE), entitlement.next_free, entitlement.reason
+
+
+def why_not_free(records: Records, traject: Traject, day: date, next_free: date | None) -> str:
+    """Say in the reader's language why a request does not get its offer free on `day`.
+
+    The engine's reason (English, for JSON) is not shown in the terminal: this sentence says
+    the same from the decision's facts (PRIOR, the free area, the dates that use the
+    entitlement), in Dutch or English; the day it is free again is the caller's to say.
+    """
+    from mentes_cli.offers import catalogue
+
+    offers = catalogue()
+    offer = offers.offer(traject.offer)
+    family = offers.families[offer.family]
+    location = traject.location
+    if offer.paid:
+        return _(
+            "{location} lies outside the area where {offers} is given.",
+            location=location,
+            offers=family.paid_offers(),
+        )
+    if not decide_location(records, location, day).prior:
+        return _("{location} is not PRIOR on {day}.", location=location, day=day_text(day))
+    if next_free is None:
+        return _(
+            "{location} lies outside the area where the {traject} is given.",
+            location=location,
+            traject=family.free_traject(),
+        )
+    rule = parameters_at(day).families[offer.family].period
+    blocking = [
+        used
+        for used in sorted(_used_dates(records, traject, offer.family, day))
+        if frequency(rule, [used], day) > day
+    ]
+    return _(
+        "{location} already has a {traject} dated {dates}.",
+        location=location,
+        traject=family.free_traject(),
+        dates=", ".join(day_text(used) for used in blocking) or "—",
+    )

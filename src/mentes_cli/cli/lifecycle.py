@@ -43,22 +43,32 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The inbox: every open traject, and for each request whether it can be free, its "
+        "place in the planning queue and how many days it has waited."
+    )
+)
 @handle_errors
 def trajects(
     status: Annotated[
         list[Status] | None,
         typer.Option(
             "--status",
-            help="Show trajects with this status (repeat for more). "
-            "Default: the open ones (requested, approved, planned, active).",
+            help=_(
+                "Show trajects with this status (repeat for more). "
+                "Default: the open ones (requested, approved, planned, active)."
+            ),
             show_default=False,
         ),
     ] = None,
     location: Annotated[
         str | None,
         typer.Option(
-            "--location", help="Only the trajects of this location (its id).", show_default=False
+            "--location",
+            metavar=_("LOCATION"),
+            help=_("Only the trajects of this location (its id)."),
+            show_default=False,
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -202,8 +212,8 @@ def _decision_words(row: InboxRow) -> str:
         lines.append(_("free again from {day}", day=day(row.next_free)))
     if row.queue is not None:
         lines.append(_("queue: {place}", place=row.queue))
-    if row.why:
-        lines.append(clean(row.why))
+    if row.why_words:
+        lines.append(clean(row.why_words))
     return "\n".join(lines)
 
 
@@ -213,34 +223,59 @@ def _decision_words(row: InboxRow) -> str:
 EarliestOption = Annotated[
     str | None,
     typer.Option(
-        "--earliest", callback=parse_date, show_default=False, help="Do not plan before this day."
+        "--earliest",
+        callback=parse_date,
+        metavar=_("DATE"),
+        show_default=False,
+        help=_("Do not plan before this day."),
     ),
 ]
 DeadlineOption = Annotated[
     str | None,
-    typer.Option("--deadline", callback=parse_date, show_default=False, help="Finish by this day."),
+    typer.Option(
+        "--deadline",
+        callback=parse_date,
+        metavar=_("DATE"),
+        show_default=False,
+        help=_("Finish by this day."),
+    ),
 ]
 ThemeOption = Annotated[
     str | None,
-    typer.Option("--theme", show_default=False, help="The pedagogical theme or support question."),
+    typer.Option(
+        "--theme",
+        metavar=_("TEXT"),
+        show_default=False,
+        help=_("The pedagogical theme or support question."),
+    ),
 ]
 DomainOption = Annotated[
     list[str] | None,
     typer.Option(
         "--domain",
+        metavar=_("DOMAIN"),
         show_default=False,
-        help="A BVV domain (repeat for more; edit replaces the domains).",
+        help=_("A BVV domain (repeat for more; edit replaces the domains)."),
     ),
 ]
 ContactMomentsOption = Annotated[
     int | None,
-    typer.Option("--contact-moments", show_default=False, help="bvv-vervolg: 2 to 5."),
+    typer.Option(
+        "--contact-moments", metavar="N", show_default=False, help=_("bvv-vervolg: 2 to 5.")
+    ),
 ]
 CoachOption = Annotated[
     str | None,
-    typer.Option("--coach", show_default=False, help="Plan with this coach only (the coach's id)."),
+    typer.Option(
+        "--coach",
+        metavar=_("COACH"),
+        show_default=False,
+        help=_("Plan with this coach only (the coach's id)."),
+    ),
 ]
-TrajectArgument = Annotated[str, typer.Argument(help="The traject's id, e.g. T-2027-004.")]
+TrajectArgument = Annotated[
+    str, typer.Argument(metavar=_("TRAJECT"), help=_("The traject's id, e.g. T-2027-004."))
+]
 
 
 def waiting_for_records(holder) -> None:
@@ -304,14 +339,22 @@ def _plain_visits(traject) -> list[dict]:
     return [visit.model_dump(exclude_none=True) for visit in traject.visits]
 
 
-@app.command()
+@app.command(
+    help=_("Add a request for a traject; say whether it can be free, and if not why and from when.")
+)
 @handle_errors
 def request(
-    location: Annotated[str, typer.Argument(help="The location's id, e.g. LOC-005.")],
+    location: Annotated[
+        str, typer.Argument(metavar=_("LOCATION"), help=_("The location's id, e.g. LOC-005."))
+    ],
     offer: Annotated[
         str,
         typer.Argument(
-            help="The offer: coaching, bvv-basis, bvv-vervolg, A, B, C, D, basis or vervolg."
+            metavar=_("OFFER"),
+            help=_(
+                "The offer's code, e.g. coaching, bvv-basis or B (mentes quote --list shows "
+                "the paid packages)."
+            ),
         ),
     ],
     requested_on: Annotated[
@@ -319,8 +362,9 @@ def request(
         typer.Option(
             "--requested-on",
             callback=parse_date,
+            metavar=_("DATE"),
             show_default=False,
-            help="When the organiser asked. Default: today.",
+            help=_("When the organiser asked. Default: today."),
         ),
     ] = None,
     earliest: EarliestOption = None,
@@ -332,7 +376,8 @@ def request(
     approve: Annotated[
         bool,
         typer.Option(
-            "--approve", help="Approve it at once (refused for a free offer that is not free then)."
+            "--approve",
+            help=_("Approve it at once (refused for a free offer that is not free then)."),
         ),
     ] = False,
     data: DataOption = None,
@@ -435,9 +480,9 @@ class _Outcome:
 
 def _request_outcome(records, traject, when: date) -> _Outcome:
     """Give what the request gets on `when` and the sentences that say why and what instead."""
-    from mentes_cli.inbox import request_decision
+    from mentes_cli.inbox import request_decision, why_not_free
 
-    decision, next_free, why = request_decision(records, traject, when, day=when)
+    decision, next_free, _why = request_decision(records, traject, when, day=when)
     if not traject.is_free_offer:
         if decision == "paid":
             return _Outcome(decision, when, "")
@@ -455,10 +500,11 @@ def _request_outcome(records, traject, when: date) -> _Outcome:
             day=day(when),
         )
         return _Outcome(decision, when, text)
-    parts = [_("Not free on {day}.", day=day(when))]
-    if why:
-        parts.append(why)
-    elif next_free:
+    parts = [
+        _("Not free on {day}.", day=day(when)),
+        why_not_free(records, traject, when, next_free),
+    ]
+    if next_free:
         parts.append(_("Free again from {day}.", day=day(next_free)))
     alternative = _paid_alternative(records, traject, when) if decision == "paid" else None
     if alternative:
@@ -483,7 +529,7 @@ def _paid_alternative(records, traject, when: date):
         return None
 
 
-@app.command()
+@app.command(help=_("Change a requested or approved traject."))
 @handle_errors
 def edit(
     traject_id: TrajectArgument,
@@ -533,7 +579,9 @@ def edit(
     )
 
 
-@app.command()
+@app.command(
+    help=_("Approve a request (requested → approved); a free offer must be free on its date.")
+)
 @handle_errors
 def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Approve a request (requested → approved); a free offer must be free on its date."""
@@ -564,7 +612,9 @@ def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
     )
 
 
-@app.command()
+@app.command(
+    help=_("Cancel a traject; its committed visits are released (kept as cancelled for calendars).")
+)
 @handle_errors
 def cancel(
     traject_id: TrajectArgument,
@@ -572,8 +622,9 @@ def cancel(
         str | None,
         typer.Option(
             "--reason",
+            metavar=_("TEXT"),
             show_default=False,
-            help="Why it is cancelled (told to the location in its letter).",
+            help=_("Why it is cancelled (told to the location in its letter)."),
         ),
     ] = None,
     data: DataOption = None,
@@ -582,7 +633,7 @@ def cancel(
     _move(data, traject_id, "cancelled", f"cancel {traject_id}", {"reason": reason}, release=True)
 
 
-@app.command()
+@app.command(help=_("Take a planned traject back to approved; its visits are released."))
 @handle_errors
 def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Take a planned traject back to approved; its visits are released."""
@@ -591,14 +642,16 @@ def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     _move(data, traject_id, "approved", f"unplan {traject_id}", fields, release=True)
 
 
-@app.command()
+@app.command(help=_("Mark a planned traject as running (planned → active)."))
 @handle_errors
 def start(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Mark a planned traject as running (planned → active)."""
     _move(data, traject_id, "active", f"start {traject_id}")
 
 
-@app.command()
+@app.command(
+    help=_("Mark a running traject as done (active → done); its visits up to the end are done.")
+)
 @handle_errors
 def done(
     traject_id: TrajectArgument,
@@ -607,8 +660,9 @@ def done(
         typer.Option(
             "--end",
             callback=parse_date,
+            metavar=_("DATE"),
             show_default=False,
-            help="The traject's last day. Default: its last committed visit.",
+            help=_("The traject's last day. Default: its last committed visit."),
         ),
     ] = None,
     data: DataOption = None,
@@ -654,7 +708,7 @@ def done(
     )
 
 
-@app.command()
+@app.command(help=_("Open a cancelled traject again as a request (cancelled → requested)."))
 @handle_errors
 def reopen(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Open a cancelled traject again as a request (cancelled → requested)."""
@@ -669,12 +723,14 @@ class VisitState(StrEnum):
     done = "done"
 
 
-@app.command()
+@app.command(help=_("Mark one committed visit as fixed (never moves), done or planned again."))
 @handle_errors
 def visit(
     traject_id: TrajectArgument,
-    number: Annotated[int, typer.Argument(help="The visit's number (0: the intake call).")],
-    state: Annotated[VisitState, typer.Option("--state", help="planned, fixed or done.")],
+    number: Annotated[
+        int, typer.Argument(metavar=_("NUMBER"), help=_("The visit's number (0: the intake call)."))
+    ],
+    state: Annotated[VisitState, typer.Option("--state", help=_("planned, fixed or done."))],
     data: DataOption = None,
 ) -> None:
     """Mark one committed visit as fixed (never moves), done or planned again."""
@@ -706,11 +762,14 @@ def visit(
     )
 
 
-@app.command()
+@app.command(help=_("Show who changed what and when in the records (one traject's, or all)."))
 @handle_errors
 def history(
     traject_id: Annotated[
-        str | None, typer.Argument(help="Only this traject's changes.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar=_("TRAJECT"), help=_("Only this traject's changes."), show_default=False
+        ),
     ] = None,
     data: DataOption = None,
 ) -> None:
@@ -739,7 +798,7 @@ def history(
     stdout.print(table)
 
 
-@app.command()
+@app.command(help=_("Restore the records as they were before the last change by mentes (once)."))
 @handle_errors
 def undo(data: DataOption = None) -> None:
     """Restore the records as they were before the last change by mentes (once)."""
@@ -762,18 +821,21 @@ EMPTY_RECORD_FILES = {
 }
 
 
-@app.command()
+@app.command(
+    help=_("Make records to work on: a copy of the bundled sample, or empty ones (--empty).")
+)
 @handle_errors
 def init(
     target: Annotated[
         Path,
         typer.Argument(
-            help="A new folder for the records (TOML files), or a new .xlsx workbook.",
+            metavar=_("TARGET"),
+            help=_("A new folder for the records (TOML files), or a new .xlsx workbook."),
             show_default=False,
         ),
     ],
     empty: Annotated[
-        bool, typer.Option("--empty", help="Start without records instead of the sample.")
+        bool, typer.Option("--empty", help=_("Start without records instead of the sample."))
     ] = False,
 ) -> None:
     """Make records to work on: a copy of the bundled sample, or empty ones (--empty)."""

@@ -90,7 +90,10 @@ def _period(first: date | None, last: date | None, year: int | None) -> Period:
     return Period(first, last)
 
 
-@app.command("report")
+@app.command(
+    "report",
+    help=_("Show what the network can do: supply, booked, due, reach and waiting."),
+)
 @handle_errors
 def report(
     data: DataOption = None,
@@ -98,9 +101,9 @@ def report(
         str | None,
         typer.Option(
             "--from",
-            metavar="DATE",
+            metavar=_("DATE"),
             callback=parse_date,
-            help="First day of the period (yyyy-mm-dd); with --to.",
+            help=_("First day of the period; with --to."),
             show_default=False,
         ),
     ] = None,
@@ -108,9 +111,9 @@ def report(
         str | None,
         typer.Option(
             "--to",
-            metavar="DATE",
+            metavar=_("DATE"),
             callback=parse_date,
-            help="Last day of the period (yyyy-mm-dd); PRIOR and scopes are judged on it.",
+            help=_("Last day of the period; PRIOR and scopes are judged on it."),
             show_default=False,
         ),
     ] = None,
@@ -118,29 +121,30 @@ def report(
         int | None,
         typer.Option(
             "--year",
-            metavar="YYYY",
+            metavar=_("YYYY"),
             min=1901,
             max=2997,
-            help="The calendar year as the period. Default: this year.",
+            help=_("The calendar year as the period. Default: this year."),
             show_default=False,
         ),
     ] = None,
     with_plan: Annotated[
         bool,
         typer.Option(
-            "--plan", help="Count the plan of the approved trajects (fast planner) as booked."
+            "--plan",
+            help=_("Count the plan of the approved trajects (fast planner) as booked."),
         ),
     ] = False,
     output_format: Annotated[
         ReportFormat,
-        typer.Option("--format", help="table for people; json for scripts (stdout only)."),
+        typer.Option("--format", help=_("table for people; json for scripts (stdout only).")),
     ] = ReportFormat.table,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
-            metavar="FILE.xlsx",
-            help="Also write the report workbook (.xlsx) with charts.",
+            metavar=_("FILE.xlsx"),
+            help=_("Also write the report workbook (.xlsx) with charts."),
             show_default=False,
         ),
     ] = None,
@@ -149,8 +153,8 @@ def report(
         Path | None,
         typer.Option(
             "--rules",
-            metavar="FILE",
-            help="What if: another rules.toml; shows which locations change PRIOR status.",
+            metavar=_("FILE"),
+            help=_("What if: another rules.toml; shows which locations change PRIOR status."),
             show_default=False,
         ),
     ] = None,
@@ -159,14 +163,14 @@ def report(
         typer.Option(
             "--extra-fte",
             metavar="N",
-            help="What if: N FTE more of --role, Monday to Friday, every area, no leave.",
+            help=_("What if: N FTE more of --role, Monday to Friday, every area, no leave."),
             show_default=False,
         ),
     ] = None,
     role: Annotated[
         Role | None,
         typer.Option(
-            "--role", help="The role of --extra-fte: coach or support.", show_default=False
+            "--role", help=_("The role of --extra-fte: coach or support."), show_default=False
         ),
     ] = None,
     weekly_hours: Annotated[
@@ -174,7 +178,7 @@ def report(
         typer.Option(
             "--weekly-hours",
             metavar="H",
-            help="What if: contact hours per FTE a week instead of planning.toml's.",
+            help=_("What if: contact hours per FTE a week instead of planning.toml's."),
             show_default=False,
         ),
     ] = None,
