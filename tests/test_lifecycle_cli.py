@@ -118,7 +118,7 @@ def test_approving_a_free_offer_that_is_not_free_writes_nothing(records: Path):
     [
         (["request", "LOC-999", "coaching"], "no location LOC-999 in the records"),
         (["request", "LOC-001", "coaching", "--coach", "C-99"], "no coach C-99 in the records"),
-        (["request", "LOC-001", "bvv-basis", "--domain", "Koken"], "domains"),
+        (["request", "LOC-001", "bvv-basis", "--domain", "Koken"], "the request, --domain:"),
         (["approve", "T-9999-001"], "no traject T-9999-001 in the records"),
     ],
 )

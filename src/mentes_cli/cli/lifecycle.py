@@ -442,7 +442,6 @@ def _checked_traject(records, values: dict):
         problems.append(
             Problem(
                 _("the request"),
-                field="location",
                 message=_("no location {location} in the records", location=values["location"]),
             )
         )
@@ -459,7 +458,8 @@ def _checked_traject(records, values: dict):
         traject = Traject.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as error:
         for item in error.errors():
-            where = str(item["loc"][0]) if item["loc"] else None
+            key = str(item["loc"][0]) if item["loc"] else None
+            where = OPTION_OF_FIELD.get(key, key) if key else None
             problems.append(
                 Problem(
                     _("the request"), field=where, message=item["msg"].removeprefix("Value error, ")
@@ -543,6 +543,7 @@ def edit(
 ) -> None:
     """Change a requested or approved traject."""
     from mentes_cli.errors import InputError, LifecycleError, UsageError
+    from mentes_cli.lifecycle import status_word
 
     fields = {
         "coach": coach,
@@ -568,14 +569,18 @@ def edit(
                     "Traject {traject} is {status}: only a requested or approved "
                     "traject is edited. Unplan it first (mentes unplan {traject}).",
                     traject=traject_id,
-                    status=traject.status,
+                    status=status_word(traject.status),
                 )
             )
         if coach is not None and coach not in change.records.coach_index():
             raise InputError(_("no coach {coach} in the records", coach=coach))
         change.set_fields(traject_id, fields)
     stdout.print(
-        _("{traject}: changed {fields}.", traject=traject_id, fields=", ".join(sorted(fields)))
+        _(
+            "{traject}: changed {fields}.",
+            traject=traject_id,
+            fields=", ".join(OPTION_OF_FIELD[key] for key in sorted(fields)),
+        )
     )
 
 
@@ -715,6 +720,40 @@ def reopen(traject_id: TrajectArgument, data: DataOption = None) -> None:
     _move(data, traject_id, "requested", f"reopen {traject_id}", {"reason": None})
 
 
+def field_word(field: str) -> str:
+    """Give a traject field of the history as the coordinator reads it (the key itself when
+    mentes does not know it: a record written by a later version)."""
+    words = {
+        "traject": _("traject"),
+        "status": _("status"),
+        "location": _("location"),
+        "offer": _("offer"),
+        "coach": _("coach"),
+        "start": _("start"),
+        "end": _("end"),
+        "earliest": _("earliest"),
+        "deadline": _("deadline"),
+        "requested_on": _("requested on"),
+        "theme": _("theme"),
+        "domains": _("domains"),
+        "contact_moments": _("contact moments"),
+        "reason": _("reason"),
+        "visits": _("visits"),
+    }
+    return words.get(field, clean(field))
+
+
+# The option of `edit` that changes each field, as the coordinator typed it.
+OPTION_OF_FIELD = {
+    "coach": "--coach",
+    "earliest": "--earliest",
+    "deadline": "--deadline",
+    "theme": "--theme",
+    "domains": "--domain",
+    "contact_moments": "--contact-moments",
+}
+
+
 class VisitState(StrEnum):
     """What a committed visit is: planned (may move), fixed or done (never move)."""
 
@@ -752,14 +791,14 @@ def visit(
             )
         found[0]["state"] = state.value
         change.set_visits(traject_id, visits)
-    stdout.print(
-        _(
-            "{traject}, visit {number}: {state}.",
-            traject=traject_id,
-            number=number,
-            state=state.value,
-        )
-    )
+    said = {
+        "planned": _("{traject}, visit {number}: planned (may move).", traject=traject_id,
+                     number=number),
+        "fixed": _("{traject}, visit {number}: fixed (never moves).", traject=traject_id,
+                   number=number),
+        "done": _("{traject}, visit {number}: done.", traject=traject_id, number=number),
+    }  # fmt: skip
+    stdout.print(said[state.value])
 
 
 @app.command(help=_("Show who changed what and when in the records (one traject's, or all)."))
@@ -777,6 +816,8 @@ def history(
     from rich import box
     from rich.table import Table
 
+    from mentes_cli.lifecycle import MOVES, status_word
+
     entries = record_store(data).history(traject_id)
     if not entries:
         stdout.print(_("No changes recorded yet."))
@@ -788,12 +829,16 @@ def history(
     table.add_column(_("Field"), no_wrap=True)
     table.add_column(_("Old → new"), overflow="fold", ratio=1)
     for entry in entries:
+        # The history is a record, in the records' words; shown in the reader's language.
+        old, new = entry.old, entry.new
+        if entry.field in ("status", "traject"):
+            old, new = (status_word(v) if v in MOVES else v for v in (old, new))
         table.add_row(
             clean(entry.when[:16].replace("T", " ")),
             clean(f"{entry.user}\n{entry.command}"),
             clean(entry.traject),
-            clean(entry.field),
-            clean(f"{entry.old or '—'} → {entry.new or '—'}"),
+            field_word(entry.field),
+            clean(f"{old or '—'} → {new or '—'}"),
         )
     stdout.print(table)
 

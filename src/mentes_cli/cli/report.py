@@ -21,7 +21,7 @@ from mentes_cli.cli.common import (
     stdout,
 )
 from mentes_cli.errors import UsageError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, day
 
 if TYPE_CHECKING:
     from mentes_cli.report import Period, Report
@@ -77,9 +77,7 @@ def _period(first: date | None, last: date | None, year: int | None) -> Period:
     if first is None or last is None:
         raise UsageError(_("give both --from and --to (or --year)"))
     if last < first:
-        raise UsageError(
-            _("--to {to} is before --from {start}", to=last.isoformat(), start=first.isoformat())
-        )
+        raise UsageError(_("--to {to} is before --from {start}", to=day(last), start=day(first)))
     if last.year - first.year > MAX_PERIOD_YEARS:
         raise UsageError(
             _(
@@ -282,7 +280,7 @@ def show(result: Report) -> None:
 
     from mentes_cli.i18n import day, number
     from mentes_cli.report import FAMILIES, ROLES
-    from mentes_cli.report.words import family_name, role_name
+    from mentes_cli.report.words import due_words, family_name, month_label, role_name
 
     period = result.period
     variant = result.variant
@@ -306,14 +304,13 @@ def show(result: Report) -> None:
     for label, cells in answer_rows(result):
         answer.add_row(label, *cells)
     stdout.print(answer)
-    hours = {family: result.due[family].hours_per_traject for family in FAMILIES}
     stdout.print(
         _(
-            "Can give: the hours not yet booked divided by {coaching} h a coaching traject "
-            "and {bvv} h a BVV basistraject. Due: PRIOR locations in the free scope that may "
-            "have a free traject in the period and have none yet.",
-            coaching=number(hours["pedagogical_coaching"]),
-            bvv=number(hours["regional_support"]),
+            "Can give: the hours not yet booked divided by the hours of one traject "
+            "({coaching} h a traject {coaching_offer}, {bvv} h a traject {bvv_offer}). Due: "
+            "PRIOR locations in the free scope that may have a free traject in the period and "
+            "have none yet.",
+            **due_words(result),
         )
     )
 
@@ -328,7 +325,7 @@ def show(result: Report) -> None:
         if variant is not None:
             months.add_column(_("variant\nsupply"), justify="right", no_wrap=True)
     for month in period.months():
-        cells = [month]
+        cells = [month_label(month)]
         for role in ROLES:
             cells.append(quarter(result.supply.roles[role].months[month]))
             cells.append(quarter(result.booked.roles[role].months[month]))

@@ -21,9 +21,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.export.cells import HEADER_FILL, HEADER_FONT, put, put_text, save_workbook
-from mentes_cli.i18n import _, day, language, locale, number
+from mentes_cli.i18n import _, day, language, number
 from mentes_cli.report.model import FAMILIES, ROLE_OF_FAMILY, ROLES, Report, Share
-from mentes_cli.report.words import family_name, role_name
+from mentes_cli.report.words import due_words, family_name, month_label, role_name
 
 HOURS = "#,##0.00"
 WHOLE = "#,##0"
@@ -37,16 +37,6 @@ CHART_HEIGHT = 11
 
 def _quarter(hours: float) -> float:
     return round(hours * 4) / 4
-
-
-def month_label(month: str) -> str:
-    """Give "2027-03" as the language writes a month: "mrt 2027", "Mar 2027"."""
-    from datetime import date
-
-    from babel.dates import format_date
-
-    year, number = map(int, month.split("-"))
-    return format_date(date(year, number, 1), "MMM yyyy", locale=locale()).replace(".", "")
 
 
 def _setup(sheet: Worksheet, header_row: int | None, widths: Sequence[float]) -> None:
@@ -153,9 +143,11 @@ def _summary(book: Workbook, report: Report, source: str) -> None:
     put_text(
         sheet.cell(row=note, column=1),
         _(
-            "Can give: the hours not yet booked divided by the hours of one traject (coaching "
-            "50 h, BVV basistraject 2 × 3 h). Due: PRIOR locations in the free scope whose free "
-            "traject is available in the period and not yet approved or done."
+            "Can give: the hours not yet booked divided by the hours of one traject "
+            "({coaching} h a traject {coaching_offer}, {bvv} h a traject {bvv_offer}). Due: PRIOR "
+            "locations in the free scope whose free traject is available in the period and not "
+            "yet approved or done.",
+            **due_words(report),
         ),
     )
     sheet.cell(row=note, column=1).alignment = Alignment(wrap_text=True, vertical="top")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mentes_cli import eligibility
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.i18n import _
 from mentes_cli.models import Records
 from mentes_cli.report.demand import due, prior_changes, reach, used_dates
 from mentes_cli.report.model import (
@@ -84,7 +85,9 @@ def rules_from(path: Path) -> Iterator[None]:
         try:
             shutil.copyfile(path, Path(folder) / "rules.toml")
         except OSError as exc:
-            raise ReferenceDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            raise ReferenceDataError(
+                _("{path}: cannot read ({reason})", path=path, reason=exc.strerror or exc)
+            ) from None
         set_override_dir(Path(folder))
         try:
             yield

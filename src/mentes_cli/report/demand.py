@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from mentes_cli import eligibility, regions
+from mentes_cli.i18n import _
 from mentes_cli.models import Location, Records, Traject
 from mentes_cli.plan.demand import demand_of
 from mentes_cli.plan.settings import load_settings
@@ -46,10 +47,26 @@ def prior_in_free_scope(results: list[eligibility.LocationResult], family: str) 
     ]
 
 
+def due_offer(family: str) -> str:
+    """Give the offer a due traject of `family` is counted as: the family's first free offer
+    in the catalogue (offers.toml), its basic traject (coaching; bvv-basis, not bvv-vervolg).
+    """
+    from mentes_cli.offers import catalogue
+
+    codes = catalogue().of_family(family, paid=False)
+    if not codes:
+        from mentes_cli.errors import ReferenceDataError
+
+        raise ReferenceDataError(
+            _("offers.toml: the family {family} has no free offer", family=family)
+        )
+    return codes[0]
+
+
 def hours_per_traject(family: str, as_of: date) -> float:
-    """Give the hours of one due traject: coaching (50 h), a BVV basistraject (2 × 3 h)."""
-    offer = "coaching" if family == "pedagogical_coaching" else "bvv-basis"
-    model = Traject(id="due", location="due", offer=offer, status="requested")
+    """Give the hours of one due traject (the family's due offer as tariffs.toml has it on
+    `as_of`): today coaching 50 h, a BVV basistraject 2 × 3 h."""
+    model = Traject(id="due", location="due", offer=due_offer(family), status="requested")
     demand = demand_of(model, load_settings(), as_of)
     return sum(demand.shapes[0]) / 60
 

@@ -5,7 +5,12 @@ The engine itself builds no text; the renderers ask these.
 
 from __future__ import annotations
 
-from mentes_cli.i18n import _
+from typing import TYPE_CHECKING
+
+from mentes_cli.i18n import _, number
+
+if TYPE_CHECKING:
+    from mentes_cli.report.model import Report
 
 
 def family_name(family: str) -> str:
@@ -18,3 +23,28 @@ def family_name(family: str) -> str:
 def role_name(role: str) -> str:
     """Give a role's name, plural, as people read it."""
     return _("Coaches") if role == "coach" else _("Supporters")
+
+
+def month_label(month: str) -> str:
+    """Give "2027-03" as the language writes a month: "mrt 2027", "Mar 2027"."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    from mentes_cli.i18n import locale
+
+    year, number = map(int, month.split("-"))
+    return format_date(date(year, number, 1), "MMM yyyy", locale=locale()).replace(".", "")
+
+
+def due_words(report: Report) -> dict[str, str]:
+    """Give the hours and offer of one due traject per family, for the sentence that says
+    how "can give" is counted."""
+    from mentes_cli.report.demand import due_offer
+
+    return {
+        "coaching": number(report.due["pedagogical_coaching"].hours_per_traject),
+        "coaching_offer": due_offer("pedagogical_coaching"),
+        "bvv": number(report.due["regional_support"].hours_per_traject),
+        "bvv_offer": due_offer("regional_support"),
+    }
