@@ -18,6 +18,7 @@ from mentes_cli.cli.common import (
     FormatOption,
     OutputFormat,
     clean,
+    describe_source,
     handle_errors,
     load,
     notice,
@@ -291,7 +292,7 @@ def record_store(data: Path | None, *, quiet: bool = False):
 
     source = use_reference_data(data)
     if not quiet:
-        notice(source.describe())
+        notice(_("Records: {source}", source=describe_source(source)))
 
     return RecordStore(source.path, on_wait=waiting_for_records)
 
@@ -835,7 +836,7 @@ def history(
             old, new = (status_word(v) if v in MOVES else v for v in (old, new))
         table.add_row(
             clean(entry.when[:16].replace("T", " ")),
-            clean(f"{entry.user}\n{entry.command}"),
+            clean(f"{entry.user}\nmentes {entry.command}"),
             clean(entry.traject),
             field_word(entry.field),
             clean(f"{old or '—'} → {new or '—'}"),

@@ -279,8 +279,8 @@ def show(result: Report) -> None:
     from rich.table import Table
 
     from mentes_cli.i18n import day, number
-    from mentes_cli.report import FAMILIES, ROLES
-    from mentes_cli.report.words import due_words, family_name, month_label, role_name
+    from mentes_cli.report import FAMILIES, ROLE_OF_FAMILY, ROLES
+    from mentes_cli.report.words import due_words, family_name, month_label, short_name
 
     period = result.period
     variant = result.variant
@@ -295,7 +295,7 @@ def show(result: Report) -> None:
     answer = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
     answer.add_column("", overflow="fold", ratio=1)
     for family in FAMILIES:
-        short = _("Coaching") if family == "pedagogical_coaching" else _("BVV")
+        short = short_name(family)
         if variant is None:
             answer.add_column(short, justify="right", no_wrap=True)
         else:
@@ -317,15 +317,20 @@ def show(result: Report) -> None:
     months = Table(
         title=_("Contact hours per month"), box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1)
     )
-    months.add_column(_("Month"), no_wrap=True, min_width=7)
+    labels = {month: month_label(month) for month in period.months()}
+    months.add_column(_("Month"), no_wrap=True, min_width=max(map(len, labels.values())))
     for role in ROLES:
         # Two-line headers keep every figure whole at 80 columns, variant columns included.
-        months.add_column(_("{role}\nsupply", role=role_name(role)), justify="right", no_wrap=True)
+        # The family's short name: the role's name is too long for a column at 80 columns.
+        family = next(f for f in FAMILIES if ROLE_OF_FAMILY[f] == role)
+        months.add_column(
+            _("{role}\nsupply", role=short_name(family)), justify="right", no_wrap=True
+        )
         months.add_column(_("booked"), justify="right", no_wrap=True)
         if variant is not None:
             months.add_column(_("variant\nsupply"), justify="right", no_wrap=True)
     for month in period.months():
-        cells = [month_label(month)]
+        cells = [labels[month]]
         for role in ROLES:
             cells.append(quarter(result.supply.roles[role].months[month]))
             cells.append(quarter(result.booked.roles[role].months[month]))

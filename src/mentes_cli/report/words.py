@@ -20,6 +20,11 @@ def family_name(family: str) -> str:
     return catalogue().families[family].title()
 
 
+def short_name(family: str) -> str:
+    """Give an offer family's short name, for a column: "Coaching", "BVV"."""
+    return _("Coaching") if family == "pedagogical_coaching" else _("BVV")
+
+
 def role_name(role: str) -> str:
     """Give a role's name, plural, as people read it."""
     return _("Coaches") if role == "coach" else _("Supporters")
