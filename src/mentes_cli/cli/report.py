@@ -14,6 +14,7 @@ from mentes_cli.cli.common import (
     DataOption,
     ForceOption,
     clean,
+    describe_source,
     handle_errors,
     load,
     notice,
@@ -230,7 +231,7 @@ def report(
         write_report(
             output,
             result,
-            source=loaded.source.describe(),
+            source=_("Records: {source}", source=describe_source(loaded.source)),
             names={loc.id: loc.name for _org, loc in locations},
             areas={loc.id: area_of(loc) for _org, loc in locations},
         )
