@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mentes_cli.export.cells import HEADER_FILL, HEADER_FONT, put, put_text, save_workbook
 from mentes_cli.i18n import _, day, language, number
 from mentes_cli.report.model import FAMILIES, ROLE_OF_FAMILY, ROLES, Report, Share
-from mentes_cli.report.words import due_words, family_name, month_label, role_name
+from mentes_cli.report.words import due_words, family_name, month_label, role_name, short_name
 
 HOURS = "#,##0.00"
 WHOLE = "#,##0"
@@ -52,6 +52,29 @@ def _setup(sheet: Worksheet, header_row: int | None, widths: Sequence[float]) ->
         sheet.freeze_panes = f"A{header_row + 1}"
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    _fit_header_rows(sheet, widths)
+
+
+# Characters of a bold header that fit one unit of column width: LibreOffice draws Calibri
+# with a wider font when Calibri is missing, so a line holds fewer than `width` characters.
+HEADER_CHARACTERS_PER_WIDTH = 0.8
+LINE_HEIGHT = 15  # points, one line of 11 pt text
+
+
+def _fit_header_rows(sheet: Worksheet, widths: Sequence[float]) -> None:
+    """Give every header row the height of its longest wrapped header, so that none is cut:
+    LibreOffice and Excel do not grow a row for wrapped text on opening."""
+    import textwrap
+
+    for row in sheet.iter_rows():
+        if not row or row[0].fill != HEADER_FILL:
+            continue
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if isinstance(cell.value, str) and cell.value:
+                room = max(int(width * HEADER_CHARACTERS_PER_WIDTH), 4)
+                lines = max(lines, len(textwrap.wrap(cell.value, room)))
+        sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + 2
 
 
 def _title(sheet: Worksheet, text: str, row: int = 1) -> None:
@@ -64,8 +87,6 @@ def _header(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    # Room for two lines: LibreOffice and Excel do not grow a row for wrapped text on opening.
-    sheet.row_dimensions[row].height = 30
 
 
 def _row(sheet: Worksheet, row: int, values: Sequence[Any], formats: Sequence[str | None]) -> None:
@@ -169,14 +190,16 @@ def _capacity(book: Workbook, report: Report) -> None:
     columns: list[tuple[str, str]] = []
     for role in ROLES:
         family = next(f for f in FAMILIES if ROLE_OF_FAMILY[f] == role)
+        # The family's short name (its role's work): the charts' legends read these headers.
+        short = short_name(family)
         headers += [
-            _("{role}: supply", role=role_name(role)),
-            _("{role}: booked", role=role_name(role)),
-            _("{family}: due", family=family_name(family)),
+            _("{role}: supply", role=short),
+            _("{role}: booked", role=short),
+            _("{family}: due", family=short),
         ]
         columns += [("supply", role), ("booked", role), ("due", family)]
         if report.variant is not None:
-            headers.append(_("{role}: supply (variant)", role=role_name(role)))
+            headers.append(_("{role}: supply (variant)", role=short))
             columns.append(("variant", role))
     _header(sheet, header_row, headers)
     for index, month in enumerate(months):
@@ -454,7 +477,7 @@ def _variant(book: Workbook, report: Report, names: Mapping[str, str]) -> None:
             _(
                 "{fte} FTE more: {role}, Monday to Friday, every area, no leave",
                 fte=number(what.extra_fte),
-                role=role_name(what.role or "coach"),
+                role=role_name(what.role or "coach").lower(),
             )
         )
     if what.weekly_hours is not None:
