@@ -9,6 +9,7 @@ same bytes in both languages.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,17 @@ from mentes_cli.cli import app
 from mentes_cli.reference import sample_records_dir
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _language_back() -> Iterator[None]:
+    """`--lang nl` chooses the language for the rest of the process: give it back after each
+    test, so that a later test that calls an engine directly reads English again."""
+    from mentes_cli import i18n
+
+    yield
+    i18n.set_language(None)
+
 
 # What another module prints around these commands, not translated here: the prefix of every
 # error (cli/common.py). The rest of such a line (the message itself) is still checked.

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ from mentes_cli.cli import app
 from mentes_cli.reference import bundled_data_dir
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _language_back() -> Iterator[None]:
+    """`--lang nl` chooses the language for the rest of the process: give it back after each
+    test, so that a later test that calls an engine directly reads English again."""
+    from mentes_cli import i18n
+
+    yield
+    i18n.set_language(None)
 
 
 def run(*args: str):

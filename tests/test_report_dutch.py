@@ -8,6 +8,7 @@ JSON is the same bytes in both languages.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,18 @@ from mentes_cli.cli import app
 from mentes_cli.reference import bundled_data_dir
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _language_back() -> Iterator[None]:
+    """`--lang nl` chooses the language for the rest of the process: give it back after each
+    test, so that a later test that calls an engine directly reads English again."""
+    from mentes_cli import i18n
+
+    yield
+    i18n.set_language(None)
+
+
 # Dutch words that tests/english.py counts as English: "coaches" is the Dutch plural of coach
 # (Van Dale: coach, mv. coaches; "pedagogisch coaches"), and "support" is the value of
 # `--role`, typed as is in both languages.
