@@ -87,3 +87,10 @@ def test_an_unknown_location_is_a_usage_error():
 def test_an_unknown_status_is_a_usage_error():
     result = runner.invoke(app, ["trajects", "--status", "klaar"])
     assert result.exit_code == 2
+
+
+def test_a_paid_package_that_is_sold_there_needs_no_reason():
+    result = runner.invoke(app, ["trajects", *AS_OF, "--location", "LOC-003"])
+    assert result.exit_code == 0, result.output
+    assert "paid" in result.stdout
+    assert "outside" not in result.stdout

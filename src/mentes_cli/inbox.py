@@ -69,7 +69,8 @@ def inbox(
         age = None
         if traject.status in DECIDED_STATUSES and found:
             decision, next_free, why = request_decision(records, traject, today)
-            if decision != FREE:
+            # A paid package is paid: only where it is not sold is there something to say.
+            if decision == UNAVAILABLE or (traject.is_free_offer and decision != FREE):
                 asked = traject.requested_on or today
                 words = why_not_free(records, traject, asked, next_free)
             if traject.requested_on:

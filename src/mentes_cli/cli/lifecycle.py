@@ -56,9 +56,11 @@ def trajects(
         list[Status] | None,
         typer.Option(
             "--status",
+            metavar=_("STATUS"),
             help=_(
-                "Show trajects with this status (repeat for more). "
-                "Default: the open ones (requested, approved, planned, active)."
+                "Show trajects with this status: requested, approved, planned, active, done "
+                "or cancelled (repeat for more). Default: the open ones (requested, approved, "
+                "planned, active)."
             ),
             show_default=False,
         ),
@@ -744,6 +746,34 @@ def field_word(field: str) -> str:
     return words.get(field, clean(field))
 
 
+DATE_FIELDS = ("earliest", "deadline", "start", "end", "requested_on")
+
+
+def _history_when(when: str) -> str:
+    """Give the time of a history entry as the language writes it: date, then hour."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:  # a history typed by hand: shown as it is
+        return clean(when)
+    return f"{day(moment.date())}\n{moment:%H:%M}"
+
+
+def _history_value(field: str, value: str) -> str:
+    """Give a value of the history (the records' words) as the coordinator reads it."""
+    from mentes_cli.lifecycle import MOVES, status_word
+
+    if field in ("status", "traject") and value in MOVES:
+        return status_word(value)
+    if field in DATE_FIELDS and value:
+        try:
+            return day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 # The option of `edit` that changes each field, as the coordinator typed it.
 OPTION_OF_FIELD = {
     "coach": "--coach",
@@ -782,6 +812,13 @@ def visit(
         found = [v for v in visits if v["number"] == number and v["state"] != "cancelled"]
         if not found:
             live = sorted({v["number"] for v in visits if v["state"] != "cancelled"})
+            if not live:
+                raise LifecycleError(
+                    _(
+                        "{traject} has no committed visits: mentes plan --commit stores them",
+                        traject=traject_id,
+                    )
+                )
             raise LifecycleError(
                 _(
                     "{traject} has no visit {number}; its visits: {numbers}",
@@ -817,25 +854,21 @@ def history(
     from rich import box
     from rich.table import Table
 
-    from mentes_cli.lifecycle import MOVES, status_word
-
     entries = record_store(data).history(traject_id)
     if not entries:
         stdout.print(_("No changes recorded yet."))
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(_("When"), no_wrap=True)
-    table.add_column(_("Who"), overflow="fold")
+    table.add_column(_("Who"), overflow="fold", ratio=1)
     table.add_column(_("Traject"), no_wrap=True)
     table.add_column(_("Field"), no_wrap=True)
     table.add_column(_("Old → new"), overflow="fold", ratio=1)
     for entry in entries:
         # The history is a record, in the records' words; shown in the reader's language.
-        old, new = entry.old, entry.new
-        if entry.field in ("status", "traject"):
-            old, new = (status_word(v) if v in MOVES else v for v in (old, new))
+        old, new = (_history_value(entry.field, value) for value in (entry.old, entry.new))
         table.add_row(
-            clean(entry.when[:16].replace("T", " ")),
+            _history_when(entry.when),
             clean(f"{entry.user}\nmentes {entry.command}"),
             clean(entry.traject),
             field_word(entry.field),
