@@ -274,3 +274,21 @@ def test_a_record_changed_since_it_was_read_is_refused_in_dutch(
     message = str(caught.value).replace(str(records), "MAP")
     assert "gewijzigd nadat mentes het las" in message
     assert not english_in(message), message
+
+
+def test_the_workbook_history_is_the_same_in_both_languages(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    rows = {}
+    for language in ("nl", "en"):
+        book = tmp_path / f"gegevens-{language}.xlsx"
+        assert runner.invoke(app, ["init", str(book)]).exit_code == 0
+        for args in (["approve", "T-2026-020"], ["cancel", "T-2026-020", "--reason", "dubbel"]):
+            result = runner.invoke(app, ["--lang", language, *args, "--data", str(book)])
+            assert result.exit_code == 0, result.output
+        sheet = load_workbook(book)["Historiek"]
+        # Leave out when and who (columns A and B): they differ between runs.
+        rows[language] = [row[2:] for row in sheet.iter_rows(values_only=True)]
+    assert rows["nl"] == rows["en"]
+    assert rows["nl"][0] == ("Opdracht", "Traject", "Veld", "Oud", "Nieuw")
+    assert len(rows["nl"]) == 4
