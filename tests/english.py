@@ -2,7 +2,8 @@
 
 A Dutch run of a command may print ids, codes, names, numbers and dates; it may not print an
 English sentence. The words below are common in mentes's English and are not Dutch words
-(`of`, `was`, `is`, `plan`, `coach`, `per`, `week`, `traject` are Dutch too and are left out).
+(`of`, `was`, `is`, `plan`, `coach`, `coaches`, `per`, `week`, `traject` are Dutch too and are left
+out).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ ENGLISH_WORDS = frozenset(
     invalid required file sheet row column found none nothing could please usage options
     show exit each every when there their into than then been being does did done but also
     only more less after before between without within while because same other must
-    family group days weeks months year years amount price total cost costs coaches
+    family group days weeks months year years amount price total cost costs
     command commands argument arguments value values default choose given date dates
     reason reasons eligible eligibility quote support regional pedagogical request requests
     approved cancelled finished started waiting wait record records changed change changes
