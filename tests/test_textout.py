@@ -67,7 +67,7 @@ def test_check_eligibility_csv_keeps_formulas_out_and_can_be_raw(tmp_path):
     assert list(csv.reader(io.StringIO(raw.stdout, newline="")))[1][0] == "=HYPERLINK(1)"
 
 
-def test_an_id_with_a_bidi_override_never_reaches_the_terminal_raw(tmp_path):
+def test_an_id_with_a_bidi_override_is_refused_at_load(tmp_path):
     from tests.conftest import ONE_ORGANISATION, write_records
     from typer.testing import CliRunner
 
@@ -75,12 +75,23 @@ def test_an_id_with_a_bidi_override_never_reaches_the_terminal_raw(tmp_path):
 
     text = ONE_ORGANISATION.replace('id = "LOC-1"', 'id = "LOC-\\u202e1\\u200b"')
     folder = write_records(tmp_path / "records", organisations=text)
-    runner = CliRunner()
-    table = runner.invoke(app, ["check-eligibility", "--data", str(folder)])
+    result = CliRunner().invoke(app, ["check-eligibility", "--data", str(folder)])
+    assert result.exit_code == 1
+    assert "\u202e" not in result.output and "\u200b" not in result.output
+    assert "organisations.toml, line 6" in result.output
+    assert "id: the id holds an invisible or control character" in result.output
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE), at position 5" in result.output
+
+
+def test_a_name_with_a_bidi_override_never_reaches_the_terminal_raw(tmp_path):
+    from tests.conftest import ONE_ORGANISATION, write_records
+    from typer.testing import CliRunner
+
+    from mentes_cli.cli import app
+
+    text = ONE_ORGANISATION.replace('name = "Test Berchem"', 'name = "Test \\u202eBerchem\\u200b"')
+    folder = write_records(tmp_path / "records", organisations=text)
+    table = CliRunner().invoke(app, ["check-eligibility", "--data", str(folder)])
     assert table.exit_code == 0, table.output
     assert "\u202e" not in table.output and "\u200b" not in table.output
-    assert "LOC-\N{REPLACEMENT CHARACTER}1\N{REPLACEMENT CHARACTER}" in table.output
-    data = runner.invoke(app, ["check-eligibility", "--data", str(folder), "--format", "json"])
-    assert (
-        '"LOC-\\u202e1\\u200b"' in data.stdout
-    )  # the JSON still says exactly what the record says
+    assert "Test \N{REPLACEMENT CHARACTER}Berchem\N{REPLACEMENT CHARACTER}" in table.output

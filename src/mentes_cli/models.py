@@ -8,6 +8,7 @@ number is not a date. Both loaders (TOML and Excel) end in these models.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -80,6 +81,45 @@ def _nonempty_text(value: Any) -> str:
     if not value:
         raise ValueError("must not be empty")
     return value
+
+
+# Characters that show nothing, or change how the text around them shows: the controls (Cc:
+# tab, line feed, ESC), the format characters (Cf: zero-width space, soft hyphen, the
+# right-to-left override and the other bidi controls, the byte-order mark) and the line and
+# paragraph separators. In an id they make two ids that print alike, or one that prints
+# reversed: refused.
+_INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
+
+def checked_id(value: Any) -> str:
+    """Give an id as one text: NFC, without spaces around it, with no invisible character.
+
+    NFC makes "Café" typed with a combining accent (NFD, as macOS and some web forms write
+    it) the same id as "Café" typed with the accented letter.
+    """
+    value = unicodedata.normalize("NFC", _nonempty_text(value))
+    for position, character in enumerate(value, start=1):
+        if invisible(character):
+            raise ValueError(
+                _(
+                    "the id holds an invisible or control character, {character}, at position "
+                    "{position}; an id holds only characters that show (type the id again)",
+                    character=character_name(character),
+                    position=position,
+                )
+            )
+    return value
+
+
+def invisible(character: str) -> bool:
+    """Give whether `character` shows nothing or changes how the text around it shows."""
+    return unicodedata.category(character) in _INVISIBLE_CATEGORIES
+
+
+def character_name(character: str) -> str:
+    """Give a character as a reader can see it: "U+202E (RIGHT-TO-LEFT OVERRIDE)"."""
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X}" + (f" ({name})" if name else "")
 
 
 def _whole(value: Any) -> int:
@@ -217,6 +257,9 @@ def _domains(value: Any) -> list[str]:
 
 
 Text = Annotated[str, BeforeValidator(_nonempty_text)]
+# Every id of the records, and every field that names one (a traject's location and coach, a
+# visit's coach and calendar uid).
+Id = Annotated[str, BeforeValidator(checked_id)]
 OptionalText = Annotated[str, BeforeValidator(_text)]
 WholeNumber = Annotated[int, BeforeValidator(_whole)]
 Number = Annotated[float, BeforeValidator(_number)]
@@ -264,7 +307,7 @@ class Leave(DateRange):
 class Location(Record):
     """One childcare site (opvanglocatie); eligibility is decided per location."""
 
-    id: Text
+    id: Id
     name: Text
     care_type: Annotated[str, BeforeValidator(_choice(CARE_TYPES))]
     subsidy_step: Annotated[WholeNumber, AfterValidator(_in_range(0, 3))]
@@ -302,7 +345,7 @@ class Location(Record):
 class Organisation(Record):
     """An organiser (organisator) that runs one or more locations."""
 
-    id: Text
+    id: Id
     name: Text
     email: Text | None = None
     prior: Flag | None = None
@@ -314,7 +357,7 @@ class Organisation(Record):
 class Coach(Record):
     """A pedagogical coach (role "coach") or a regional supporter (role "support")."""
 
-    id: Text
+    id: Id
     name: Text
     role: Annotated[str, BeforeValidator(_choice(ROLES))]
     fte: Annotated[Number, AfterValidator(_in_range(0, 1, low_open=True))]
@@ -343,9 +386,9 @@ class CommittedVisit(Record):
     date: Day
     start: Annotated[str, BeforeValidator(_clock)]
     hours: Annotated[Number, AfterValidator(_in_range(0, 24, low_open=True))]
-    coach: Text
+    coach: Id
     state: Annotated[str, BeforeValidator(_choice(VISIT_STATES))] = "planned"
-    uid: Text | None = None
+    uid: Id | None = None
     sequence: Annotated[WholeNumber, AfterValidator(_at_least(0))] = 0
 
     @model_validator(mode="after")
@@ -361,13 +404,13 @@ class CommittedVisit(Record):
 class Traject(Record):
     """One support or coaching engagement with one location, requested or in the history."""
 
-    id: Text
-    location: Text
+    id: Id
+    location: Id
     offer: Annotated[str, BeforeValidator(_offer)]
     status: Annotated[str, BeforeValidator(_choice(STATUSES))]
     start: Day | None = None
     end: Day | None = None
-    coach: Text | None = None
+    coach: Id | None = None
     theme: OptionalText | None = None
     domains: Annotated[list[str], BeforeValidator(_domains)] = Field(default_factory=list)
     earliest: Day | None = None

@@ -14,7 +14,7 @@ def validate(data: DataOption = None) -> None:
     """Load and check all records; report every problem at once (file, row, field)."""
     from mentes_cli.eligibility import conflicting_approved, location_warnings
     from mentes_cli.i18n import _
-    from mentes_cli.load.build import plan_refusals
+    from mentes_cli.load.build import lookalike_warnings, plan_refusals
 
     loaded = load(data)
     records = loaded.records
@@ -25,7 +25,7 @@ def validate(data: DataOption = None) -> None:
             notice(f"Warning: location {location_id}: {warning}")
     for warning in conflicting_approved(records, date.today()):
         notice(f"Warning: {warning}")
-    for warning in plan_refusals(records, date.today()):
+    for warning in [*lookalike_warnings(records), *plan_refusals(records, date.today())]:
         notice(_("Warning: {warning}", warning=warning))
     stdout.print(
         f"OK: {len(records.organisations)} organisations, {len(locations)} locations, "

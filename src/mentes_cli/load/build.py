@@ -8,6 +8,7 @@ what spans records (unique ids, references, known postcodes and areas), and rais
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,8 @@ from mentes_cli.models import (
     Organisation,
     Records,
     Traject,
+    checked_id,
+    invisible,
 )
 from mentes_cli.offers import catalogue
 
@@ -96,7 +99,7 @@ _KIND_WORDS = {
 def _record_name(model: type[BaseModel], values: dict[str, Any]) -> str | None:
     record_id = values.get("id")
     if isinstance(record_id, str) and record_id.strip():
-        return f"{_KIND_WORDS[model]} {record_id.strip()}"
+        return f"{_KIND_WORDS[model]} {_nfc(record_id)}"
     return None
 
 
@@ -213,11 +216,7 @@ def _visit_rows(
                 f", visit {number}" if isinstance(number, int) else ""
             )
     visits = _validate_children(raw_set.visits, "traject", CommittedVisit, problems)
-    known = {traject.id for _, traject in trajects} | {
-        str(raw.values["id"]).strip()
-        for raw in raw_set.trajects
-        if isinstance(raw.values.get("id"), str)
-    }
+    known = {traject.id for _, traject in trajects} | _raw_ids(raw_set.trajects)
     visits_of: dict[str, list[tuple[Raw, CommittedVisit]]] = {}
     for raw, visit, traject_id in visits:
         if not _can_look_up(traject_id):
@@ -298,6 +297,13 @@ def _validate_children(
     for raw in raws:
         bare, parent_id = _pop_parent(raw, parent_key)
         record = validate_raw(bare, model, problems)
+        if isinstance(parent_id, str) and parent_id:
+            # The parent's id as its own model keeps it: NFC, no invisible character.
+            try:
+                parent_id = checked_id(parent_id)
+            except ValueError as exc:
+                problems.append(raw.problem(str(exc), parent_key))
+                continue
         if record is not None:
             valid.append((raw, record, parent_id))
     return valid
@@ -377,22 +383,9 @@ def build_records(raw_set: RawSet) -> Records:
     _check_unique(trajects, "traject", problems)
     trajects, visit_raws = _visit_rows(raw_set, trajects, problems)
 
-    organisation_ids = {org.id for _, org in organisations}
-    organisation_ids |= {
-        str(raw.values["id"]).strip()
-        for raw in raw_set.organisations
-        if isinstance(raw.values.get("id"), str)
-    }
-    location_ids = {loc.id for _, loc, _ in locations} | {
-        str(raw.values["id"]).strip()
-        for raw in raw_set.locations
-        if isinstance(raw.values.get("id"), str)
-    }
-    coach_ids = {coach.id for _, coach in coaches} | {
-        str(raw.values["id"]).strip()
-        for raw in raw_set.coaches
-        if isinstance(raw.values.get("id"), str)
-    }
+    organisation_ids = {org.id for _, org in organisations} | _raw_ids(raw_set.organisations)
+    location_ids = {loc.id for _, loc, _ in locations} | _raw_ids(raw_set.locations)
+    coach_ids = {coach.id for _, coach in coaches} | _raw_ids(raw_set.coaches)
 
     _check_places(locations, problems)
     _check_areas(coaches, problems)
@@ -456,8 +449,10 @@ def build_records(raw_set: RawSet) -> Records:
             ("coach", coach_ids, coaches_known),
         ):
             value = raw.values.get(key)
-            if known and isinstance(value, str) and value.strip() not in ids:
-                problems.append(raw.problem(f"{key} {value.strip()!r} does not exist", key, record))
+            if isinstance(value, str) and any(invisible(c) for c in value):
+                continue  # refused as an id already
+            if known and isinstance(value, str) and _nfc(value) not in ids:
+                problems.append(raw.problem(f"{key} {_nfc(value)!r} does not exist", key, record))
 
     if problems:
         raise InputError(problems)
@@ -479,6 +474,16 @@ def build_records(raw_set: RawSet) -> Records:
         ],
         trajects=[traject for _, traject in trajects],
     )
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip())
+
+
+def _raw_ids(raws: list[Raw]) -> set[str]:
+    """Give the ids of records as read, valid or not, as their models keep them (NFC): a
+    reference to a record with a wrong field is not reported as missing too."""
+    return {_nfc(raw.values["id"]) for raw in raws if isinstance(raw.values.get("id"), str)}
 
 
 def _can_look_up(parent_id: Any) -> bool:
@@ -603,3 +608,76 @@ def plan_refusals(records: Records, today: date) -> list[str]:
                 )
             )
     return warnings
+
+
+# --- names and ids that read alike (warnings of `mentes validate`) ----------------------------
+
+
+def _reading(text: str) -> str:
+    """Give `text` as a reader sees it: NFC, without invisible characters, spaces folded,
+    case folded. "Café" with a combining accent, "CAFÉ" and "Ca\u200bfé" all read "café"."""
+    shown = "".join(c for c in unicodedata.normalize("NFC", text) if not invisible(c))
+    return " ".join(shown.split()).casefold()
+
+
+def lookalike_warnings(records: Records) -> list[str]:
+    """Give a warning for each group of names (of organisations, locations, coaches) and of
+    ids (of organisations, locations, coaches, trajects) that read alike but are written
+    differently: equal after NFC, without invisible characters and case folded. Such records
+    print alike while mentes keeps them apart. Names written exactly alike are no warning
+    (two locations of a chain may share a name); ids are NFC already (models.checked_id)."""
+    from mentes_cli.i18n import _
+
+    kinds = {
+        "organisation": _("organisations"),
+        "location": _("locations"),
+        "coach": _("coaches"),
+        "traject": _("trajects"),
+    }
+    named = {
+        "organisation": [(org.id, org.name) for org in records.organisations],
+        "location": [(loc.id, loc.name) for _, loc in records.locations()],
+        "coach": [(coach.id, coach.name) for coach in records.coaches],
+    }
+    warnings = []
+    for kind, pairs in named.items():
+        for group in _alike(pairs):
+            warnings.append(
+                _(
+                    "{kinds} {ids} have names that differ only in capitals, accents or "
+                    "invisible characters ({names}); check that they are not the same one",
+                    kinds=kinds[kind],
+                    ids=", ".join(record_id for record_id, _name in group),
+                    names=" / ".join(f'"{name}"' for _id, name in group),
+                )
+            )
+    ids = {
+        "organisation": [org.id for org in records.organisations],
+        "location": [loc.id for _, loc in records.locations()],
+        "coach": [coach.id for coach in records.coaches],
+        "traject": [traject.id for traject in records.trajects],
+    }
+    for kind, values in ids.items():
+        for group in _alike([(value, value) for value in values]):
+            warnings.append(
+                _(
+                    "{kinds} {ids}: these ids differ only in capitals; mentes keeps them "
+                    "apart, a reader may not",
+                    kinds=kinds[kind],
+                    ids=", ".join(record_id for record_id, _text in group),
+                )
+            )
+    return warnings
+
+
+def _alike(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Give the groups of (id, text) whose texts read alike but are not all written alike,
+    in first-seen order; within a group, one pair per way of writing."""
+    groups: dict[str, dict[str, str]] = {}
+    for record_id, text in pairs:
+        groups.setdefault(_reading(text), {}).setdefault(text, record_id)
+    return [
+        [(record_id, text) for text, record_id in written.items()]
+        for written in groups.values()
+        if len(written) > 1
+    ]
