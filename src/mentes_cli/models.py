@@ -49,37 +49,41 @@ BVV_DOMAINS = (
 
 def _one_of(values: tuple[str, ...]) -> str:
     quoted = [f'"{v}"' for v in values]
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("{values} or {last}", values=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
-        return "a yes/no value"
+        return _("a yes/no value")
     if isinstance(value, datetime):
-        return "a date with a time"
+        return _("a date with a time")
     if isinstance(value, date):
-        return "a date"
+        return _("a date")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     return type(value).__name__
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"must be text, got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _("must be text, got {kind} ({value})", kind=_kind(value), value=repr(value))
+        )
     return value
 
 
 def _nonempty_text(value: Any) -> str:
     value = _text(value).strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
@@ -124,19 +128,25 @@ def character_name(character: str) -> str:
 
 def _whole(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number, got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _("must be a whole number, got {kind} ({value})", kind=_kind(value), value=repr(value))
+        )
     return value
 
 
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a number, got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _("must be a number, got {kind} ({value})", kind=_kind(value), value=repr(value))
+        )
     return float(value)
 
 
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _("must be true or false, got {kind} ({value})", kind=_kind(value), value=repr(value))
+        )
     return value
 
 
@@ -148,11 +158,21 @@ LATEST_DAY = date(2999, 12, 31)
 
 def _day(value: Any) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise ValueError(f"must be a date (yyyy-mm-dd), got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _(
+                "must be a date (yyyy-mm-dd), got {kind} ({value})",
+                kind=_kind(value),
+                value=repr(value),
+            )
+        )
     if not EARLIEST_DAY <= value <= LATEST_DAY:
         raise ValueError(
-            f"must be a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}, "
-            f"got {value.isoformat()}"
+            _(
+                "must be a date between {first} and {last}, got {value}",
+                first=EARLIEST_DAY.isoformat(),
+                last=LATEST_DAY.isoformat(),
+                value=value.isoformat(),
+            )
         )
     return value
 
@@ -160,7 +180,9 @@ def _day(value: Any) -> date:
 def _choice(values: tuple[str, ...]):
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in values:
-            raise ValueError(f"must be {_one_of(values)}, got {value!r}")
+            raise ValueError(
+                _("must be {choices}, got {value}", choices=_one_of(values), value=repr(value))
+            )
         return value
 
     return check
@@ -169,7 +191,9 @@ def _choice(values: tuple[str, ...]):
 def _offer(value: Any) -> str:
     codes = offers.catalogue().codes()
     if not isinstance(value, str) or value not in codes:
-        raise ValueError(f"must be {_one_of(codes)}, got {value!r}")
+        raise ValueError(
+            _("must be {choices}, got {value}", choices=_one_of(codes), value=repr(value))
+        )
     return value
 
 
@@ -184,8 +208,12 @@ def _contact_moments(value: int) -> int:
 def _in_range(low: float, high: float, low_open: bool = False):
     def check(value: float) -> float:
         if (value <= low if low_open else value < low) or value > high:
-            bounds = f"more than {low:g}" if low_open else f"at least {low:g}"
-            raise ValueError(f"must be {bounds} and at most {high:g}, got {value:g}")
+            numbers = {"low": f"{low:g}", "high": f"{high:g}", "value": f"{value:g}"}
+            if low_open:
+                raise ValueError(
+                    _("must be more than {low} and at most {high}, got {value}", **numbers)
+                )
+            raise ValueError(_("must be at least {low} and at most {high}, got {value}", **numbers))
         return value
 
     return check
@@ -194,7 +222,7 @@ def _in_range(low: float, high: float, low_open: bool = False):
 def _at_least(low: int):
     def check(value: int) -> int:
         if value < low:
-            raise ValueError(f"must be at least {low}, got {value}")
+            raise ValueError(_("must be at least {low}, got {value}", low=low, value=value))
         return value
 
     return check
@@ -206,7 +234,9 @@ _POSTCODE = re.compile(r"\d{4}")
 def _postcode(value: Any) -> str:
     value = _text(value).strip()
     if not _POSTCODE.fullmatch(value):
-        raise ValueError(f"must be a Belgian postcode of 4 digits, got {value!r}")
+        raise ValueError(
+            _("must be a Belgian postcode of 4 digits, got {value}", value=repr(value))
+        )
     return value
 
 
@@ -217,7 +247,12 @@ def _opening_hours(value: Any) -> str:
     value = _text(value).strip().replace(" ", "").replace("–", "-")
     match = _HOURS.fullmatch(value)
     if not match or match.group(1, 2) >= match.group(3, 4):
-        raise ValueError(f'must be "HH:MM-HH:MM" with the start before the end, got {value!r}')
+        raise ValueError(
+            _(
+                'must be "HH:MM-HH:MM" with the start before the end, got {value}',
+                value=repr(value),
+            )
+        )
     return value
 
 
@@ -227,24 +262,38 @@ _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 def _clock(value: Any) -> str:
     value = _text(value).strip()
     if not _CLOCK.fullmatch(value):
-        raise ValueError(f'must be a time "HH:MM", got {value!r}')
+        raise ValueError(_('must be a time "HH:MM", got {value}', value=repr(value)))
     return value
 
 
 def _weekdays(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise ValueError(f"must be a list of weekdays, got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _(
+                "must be a list of weekdays, got {kind} ({value})",
+                kind=_kind(value),
+                value=repr(value),
+            )
+        )
     for day in value:
         if day not in WEEKDAYS:
-            raise ValueError(f"weekdays must be {_one_of(WEEKDAYS)}, got {day!r}")
+            raise ValueError(
+                _(
+                    "weekdays must be {choices}, got {value}",
+                    choices=_one_of(WEEKDAYS),
+                    value=repr(day),
+                )
+            )
     if len(set(value)) != len(value):
-        raise ValueError(f"lists a weekday twice: {value!r}")
+        raise ValueError(_("lists a weekday twice: {value}", value=repr(value)))
     return sorted(value, key=WEEKDAYS.index)
 
 
 def _text_list(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise ValueError(f"must be a list of text, got {_kind(value)} ({value!r})")
+        raise ValueError(
+            _("must be a list of text, got {kind} ({value})", kind=_kind(value), value=repr(value))
+        )
     return [_nonempty_text(v) for v in value]
 
 
@@ -252,7 +301,13 @@ def _domains(value: Any) -> list[str]:
     value = _text_list(value)
     for domain in value:
         if domain not in BVV_DOMAINS:
-            raise ValueError(f"must be one or more of {_one_of(BVV_DOMAINS)}, got {domain!r}")
+            raise ValueError(
+                _(
+                    "must be one or more of {choices}, got {value}",
+                    choices=_one_of(BVV_DOMAINS),
+                    value=repr(domain),
+                )
+            )
     return value
 
 
@@ -277,6 +332,10 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _ends(start: date, end: date) -> str:
+    return _("end {end} is before start {start}", end=end.isoformat(), start=start.isoformat())
+
+
 class DateRange(Record):
     """A period of whole days; both ends are included."""
 
@@ -286,7 +345,7 @@ class DateRange(Record):
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
         if self.end < self.start:
-            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
+            raise ValueError(_ends(self.start, self.end))
         return self
 
     def covers(self, day: date) -> bool:
@@ -330,8 +389,10 @@ class Location(Record):
     def _enforcement_date_needs_enforcement(self) -> Location:
         if self.enforcement_since is not None and not self.enforcement:
             raise ValueError(
-                "enforcement_since is given but enforcement is false; "
-                "set enforcement = true or remove enforcement_since"
+                _(
+                    "enforcement_since is given but enforcement is false; "
+                    "set enforcement = true or remove enforcement_since"
+                )
             )
         return self
 
@@ -395,8 +456,12 @@ class CommittedVisit(Record):
     def _intake_is_number_zero(self) -> CommittedVisit:
         if (self.kind == "intake") != (self.number == 0):
             raise ValueError(
-                "the intake call has number 0 and every visit on location a number from 1; "
-                f"got {self.kind} number {self.number}"
+                _(
+                    "the intake call has number 0 and every visit on location a number from 1; "
+                    "got {kind} number {number}",
+                    kind=self.kind,
+                    number=self.number,
+                )
             )
         return self
 
@@ -426,19 +491,26 @@ class Traject(Record):
     def _started_has_start(self) -> Traject:
         if self.start is None and self.status in STARTED_STATUSES:
             raise ValueError(
-                f"start is required for a traject with status {self.status} (it dates the "
-                "traject for eligibility); it is optional for requested, approved and cancelled"
+                _(
+                    "start is required for a traject with status {status} (it dates the "
+                    "traject for eligibility); it is optional for requested, approved and "
+                    "cancelled",
+                    status=self.status,
+                )
             )
         return self
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Traject:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
+            raise ValueError(_ends(self.start, self.end))
         if self.earliest and self.deadline and self.deadline < self.earliest:
             raise ValueError(
-                f"deadline {self.deadline.isoformat()} is before earliest "
-                f"{self.earliest.isoformat()}"
+                _(
+                    "deadline {deadline} is before earliest {earliest}",
+                    deadline=self.deadline.isoformat(),
+                    earliest=self.earliest.isoformat(),
+                )
             )
         return self
 
@@ -449,13 +521,21 @@ class Traject(Record):
         if self.contact_moments is not None:
             if offer.contact_moments is None:
                 choosing = [
-                    f"{o.code} ({o.contact_moments[0]} to {o.contact_moments[1]})"
+                    _(
+                        "{offer} ({low} to {high})",
+                        offer=o.code,
+                        low=o.contact_moments[0],
+                        high=o.contact_moments[1],
+                    )
                     for o in catalogue.offers.values()
                     if o.contact_moments is not None
                 ]
                 raise ValueError(
-                    f"contact_moments is only for offer {' or '.join(choosing) or 'none'}, "
-                    f"not for {self.offer}"
+                    _(
+                        "contact_moments is only for offer {offers}, not for {offer}",
+                        offers=_(" or ").join(choosing) or _("none"),
+                        offer=self.offer,
+                    )
                 )
             low, high = offer.contact_moments
             if not low <= self.contact_moments <= high:
@@ -470,7 +550,9 @@ class Traject(Record):
                     )
                 )
         if self.domains and not catalogue.family_of(self.offer).domains:
-            raise ValueError(f"domains are only for BVV trajects, not for offer {self.offer}")
+            raise ValueError(
+                _("domains are only for BVV trajects, not for offer {offer}", offer=self.offer)
+            )
         return self
 
     @property
