@@ -24,7 +24,7 @@ HARD_CEILINGS: dict[str, dict[str, int]] = {
         "max_coaches": 20_000,
         "max_trajects": 1_000_000,
     },
-    "plan": {"max_days": 3_660, "max_visits_per_traject": 1_000},
+    "plan": {"max_days": 3_660, "max_visits_per_traject": 1_000, "max_trajects_per_plan": 40_000},
     "workbook": {
         "max_file_bytes": 256_000_000,
         "max_entries": 10_000,
@@ -160,5 +160,24 @@ def check_plan_days(days: int, what: str) -> None:
                 what=what,
                 days=days,
                 most=most,
+            )
+        )
+
+
+def check_trajects_per_plan(count: int) -> None:
+    """Raise InputError when a plan would hold more than [plan] max_trajects_per_plan
+    approved trajects: checked before the planner starts, so that nothing is planned or
+    written."""
+    most = limit("plan", "max_trajects_per_plan")
+    if count > most:
+        raise InputError(
+            _(
+                "the records hold {count} approved trajects to plan; mentes plans at most "
+                "{most} at once (limits.toml [plan] max_trajects_per_plan; the whole of "
+                "Flanders approves about 4,000 a year). Are these the right records? A "
+                "limits.toml in the records folder may raise the limit up to {ceiling}",
+                count=count,
+                most=most,
+                ceiling=HARD_CEILINGS["plan"]["max_trajects_per_plan"],
             )
         )

@@ -60,6 +60,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from mentes_cli.limits import check_trajects_per_plan
 from mentes_cli.models import Coach, Location, Records, Traject
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import monday_of, planning_queue, public_holidays
@@ -200,6 +201,9 @@ class Planner:
         self.warnings: list[str] = []
         self.locations = records.location_index()
         self.coaches = sorted(records.coaches, key=lambda c: c.id)
+        # Up front, before any work: a plan of far more trajects than a year of Flanders
+        # would run for many minutes (limits.toml [plan] max_trajects_per_plan).
+        check_trajects_per_plan(sum(t.status == "approved" for t in records.trajects))
         self.trajects = {t.id: t for t in records.trajects}
         self.queue = planning_queue(records, start)
         self.position = {t.id: i for i, t in enumerate(self.queue)}
@@ -239,6 +243,7 @@ class Planner:
         self.placements: dict[str, _Placement] = {}
         self.placed_at: dict[str, set[str]] = {}  # location id: ids of trajects placed there
         self.repair_moves = 0
+        self._alone: dict[str, bool] = {}  # placeable_alone, by traject id
         self._rule_changes: list[int] | None = None
 
     # --- setting up --------------------------------------------------------------------
@@ -547,12 +552,14 @@ class Planner:
         if optimize > 0:
             optimality = self._optimize(optimize)
             unplaced = [t for t in unplaced if t.id not in self.placements]
+            # By id, in a set: `t not in unplaced` compared whole records, queue x unplaced.
+            listed = {t.id for t in unplaced}
             unplaced += [
                 t
                 for t in self.queue
                 if t.id not in self.placements
                 and t.id not in self.kept_by_traject
-                and t not in unplaced
+                and t.id not in listed
             ]
             unplaced.sort(key=lambda t: self.position[t.id])
         unplanned = [Unplanned(traject=t.id, reasons=self.explain(t)) for t in unplaced]
@@ -632,11 +639,17 @@ class Planner:
 
     def placeable_alone(self, traject: Traject) -> bool:
         """Give whether `traject` has a feasible schedule when it is the only one planned."""
+        # `find` only reads the coaches' days: the bookings of the kept visits alone
+        # (`base`) serve as they are, without a copy of every coach's days per traject.
+        found = self._alone.get(traject.id)
+        if found is not None:
+            return found
         saved = self.days, self.placements, self.placed_at
-        self.days = {cid: state.clone() for cid, state in self.base.items()}
+        self.days = self.base
         self.placements, self.placed_at = {}, {}
         try:
-            return self.find(traject) is not None
+            found = self._alone[traject.id] = self.find(traject) is not None
+            return found
         finally:
             self.days, self.placements, self.placed_at = saved
 
@@ -952,6 +965,8 @@ class Planner:
 
     def _repair(self, traject: Traject) -> bool:
         """Try to make room for `traject` by moving one placed traject; give whether it worked."""
+        if self.repair_moves >= REPAIR_BUDGET:
+            return False  # as below, without the search first: once per unplaced traject
         demand = self.demand(traject)
         low, high = self.window(traject)
         if low > high:
