@@ -20,7 +20,14 @@ largest single process).
 `--runaway` measures the runaway inputs of issue 18, each its own process: a planning.toml
 with a window of 100,000,000 days, a named pipe as organisations.toml, a record
 file past limits.toml's max_file_bytes, a record set past max_locations, a plan from
---start to --end past max_days. Each must be refused at once.
+--start to --end past max_days, a plan of 19,000 approved trajects (50,000 locations) past
+max_trajects_per_plan. Each must be refused at once.
+
+`--plan-sizes` measures `mentes plan --format json` on the network generator's records grown to
+2,000, 5,000 and 10,000 approved trajects (10,000 is limits.toml's max_trajects_per_plan) with
+the network's staff (42 coach FTE, 27 supporter FTE), so that most trajects cannot be placed
+and each is explained against every coach: the planner's worst case. Also reports the CPU
+seconds (user + system), which a busy machine does not inflate as it does the wall time.
 """
 
 from __future__ import annotations
@@ -58,6 +65,10 @@ def measure(data: Path | None) -> tuple[int, float, float, str]:
     return measure_command(command)
 
 
+# The CPU seconds (user + system) of the last process measured with GNU time.
+LAST_CPU_SECONDS: list[float] = [0.0]
+
+
 def measure_command(command: list[str]) -> tuple[int, float, float, str]:
     """Give exit status, wall seconds, peak RSS in MB and stderr of one process."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
@@ -67,14 +78,15 @@ def measure_command(command: list[str]) -> tuple[int, float, float, str]:
         if TIME:
             # GNU time measures its own child, which it forks while small: a child forked
             # straight from this process would count this process's memory as its own.
-            command = [TIME, "-f", "%e %M", "-o", str(figures), *command]
+            command = [TIME, "-f", "%U %S %e %M", "-o", str(figures), *command]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, env=env)
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         if TIME:
-            elapsed, kilobytes = figures.read_text().split()[-2:]
+            user, system, elapsed, kilobytes = figures.read_text().split()[-4:]
             seconds, peak = float(elapsed), int(kilobytes) / 1024
+            LAST_CPU_SECONDS[0] = float(user) + float(system)
     return done.returncode, seconds, peak, done.stderr.decode("utf-8", "replace")
 
 
@@ -257,6 +269,18 @@ def _long_window(folder: Path) -> tuple[int, float, float, str]:
     )
 
 
+def _network_of(organisations: int, folder: Path) -> Path:
+    from generate_network import write_network
+
+    return write_network(folder / "network", organisations=organisations)
+
+
+def _plan_past_the_limit(folder: Path) -> tuple[int, float, float, str]:
+    # 34,900 organisers: 49,911 locations (under max_locations), 19,389 approved trajects.
+    records = _network_of(34_900, folder)
+    return measure_command(_mentes("plan", "--data", str(records), "--format", "json"))
+
+
 RUNAWAY_CASES = {
     "runaway: planning.toml window of 100,000,000 days": _planning(
         "default_days = 182", "default_days = 100_000_000"
@@ -265,11 +289,45 @@ RUNAWAY_CASES = {
     "runaway: a 33 MB trajects.toml": _too_large,
     "runaway: 50,001 locations": _too_many,
     "runaway: plan --start 2027 --end 2999": _long_window,
+    "runaway: plan 19,389 approved trajects (49,911 locations)": _plan_past_the_limit,
+}
+
+
+def _plan_of(organisations: int):
+    def run(folder: Path) -> tuple[int, float, float, str]:
+        records = _network_of(organisations, folder)
+        code, seconds, peak, message = measure_command(
+            _mentes("plan", "--data", str(records), "--format", "json")
+        )
+        return code, seconds, peak, f"{LAST_CPU_SECONDS[0]:.1f} s CPU; {summary(message)}"
+
+    return run
+
+
+# The generator approves 750 trajects per 1,350 organisers.
+PLAN_SIZE_CASES = {
+    "plan: 2,000 approved trajects (5,160 locations)": _plan_of(3_600),
+    "plan: 5,000 approved trajects (12,880 locations)": _plan_of(9_000),
+    "plan: 10,000 approved trajects (25,798 locations)": _plan_of(18_000),
 }
 
 
 # 20 writers queue behind one lock, each a whole process start: the limit is the lock's wait.
-SECONDS_LIMITS = {"write: 20 writers at once on the sample": 60.0}
+# The plan sizes are no hostile input but the largest plans mentes makes: their own bounds.
+SECONDS_LIMITS = {
+    "write: 20 writers at once on the sample": 60.0,
+    # Refused after the 50,000 locations are read: the time and memory of reading them.
+    "runaway: plan 19,389 approved trajects (49,911 locations)": 30.0,
+    "plan: 2,000 approved trajects (5,160 locations)": 30.0,
+    "plan: 5,000 approved trajects (12,880 locations)": 60.0,
+    "plan: 10,000 approved trajects (25,798 locations)": 180.0,
+}
+MB_LIMITS = {
+    "runaway: plan 19,389 approved trajects (49,911 locations)": 1_000.0,
+    "plan: 2,000 approved trajects (5,160 locations)": 600.0,
+    "plan: 5,000 approved trajects (12,880 locations)": 2_000.0,
+    "plan: 10,000 approved trajects (25,798 locations)": 5_000.0,
+}
 
 
 def run_write_case(name: str, run, runs: int) -> dict:
@@ -292,6 +350,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--writes", action="store_true", help="measure the write path instead")
     parser.add_argument("--runaway", action="store_true", help="measure the runaway inputs")
+    parser.add_argument(
+        "--plan-sizes", action="store_true", help="measure plans of 2,000 to 10,000 trajects"
+    )
     args = parser.parse_args()
 
     if args.writes:
@@ -299,6 +360,9 @@ def main() -> int:
         runner = run_write_case
     elif args.runaway:
         cases = dict(RUNAWAY_CASES)
+        runner = run_write_case
+    elif args.plan_sizes:
+        cases = dict(PLAN_SIZE_CASES)
         runner = run_write_case
     else:
         cases = {"(baseline) sample records": None, "(baseline) valid workbook": _valid_workbook}
@@ -314,7 +378,8 @@ def main() -> int:
     over = [
         r
         for r in rows
-        if r["seconds"] >= SECONDS_LIMITS.get(r["case"], MAX_SECONDS) or r["peak_mb"] >= MAX_MB
+        if r["seconds"] >= SECONDS_LIMITS.get(r["case"], MAX_SECONDS)
+        or r["peak_mb"] >= MB_LIMITS.get(r["case"], MAX_MB)
     ]
     if args.json:
         print(json.dumps({"runs": args.runs, "rows": rows}, indent=2))
@@ -332,7 +397,7 @@ def main() -> int:
             f"\n{len(rows)} cases, worst of {args.runs} run(s) each; slowest "
             f"{slowest['case']} {slowest['seconds']:.2f} s, largest {largest['case']} "
             f"{largest['peak_mb']:.0f} MB; limits {MAX_SECONDS:.0f} s (20 writers: 60 s) and "
-            f"{MAX_MB:.0f} MB."
+            f"{MAX_MB:.0f} MB (plans: see MB_LIMITS and SECONDS_LIMITS)."
         )
     for row in over:
         print(f"OVER A LIMIT: {row['case']}", file=sys.stderr)

@@ -70,6 +70,13 @@ def test_a_plan_at_the_limit_is_made(tmp_path):
     assert '"visits"' in result.stdout
 
 
+def test_the_report_plans_too_and_is_refused_the_same_way(tmp_path):
+    folder = _records(tmp_path, most=1)
+    result = runner.invoke(app, ["report", "--data", str(folder), "--plan"])
+    assert result.exit_code == 1, result.output
+    assert "max_trajects_per_plan" in result.stderr
+
+
 def test_a_limits_toml_may_not_raise_the_limit_past_the_ceiling(tmp_path):
     ceiling = HARD_CEILINGS["plan"]["max_trajects_per_plan"]
     folder = _records(tmp_path, most=ceiling + 1)

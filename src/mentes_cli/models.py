@@ -101,7 +101,10 @@ def checked_id(value: Any) -> str:
     NFC makes "Café" typed with a combining accent (NFD, as macOS and some web forms write
     it) the same id as "Café" typed with the accented letter.
     """
-    value = unicodedata.normalize("NFC", _nonempty_text(value))
+    value = _nonempty_text(value)
+    if value.isascii() and value.isprintable():
+        return value  # the ids of nearly every record: NFC, and no control among them
+    value = unicodedata.normalize("NFC", value)
     for position, character in enumerate(value, start=1):
         if invisible(character):
             raise ValueError(
