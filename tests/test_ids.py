@@ -22,6 +22,16 @@ from mentes_cli.load.excel_records import load_workbook_records
 from mentes_cli.load.toml_records import load_toml_folder
 from mentes_cli.models import Location, checked_id
 
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """`--lang nl` chooses Dutch for the rest of the process: back to the suite's English."""
+    yield
+    from mentes_cli import i18n
+
+    i18n.set_language(None)
+
+
 CAFE_NFC = unicodedata.normalize("NFC", "Café")
 CAFE_NFD = unicodedata.normalize("NFD", "Café")
 

@@ -19,6 +19,15 @@ SAMPLE_APPROVED = 8  # approved trajects of the bundled sample records
 
 
 @pytest.fixture(autouse=True)
+def _english_after():
+    """`--lang nl` chooses Dutch for the rest of the process: back to the suite's English."""
+    yield
+    from mentes_cli import i18n
+
+    i18n.set_language(None)
+
+
+@pytest.fixture(autouse=True)
 def _bundled_reference():
     set_override_dir(None)
     yield
