@@ -104,3 +104,15 @@ def test_the_refusal_in_dutch(tmp_path):
     (line,) = [line for line in result.stderr.splitlines() if "max_trajects_per_plan" in line]
     assert "goedgekeurde trajecten" in line
     assert not english_left(line.removeprefix("Error: "), allowed=frozenset({"limits", "toml"}))
+
+
+def test_the_refusal_writes_its_numbers_as_people_read_them():
+    from mentes_cli.errors import InputError
+    from mentes_cli.limits import check_trajects_per_plan
+
+    with pytest.raises(InputError) as caught:
+        check_trajects_per_plan(19_389)
+    assert "the records hold 19,389 approved trajects to plan" in str(caught.value)
+    assert "mentes plans at most 10,000 at once" in str(caught.value)
+    assert "may raise the limit up to 20,000" in str(caught.value)
+    check_trajects_per_plan(10_000)  # at the limit: no error

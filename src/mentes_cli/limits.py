@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentes_cli.errors import InputError, Problem, ReferenceDataError, UsageError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, number
 
 FILE = "limits.toml"
 
@@ -177,8 +177,8 @@ def check_trajects_per_plan(count: int) -> None:
                 "{most} at once (limits.toml [plan] max_trajects_per_plan; the whole of "
                 "Flanders approves about 4,000 a year). Are these the right records? A "
                 "limits.toml in the records folder may raise the limit up to {ceiling}",
-                count=count,
-                most=most,
-                ceiling=HARD_CEILINGS["plan"]["max_trajects_per_plan"],
+                count=number(count, 0),
+                most=number(most, 0),
+                ceiling=number(HARD_CEILINGS["plan"]["max_trajects_per_plan"], 0),
             )
         )
