@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from mentes_cli.models import WEEKDAYS, Coach, Location, Records, Traject
 from mentes_cli.plan.calendar import closure_on, opening_minutes, public_holiday
+from mentes_cli.plan.model import Sentence, _, words
 
 if TYPE_CHECKING:
     from mentes_cli.plan.settings import PlanningSettings
@@ -179,7 +180,8 @@ BY_TAG = {constraint.tag: constraint for constraint in REGISTRY}
 # Trajects of these statuses may have visits in a plan (the others are requested or
 # cancelled).
 VISIT_STATUSES = ("approved", "planned", "active", "done")
-ROLE_NAMES = {"coach": "pedagogical coach", "support": "regional supporter"}
+ROLE_NAMES = {"coach": _("pedagogical coach"), "support": _("regional supporter")}
+ROLE_PLURALS = {"coach": _("pedagogical coaches"), "support": _("regional supporters")}
 
 
 # --- the rules, judged on one day ---------------------------------------------------------
@@ -192,11 +194,12 @@ def role_of(offer: str) -> str:
     return catalogue().offer(offer).role
 
 
-def family_name(offer: str) -> str:
-    """Give the name of the family of `offer`, as the plan's English sentences say it."""
+def family_name(offer: str) -> Sentence:
+    """Give the name of the family of `offer`, in English and in the chosen language."""
     from mentes_cli.offers import catalogue
 
-    return catalogue().family_of(offer).name("en")
+    family = catalogue().family_of(offer)
+    return words(family.name("en"), family.name)
 
 
 def location_closed(location: Location, day: date) -> Constraint | None:

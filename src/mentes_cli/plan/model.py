@@ -6,10 +6,126 @@ A plan is plain data: the planner makes one, the checker verifies one, the expor
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+
+
+class Sentence(str):
+    """A sentence about a plan that a person reads: a reason, a violation, a warning.
+
+    The string itself is the English sentence, what JSON, CSV and a saved plan carry in every
+    language. `said()` gives it in the chosen language, from the English message (a msgid of
+    the catalogue) and the facts it was made of: ids and names as they are, dates, numbers
+    and nested sentences each in the language's form. Make one with `sentence()`,
+    `sentences()` (a count), `joined()` or `words()`.
+    """
+
+    message: str | None
+    plural: str | None
+    count: int | None
+    facts: dict[str, Any]
+    parts: tuple[str, ...]
+    separator: str
+    spoken: Callable[[], str] | None
+
+    def said(self) -> str:
+        """Give the sentence in the chosen language (the string itself in English)."""
+        from mentes_cli import i18n
+
+        if i18n.language() == "en":
+            return str(self)
+        if self.spoken is not None:
+            return self.spoken()
+        if self.message is None:
+            return self.separator.join(said(part) for part in self.parts)
+        facts = {name: _spoken(value) for name, value in self.facts.items()}
+        if self.plural is not None and self.count is not None:
+            return i18n.n_(self.message, self.plural, self.count, **facts)
+        return i18n._(self.message, **facts)
+
+
+def _make(text: str, **fields: Any) -> Sentence:
+    made = Sentence(text)
+    made.message = fields.get("message")
+    made.plural = fields.get("plural")
+    made.count = fields.get("count")
+    made.facts = fields.get("facts", {})
+    made.parts = fields.get("parts", ())
+    made.separator = fields.get("separator", "")
+    made.spoken = fields.get("spoken")
+    return made
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _spoken(value: Any) -> str:
+    from mentes_cli import i18n
+
+    if isinstance(value, str):
+        return said(value)
+    if isinstance(value, date):
+        return i18n.day(value)
+    if isinstance(value, float):
+        return i18n.number(value, 4)
+    return str(value)
+
+
+def sentence(message: str, /, **facts: Any) -> Sentence:
+    """Give the sentence `message` (English, with `{named}` placeholders) about `facts`."""
+    text = message.format(**{name: _english(value) for name, value in facts.items()})
+    return _make(text, message=message, facts=facts)
+
+
+def sentences(singular: str, plural: str, count: int, /, **facts: Any) -> Sentence:
+    """Give the singular or plural sentence for `count` (offered as `{count}` too)."""
+    english = singular if count == 1 else plural
+    text = english.format(count=count, **{name: _english(v) for name, v in facts.items()})
+    return _make(text, message=singular, plural=plural, count=count, facts=facts)
+
+
+def joined(parts: Sequence[str], separator: str) -> Sentence:
+    """Give `parts` one after the other with a separator that no language changes ("; ")."""
+    return _make(
+        separator.join(str(part) for part in parts), parts=tuple(parts), separator=separator
+    )
+
+
+def words(english: str, spoken: Callable[[], str]) -> Sentence:
+    """Give a word that has its own form in every language (a weekday, an offer's name):
+    `english` in English, `spoken()` in the chosen language."""
+    return _make(english, spoken=spoken)
+
+
+def a_day(value: date) -> Sentence:
+    """Give a date: `2027-03-10` in English, as the chosen language writes it elsewhere."""
+    from mentes_cli import i18n
+
+    return words(value.isoformat(), lambda: i18n.day(value))
+
+
+def said(text: str) -> str:
+    """Give a text in the chosen language: a Sentence said, any other text as it is."""
+    speak = getattr(text, "said", None)
+    return speak() if callable(speak) else str(text)
+
+
+def _keep_sentence(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a text")
+    return value
+
+
+# A text field of a plan that keeps its Sentence (pydantic would make it a plain str).
+Text = Annotated[str, PlainValidator(_keep_sentence)]
 
 VisitKind = Literal["visit", "intake"]
 # A kept visit's state: planned (may move when it now breaks a rule), fixed or done (never
@@ -63,7 +179,7 @@ class Moved(BaseModel):
     kind: VisitKind = "visit"
     old_date: date
     new_date: date
-    reason: str
+    reason: Text
 
 
 class Incomplete(BaseModel):
@@ -75,7 +191,7 @@ class Incomplete(BaseModel):
     traject: str
     visits_kept: int
     visits_missing: int
-    reasons: list[str]
+    reasons: list[Text]
 
 
 class Optimality(BaseModel):
@@ -106,7 +222,7 @@ class Unplanned(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     traject: str
-    reasons: list[str]
+    reasons: list[Text]
 
 
 class Plan(BaseModel):
@@ -120,5 +236,12 @@ class Plan(BaseModel):
     unplanned: list[Unplanned] = Field(default_factory=list)
     incomplete: list[Incomplete] = Field(default_factory=list)
     moved: list[Moved] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Text] = Field(default_factory=list)
     optimality: Optimality | None = None
+
+
+# Short names, as the catalogue's extractor knows them: `_("...")` and `n_("...")` in the
+# planner's modules make Sentences (plan/reasons.py, plan/check.py), `model._("...")` beside
+# the terminal's own `_()`.
+_ = sentence
+n_ = sentences

@@ -1,6 +1,8 @@
 """Why a traject cannot be placed: plain sentences naming the constraint, coaches and dates.
 
-Only run for the trajects the planner leaves unplaced, so it may look at every day.
+Only run for the trajects the planner leaves unplaced, so it may look at every day. Each
+reason is a `Sentence` (plan/model.py): English where programs read it (JSON, CSV), made of
+a message and its facts, so that the terminal says it in the chosen language.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from typing import TYPE_CHECKING
 from mentes_cli.models import WEEKDAYS
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import closure_on, opening_minutes
-from mentes_cli.plan.constraints import ROLE_NAMES
+from mentes_cli.plan.constraints import ROLE_NAMES, ROLE_PLURALS
+from mentes_cli.plan.model import Sentence, _, a_day, joined, n_, words
 from mentes_cli.plan.settings import clock, hours_text, lengths_text
 
 if TYPE_CHECKING:
@@ -24,14 +27,14 @@ SHOWN = 8
 visits_text = lengths_text
 
 
-def _more(items: list[str], what: str = "") -> str:
-    shown = ", ".join(items[:SHOWN])
+def _more_coaches(items: list[str]) -> Sentence:
+    shown = joined(items[:SHOWN], ", ")
     if len(items) > SHOWN:
-        shown += f" and {len(items) - SHOWN} more{what}"
+        return _("{shown} and {count} more coaches", shown=shown, count=len(items) - SHOWN)
     return shown
 
 
-def periods_text(planner: Planner, days: list[int]) -> str:
+def periods_text(planner: Planner, days: list[int]) -> Sentence:
     """Give sorted day numbers as runs of dates: "2027-02-15–2027-02-19, 2027-03-01"."""
     runs: list[list[int]] = []
     for day in days:
@@ -39,85 +42,169 @@ def periods_text(planner: Planner, days: list[int]) -> str:
             runs[-1][1] = day
         else:
             runs.append([day, day])
-    texts = []
+    texts: list[str] = []
     for first, last in runs[: SHOWN + 1]:
-        begin = planner.date_of(first).isoformat()
-        texts.append(begin if first == last else f"{begin}–{planner.date_of(last).isoformat()}")
+        begin = planner.date_of(first)
+        texts.append(
+            a_day(begin)
+            if first == last
+            else _("{first}–{last}", first=begin, last=planner.date_of(last))
+        )
     if len(runs) > SHOWN:
-        return ", ".join(texts[:SHOWN]) + f" and {len(runs) - SHOWN} more periods"
-    return ", ".join(texts)
+        return _(
+            "{shown} and {count} more periods",
+            shown=joined(texts[:SHOWN], ", "),
+            count=len(runs) - SHOWN,
+        )
+    return joined(texts, ", ")
 
 
-def place_text(location: Location) -> str:
+def place_text(location: Location) -> Sentence:
     """Give where a location lies: "Antwerpen, district Berchem, postcode 2600"."""
     from mentes_cli.regions import place_for_postcode
 
     place = place_for_postcode(location.postcode)
     if place is None:
-        return f"postcode {location.postcode}, unknown in regions.toml"
-    district = f", district {place.district}" if place.district else ""
-    return f"{place.municipality}{district}, postcode {location.postcode}"
+        return _("postcode {postcode}, unknown in regions.toml", postcode=location.postcode)
+    if place.district:
+        return _(
+            "{municipality}, district {district}, postcode {postcode}",
+            municipality=place.municipality,
+            district=place.district,
+            postcode=location.postcode,
+        )
+    return _(
+        "{municipality}, postcode {postcode}",
+        municipality=place.municipality,
+        postcode=location.postcode,
+    )
 
 
-def _placed_blockers(planner: Planner, traject: Traject, day) -> str:
+def _placed_blockers(planner: Planner, traject: Traject, day) -> Sentence:
     """Name the trajects placed in this plan that keep `traject` from its entitlement on `day`
     (by the frequency rule). Gives "" when none does (the blocking traject is then one of the
     history)."""
     placed = planner.placed_before(traject)
     dates = set(c.blocking(planner.records, traject, day, sorted({d for _, d in placed})))
     named = [
-        f"{other_id}, placed in this plan on {first.isoformat()}"
+        _("{traject}, placed in this plan on {day}", traject=other_id, day=first)
         for other_id, first in placed
         if first in dates
     ]
-    return f" That is {'; '.join(named)}." if named else ""
+    return _(" That is {trajects}.", trajects=joined(named, "; ")) if named else joined([], "")
 
 
-def reasons_for(planner: Planner, traject: Traject) -> list[str]:
+def _eligibility(answer) -> Sentence:
+    """Give the eligibility engine's reason; its own words, said in the chosen language when
+    the engine gives a way to (`said()`), else its English text."""
+    return answer.reason if isinstance(answer.reason, Sentence) else joined([answer.reason], "")
+
+
+def weekdays_text(codes) -> Sentence:
+    """Give weekday codes ("mon", "tue") as the language writes them short ("ma, di")."""
+    from datetime import date, timedelta
+
+    from mentes_cli import i18n
+
+    monday = date(2024, 1, 1)
+
+    def spoken() -> str:
+        from babel.dates import format_date
+
+        return ", ".join(
+            format_date(
+                monday + timedelta(days=WEEKDAYS.index(code)), "EEE", locale=i18n.locale()
+            ).rstrip(".")
+            if code in WEEKDAYS
+            else code
+            for code in codes
+        )
+
+    return words(", ".join(codes), spoken)
+
+
+def either(items: list[Sentence]) -> Sentence:
+    """Give "a or b or c" in the chosen language."""
+    found = items[0]
+    for item in items[1:]:
+        found = _("{first} or {second}", first=found, second=item)
+    return found
+
+
+def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
     """Give every reason `traject` cannot be placed on the planner's current bookings."""
     settings = planner.settings
     demand = planner.demand(traject)
     location = planner.locations[traject.location][1]
     low, high = planner.window(traject)
-    low_why = "earliest" if low > planner.first else "the plan's start"
+    low_why = _("earliest") if low > planner.first else _("the plan's start")
     if low == planner.after_kept_intake(traject) and low > planner.first:
-        low_why = "the day after the kept intake call,"
-    high_why = "deadline" if high < planner.last else "the plan's end"
+        low_why = _("the day after the kept intake call,")
+    high_why = _("deadline") if high < planner.last else _("the plan's end")
     if low > high:
         return [
-            f"no day to plan in: {low_why} {planner.date_of(low).isoformat()} is after "
-            f"{high_why} {planner.date_of(high).isoformat()}"
+            _(
+                "no day to plan in: {low_why} {low} is after {high_why} {high}",
+                low_why=low_why,
+                low=planner.date_of(low),
+                high_why=high_why,
+                high=planner.date_of(high),
+            )
         ]
     why: dict = {}
     kept = planner.kept_by_traject.get(traject.id)
     if kept is not None and not planner.shapes_left(demand, kept):
         done = sorted(round(v.hours * 60) for v in kept.visits if v.kind == "visit")
         return [
-            f"the kept visits ({visits_text(done)}) are not the visits of offer "
-            f"{traject.offer} ({' or '.join(visits_text(s) for s in demand.shapes)})"
+            _(
+                "the kept visits ({kept}) are not the visits of offer {offer} ({visits})",
+                kept=visits_text(done),
+                offer=traject.offer,
+                visits=either([visits_text(s) for s in demand.shapes]),
+            )
         ]
     if planner.find(traject, why) is not None:
-        return ["no schedule found in this run, though one exists on its own (planner limit)"]
+        return [_("no schedule found in this run, though one exists on its own (planner limit)")]
     answer = why.get("entitlement")
     family = c.family_name(traject.offer)
     if answer is not None:
-        day = planner.date_of(why["day"]).isoformat()
-        blockers = _placed_blockers(planner, traject, planner.date_of(why["day"]))
+        day = planner.date_of(why["day"])
+        blockers = _placed_blockers(planner, traject, day)
         if answer.next_free is None:
-            return [f"not entitled to free {family} on {day}: {answer.reason}{blockers}"]
+            return [
+                _(
+                    "not entitled to free {family} on {day}: {reason}{blockers}",
+                    family=family,
+                    day=day,
+                    reason=_eligibility(answer),
+                    blockers=blockers,
+                )
+            ]
         return [
-            f"not entitled to free {family} before {answer.next_free.isoformat()}, after "
-            f"{high_why} {planner.date_of(high).isoformat()}: {answer.reason}{blockers}"
+            _(
+                "not entitled to free {family} before {next_free}, after {high_why} {high}: "
+                "{reason}{blockers}",
+                family=family,
+                next_free=answer.next_free,
+                high_why=high_why,
+                high=planner.date_of(high),
+                reason=_eligibility(answer),
+                blockers=blockers,
+            )
         ]
-    raised: list[str] = []
+    raised: list[Sentence] = []
     if why.get("low", low) > low:
         # The location is entitled only from a later day: say so before the rest.
         first = planner.entitlement(traject, low)
         low = why["low"]
         if not first.entitled:
             raised.append(
-                f"not entitled to free {family} before {planner.date_of(low).isoformat()}: "
-                f"{first.reason}"
+                _(
+                    "not entitled to free {family} before {day}: {reason}",
+                    family=family,
+                    day=planner.date_of(low),
+                    reason=_eligibility(first),
+                )
             )
 
     location_days = planner.location_days(traject.location)
@@ -128,16 +215,29 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
         if location_days.limit < 0:
             return [
                 *raised,
-                f"{location.id} opens at {clock(opens)} ({location.opening_hours}), after the "
-                f"visits' start time {clock(day_start)} (day_start in planning.toml)",
+                _(
+                    "{location} opens at {opens} ({hours}), after the visits' start time "
+                    "{start} (day_start in planning.toml)",
+                    location=location.id,
+                    opens=clock(opens),
+                    hours=location.opening_hours,
+                    start=clock(day_start),
+                ),
             ]
-        shortest = min(max(lengths, default=0) for lengths, _ in shapes)
+        shortest = min(max(lengths, default=0) for lengths, _shape in shapes)
         if shortest > location_days.limit:
             return [
                 *raised,
-                f"{location.id} closes at {clock(closes)} ({location.opening_hours}): a visit "
-                f"of {hours_text(shortest)} from {clock(day_start)} would end at "
-                f"{clock(day_start + shortest)}",
+                _(
+                    "{location} closes at {closes} ({hours}): a visit of {length} from {start} "
+                    "would end at {end}",
+                    location=location.id,
+                    closes=clock(closes),
+                    hours=location.opening_hours,
+                    length=hours_text(shortest),
+                    start=clock(day_start),
+                    end=clock(day_start + shortest),
+                ),
             ]
     fitting = [
         (lengths, intake)
@@ -145,26 +245,46 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
         if location_days.limit is None or max(lengths, default=0) <= location_days.limit
     ]
 
-    reasons: list[str] = []
+    reasons: list[Sentence] = []
     role_name = ROLE_NAMES[demand.role]
     named = kept.coach if kept is not None else traject.coach
     if named is not None:
         state = planner.days.get(named)
         if state is None:
-            return [*raised, f"coach {named} of the kept visits is not in the records"]
-        coach = state.coach
-        whose = "the kept visits'" if kept is not None else "the traject's"
-        if coach.role != demand.role:
             return [
                 *raised,
-                f"{whose} coach {coach.id} is a {ROLE_NAMES[coach.role]}; offer "
-                f"{traject.offer} needs a {role_name}",
+                _("coach {coach} of the kept visits is not in the records", coach=named),
             ]
+        coach = state.coach
+        if coach.role != demand.role:
+            facts = {
+                "coach": coach.id,
+                "role": ROLE_NAMES[coach.role],
+                "offer": traject.offer,
+                "needed": role_name,
+            }
+            if kept is not None:
+                wrong = _(
+                    "the kept visits' coach {coach} is a {role}; offer {offer} needs a {needed}",
+                    **facts,
+                )
+            else:
+                wrong = _(
+                    "the traject's coach {coach} is a {role}; offer {offer} needs a {needed}",
+                    **facts,
+                )
+            return [*raised, wrong]
         if kept is None and not planner.serves_in(coach, location, low, high):
             return [
                 *raised,
-                f"{whose} coach {coach.id} does not serve {location.id} "
-                f"({place_text(location)}; areas: {', '.join(coach.areas)})",
+                _(
+                    "the traject's coach {coach} does not serve {location} ({place}; areas: "
+                    "{areas})",
+                    coach=coach.id,
+                    location=location.id,
+                    place=place_text(location),
+                    areas=", ".join(coach.areas),
+                ),
             ]
         candidates = [state]
     else:
@@ -177,26 +297,47 @@ def reasons_for(planner: Planner, traject: Traject) -> list[str]:
         ]
         candidates = planner.candidates(traject, demand)
         if not candidates:
-            reasons.append(f"no {role_name} serves {location.id} ({place_text(location)})")
+            reasons.append(
+                _(
+                    "no {role} serves {location} ({place})",
+                    role=role_name,
+                    location=location.id,
+                    place=place_text(location),
+                )
+            )
         if wrong_role and not candidates:
             reasons.append(
-                f"wrong role (offer {traject.offer} needs a {role_name}): "
-                + _more([other.id for other in wrong_role], " coaches")
+                _(
+                    "wrong role (offer {offer} needs a {role}): {coaches}",
+                    offer=traject.offer,
+                    role=role_name,
+                    coaches=_more_coaches([other.id for other in wrong_role]),
+                )
             )
         for coach in elsewhere[:SHOWN]:
             reasons.append(
-                f"{coach.id} does not serve {location.id} (areas: {', '.join(coach.areas)})"
+                _(
+                    "{coach} does not serve {location} (areas: {areas})",
+                    coach=coach.id,
+                    location=location.id,
+                    areas=", ".join(coach.areas),
+                )
             )
         if len(elsewhere) > SHOWN:
             reasons.append(
-                f"and {len(elsewhere) - SHOWN} more {role_name}s who do not serve {location.id}"
+                _(
+                    "and {count} more {roles} who do not serve {location}",
+                    count=len(elsewhere) - SHOWN,
+                    roles=ROLE_PLURALS[demand.role],
+                    location=location.id,
+                )
             )
     reasons[:0] = raised
     for state in candidates:
         reasons.append(
             _coach_reason(planner, traject, demand, state, location_days, fitting, low, high)
         )
-    return reasons or ["no feasible schedule found"]
+    return reasons or [_("no feasible schedule found")]
 
 
 def _coach_reason(
@@ -208,24 +349,30 @@ def _coach_reason(
     shapes,
     low: int,
     high: int,
-) -> str:
+) -> Sentence:
     settings = planner.settings
     coach = state.coach
     usable = [
         (lengths, intake) for lengths, intake in shapes if max(lengths, default=0) <= state.day_cap
     ]
     if not usable:
-        longest = min(max(lengths, default=0) for lengths, _ in shapes)
-        return (
-            f"{coach.id} works at most {hours_text(state.day_cap)} a day; the visits last "
-            f"{hours_text(longest)}"
+        longest = min(max(lengths, default=0) for lengths, _shape in shapes)
+        return _(
+            "{coach} works at most {cap} a day; the visits last {length}",
+            coach=coach.id,
+            cap=hours_text(state.day_cap),
+            length=hours_text(longest),
         )
-    smallest = min(max(lengths, default=0) for lengths, _ in usable)
+    smallest = min(max(lengths, default=0) for lengths, _shape in usable)
     if state.week_cap < smallest:
-        return (
-            f"{coach.id}'s weekly share is {hours_text(state.week_cap)} ({coach.fte:g} FTE × "
-            f"{settings.weekly_contact_minutes_per_fte / 60:g} h), less than a visit of "
-            f"{hours_text(smallest)}"
+        return _(
+            "{coach}'s weekly share is {share} ({fte} FTE × {per_fte} h), less than a visit "
+            "of {length}",
+            coach=coach.id,
+            share=hours_text(state.week_cap),
+            fte=float(coach.fte),
+            per_fte=settings.weekly_contact_minutes_per_fte / 60,
+            length=hours_text(smallest),
         )
     lengths, needs_intake = usable[-1]
     kept = planner.kept_by_traject.get(traject.id)
@@ -238,32 +385,44 @@ def _coach_reason(
     _days, intake_day, placed = planner.chain(
         state, area, location_days, lengths, demand.gap, low, high, intake, fixed, intake_high
     )
-    between = f"between {planner.date_of(low).isoformat()} and {planner.date_of(high).isoformat()}"
+    between = _(
+        "between {first} and {last}", first=planner.date_of(low), last=planner.date_of(high)
+    )
     if intake and intake_day < 0:
-        head = (
-            f"{coach.id}: no workday with room for the {hours_text(intake)} intake call {between}"
+        head = _(
+            "{coach}: no workday with room for the {length} intake call {between}",
+            coach=coach.id,
+            length=hours_text(intake),
+            between=between,
         )
     else:
-        head = (
-            f"{coach.id}: room for only {placed} of {len(lengths)} visits "
-            f"({visits_text(lengths)}, at least {demand.gap} days apart) {between}"
+        head = _(
+            "{coach}: room for only {placed} of {count} visits ({visits}, at least {gap} days "
+            "apart) {between}",
+            coach=coach.id,
+            placed=placed,
+            count=len(lengths),
+            visits=visits_text(lengths),
+            gap=demand.gap,
+            between=between,
         )
-        others = [visits_text(s) for s, _ in shapes if s != lengths]
+        others = [visits_text(s) for s, _shape in shapes if s != lengths]
         if others:
-            head += f"; {' or '.join(others)} did not fit either"
+            head = joined([head, _("{visits} did not fit either", visits=either(others))], "; ")
     free, blocked = _day_causes(
         planner, state, area, location_days, min(lengths, default=0), low, high, fixed, demand.gap
     )
-    parts = [head]
+    parts: list[Sentence] = [head]
     if free:
-        shown = ", ".join(planner.date_of(d).isoformat() for d in free[:SHOWN])
-        more = f" and {len(free) - SHOWN} more dates" if len(free) > SHOWN else ""
-        parts.append(f"free dates: {shown}{more}")
+        shown = joined([a_day(planner.date_of(d)) for d in free[:SHOWN]], ", ")
+        if len(free) > SHOWN:
+            shown = _("{shown} and {count} more dates", shown=shown, count=len(free) - SHOWN)
+        parts.append(_("free dates: {dates}", dates=shown))
     else:
-        parts.append("no free date")
+        parts.append(_("no free date"))
     for cause, days_of_cause in blocked:
-        parts.append(f"{cause}: {days_of_cause}")
-    return "; ".join(parts)
+        parts.append(joined([cause, days_of_cause], ": "))
+    return joined(parts, "; ")
 
 
 def _day_causes(
@@ -276,7 +435,7 @@ def _day_causes(
     high: int,
     fixed,
     gap: int,
-) -> tuple[list[int], list[tuple[str, str]]]:
+) -> tuple[list[int], list[tuple[Sentence, Sentence]]]:
     """Give the free days for a visit of `minutes`, and why each other day is not free.
 
     Works on the planner's day arrays (day 0 is a Monday), so it costs little per day.
@@ -291,15 +450,24 @@ def _day_causes(
     holidays = planner.holidays
     opening = set(location.opening_days)
     workdays = set(coach.workdays)
-    not_open = f"{location.id} not open (opening days {', '.join(location.opening_days)})"
-    not_working = f"not a workday of {coach.id} (workdays {', '.join(coach.workdays)})"
-    week_full = f"{coach.id}'s week full ({hours_text(cap)} a week)"
-    found: dict[str, list[int]] = {}
-    counted: dict[str, int] = {}
-    order: list[str] = []
+    not_open = _(
+        "{location} not open (opening days {days})",
+        location=location.id,
+        days=weekdays_text(location.opening_days),
+    )
+    not_working = _(
+        "not a workday of {coach} (workdays {days})",
+        coach=coach.id,
+        days=weekdays_text(coach.workdays),
+    )
+    week_full = _("{coach}'s week full ({cap} a week)", coach=coach.id, cap=hours_text(cap))
+    holiday = _("public holiday")
+    found: dict[Sentence, list[int]] = {}
+    counted: dict[Sentence, int] = {}
+    order: list[Sentence] = []
     free: list[int] = []
 
-    def add(cause: str, index: int, count_only: bool = False) -> None:
+    def add(cause: Sentence, index: int, count_only: bool = False) -> None:
         if cause not in found and cause not in counted:
             order.append(cause)
         if count_only:
@@ -310,40 +478,57 @@ def _day_causes(
     for index in range(low, high + 1):
         code = WEEKDAYS[index % 7]
         if index in holidays:
-            add("public holiday", index)
+            add(holiday, index)
         elif not opened[index]:
             if code not in opening:
                 add(not_open, index, count_only=True)
             else:
                 closed = closure_on(location, planner.date_of(index)) or "closed"
-                add(f"{location.id} closed" + ("" if closed == "closed" else f" ({closed})"), index)
+                if closed == "closed":
+                    add(_("{location} closed", location=location.id), index)
+                else:
+                    add(
+                        _("{location} closed ({why})", location=location.id, why=closed),
+                        index,
+                    )
         elif not works[index]:
             if code not in workdays:
                 add(not_working, index, count_only=True)
             else:
-                add(f"{coach.id} on leave", index)
+                add(_("{coach} on leave", coach=coach.id), index)
         elif area is not None and not area[index]:
-            add(f"{coach.id} does not serve {location.id} ({place_text(location)})", index)
+            add(
+                _(
+                    "{coach} does not serve {location} ({place})",
+                    coach=coach.id,
+                    location=location.id,
+                    place=place_text(location),
+                ),
+                index,
+            )
         elif booked[index] is not None:
-            add(f"{coach.id} already at {booked[index]}", index)
+            add(_("{coach} already at {location}", coach=coach.id, location=booked[index]), index)
         elif week[index // 7] + minutes > cap:
             add(week_full, index)
         elif fixed and any(abs(index - other) < gap for other in fixed):
-            add("too close to a kept visit", index)
+            add(_("too close to a kept visit"), index)
         else:
             free.append(index)
     blocked = []
     for cause in order:
         if cause in counted:
-            count = counted[cause]
-            blocked.append((cause, f"{count} day" + ("" if count == 1 else "s")))
-        elif cause == "public holiday":
+            blocked.append((cause, n_("{count} day", "{count} days", counted[cause])))
+        elif cause is holiday:
             days = found[cause]
-            text = ", ".join(
-                f"{planner.date_of(d).isoformat()} ({holidays[d]})" for d in days[:SHOWN]
+            text = joined(
+                [
+                    _("{day} ({holiday})", day=planner.date_of(d), holiday=holidays[d])
+                    for d in days[:SHOWN]
+                ],
+                ", ",
             )
             if len(days) > SHOWN:
-                text += f" and {len(days) - SHOWN} more holidays"
+                text = _("{shown} and {count} more holidays", shown=text, count=len(days) - SHOWN)
             blocked.append((cause, text))
         else:
             blocked.append((cause, periods_text(planner, found[cause])))

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
+from mentes_cli.i18n import _
+from mentes_cli.plan import model
+from mentes_cli.plan.model import Sentence, joined
 from mentes_cli.reference import load_reference
 
 FILE = "planning.toml"
@@ -17,12 +20,12 @@ FILE = "planning.toml"
 
 def minutes_of_clock(text: str) -> int:
     """Give the minutes after midnight of an "HH:MM" time; ValueError when it is not one."""
-    hours, _, minutes = text.strip().partition(":")
+    hours, _colon, minutes = text.strip().partition(":")
     if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ValueError(f"must be a time HH:MM, got {text!r}")
+        raise ValueError(_("must be a time HH:MM, got {value}", value=repr(text)))
     value = int(hours) * 60 + int(minutes)
     if int(minutes) > 59 or value > 24 * 60:
-        raise ValueError(f"must be a time HH:MM, got {text!r}")
+        raise ValueError(_("must be a time HH:MM, got {value}", value=repr(text)))
     return value
 
 
@@ -31,12 +34,12 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def hours_text(minutes: int) -> str:
-    """Give minutes as hours the way people write them: 6.25 h, 7 h."""
-    return f"{minutes / 60:g} h"
+def hours_text(minutes: int) -> Sentence:
+    """Give minutes as hours the way people write them: 6.25 h, 7 h (6,25 u, 7 u)."""
+    return model._("{hours} h", hours=minutes / 60)
 
 
-def lengths_text(lengths) -> str:
+def lengths_text(lengths) -> Sentence:
     """Give visit lengths in minutes as "4 × 7.25 h + 3 × 7 h" (equal lengths in a row grouped)."""
     groups: list[list[int]] = []
     for minutes in lengths:
@@ -44,7 +47,13 @@ def lengths_text(lengths) -> str:
             groups[-1][1] += 1
         else:
             groups.append([minutes, 1])
-    return " + ".join(f"{count} × {hours_text(minutes)}" for minutes, count in groups)
+    return joined(
+        [
+            model._("{count} × {hours}", count=count, hours=hours_text(minutes))
+            for minutes, count in groups
+        ],
+        " + ",
+    )
 
 
 def to_minutes(hours: float) -> int:
@@ -74,7 +83,13 @@ class PlanningSettings:
         key = catalogue().offer(offer).gap
         if key not in self.gaps:
             raise ReferenceDataError(
-                f"{FILE}: [min_gap_days] has no {key} (the gap of offer {offer} in {OFFERS_FILE})"
+                _(
+                    "{file}: [min_gap_days] has no {key} (the gap of offer {offer} in {offers})",
+                    file=FILE,
+                    key=key,
+                    offer=offer,
+                    offers=OFFERS_FILE,
+                )
             )
         return self.gaps[key]
 
@@ -97,7 +112,12 @@ def _number(data: dict[str, Any], key: str, where: str = "") -> float:
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise ReferenceDataError(
-            f"{FILE}: {where}{key} must be a number of at least 0, got {value!r}"
+            _(
+                "{file}: {key} must be a number of at least 0, got {value}",
+                file=FILE,
+                key=where + key,
+                value=repr(value),
+            )
         )
     return float(value)
 
@@ -105,7 +125,14 @@ def _number(data: dict[str, Any], key: str, where: str = "") -> float:
 def _whole(data: dict[str, Any], key: str, where: str = "") -> int:
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ReferenceDataError(f"{FILE}: {where}{key} must be a whole number, got {value!r}")
+        raise ReferenceDataError(
+            _(
+                "{file}: {key} must be a whole number, got {value}",
+                file=FILE,
+                key=where + key,
+                value=repr(value),
+            )
+        )
     return value
 
 
@@ -115,19 +142,26 @@ def load_settings() -> PlanningSettings:
     try:
         day_start = minutes_of_clock(str(data.get("day_start")))
     except ValueError as exc:
-        raise ReferenceDataError(f"{FILE}: day_start {exc}") from None
+        raise ReferenceDataError(_("{file}: day_start {problem}", file=FILE, problem=exc)) from None
     step = to_minutes(_number(data, "hour_step"))
     if step <= 0 or 60 % step:
         raise ReferenceDataError(
-            f"{FILE}: hour_step must divide an hour (0.25 for quarter hours), "
-            f"got {data.get('hour_step')!r}"
+            _(
+                "{file}: hour_step must divide an hour (0.25 for quarter hours), got {value}",
+                file=FILE,
+                value=repr(data.get("hour_step")),
+            )
         )
     gaps = data.get("min_gap_days")
     window = data.get("window")
     if not isinstance(gaps, dict):
-        raise ReferenceDataError(f"{FILE}: the table [min_gap_days] is missing")
+        raise ReferenceDataError(
+            _("{file}: the table {table} is missing", file=FILE, table="[min_gap_days]")
+        )
     if not isinstance(window, dict):
-        raise ReferenceDataError(f"{FILE}: the table [window] is missing")
+        raise ReferenceDataError(
+            _("{file}: the table {table} is missing", file=FILE, table="[window]")
+        )
     return PlanningSettings(
         weekly_contact_minutes_per_fte=to_minutes(_number(data, "weekly_contact_hours_per_fte")),
         day_start=day_start,
