@@ -2,7 +2,8 @@
 
 It shares no search code with the planner: it reads the plan visit by visit and states each
 broken rule as a sentence naming the traject, the coach, the date and the rule, with the
-rule's tag in brackets. A plan made by the planner must give no violation; a plan edited by
+rule's tag in brackets (each a `Sentence`: English where programs read it, said in the chosen
+language in the terminal). A plan made by the planner must give no violation; a plan edited by
 hand (`mentes plan --check`) is checked the same way.
 
 What it cannot check from a plan alone: that 7 coaching days were used only because 8 did
@@ -21,16 +22,16 @@ from mentes_cli.models import Coach, Location, Records, Traject
 from mentes_cli.offers import catalogue
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import (
-    WEEKDAY_NAMES,
     closure_on,
     opening_minutes,
     planning_queue,
     public_holiday,
     weekday,
 )
-from mentes_cli.plan.constraints import ROLE_NAMES, Constraint
+from mentes_cli.plan.constraints import ROLE_NAMES, TAG_NAMES, Constraint
 from mentes_cli.plan.demand import demand_of
-from mentes_cli.plan.model import Plan, Visit
+from mentes_cli.plan.model import Plan, Sentence, Visit, _, joined, words
+from mentes_cli.plan.reasons import either, weekdays_text
 from mentes_cli.plan.settings import (
     PlanningSettings,
     clock,
@@ -46,7 +47,7 @@ class Violation:
     """One broken hard constraint: which, and the sentence that says where."""
 
     constraint: Constraint
-    message: str
+    message: Sentence
 
     @property
     def tag(self) -> str:
@@ -55,7 +56,7 @@ class Violation:
 
 def check_plan(
     plan: Plan, records: Records, *, settings: PlanningSettings | None = None
-) -> list[str]:
+) -> list[Sentence]:
     """Give every hard-constraint violation of `plan` against `records`, as sentences."""
     return [v.message for v in check_violations(plan, records, settings=settings)]
 
@@ -67,8 +68,23 @@ def check_violations(
     return _Checker(plan, records, settings or load_settings()).run()
 
 
-def _what(visit: Visit) -> str:
-    return f"{visit.traject}, {visit.kind} on {visit.date.isoformat()} ({visit.coach})"
+def _what(visit: Visit) -> Sentence:
+    facts = {"traject": visit.traject, "day": visit.date, "coach": visit.coach}
+    if visit.kind == "intake":
+        return _("{traject}, intake on {day} ({coach})", **facts)
+    return _("{traject}, visit on {day} ({coach})", **facts)
+
+
+def _weekday(day: date) -> Sentence:
+    """Give the weekday of `day` in full: Monday, maandag."""
+    from mentes_cli import i18n
+
+    def spoken() -> str:
+        from babel.dates import format_date
+
+        return format_date(day, "EEEE", locale=i18n.locale())
+
+    return words(day.strftime("%A"), spoken)
 
 
 class _Checker:
@@ -79,7 +95,7 @@ class _Checker:
         self.locations = {loc.id: loc for _, loc in records.locations()}
         self.coaches = records.coach_index()
         self.trajects = {t.id: t for t in records.trajects}
-        self.problems: list[tuple[tuple, str, Constraint]] = []
+        self.problems: list[tuple[tuple, Sentence, Constraint]] = []
         # Unplanned and incomplete trajects: their visits (kept ones) are not checked for
         # completeness, nor for entitlement (SPEC 5 rule 7).
         self.unplanned = {u.traject for u in plan.unplanned} | {i.traject for i in plan.incomplete}
@@ -92,8 +108,9 @@ class _Checker:
             return False
         return catalogue().visits_at(offer, self.plan.start).intake_hours > 0
 
-    def add(self, order: tuple, constraint: Constraint, message: str) -> None:
-        self.problems.append((order, f"{message} [{constraint.tag}]", constraint))
+    def add(self, order: tuple, constraint: Constraint, message: Sentence) -> None:
+        said = _("{message} [{tag}]", message=message, tag=TAG_NAMES[constraint.tag])
+        self.problems.append((order, said, constraint))
 
     def run(self) -> list[Violation]:
         by_traject: dict[str, list[Visit]] = defaultdict(list)
@@ -116,12 +133,15 @@ class _Checker:
                 self.add(
                     (date.max, traject.id),
                     c.EVERY_APPROVED,
-                    f"{traject.id}: approved but neither planned nor listed as unplanned",
+                    _(
+                        "{traject}: approved but neither planned nor listed as unplanned",
+                        traject=traject.id,
+                    ),
                 )
         self.problems.sort(key=lambda item: (item[0], item[1]))
         seen: set[str] = set()
         result = []
-        for _, message, constraint in self.problems:
+        for _order, message, constraint in self.problems:
             if message not in seen:
                 seen.add(message)
                 result.append(Violation(constraint, message))
@@ -137,52 +157,96 @@ class _Checker:
         location = self.locations.get(visit.location)
         if traject is None:
             self.add(
-                order, c.RECORDS, f"{what}: there is no traject {visit.traject} in the records"
+                order,
+                c.RECORDS,
+                _(
+                    "{what}: there is no traject {traject} in the records",
+                    what=what,
+                    traject=visit.traject,
+                ),
             )
         if coach is None:
-            self.add(order, c.RECORDS, f"{what}: there is no coach {visit.coach} in the records")
+            self.add(
+                order,
+                c.RECORDS,
+                _("{what}: there is no coach {coach} in the records", what=what, coach=visit.coach),
+            )
         if location is None:
             self.add(
-                order, c.RECORDS, f"{what}: there is no location {visit.location} in the records"
+                order,
+                c.RECORDS,
+                _(
+                    "{what}: there is no location {location} in the records",
+                    what=what,
+                    location=visit.location,
+                ),
             )
         if traject is not None:
             if traject.location != visit.location:
                 self.add(
                     order,
                     c.LOCATION,
-                    f"{what}: the traject is at {traject.location}, not {visit.location}",
+                    _(
+                        "{what}: the traject is at {location}, not {other}",
+                        what=what,
+                        location=traject.location,
+                        other=visit.location,
+                    ),
                 )
             if traject.status not in c.VISIT_STATUSES:
-                self.add(order, c.STATUS, f"{what}: the traject is {traject.status}")
+                self.add(
+                    order,
+                    c.STATUS,
+                    _("{what}: the traject is {status}", what=what, status=_status(traject.status)),
+                )
             if visit.kind == "intake" and not self._has_intake(traject.offer):
                 self.add(
                     order,
                     c.INTAKE,
-                    f"{what}: offer {traject.offer} has no intake call (only a paid package "
-                    "whose price list gives one)",
+                    _(
+                        "{what}: offer {offer} has no intake call (only a paid package whose "
+                        "price list gives one)",
+                        what=what,
+                        offer=traject.offer,
+                    ),
                 )
         if visit.date > self.plan.end:
             self.add(
-                order, c.PLAN_WINDOW, f"{what}: after the plan's end {self.plan.end.isoformat()}"
+                order,
+                c.PLAN_WINDOW,
+                _("{what}: after the plan's end {end}", what=what, end=self.plan.end),
             )
         minutes = round(visit.hours * 60)
         if minutes <= 0 or minutes % self.settings.step or abs(minutes - visit.hours * 60) > 1e-6:
             self.add(
                 order,
                 c.QUARTER_HOURS,
-                f"{what}: {visit.hours:g} h is not a positive number of quarter hours",
+                _(
+                    "{what}: {hours} h is not a positive number of quarter hours",
+                    what=what,
+                    hours=float(visit.hours),
+                ),
             )
         try:
             begins = minutes_of_clock(visit.start)
         except ValueError:
-            self.add(order, c.START_TIME, f"{what}: start {visit.start!r} is not a time HH:MM")
+            self.add(
+                order,
+                c.START_TIME,
+                _("{what}: start {start} is not a time HH:MM", what=what, start=repr(visit.start)),
+            )
             begins = None
         holiday = public_holiday(visit.date)
         if holiday:
             self.add(
                 order,
                 c.HOLIDAY,
-                f"{what}: {visit.date.isoformat()} is a public holiday ({holiday})",
+                _(
+                    "{what}: {day} is a public holiday ({holiday})",
+                    what=what,
+                    day=visit.date,
+                    holiday=holiday,
+                ),
             )
         if coach is not None:
             self._coach_visit(order, what, visit, coach, traject, location)
@@ -192,7 +256,7 @@ class _Checker:
     def _coach_visit(
         self,
         order: tuple,
-        what: str,
+        what: Sentence,
         visit: Visit,
         coach: Coach,
         traject: Traject | None,
@@ -203,32 +267,50 @@ class _Checker:
             self.add(
                 order,
                 c.WORKDAYS,
-                f"{what}: {WEEKDAY_NAMES[code]} is not a workday of {coach.id} "
-                f"({', '.join(coach.workdays)})",
+                _(
+                    "{what}: {weekday} is not a workday of {coach} ({workdays})",
+                    what=what,
+                    weekday=_weekday(visit.date),
+                    coach=coach.id,
+                    workdays=weekdays_text(coach.workdays),
+                ),
             )
         if coach.is_on_leave(visit.date):
-            self.add(order, c.LEAVE, f"{what}: {coach.id} is on leave")
+            self.add(order, c.LEAVE, _("{what}: {coach} is on leave", what=what, coach=coach.id))
         if traject is not None:
             role = c.role_of(traject.offer)
             if coach.role != role:
                 self.add(
                     order,
                     c.ROLE,
-                    f"{what}: {coach.id} is a {ROLE_NAMES[coach.role]}; offer {traject.offer} "
-                    f"needs a {ROLE_NAMES[role]}",
+                    _(
+                        "{what}: {coach} is a {role}; offer {offer} needs a {needed}",
+                        what=what,
+                        coach=coach.id,
+                        role=ROLE_NAMES[coach.role],
+                        offer=traject.offer,
+                        needed=ROLE_NAMES[role],
+                    ),
                 )
         if location is not None and not c.serves(coach, location, visit.date):
             self.add(
                 order,
                 c.AREA,
-                f"{what}: {coach.id} does not serve {location.id} (postcode "
-                f"{location.postcode}; areas: {', '.join(coach.areas)})",
+                _(
+                    "{what}: {coach} does not serve {location} (postcode {postcode}; areas: "
+                    "{areas})",
+                    what=what,
+                    coach=coach.id,
+                    location=location.id,
+                    postcode=location.postcode,
+                    areas=", ".join(coach.areas),
+                ),
             )
 
     def _location_visit(
         self,
         order: tuple,
-        what: str,
+        what: Sentence,
         visit: Visit,
         location: Location,
         begins: int | None,
@@ -239,20 +321,38 @@ class _Checker:
             self.add(
                 order,
                 c.OPENING_DAYS,
-                f"{what}: {location.id} is not open on {WEEKDAY_NAMES[code]}s "
-                f"({', '.join(location.opening_days)})",
+                _(
+                    "{what}: {location} is not open on {weekday}s ({days})",
+                    what=what,
+                    location=location.id,
+                    weekday=_weekday(visit.date),
+                    days=weekdays_text(location.opening_days),
+                ),
             )
         closed = closure_on(location, visit.date)
         if closed is not None:
-            self.add(order, c.CLOSURE, f"{what}: {location.id} is closed ({closed})")
+            self.add(
+                order,
+                c.CLOSURE,
+                _(
+                    "{what}: {location} is closed ({closure})",
+                    what=what,
+                    location=location.id,
+                    closure=closed,
+                ),
+            )
         if begins is None:
             return
         if begins != self.settings.day_start:
             self.add(
                 order,
                 c.START_TIME,
-                f"{what}: starts at {visit.start}, not at {clock(self.settings.day_start)} "
-                "(day_start)",
+                _(
+                    "{what}: starts at {start}, not at {day_start} (day_start)",
+                    what=what,
+                    start=visit.start,
+                    day_start=clock(self.settings.day_start),
+                ),
             )
         hours = opening_minutes(location)
         if hours is not None:
@@ -261,8 +361,14 @@ class _Checker:
                 self.add(
                     order,
                     c.OPENING_HOURS,
-                    f"{what}: {visit.start}-{clock(begins + minutes)} is not within "
-                    f"{location.id}'s opening hours {location.opening_hours}",
+                    _(
+                        "{what}: {start}-{end} is not within {location}'s opening hours {hours}",
+                        what=what,
+                        start=visit.start,
+                        end=clock(begins + minutes),
+                        location=location.id,
+                        hours=location.opening_hours,
+                    ),
                 )
 
     # --- per coach ---------------------------------------------------------------------
@@ -280,8 +386,13 @@ class _Checker:
                 self.add(
                     order,
                     c.ONE_LOCATION,
-                    f"{coach_id} on {day.isoformat()}: at {len(places)} locations "
-                    f"({', '.join(places)})",
+                    _(
+                        "{coach} on {day}: at {count} locations ({locations})",
+                        coach=coach_id,
+                        day=day,
+                        count=len(places),
+                        locations=", ".join(places),
+                    ),
                 )
             if coach is not None:
                 cap = c.day_cap(self.settings, coach)
@@ -290,8 +401,14 @@ class _Checker:
                     self.add(
                         order,
                         c.HOURS_PER_DAY,
-                        f"{coach_id} on {day.isoformat()}: {hours_text(total)} on location, more "
-                        f"than the {hours_text(cap)} a day allowed",
+                        _(
+                            "{coach} on {day}: {hours} on location, more than the {cap} a day "
+                            "allowed",
+                            coach=coach_id,
+                            day=day,
+                            hours=hours_text(total),
+                            cap=hours_text(cap),
+                        ),
                     )
             spans = []
             for visit in visits:
@@ -301,18 +418,24 @@ class _Checker:
                     continue
                 spans.append((begins, begins + round(visit.hours * 60), visit.traject))
             spans.sort()
-            for (_, first_end, first), (second_start, _, second) in itertools.pairwise(spans):
+            for (_s, first_end, first), (second_start, _e, second) in itertools.pairwise(spans):
                 if second_start < first_end:
                     self.add(
                         order,
                         c.OVERLAP,
-                        f"{coach_id} on {day.isoformat()}: {first} and {second} overlap in time",
+                        _(
+                            "{coach} on {day}: {first} and {second} overlap in time",
+                            coach=coach_id,
+                            day=day,
+                            first=first,
+                            second=second,
+                        ),
                     )
 
     def _coach_weeks(self) -> None:
         weeks: dict[tuple[str, int, int], int] = defaultdict(int)
         for visit in self.plan.visits:
-            year, week, _ = visit.date.isocalendar()
+            year, week, _weekday_number = visit.date.isocalendar()
             weeks[visit.coach, year, week] += round(visit.hours * 60)
         for (coach_id, year, week), total in sorted(weeks.items()):
             coach = self.coaches.get(coach_id)
@@ -324,8 +447,15 @@ class _Checker:
                 self.add(
                     (monday, coach_id, ""),
                     c.WEEKLY_HOURS,
-                    f"{coach_id} in week {year}-W{week:02d}: {hours_text(total)}, more than the "
-                    f"weekly share of {hours_text(cap)} ({coach.fte:g} FTE)",
+                    _(
+                        "{coach} in week {week}: {hours}, more than the weekly share of {cap} "
+                        "({fte} FTE)",
+                        coach=coach_id,
+                        week=f"{year}-W{week:02d}",
+                        hours=hours_text(total),
+                        cap=hours_text(cap),
+                        fte=float(coach.fte),
+                    ),
                 )
 
     # --- per traject -------------------------------------------------------------------
@@ -338,20 +468,33 @@ class _Checker:
             self.add(
                 order,
                 c.ONE_COACH,
-                f"{traject.id}: {len(coaches)} coaches ({', '.join(coaches)}) instead of one",
+                _(
+                    "{traject}: {count} coaches ({coaches}) instead of one",
+                    traject=traject.id,
+                    count=len(coaches),
+                    coaches=", ".join(coaches),
+                ),
             )
         for visit in visits:
             if traject.earliest and visit.date < traject.earliest:
                 self.add(
                     order,
                     c.EARLIEST,
-                    f"{_what(visit)}: before the earliest day {traject.earliest.isoformat()}",
+                    _(
+                        "{what}: before the earliest day {day}",
+                        what=_what(visit),
+                        day=traject.earliest,
+                    ),
                 )
             if traject.deadline and visit.date > traject.deadline:
                 self.add(
                     order,
                     c.DEADLINE,
-                    f"{_what(visit)}: after the deadline {traject.deadline.isoformat()}",
+                    _(
+                        "{what}: after the deadline {day}",
+                        what=_what(visit),
+                        day=traject.deadline,
+                    ),
                 )
         on_location = [v for v in visits if v.kind == "visit"]
         intakes = [v for v in visits if v.kind == "intake"]
@@ -361,9 +504,15 @@ class _Checker:
                 self.add(
                     order,
                     c.GAP,
-                    f"{traject.id}: visits on {before.date.isoformat()} and "
-                    f"{after.date.isoformat()} are {(after.date - before.date).days} days apart, "
-                    f"less than {gap}",
+                    _(
+                        "{traject}: visits on {first} and {second} are {days} days apart, less "
+                        "than {gap}",
+                        traject=traject.id,
+                        first=before.date,
+                        second=after.date,
+                        days=(after.date - before.date).days,
+                        gap=gap,
+                    ),
                 )
         if on_location and intakes:
             for intake in intakes:
@@ -371,8 +520,11 @@ class _Checker:
                     self.add(
                         order,
                         c.INTAKE_FIRST,
-                        f"{_what(intake)}: not before the first visit on "
-                        f"{on_location[0].date.isoformat()}",
+                        _(
+                            "{what}: not before the first visit on {day}",
+                            what=_what(intake),
+                            day=on_location[0].date,
+                        ),
                     )
         if traject.id in self.unplanned:
             return  # only kept visits of a traject that could not be completed
@@ -387,34 +539,53 @@ class _Checker:
         ok = any(lengths == sorted(shape, reverse=True) for shape in demand.shapes)
         expected_intake = demand.intake
         if catalogue().offer(offer).visits == "spread":
-            wanted = (
-                f"{sum(demand.shapes[0]) / 60:g} h over "
-                f"{' or '.join(str(len(shape)) for shape in demand.shapes)} days, "
-                "as evenly as possible in quarter hours"
+            wanted = _(
+                "{hours} h over {days} days, as evenly as possible in quarter hours",
+                hours=sum(demand.shapes[0]) / 60,
+                days=either([joined([str(len(shape))], "") for shape in demand.shapes]),
             )
         elif demand.free:
             shape = demand.shapes[0]
-            wanted = f"{len(shape)} contact moments of {hours_text(shape[0] if shape else 0)}"
+            wanted = _(
+                "{count} contact moments of {hours}",
+                count=len(shape),
+                hours=hours_text(shape[0] if shape else 0),
+            )
         else:
             wanted = lengths_text(demand.shapes[0])
         if not ok:
             found = Counter(lengths)
-            got = " + ".join(
-                f"{n} × {hours_text(m)}" for m, n in sorted(found.items(), reverse=True)
+            got = joined(
+                [
+                    _("{count} × {hours}", count=n, hours=hours_text(m))
+                    for m, n in sorted(found.items(), reverse=True)
+                ],
+                " + ",
             )
             self.add(
                 order,
                 c.VISITS,
-                f"{traject.id}: visits {got or 'none'}, expected {wanted} for offer {offer}",
+                _(
+                    "{traject}: visits {got}, expected {wanted} for offer {offer}",
+                    traject=traject.id,
+                    got=got or _("none"),
+                    wanted=wanted,
+                    offer=offer,
+                ),
             )
         if expected_intake and (
             len(intakes) != 1 or round(intakes[0].hours * 60) != expected_intake
         ):
-            got = ", ".join(f"{v.hours:g} h" for v in intakes) or "none"
+            got = joined([hours_text(round(v.hours * 60)) for v in intakes], ", ")
             self.add(
                 order,
                 c.INTAKE,
-                f"{traject.id}: intake call {got}, expected one of {hours_text(expected_intake)}",
+                _(
+                    "{traject}: intake call {got}, expected one of {hours}",
+                    traject=traject.id,
+                    got=got or _("none"),
+                    hours=hours_text(expected_intake),
+                ),
             )
 
     def _entitlements(self, by_traject: dict[str, list[Visit]]) -> None:
@@ -435,11 +606,29 @@ class _Checker:
                 self.add(
                     (first, traject.id, "~"),
                     c.ENTITLEMENT,
-                    f"{traject.id}: not entitled to this free traject on its first visit "
-                    f"{first.isoformat()}: {answer.reason}",
+                    _(
+                        "{traject}: not entitled to this free traject on its first visit {day}: "
+                        "{reason}",
+                        traject=traject.id,
+                        day=first,
+                        reason=joined([answer.reason], ""),
+                    ),
                 )
             earlier[key].append(first)
 
 
 def _visit_order(visit: Visit) -> tuple:
     return (visit.date, visit.start, visit.kind)
+
+
+def _status(status: str) -> Sentence:
+    """Give a traject's status in words (the glossary's: goedgekeurd, geannuleerd)."""
+    names = {
+        "requested": _("requested"),
+        "approved": _("approved"),
+        "planned": _("planned"),
+        "active": _("active"),
+        "done": _("done"),
+        "cancelled": _("cancelled"),
+    }
+    return names.get(status) or joined([status], "")

@@ -177,6 +177,37 @@ REGISTRY: tuple[Constraint, ...] = (
 )
 BY_TAG = {constraint.tag: constraint for constraint in REGISTRY}
 
+# How a person reads each tag (in brackets after a checker's sentence), per language.
+TAG_NAMES = {
+    "records": _("records"),
+    "location": _("location"),
+    "status": _("status"),
+    "quarter hours": _("quarter hours"),
+    "visits": _("visits"),
+    "intake": _("intake"),
+    "start time": _("start time"),
+    "opening hours": _("opening hours"),
+    "holiday": _("holiday"),
+    "opening days": _("opening days"),
+    "closure": _("closure"),
+    "workdays": _("workdays"),
+    "leave": _("leave"),
+    "one location a day": _("one location a day"),
+    "hours per day": _("hours per day"),
+    "overlap": _("overlap"),
+    "weekly hours": _("weekly hours"),
+    "one coach": _("one coach"),
+    "role": _("role"),
+    "area": _("area"),
+    "gap": _("gap"),
+    "earliest": _("earliest"),
+    "deadline": _("deadline"),
+    "plan window": _("plan window"),
+    "intake before first visit": _("intake before first visit"),
+    "entitlement": _("entitlement"),
+    "every approved traject": _("every approved traject"),
+}
+
 # Trajects of these statuses may have visits in a plan (the others are requested or
 # cancelled).
 VISIT_STATUSES = ("approved", "planned", "active", "done")
