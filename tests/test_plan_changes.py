@@ -73,7 +73,8 @@ def test_the_change_list_names_exactly_the_visits_that_moved(sample_dir: Path, m
     assert after["changes"] == []
 
 
-def test_the_schedule_workbook_has_a_sheet_wijzigingen(sample_dir: Path):
+def test_the_schedule_workbook_has_a_sheet_wijzigingen(sample_dir: Path, monkeypatch):
+    monkeypatch.setenv("MENTES_LANG", "nl")  # the workbook follows the language (SPEC 7)
     records = sample_dir
     mentes(records, "plan", *WINDOW, "--output", "before.xlsx")
     assert "Wijzigingen" not in openpyxl.load_workbook("before.xlsx").sheetnames

@@ -143,7 +143,7 @@ def test_check_a_hand_edited_plan_with_a_violation(tmp_path: Path):
     result = run("--check", str(saved))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("plan.toml: 4 violation(s):")
+    assert lines[0].endswith("plan.toml: 4 violations:")
     assert lines[1:] == [
         "  T-2026-023, visit on 2027-01-01 (C-01): 2027-01-01 is a public holiday (Nieuwjaar) "
         "[holiday]",

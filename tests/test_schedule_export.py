@@ -108,6 +108,13 @@ VISIT_HEADERS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def dutch(monkeypatch):
+    """The schedule workbook follows the language (SPEC 7): these tests read it in Dutch,
+    the default; test_the_workbook_is_english_with_lang_en reads it in English."""
+    monkeypatch.setenv("MENTES_LANG", "nl")
+
+
 def small_records(folder: Path) -> Records:
     """Give two locations (one named "=1+2"), three coaches and three approved trajects."""
     return load_toml_folder(

@@ -6,6 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -16,6 +17,13 @@ HOSTILE = {
     "Gezinsopvang El Amrani": '=HYPERLINK("http://example.invalid";"klik")',
     "Les Petits Pas Zuid": "https://example.invalid/les-petits-pas",
 }
+
+
+@pytest.fixture(autouse=True)
+def dutch(monkeypatch):
+    """The schedule workbook follows the language (SPEC 7): these tests read it in Dutch,
+    the default; test_the_workbook_is_english_with_lang_en reads it in English."""
+    monkeypatch.setenv("MENTES_LANG", "nl")
 
 
 def plan_workbook(sample_dir: Path, target: Path) -> Path:

@@ -24,7 +24,7 @@ from mentes_cli.cli.common import (
     use_reference_data,
 )
 from mentes_cli.errors import UsageError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, n_
 
 if TYPE_CHECKING:
     from mentes_cli.models import Records
@@ -39,12 +39,18 @@ class PlanFormat(StrEnum):
     csv = "csv"
 
 
+# A plan with more visits than this prints a summary per coach, not every visit (--all does).
+LARGE_PLAN_VISITS = 200
+
+
 def next_monday(today: date) -> date:
     """Give the first Monday after `today` (a week later when today is a Monday)."""
     return today + timedelta(days=7 - today.weekday())
 
 
-@app.command()
+@app.command(
+    help=_("Plan every approved traject into visit days, or check a plan with --check."),
+)
 @handle_errors
 def plan(
     start: Annotated[
@@ -52,7 +58,10 @@ def plan(
         typer.Option(
             "--start",
             callback=parse_date,
-            help="First day of the plan (yyyy-mm-dd). Default: the next Monday after today.",
+            help=_(
+                "First day of the plan (2027-01-04 or 04/01/2027). Default: the next Monday "
+                "after today."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -61,8 +70,10 @@ def plan(
         typer.Option(
             "--end",
             callback=parse_date,
-            help="Last day of the plan (yyyy-mm-dd). Default: --start plus window.default_days "
-            "of planning.toml, minus one.",
+            help=_(
+                "Last day of the plan (2027-06-30 or 30/06/2027). Default: --start plus "
+                "window.default_days of planning.toml, minus one."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -70,18 +81,20 @@ def plan(
         PlanFormat,
         typer.Option(
             "--format",
-            help="table for people; json, or csv (one row a visit), for scripts (stdout only).",
+            help=_("table for people; json, or csv (one row a visit), for scripts (stdout only)."),
         ),
     ] = PlanFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", help="Write the schedule workbook (.xlsx).", show_default=False),
+        typer.Option(
+            "--output", help=_("Write the schedule workbook (.xlsx)."), show_default=False
+        ),
     ] = None,
     save: Annotated[
         Path | None,
         typer.Option(
             "--save",
-            help="Save the plan as TOML, to plan again around it with --keep.",
+            help=_("Save the plan as TOML, to plan again around it with --keep."),
             show_default=False,
         ),
     ] = None,
@@ -89,23 +102,29 @@ def plan(
         Path | None,
         typer.Option(
             "--keep",
-            help="Start from a plan saved with --save: visits before --start and visits with "
-            "fixed = true stay where they are.",
+            help=_(
+                "Start from a plan saved with --save: visits before --start and visits with "
+                "fixed = true stay where they are."
+            ),
             show_default=False,
         ),
     ] = None,
     ics: Annotated[
         Path | None,
         typer.Option(
-            "--ics", help="Write one .ics calendar per coach into this folder.", show_default=False
+            "--ics",
+            help=_("Write one .ics calendar per coach into this folder."),
+            show_default=False,
         ),
     ] = None,
     check: Annotated[
         Path | None,
         typer.Option(
             "--check",
-            help="Check a saved (or hand-edited) plan against the records and every hard "
-            "constraint instead of planning; exit 1 when it breaks one.",
+            help=_(
+                "Check a saved (or hand-edited) plan against the records and every hard "
+                "constraint instead of planning; exit 1 when it breaks one."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -113,16 +132,21 @@ def plan(
         bool,
         typer.Option(
             "--commit",
-            help="Write the plan into the records: each placed traject becomes planned with "
-            "its coach, dates and visits; moved visits are updated. Every later plan keeps them.",
+            help=_(
+                "Write the plan into the records: each placed traject becomes planned with "
+                "its coach, dates and visits; moved visits are updated. Every later plan keeps "
+                "them."
+            ),
         ),
     ] = False,
     check_records: Annotated[
         bool,
         typer.Option(
             "--check-records",
-            help="Check the visits committed in the records against every rule instead of "
-            "planning; exit 1 when one breaks a rule.",
+            help=_(
+                "Check the visits committed in the records against every rule instead of "
+                "planning; exit 1 when one breaks a rule."
+            ),
         ),
     ] = False,
     optimize: Annotated[
@@ -130,16 +154,29 @@ def plan(
         typer.Option(
             "--optimize",
             metavar="SECONDS",
-            help="Budget of the exact improvement step (CP-SAT, in its deterministic seconds; "
-            "needs mentes[optimize]); 0 keeps the greedy plan alone. Default: optimize_seconds "
-            "of planning.toml.",
+            help=_(
+                "Budget of the exact improvement step (CP-SAT, in its deterministic seconds; "
+                "needs mentes[optimize]); 0 keeps the greedy plan alone. Default: "
+                "optimize_seconds of planning.toml."
+            ),
             show_default=False,
         ),
     ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help=_(
+                "Print every visit, also of a large plan (of more than {count} visits mentes "
+                "prints a summary per coach).",
+                count=LARGE_PLAN_VISITS,
+            ),
+        ),
+    ] = False,
     force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
-    """Plan every approved traject into visit days (SPEC 5), or check a plan with --check."""
+    """Plan every approved traject into visit days, or check a plan with --check."""
     if check is not None:
         others = [
             name
@@ -152,7 +189,9 @@ def plan(
             if value is not None
         ]
         if others:
-            raise UsageError(f"--check cannot be combined with {', '.join(others)}")
+            raise UsageError(
+                _("--check cannot be combined with {options}", options=", ".join(others))
+            )
         _check(check, data)
         return
     if check_records:
@@ -176,7 +215,11 @@ def plan(
     first = start or next_monday(date.today())
     last = end or first + timedelta(days=settings.window_days - 1)
     if last < first:
-        raise UsageError(f"--end {last.isoformat()} is before --start {first.isoformat()}")
+        from mentes_cli.i18n import day
+
+        raise UsageError(
+            _("--end {end} is before --start {start}", end=day(last), start=day(first))
+        )
     from mentes_cli.limits import check_plan_days
 
     check_plan_days((last - first).days + 1, _("The plan from --start to --end"))
@@ -184,7 +227,9 @@ def plan(
     if budget < 0 or budget != budget:
         raise UsageError(_("--optimize must be 0 or more seconds, got {value}", value=optimize))
     if output is not None and output.suffix.lower() != ".xlsx":
-        raise UsageError(f"--output {output}: the schedule workbook must be an .xlsx file")
+        raise UsageError(
+            _("--output {path}: the schedule workbook must be an .xlsx file", path=output)
+        )
     _check_outputs(output=output, save=save, keep=keep, force=force, data=source_path)
 
     before = None  # the records before this run's commit (SPEC 9: what changed, calendars)
@@ -200,8 +245,10 @@ def plan(
         result = _make(records, first, last, _kept(records, keep), settings, budget)
     if ics is not None:
         _check_calendars(result, ics, force, [source_path, *([keep] if keep is not None else [])])
+    from mentes_cli.plan.model import said
+
     for warning in result.warnings:
-        notice(f"Warning: {warning}")
+        notice(_("Warning: {warning}", warning=said(warning)))
     changes = _changes(before if before is not None else records, result)
 
     if output_format is PlanFormat.json:
@@ -219,11 +266,22 @@ def plan(
 
         typer.echo(plan_csv(result), nl=False)
         for unplanned in result.unplanned:
-            notice(f"Not planned: {unplanned.traject}: {'; '.join(unplanned.reasons)}")
+            notice(
+                _(
+                    "Not planned: {traject}: {reasons}",
+                    traject=unplanned.traject,
+                    reasons="; ".join(said(reason) for reason in unplanned.reasons),
+                )
+            )
         _notice_incomplete(result)
     else:
-        _print_tables(result, records)
+        if len(result.visits) > LARGE_PLAN_VISITS and not show_all:
+            _print_summary(result, records)
+        else:
+            _print_tables(result, records)
+        _print_unplanned(result)
         _print_incomplete(result)
+        _print_count(result)
         if changes is not None:
             _print_changes(changes, records)
         line = _optimality_line(result)
@@ -257,11 +315,18 @@ def plan(
                 result, records, ics, force=force, notify=notice, inputs=inputs, before=before
             )
     if save is not None:
-        notice(f"Plan saved to {save}.")
+        notice(_("Plan saved to {path}.", path=save))
     if output is not None:
-        notice(f"Schedule workbook written to {output}.")
+        notice(_("Schedule workbook written to {path}.", path=output))
     if ics is not None:
-        notice(f"{len(written)} calendar(s) written to {ics}.")
+        notice(
+            n_(
+                "{count} calendar written to {path}.",
+                "{count} calendars written to {path}.",
+                len(written),
+                path=ics,
+            )
+        )
 
 
 def _kept(records: Records, keep: Path | None) -> list:
@@ -338,8 +403,7 @@ def _check_committed(data: Path | None) -> None:
         )
         return
     stdout.print(n_("{count} violation:", "{count} violations:", len(violations)), soft_wrap=True)
-    for violation in violations:
-        stdout.print(f"  {clean(violation)}", soft_wrap=True)
+    _print_violations(violations)
     raise typer.Exit(code=1)
 
 
@@ -355,7 +419,7 @@ def _check_outputs(
     if output is not None:
         check_output_path(output, force=force, inputs=inputs)
     if save is not None and output is not None and save.resolve() == output.resolve():
-        raise UsageError("--save and --output name the same file")
+        raise UsageError(_("--save and --output name the same file"))
 
 
 def _check_calendars(result: Plan, folder: Path, force: bool, inputs: list[Path]) -> None:
@@ -365,7 +429,7 @@ def _check_calendars(result: Plan, folder: Path, force: bool, inputs: list[Path]
     from mentes_cli.output import check_output_path
 
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for the calendars")
+        raise OutputError(_("{path}: is a file; give a folder for the calendars", path=folder))
     if folder.is_dir():
         names = calendar_file_names(sorted({v.coach for v in result.visits}))
         for name in sorted(names.values()):
@@ -375,6 +439,7 @@ def _check_calendars(result: Plan, folder: Path, force: bool, inputs: list[Path]
 def _notice_incomplete(result: Plan) -> None:
     """Say on stderr which trajects with kept visits cannot be completed (SPEC 5 rule 7)."""
     from mentes_cli.i18n import _
+    from mentes_cli.plan.model import said
 
     for item in result.incomplete:
         notice(
@@ -383,7 +448,7 @@ def _notice_incomplete(result: Plan) -> None:
                 traject=item.traject,
                 kept=item.visits_kept,
                 missing=item.visits_missing,
-                reasons="; ".join(item.reasons),
+                reasons="; ".join(said(reason) for reason in item.reasons),
             )
         )
 
@@ -392,35 +457,173 @@ def _print_incomplete(result: Plan) -> None:
     """Print the trajects whose kept visits cannot be completed, with their reasons."""
     if not result.incomplete:
         return
-    from rich import box
-    from rich.table import Table
-
-    from mentes_cli.i18n import _
-
-    table = Table(
-        title=_("Incomplete (kept visits stay; the rest fits nowhere)"),
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
+    _print_reasons(
+        _("Incomplete (kept visits stay; the rest fits nowhere)"),
+        [
+            (
+                _(
+                    "{traject}: {kept}, {missing}",
+                    traject=item.traject,
+                    kept=n_("{count} visit kept", "{count} visits kept", item.visits_kept),
+                    missing=n_("{count} missing", "{count} missing", item.visits_missing),
+                ),
+                item.reasons,
+            )
+            for item in result.incomplete
+        ],
     )
-    table.add_column(_("Traject"))
-    table.add_column(_("Kept"), justify="right")
-    table.add_column(_("Missing"), justify="right")
-    table.add_column(_("Reasons"), overflow="fold")
-    for item in result.incomplete:
-        table.add_row(
-            clean(item.traject),
-            str(item.visits_kept),
-            str(item.visits_missing),
-            "\n".join(f"- {clean(r)}" for r in item.reasons),
+
+
+def _print_unplanned(result: Plan) -> None:
+    """Print the trajects that could not be planned, each with its reasons."""
+    if result.unplanned:
+        _print_reasons(
+            _("Not planned"), [(item.traject, item.reasons) for item in result.unplanned]
         )
-    stdout.print(table)
+
+
+def _print_reasons(title: str, items: list[tuple[str, list[str]]]) -> None:
+    """Print a title, then per traject its reasons as a list with a hanging indent.
+
+    Each reason wraps between words at the terminal's width, its next lines under its first
+    word; an id or a date is never broken (no break inside a word, nor at its hyphens).
+    """
+    import textwrap
+
+    from rich.text import Text
+
+    from mentes_cli.cli.common import plain
+    from mentes_cli.plan.model import said
+
+    width = max(40, stdout.width)
+    stdout.print()
+    stdout.print(Text(title, style="italic"))
+    for heading, reasons in items:
+        stdout.print(plain(heading), markup=False, highlight=False, soft_wrap=True)
+        for reason in reasons:
+            text = textwrap.fill(
+                plain(said(reason)),
+                width=width,
+                initial_indent="  - ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_violations(violations: list[str]) -> None:
+    """Print the checker's violations, each wrapped with a hanging indent."""
+    import textwrap
+
+    from mentes_cli.cli.common import plain
+    from mentes_cli.plan.model import said
+
+    width = max(40, stdout.width)
+    for violation in violations:
+        text = textwrap.fill(
+            plain(said(violation)),
+            width=width,
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_count(result: Plan) -> None:
+    """Print how many trajects were planned, in how many visits, and how many not."""
+    from mentes_cli.i18n import number
+
+    placed = len({v.traject for v in result.visits} - {i.traject for i in result.unplanned})
+    visit_count = sum(1 for v in result.visits if v.kind == "visit")
+    stdout.print(
+        _(
+            "{planned} in {visits}; {unplanned}",
+            planned=n_(
+                "{shown} traject planned", "{shown} trajects planned", placed, shown=number(placed)
+            ),
+            visits=n_("{shown} visit", "{shown} visits", visit_count, shown=number(visit_count)),
+            unplanned=n_(
+                "{shown} not planned.",
+                "{shown} not planned.",
+                len(result.unplanned),
+                shown=number(len(result.unplanned)),
+            ),
+        ),
+        soft_wrap=True,
+    )
+
+
+def _print_summary(result: Plan, records: Records) -> None:
+    """Print a large plan per coach: trajects, visits, hours, first and last day; then how to
+    see every visit."""
+    from rich import box
+
+    from mentes_cli.cli.common import FitColumn, fitted_table
+    from mentes_cli.i18n import day, number
+
+    coach_names = {coach.id: coach.name for coach in records.coaches}
+    per_coach: dict[str, list] = {}
+    for visit in result.visits:
+        per_coach.setdefault(visit.coach, []).append(visit)
+    columns = [
+        FitColumn(_("Coach")),
+        FitColumn(_("Coach name"), give_way=1, wraps=True),
+        FitColumn(_("Trajects"), give_way=2, justify="right"),
+        FitColumn(_("Visits"), justify="right"),
+        FitColumn(_("Hours"), justify="right"),
+        FitColumn(_("First")),
+        FitColumn(_("Last")),
+    ]
+    rows: list[list[str] | None] = []
+    for coach_id in sorted(per_coach):
+        visits = per_coach[coach_id]
+        on_location = [v for v in visits if v.kind == "visit"]
+        rows.append(
+            [
+                clean(coach_id),
+                clean(coach_names.get(coach_id, "")),
+                number(len({v.traject for v in visits})),
+                number(len(on_location)),
+                number(sum(v.hours for v in visits)),
+                day(min(v.date for v in visits)),
+                day(max(v.date for v in visits)),
+            ]
+        )
+    window = _("{start} to {end}", start=day(result.start), end=day(result.end))
+    stdout.print(
+        fitted_table(
+            stdout,
+            columns,
+            rows,
+            title=_("Plan {window}: per coach", window=window),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+        )
+    )
+    stdout.print(
+        _(
+            "{visits}: too many to list here, so this is a summary per coach. Every visit: "
+            "add --all, or write them with --format csv, --format json or --output "
+            "PLANNING.xlsx.",
+            visits=n_(
+                "{shown} visit",
+                "{shown} visits",
+                len(result.visits),
+                shown=number(len(result.visits)),
+            ),
+        )
+    )
 
 
 def _notice_moved(result: Plan) -> None:
     """Say on stderr which kept visits moved because they now break a rule."""
     from mentes_cli import i18n
     from mentes_cli.i18n import _
+    from mentes_cli.plan.model import said
 
     for item in result.moved:
         notice(
@@ -430,7 +633,7 @@ def _notice_moved(result: Plan) -> None:
                 coach=item.coach,
                 old=i18n.day(item.old_date),
                 new=i18n.day(item.new_date),
-                reason=item.reason,
+                reason=said(item.reason),
             )
         )
 
@@ -503,7 +706,7 @@ def _make(records: Records, first: date, last: date, kept, settings, budget: flo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn("Planning"),
+        TextColumn(_("Planning")),
         BarColumn(),
         MofNCompleteColumn(),
         # The console itself: Rich's live display uses it as a context manager. The bar
@@ -561,11 +764,26 @@ def _check(path: Path, data: Path | None) -> None:
     saved = read_plan(path)
     violations = check_plan(saved, loaded.records)
     if not violations:
-        stdout.print(f"{clean(path)}: no violations ({len(saved.visits)} visits checked).")
+        stdout.print(
+            n_(
+                "{path}: no violations ({count} visit checked).",
+                "{path}: no violations ({count} visits checked).",
+                len(saved.visits),
+                path=clean(path),
+            ),
+            soft_wrap=True,
+        )
         return
-    stdout.print(f"{clean(path)}: {len(violations)} violation(s):", soft_wrap=True)
-    for violation in violations:
-        stdout.print(f"  {clean(violation)}", soft_wrap=True)
+    stdout.print(
+        n_(
+            "{path}: {count} violation:",
+            "{path}: {count} violations:",
+            len(violations),
+            path=clean(path),
+        ),
+        soft_wrap=True,
+    )
+    _print_violations(violations)
     raise typer.Exit(code=1)
 
 
@@ -576,10 +794,9 @@ def _print_tables(result: Plan, records: Records) -> None:
     (left out) first when the terminal is narrow, then the columns the other table repeats.
     """
     from rich import box
-    from rich.table import Table
 
     from mentes_cli.cli.common import FitColumn, fitted_table, short_weekday
-    from mentes_cli.i18n import _, day, n_, number
+    from mentes_cli.i18n import _, day, number
 
     trajects = {t.id: t for t in records.trajects}
     coach_names = {coach.id: coach.name for coach in records.coaches}
@@ -681,24 +898,6 @@ def _print_tables(result: Plan, records: Records) -> None:
             title=_("Plan {window}: visits by week", window=window),
             **layout,
         )
-    )
-
-    if result.unplanned:
-        unplanned = Table(title=_("Not planned"), **layout)
-        unplanned.add_column(_("Traject"), no_wrap=True)
-        unplanned.add_column(_("Reasons"), overflow="fold")
-        for item in result.unplanned:
-            unplanned.add_row(clean(item.traject), "\n".join(f"- {clean(r)}" for r in item.reasons))
-        stdout.print(unplanned)
-    unplanned_ids = {item.traject for item in result.unplanned}
-    placed = len(set(by_traject) - unplanned_ids)
-    visit_count = sum(1 for v in result.visits if v.kind == "visit")
-    stdout.print(
-        n_("{count} traject planned", "{count} trajects planned", placed)
-        + " "
-        + n_("in {count} visit", "in {count} visits", visit_count)
-        + "; "
-        + n_("{count} not planned.", "{count} not planned.", len(result.unplanned))
     )
 
 

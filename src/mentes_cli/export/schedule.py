@@ -1,6 +1,8 @@
-"""The schedule workbook of a plan (SPEC 5), in Dutch, laid out for coordinators and coaches.
+"""The schedule workbook of a plan (SPEC 5), laid out for coordinators and coaches.
 
-Sheets, in this order:
+It is only output, so it follows the chosen language (SPEC 7): sheet names, headings and
+words are written in English inside `_()` and said in Dutch by default. Sheets (their Dutch
+names), in this order:
 
 - `Bezoeken`: every visit and intake call, sorted by date, start time and coach;
 - `Weekoverzicht`: hours per ISO week (rows) and coach (columns), against each coach's weekly
@@ -35,53 +37,88 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentes_cli.export.cells import looks_like_formula, safe_text, sheet_title
+from mentes_cli.i18n import _
 from mentes_cli.models import WEEKDAYS, Coach, Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, write_atomically
-from mentes_cli.plan.model import Plan, Unplanned, Visit
+from mentes_cli.plan.model import Plan, Unplanned, Visit, said
 from mentes_cli.reference import load_reference
 from mentes_cli.regions import place_for_postcode
 
 if TYPE_CHECKING:
     from mentes_cli.plan.changes import VisitChange
 
-WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+def weekday_name(day: date) -> str:
+    """Give the weekday of `day` in full, in the chosen language: "maandag", "Monday"."""
+    from babel.dates import format_date
+
+    from mentes_cli.i18n import locale
+
+    return format_date(day, "EEEE", locale=locale())
 
 
 def offer_label(code: str) -> str:
-    """Give the Dutch label of an offer (the schedule and calendars are in Dutch)."""
+    """Give the label of an offer in the chosen language."""
     found = catalogue().offers.get(code)
-    return found.label("nl") if found else code
+    return found.label() if found else code
 
 
-ROLE_LABELS = {"coach": "pedagogisch coach", "support": "regionaal ondersteuner"}
+def role_label(role: str) -> str:
+    """Give a coach's role in words: "pedagogisch coach", "regionaal ondersteuner"."""
+    labels = {"coach": _("pedagogical coach"), "support": _("regional supporter")}
+    return labels.get(role, role)
 
-VISITS_SHEET = "Bezoeken"
-WEEKS_SHEET = "Weekoverzicht"
-CAPACITY_SHEET = "Capaciteit"
-TRAJECTS_SHEET = "Trajecten"
-UNPLANNED_SHEET = "Niet gepland"
-WARNINGS_SHEET = "Meldingen"
-CHANGES_SHEET = "Wijzigingen"
-CHANGES_NONE = "Geen wijzigingen: elk vastgelegd bezoek blijft waar het was."
-CHANGE_WORDS = {"new": "nieuw", "moved": "verplaatst", "cancelled": "geschrapt"}
 
-CAPACITY_NOTE = (
-    "Capaciteit = VTE × {weekly:g} contacturen per week (planning.toml) × beschikbare weken. "
-    "Beschikbare weken = de werkdagen van de coach in de planperiode, zonder verlof en "
-    "Belgische feestdagen, gedeeld door het aantal werkdagen per week. Gepland = uren van "
-    "bezoeken en intakegesprekken in de planperiode."
-)
-TRAJECTS_NOTE = (
-    "Dagen en uren: de bezoeken op locatie, zonder het telefonische intakegesprek van een "
-    "betalend traject (kolom Intake)."
-)
-WEEKS_NOTE = (
-    "Uren per ISO-week: bezoeken en intakegesprekken. Rood: meer dan het weekaandeel van de "
-    "coach (VTE × {weekly:g} u), dat onder de naam staat."
-)
+def sheet_names() -> dict[str, str]:
+    """Give the names of the workbook's sheets in the chosen language."""
+    return {
+        "visits": _("Visits"),
+        "weeks": _("Week overview"),
+        "capacity": _("Capacity"),
+        "trajects": _("Trajects"),
+        "unplanned": _("Not planned"),
+        "warnings": _("Warnings"),
+        "changes": _("Changes"),
+    }
 
-DATE_FORMAT = "dd/mm/yyyy"
+
+def capacity_note(weekly: float) -> str:
+    from mentes_cli.i18n import number
+
+    return _(
+        "Capacity = FTE × {weekly} contact hours a week (planning.toml) × available weeks. "
+        "Available weeks = the coach's workdays in the plan window, without leave and Belgian "
+        "public holidays, divided by the number of workdays a week. Planned = hours of visits "
+        "and intake calls in the plan window.",
+        weekly=number(weekly),
+    )
+
+
+def trajects_note() -> str:
+    return _(
+        "Days and hours: the visits on location, without the intake call by phone of a paid "
+        "traject (column Intake)."
+    )
+
+
+def weeks_note(weekly: float) -> str:
+    from mentes_cli.i18n import number
+
+    return _(
+        "Hours per ISO week: visits and intake calls. Red: more than the coach's weekly share "
+        "(FTE × {weekly} h), given under the name.",
+        weekly=number(weekly),
+    )
+
+
+def date_format() -> str:
+    """Give the number format of a date cell: 10/03/2027 in Dutch, 2027-03-10 in English."""
+    from mentes_cli.i18n import language
+
+    return "yyyy-mm-dd" if language() == "en" else "dd/mm/yyyy"
+
+
 TIME_FORMAT = "hh:mm"
 
 # The workbook's face and colours (XlsxWriter format properties; Calibri 11 is its default).
@@ -93,7 +130,7 @@ _OVER_STYLE = {"bg_color": "#F4C7C3", "pattern": 1, "bold": True, "font_color": 
 
 # Column kinds: how a value is written and how wide the column is when no width is given.
 _NUMBER_FORMATS = {
-    "date": DATE_FORMAT,
+    "date": "dd/mm/yyyy",  # date_format() when the cell is written
     "time": TIME_FORMAT,
     "hours": "0.00",
     "fte": "0.00",
@@ -192,8 +229,8 @@ def coach_sheet_name(name: str, coach_id: str) -> str:
 def visit_label(visit: Visit, number: int | None, total: int | None) -> str:
     """Give "Bezoek 2 van 8", or "Intake" for the phone intake of a paid traject."""
     if visit.kind == "intake" or number is None:
-        return "Intake"
-    return f"Bezoek {number} van {total}"
+        return _("Intake")
+    return _("Visit {number} of {count}", number=number, count=total)
 
 
 def visit_numbers(visits: Iterable[Visit]) -> dict[Visit, tuple[int, int]]:
@@ -212,7 +249,7 @@ def visit_numbers(visits: Iterable[Visit]) -> dict[Visit, tuple[int, int]]:
 
 def iso_week(day: date) -> str:
     """Give the ISO week of `day` as "2027-W03"."""
-    year, week, _ = day.isocalendar()
+    year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -237,54 +274,70 @@ def write_schedule(
     write_atomically(target, build_schedule(plan, records, changes))
 
 
-VISIT_COLUMNS = [
-    Column("Datum", "date"),
-    Column("Weekdag", width=11),
-    Column("Begin", "time"),
-    Column("Einde", "time"),
-    Column("Coach"),
-    Column("Locatie"),
-    Column("Adres"),
-    Column("Organisatie"),
-    Column("Traject"),
-    Column("Aanbod"),
-    Column("Bezoek", width=15),
-    Column("Uren", "hours"),
-]
+def visit_columns() -> list[Column]:
+    return [
+        Column(_("Date"), "date"),
+        Column(_("Weekday"), width=11),
+        Column(_("Start"), "time"),
+        Column(_("End"), "time"),
+        Column(_("Coach")),
+        Column(_("Location")),
+        Column(_("Address")),
+        Column(_("Organisation")),
+        Column(_("Traject")),
+        Column(_("Offer")),
+        Column(_("Visit"), width=15),
+        Column(_("Hours"), "hours"),
+    ]
+
+
 _COACH_COLUMN = 4  # the per-coach sheets leave it out
-COACH_COLUMNS = VISIT_COLUMNS[:_COACH_COLUMN] + VISIT_COLUMNS[_COACH_COLUMN + 1 :]
-CAPACITY_COLUMNS = [
-    Column("Coach"),
-    Column("Id"),
-    Column("Rol", width=22),
-    Column("VTE", "fte"),
-    Column("Uren per week", "hours", width=15),
-    Column("Beschikbare weken", "weeks", width=19),
-    Column("Capaciteit (u)", "hours", width=15),
-    Column("Gepland (u)", "hours", width=13),
-    Column("Bezoekdagen", "count", width=13),
-    Column("Gebruikt", "percent", width=11),
-]
-TRAJECT_COLUMNS = [
-    Column("Traject"),
-    Column("Locatie"),
-    Column("Organisatie"),
-    Column("Aanbod"),
-    Column("Coach"),
-    Column("Intake", "date"),
-    Column("Eerste dag", "date", width=12),
-    Column("Laatste dag", "date", width=12),
-    Column("Dagen", "count"),
-    Column("Uren", "hours"),
-]
-UNPLANNED_COLUMNS = [
-    Column("Traject"),
-    Column("Locatie"),
-    Column("Organisatie"),
-    Column("Aanbod"),
-    Column("Aangevraagd op", "date", width=16),
-    Column("Reden", "wrap", width=90),
-]
+
+
+def coach_columns() -> list[Column]:
+    columns = visit_columns()
+    return columns[:_COACH_COLUMN] + columns[_COACH_COLUMN + 1 :]
+
+
+def capacity_columns() -> list[Column]:
+    return [
+        Column(_("Coach")),
+        Column(_("Id")),
+        Column(_("Role"), width=22),
+        Column(_("FTE"), "fte"),
+        Column(_("Hours a week"), "hours", width=15),
+        Column(_("Available weeks"), "weeks", width=19),
+        Column(_("Capacity (h)"), "hours", width=15),
+        Column(_("Planned (h)"), "hours", width=13),
+        Column(_("Visit days"), "count", width=13),
+        Column(_("Used"), "percent", width=11),
+    ]
+
+
+def traject_columns() -> list[Column]:
+    return [
+        Column(_("Traject")),
+        Column(_("Location")),
+        Column(_("Organisation")),
+        Column(_("Offer")),
+        Column(_("Coach")),
+        Column(_("Intake"), "date"),
+        Column(_("First day"), "date", width=12),
+        Column(_("Last day"), "date", width=12),
+        Column(_("Days"), "count"),
+        Column(_("Hours"), "hours"),
+    ]
+
+
+def unplanned_columns() -> list[Column]:
+    return [
+        Column(_("Traject")),
+        Column(_("Location")),
+        Column(_("Organisation")),
+        Column(_("Offer")),
+        Column(_("Requested on"), "date", width=16),
+        Column(_("Reason"), "wrap", width=90),
+    ]
 
 
 def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | None = None) -> bytes:
@@ -303,59 +356,68 @@ def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | No
     numbers = visit_numbers(visits)
     visit_rows = [_visit_row(context, visit, numbers) for visit in visits]
     coach_ids = _coach_order(context, visits)
-    window = f"{plan.start:%d/%m/%Y} – {plan.end:%d/%m/%Y}"
+    from mentes_cli.i18n import day
+
+    window = f"{day(plan.start)} – {day(plan.end)}"
+    names = sheet_names()
 
     book = _Book(window)
-    book.table(VISITS_SHEET, VISIT_COLUMNS, visit_rows, heading=f"Planning {window}", plain=True)
+    book.table(
+        names["visits"],
+        visit_columns(),
+        visit_rows,
+        heading=_("Planning {window}", window=window),
+        plain=True,
+    )
     grid_columns, grid_rows, grid_totals = _week_grid(context, plan, visits, coach_ids)
     book.table(
-        WEEKS_SHEET,
+        names["weeks"],
         grid_columns,
         grid_rows,
         totals=grid_totals,
-        notes=[WEEKS_NOTE.format(weekly=context.weekly_hours)],
+        notes=[weeks_note(context.weekly_hours)],
         freeze="C2",
         header_height=45,
-        heading=f"Uren per week {window}",
+        heading=_("Hours per week {window}", window=window),
         print_columns="A:B",
     )
     capacity_rows, capacity_totals = _capacity_rows(context, plan, visits, coach_ids)
     book.table(
-        CAPACITY_SHEET,
-        CAPACITY_COLUMNS,
+        names["capacity"],
+        capacity_columns(),
         capacity_rows,
         totals=[capacity_totals],
-        notes=[CAPACITY_NOTE.format(weekly=context.weekly_hours)],
-        heading=f"Capaciteit {window}",
+        notes=[capacity_note(context.weekly_hours)],
+        heading=_("Capacity {window}", window=window),
     )
     book.table(
-        TRAJECTS_SHEET,
-        TRAJECT_COLUMNS,
+        names["trajects"],
+        traject_columns(),
         _traject_rows(context, visits),
-        notes=[TRAJECTS_NOTE],
-        heading=f"Trajecten {window}",
+        notes=[trajects_note()],
+        heading=_("Trajects {window}", window=window),
     )
     book.table(
-        UNPLANNED_SHEET,
-        UNPLANNED_COLUMNS,
+        names["unplanned"],
+        unplanned_columns(),
         _unplanned_rows(context, plan.unplanned),
-        heading=f"Niet gepland {window}",
+        heading=_("Not planned {window}", window=window),
     )
     if changes is not None:
         book.table(
-            CHANGES_SHEET,
-            CHANGES_COLUMNS,
+            names["changes"],
+            changes_columns(),
             _change_rows(context, changes),
-            notes=[] if changes else [CHANGES_NONE],
-            heading=f"Wijzigingen {window}",
+            notes=[] if changes else [_("No changes: every committed visit stays where it was.")],
+            heading=_("Changes {window}", window=window),
         )
     if plan.warnings:
         book.table(
-            WARNINGS_SHEET,
-            [Column("Melding", "wrap", width=120)],
-            [[warning] for warning in plan.warnings],
+            names["warnings"],
+            [Column(_("Warning"), "wrap", width=120)],
+            [[said(warning)] for warning in plan.warnings],
             freeze="A2",
-            heading=f"Meldingen {window}",
+            heading=_("Warnings {window}", window=window),
         )
     by_coach: dict[str, list[list[Any]]] = defaultdict(list)
     for visit, row in zip(visits, visit_rows, strict=True):
@@ -365,17 +427,18 @@ def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | No
         if not rows:
             continue
         title = coach_sheet_name(context.coach_name(coach_id), coach_id)
-        total = ["Totaal", *[None] * (len(COACH_COLUMNS) - 2), _hours_sum(r[-1] for r in rows)]
-        heading = f"Planning {title}, {window}"
-        book.table(title, COACH_COLUMNS, rows, totals=[total], heading=heading, plain=True)
+        columns = coach_columns()
+        total = [_("Total"), *[None] * (len(columns) - 2), _hours_sum(r[-1] for r in rows)]
+        heading = _("Planning {coach}, {window}", coach=title, window=window)
+        book.table(title, columns, rows, totals=[total], heading=heading, plain=True)
     return book.close()
 
 
 def _visit_row(context: _Context, visit: Visit, numbers: dict[Visit, tuple[int, int]]) -> list:
-    """Give the row of a visit on the Bezoeken sheet, in the order of VISIT_COLUMNS."""
+    """Give the row of a visit on the Bezoeken sheet, in the order of visit_columns()."""
     return [
         visit.date,
-        WEEKDAY_NAMES[visit.date.weekday()],
+        weekday_name(visit.date),
         _time(visit.start),
         _time(_end(visit)),
         context.coach_name(visit.coach),
@@ -389,27 +452,32 @@ def _visit_row(context: _Context, visit: Visit, numbers: dict[Visit, tuple[int, 
     ]
 
 
-CHANGES_COLUMNS = [
-    Column("Locatie"),
-    Column("Adres"),
-    Column("Coach"),
-    Column("Vorige coach"),
-    Column("Traject"),
-    Column("Bezoek", width=15),
-    Column("Wijziging"),
-    Column("Oude datum", "date"),
-    Column("Nieuwe datum", "date"),
-]
+def changes_columns() -> list[Column]:
+    return [
+        Column(_("Location")),
+        Column(_("Address")),
+        Column(_("Coach")),
+        Column(_("Previous coach")),
+        Column(_("Traject")),
+        Column(_("Visit"), width=15),
+        Column(_("Change")),
+        Column(_("Old date"), "date", width=12),
+        Column(_("New date"), "date", width=12),
+    ]
 
 
 def _change_rows(context: _Context, changes: Sequence[VisitChange]) -> list[list[Any]]:
     """Give the rows of the sheet Wijzigingen: per location, per coach, by day."""
     rows = []
+    from mentes_cli.plan.changes import change_word
+
     for change in changes:
         if change.kind == "intake":
-            label = "intakegesprek"
+            label = _("intake call")
+        elif change.number:
+            label = _("visit {number}", number=change.number)
         else:
-            label = f"bezoek {change.number}" if change.number else "bezoek"
+            label = _("visit")
         rows.append(
             [
                 context.location_name(change.location),
@@ -418,7 +486,7 @@ def _change_rows(context: _Context, changes: Sequence[VisitChange]) -> list[list
                 context.coach_name(change.old_coach) if change.old_coach else "",
                 change.traject,
                 label,
-                CHANGE_WORDS.get(change.change, change.change),
+                change_word(change.change),
                 change.old_date,
                 change.new_date,
             ]
@@ -451,11 +519,17 @@ def _week_grid(
         monday = visit.date - timedelta(days=visit.date.weekday())
         hours[monday, visit.coach] += visit.hours
 
-    columns = [Column("Week", width=10), Column("Maandag", "date")]
+    from mentes_cli.i18n import number
+
+    columns = [Column(_("Week"), width=10), Column(_("Monday"), "date")]
     for coach_id in coach_ids:
         name = context.coach_name(coach_id)
         share = context.weekly_share(coach_id)
-        label = f"{name}\n{_hours_text(share)} u/week" if share is not None else name
+        label = (
+            _("{name}\n{hours} h/week", name=name, hours=number(share))
+            if share is not None
+            else name
+        )
         width = float(max(10, min(16, len(name) + 2)))
         columns.append(Column(label, "hours", width=width))
     columns.append(Column("Totaal", "hours", width=9))
@@ -479,7 +553,7 @@ def _week_grid(
         row.append(week_total or None)
         rows.append(row)
         monday += timedelta(days=7)
-    totals = ["Totaal", None, *(coach_totals[c] or None for c in coach_ids)]
+    totals = [_("Total"), None, *(coach_totals[c] or None for c in coach_ids)]
     totals.append(_hours_sum(coach_totals.values()))
     return columns, rows, [totals]
 
@@ -535,7 +609,7 @@ def _capacity_rows(
         total_planned += hours
         total_days += len(days.get(coach_id, ()))
         if coach is None:
-            rows.append([coach_id, coach_id, "onbekend", None, None, None, None, hours,
+            rows.append([coach_id, coach_id, _("unknown"), None, None, None, None, hours,
                          len(days.get(coach_id, ())), None])  # fmt: skip
             continue
         weeks = available_weeks(coach, plan.start, plan.end)
@@ -546,7 +620,7 @@ def _capacity_rows(
             [
                 coach.name,
                 coach.id,
-                ROLE_LABELS.get(coach.role, coach.role),
+                role_label(coach.role),
                 coach.fte,
                 coach.fte * context.weekly_hours,
                 round(weeks, 2),
@@ -558,7 +632,7 @@ def _capacity_rows(
         )
     used_total = total_planned / total_capacity if total_capacity else None
     totals = [
-        "Totaal",
+        _("Total"),
         None,
         None,
         sum(c.fte for c in context.coaches.values()),
@@ -609,7 +683,7 @@ def _unplanned_rows(context: _Context, unplanned: Sequence[Unplanned]) -> list[l
         traject = context.trajects.get(item.traject)
         location_id = traject.location if traject else ""
         requested = (traject.requested_on or traject.earliest) if traject else None
-        for reason in item.reasons or ["(geen reden opgegeven)"]:
+        for reason in item.reasons or [_("(no reason given)")]:
             rows.append(
                 [
                     item.traject,
@@ -617,7 +691,7 @@ def _unplanned_rows(context: _Context, unplanned: Sequence[Unplanned]) -> list[l
                     context.organisation_name(location_id) if location_id else "",
                     context.offer(item.traject),
                     requested,
-                    reason,
+                    said(reason),
                 ]
             )
     return rows
@@ -643,11 +717,6 @@ def _end(visit: Visit) -> str:
 def _hours_sum(values: Iterable[float]) -> float:
     """Give a sum of quarter hours without float dust (6.25 + 6.25 + ... = 50.0, not 49.999)."""
     return round(sum(values), 2)
-
-
-def _hours_text(hours: float) -> str:
-    """Give hours the Flemish way: 24, 22,5."""
-    return f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 class _Book:
@@ -679,7 +748,11 @@ class _Book:
 
         created = clock.now().replace(tzinfo=None)
         self.workbook.set_properties(
-            {"title": title or f"Planning {window}", "author": "mentes", "created": created}
+            {
+                "title": title or _("Planning {window}", window=window),
+                "author": "mentes",
+                "created": created,
+            }
         )
         self.titles: set[str] = set()
         self._formats: dict[tuple[str, bool], Any] = {}
@@ -796,8 +869,8 @@ def _format_properties(style: str) -> dict[str, Any]:
         return dict(_HEADER_STYLE)
     if style == "note":
         return dict(_NOTE_STYLE)
-    base, _, rest = style.partition("|")
-    place, _, align = rest.partition("|")
+    base, _bar, rest = style.partition("|")
+    place, _bar, align = rest.partition("|")
     over = base.startswith("over-")
     kind = base.removeprefix("over-")
     properties: dict[str, Any] = {}
@@ -807,7 +880,9 @@ def _format_properties(style: str) -> dict[str, Any]:
         properties["valign"] = align
     if kind == "wrap":
         properties["text_wrap"] = True
-    if kind in _NUMBER_FORMATS:
+    if kind == "date":
+        properties["num_format"] = date_format()
+    elif kind in _NUMBER_FORMATS:
         properties["num_format"] = _NUMBER_FORMATS[kind]
     if place == "total":
         properties.update(_TOTAL_STYLE)
@@ -844,8 +919,9 @@ def _print_setup(sheet: Any, heading: str, columns: int, print_columns: str | No
     sheet.hide_gridlines(0)  # gridlines on screen and on paper
     sheet.repeat_rows(0)
     if print_columns:
-        first, _, last = print_columns.partition(":")
+        first, _colon, last = print_columns.partition(":")
         sheet.repeat_columns(f"{first}:{last or first}")
     # In a header "&" starts a code: "&&" is the sign itself. Excel takes at most 255.
     sheet.set_header(("&C" + heading.replace("&", "&&"))[:255])
-    sheet.set_footer("&Lmentes&RPagina &P van &N")
+    pages = _("Page {page} of {pages}", page="&P", pages="&N")
+    sheet.set_footer("&Lmentes&R" + pages)

@@ -444,6 +444,7 @@ class _Checker:
             cap = c.weekly_cap(self.settings, coach)
             if total > cap:
                 monday = date.fromisocalendar(year, week, 1)
+                label = iso_week_label(year, week)
                 self.add(
                     (monday, coach_id, ""),
                     c.WEEKLY_HOURS,
@@ -451,7 +452,7 @@ class _Checker:
                         "{coach} in week {week}: {hours}, more than the weekly share of {cap} "
                         "({fte} FTE)",
                         coach=coach_id,
-                        week=f"{year}-W{week:02d}",
+                        week=label,
                         hours=hours_text(total),
                         cap=hours_text(cap),
                         fte=float(coach.fte),
@@ -632,3 +633,8 @@ def _status(status: str) -> Sentence:
         "cancelled": _("cancelled"),
     }
     return names.get(status) or joined([status], "")
+
+
+def iso_week_label(year: int, week: int) -> str:
+    """Give an ISO week as "2027-W03"."""
+    return f"{year}-W{week:02d}"
