@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mentes_cli import i18n
 from mentes_cli.models import WEEKDAYS
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import closure_on, opening_minutes
@@ -137,10 +138,13 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
     demand = planner.demand(traject)
     location = planner.locations[traject.location][1]
     low, high = planner.window(traject)
-    low_why = _("earliest") if low > planner.first else _("the plan's start")
+    # English says "earliest 2027-02-01 is after deadline 2027-01-31"; Dutch needs the article.
+    earliest = words("earliest", lambda: i18n._("the earliest day"))
+    low_why = earliest if low > planner.first else _("the plan's start")
     if low == planner.after_kept_intake(traject) and low > planner.first:
         low_why = _("the day after the kept intake call,")
-    high_why = _("deadline") if high < planner.last else _("the plan's end")
+    deadline = words("deadline", lambda: i18n._("the deadline"))
+    high_why = deadline if high < planner.last else _("the plan's end")
     if low > high:
         return [
             _(

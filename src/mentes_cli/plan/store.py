@@ -185,17 +185,17 @@ def read_plan(path: Path) -> Plan:
             kind = error["type"]
             found = error.get("input")
             if kind == "extra_forbidden":
-                message = "unknown key (a typo?)"
+                message = _("unknown key (a typo?)")
             elif kind == "missing":
-                message = "is missing"
+                message = _("is missing")
             elif kind.startswith(("date", "datetime")):
-                message = f"must be a date (yyyy-mm-dd), got {found!r}"
+                message = _("must be a date (yyyy-mm-dd), got {value}", value=repr(found))
             elif kind.startswith(("float", "int")):
-                message = f"must be a number of hours, got {found!r}"
+                message = _("must be a number of hours, got {value}", value=repr(found))
             elif kind.startswith("bool"):
-                message = f"must be true or false, got {found!r}"
+                message = _("must be true or false, got {value}", value=repr(found))
             elif kind.startswith("string"):
-                message = f"must be text, got {found!r}"
+                message = _("must be text, got {value}", value=repr(found))
             problems.append(_problem(name, where, message, starts, keys))
         raise InputError(sorted(problems, key=lambda p: p.row or 0)) from None
     days = (plan.end - plan.start).days + 1
@@ -219,7 +219,11 @@ def read_plan(path: Path) -> Plan:
             _problem(
                 name,
                 ("end",),
-                f"{plan.end.isoformat()} is before start {plan.start.isoformat()}",
+                _(
+                    "{end} is before start {start}",
+                    end=plan.end.isoformat(),
+                    start=plan.start.isoformat(),
+                ),
                 starts,
                 keys,
             )
@@ -259,7 +263,10 @@ def _problem(name: str, where: tuple, message: str, starts, keys) -> Problem:
     if where and where[0] in ("visits", "unplanned", "incomplete") and len(where) >= 2:
         table, index = where[0], where[1]
         field = ".".join(str(part) for part in where[2:]) or None
-        record = f"{'visit' if table == 'visits' else table} {index + 1}"
+        if table == "visits":
+            record = _("visit {number}", number=index + 1)
+        else:
+            record = f"{table} {index + 1}"  # the TOML table's name, as in the file
         item_starts = starts.get(table, [])
         line = item_starts[index] if isinstance(index, int) and index < len(item_starts) else None
         if field and line is not None:
