@@ -322,8 +322,8 @@ def traject_columns() -> list[Column]:
         Column(_("Offer")),
         Column(_("Coach")),
         Column(_("Intake"), "date"),
-        Column(_("First day"), "date", width=12),
-        Column(_("Last day"), "date", width=12),
+        Column(_("First day"), "date"),
+        Column(_("Last day"), "date"),
         Column(_("Days"), "count"),
         Column(_("Hours"), "hours"),
     ]
@@ -461,8 +461,8 @@ def changes_columns() -> list[Column]:
         Column(_("Traject")),
         Column(_("Visit"), width=15),
         Column(_("Change")),
-        Column(_("Old date"), "date", width=12),
-        Column(_("New date"), "date", width=12),
+        Column(_("Old date"), "date"),
+        Column(_("New date"), "date"),
     ]
 
 
@@ -796,7 +796,14 @@ class _Book:
         align = "top" if any(column.kind == "wrap" for column in columns) else ""
         styles = [self._named_style(column.kind, "", align) for column in columns]
         number = 0
+        wrapping = [i for i, column in enumerate(columns) if column.kind == "wrap"]
         for number, row in enumerate(rows, start=1):
+            if wrapping:
+                # A spreadsheet does not grow a row for wrapped text written this way (nor does
+                # LibreOffice when it prints): give the row the height of its longest text.
+                lines = max(_wrapped_lines(row[i], widths[i]) for i in wrapping)
+                if lines > 1:
+                    sheet.set_row(number, 15 * lines)
             for index, value in enumerate(row):
                 self._value(sheet, number, index, value, columns[index].kind, styles[index], "")
         sheet.autofilter(0, 0, len(rows), last)
@@ -862,6 +869,14 @@ class _Book:
                 {**_format_properties(style), **({"quote_prefix": True} if quoted else {})}
             )
         return found
+
+
+def _wrapped_lines(value: Any, width: float) -> int:
+    """Give about how many lines `value` takes in a wrapping column `width` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    room = max(width - 1, 1)
+    return sum(max(1, math.ceil(len(line) * 1.1 / room)) for line in value.split("\n"))
 
 
 def _format_properties(style: str) -> dict[str, Any]:
