@@ -248,7 +248,7 @@ def plan(
     from mentes_cli.plan.model import said
 
     for warning in result.warnings:
-        notice(_("Warning: {warning}", warning=said(warning)))
+        _notice_wrapped(_("Warning: {warning}", warning=said(warning)))
     changes = _changes(before if before is not None else records, result)
 
     if output_format is PlanFormat.json:
@@ -266,7 +266,7 @@ def plan(
 
         typer.echo(plan_csv(result), nl=False)
         for unplanned in result.unplanned:
-            notice(
+            _notice_wrapped(
                 _(
                     "Not planned: {traject}: {reasons}",
                     traject=unplanned.traject,
@@ -286,11 +286,11 @@ def plan(
             _print_changes(changes, records)
         line = _optimality_line(result)
         if line:
-            stdout.print(line, soft_wrap=True)
+            _print_wrapped(line)
     if output_format is not PlanFormat.table:
         line = _optimality_line(result)
         if line:
-            notice(line)
+            _notice_wrapped(line)
     _notice_moved(result)
 
     from mentes_cli.output import outputs_together
@@ -327,6 +327,37 @@ def plan(
                 path=ics,
             )
         )
+
+
+def _print_wrapped(text: str) -> None:
+    """Print running text on stdout, wrapped between words at the terminal's width."""
+    import textwrap
+
+    from mentes_cli.cli.common import plain
+
+    width = max(40, stdout.width)
+    wrapped = textwrap.fill(
+        plain(text), width=width, break_long_words=False, break_on_hyphens=False
+    )
+    stdout.print(wrapped, markup=False, highlight=False, soft_wrap=True)
+
+
+def _notice_wrapped(text: str) -> None:
+    """Say a notice on stderr, wrapped between words, its next lines indented by two."""
+    import textwrap
+
+    from mentes_cli.cli.common import stderr
+
+    width = max(40, stderr.width)
+    notice(
+        textwrap.fill(
+            text,
+            width=width,
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
 
 
 def _kept(records: Records, keep: Path | None) -> list:
@@ -442,7 +473,7 @@ def _notice_incomplete(result: Plan) -> None:
     from mentes_cli.plan.model import said
 
     for item in result.incomplete:
-        notice(
+        _notice_wrapped(
             _(
                 "Incomplete: {traject}: {kept} visits kept, {missing} missing: {reasons}",
                 traject=item.traject,
@@ -496,7 +527,6 @@ def _print_reasons(title: str, items: list[tuple[str, list[str]]]) -> None:
     from mentes_cli.plan.model import said
 
     width = max(40, stdout.width)
-    stdout.print()
     stdout.print(Text(title, style="italic"))
     for heading, reasons in items:
         stdout.print(plain(heading), markup=False, highlight=False, soft_wrap=True)
@@ -510,6 +540,7 @@ def _print_reasons(title: str, items: list[tuple[str, list[str]]]) -> None:
                 break_on_hyphens=False,
             )
             stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+    stdout.print()
 
 
 def _print_violations(violations: list[str]) -> None:
@@ -604,19 +635,16 @@ def _print_summary(result: Plan, records: Records) -> None:
             pad_edge=False,
         )
     )
-    stdout.print(
+    on_location = sum(1 for v in result.visits if v.kind == "visit")
+    _print_wrapped(
         _(
             "{visits}: too many to list here, so this is a summary per coach. Every visit: "
             "add --all, or write them with --format csv, --format json or --output "
             "PLANNING.xlsx.",
-            visits=n_(
-                "{shown} visit",
-                "{shown} visits",
-                len(result.visits),
-                shown=number(len(result.visits)),
-            ),
+            visits=n_("{shown} visit", "{shown} visits", on_location, shown=number(on_location)),
         )
     )
+    stdout.print()
 
 
 def _notice_moved(result: Plan) -> None:
@@ -626,7 +654,7 @@ def _notice_moved(result: Plan) -> None:
     from mentes_cli.plan.model import said
 
     for item in result.moved:
-        notice(
+        _notice_wrapped(
             _(
                 "Moved: {traject} ({coach}) from {old} to {new}: the kept visit {reason}.",
                 traject=item.traject,
