@@ -602,7 +602,6 @@ def _print_summary(result: Plan, records: Records) -> None:
     columns = [
         FitColumn(_("Coach")),
         FitColumn(_("Coach name"), give_way=1, wraps=True),
-        FitColumn(_("Trajects"), give_way=2, justify="right"),
         FitColumn(_("Visits"), justify="right"),
         FitColumn(_("Hours"), justify="right"),
         FitColumn(_("First")),
@@ -616,7 +615,6 @@ def _print_summary(result: Plan, records: Records) -> None:
             [
                 clean(coach_id),
                 clean(coach_names.get(coach_id, "")),
-                number(len({v.traject for v in visits})),
                 number(len(on_location)),
                 number(sum(v.hours for v in visits)),
                 day(min(v.date for v in visits)),
