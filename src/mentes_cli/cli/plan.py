@@ -206,7 +206,9 @@ def plan(
     if commit:
         # The records are read under their lock, in _commit; here only which they are.
         source = use_reference_data(data)
-        notice(source.describe())
+        from mentes_cli.cli.common import describe_source
+
+        notice(_("Records: {source}", source=describe_source(source)))
         source_path = source.path
     else:
         loaded = load(data)
