@@ -116,7 +116,8 @@ def test_check_is_dutch(tmp_path: Path):
     assert "vrijdag is geen werkdag van C-01 (ma, di, wo, do) [werkdagen]" in flat
 
 
-def test_commit_and_check_records_are_dutch(sample_dir: Path):
+def test_commit_is_dutch(sample_dir: Path):
+    """--commit, then --check-records (pytest names its folder after the test: no English)."""
     # A folder with a Dutch name: the path is printed, and "records" is an English word.
     sample_dir = sample_dir.rename(sample_dir.with_name("gegevens"))
     committed = mentes("plan", *WINDOW, "--commit", "--data", str(sample_dir))
