@@ -113,8 +113,12 @@ def a_day(value: date) -> Sentence:
 
 
 def said(text: str) -> str:
-    """Give a text in the chosen language: a Sentence said, any other text as it is."""
-    speak = getattr(text, "said", None)
+    """Give a text in the chosen language: a Sentence said, any other text as it is.
+
+    The eligibility engine's sentences (eligibility/sentences.py, the reason of an
+    entitlement) say themselves with `say()`; they are said too.
+    """
+    speak = getattr(text, "said", None) or getattr(text, "say", None)
     return speak() if callable(speak) else str(text)
 
 
