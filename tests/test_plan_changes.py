@@ -83,7 +83,7 @@ def test_the_schedule_workbook_has_a_sheet_wijzigingen(sample_dir: Path, monkeyp
     mentes(records, "plan", *WINDOW, "--output", "after.xlsx")
     sheet = openpyxl.load_workbook("after.xlsx")["Wijzigingen"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Locatie", "Adres", "Coach")
+    assert rows[0][:3] == ("Opvanglocatie", "Adres", "Coach")
     assert len(rows) == 3 and {row[6] for row in rows[1:]} == {"verplaatst"}
     assert all(row[7] is not None and row[8] is not None for row in rows[1:])
 

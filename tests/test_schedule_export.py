@@ -98,9 +98,9 @@ VISIT_HEADERS = [
     "Begin",
     "Einde",
     "Coach",
-    "Locatie",
+    "Opvanglocatie",
     "Adres",
-    "Organisatie",
+    "Organisator",
     "Traject",
     "Aanbod",
     "Bezoek",
@@ -386,8 +386,8 @@ def test_traject_summary(workbook_path):
     rows = rows_of(load_workbook(workbook_path)["Trajecten"])
     assert rows[0] == (
         "Traject",
-        "Locatie",
-        "Organisatie",
+        "Opvanglocatie",
+        "Organisator",
         "Aanbod",
         "Coach",
         "Intake",
@@ -421,7 +421,14 @@ def test_traject_summary(workbook_path):
 def test_unplanned_one_row_per_reason(workbook_path):
     sheet = load_workbook(workbook_path)["Niet gepland"]
     rows = rows_of(sheet)
-    assert rows[0] == ("Traject", "Locatie", "Organisatie", "Aanbod", "Aangevraagd op", "Reden")
+    assert rows[0] == (
+        "Traject",
+        "Opvanglocatie",
+        "Organisator",
+        "Aanbod",
+        "Aangevraagd op",
+        "Reden",
+    )
     assert rows[1] == (
         "T-3",
         "Test Berchem",
@@ -485,8 +492,8 @@ def test_plan_with_warnings_unknown_coach_and_odd_names(tmp_path):
     target = tmp_path / "out.xlsx"
     write_schedule(plan, records, target)
     book = load_workbook(target)
-    assert "Meldingen" in book.sheetnames
-    assert book["Meldingen"]["A2"].value == "two free coaching trajects for LOC-1"
+    assert "Waarschuwingen" in book.sheetnames
+    assert book["Waarschuwingen"]["A2"].value == "two free coaching trajects for LOC-1"
     assert book.sheetnames[-1] == "X--1-"
     row = next(r for r in rows_of(book["Bezoeken"]) if r[8] == "T-9")
     assert row[4:8] == ("X/[1]", "LOC-9", None, None)
