@@ -501,12 +501,12 @@ def test_two_sheets_for_one_kind(tmp_path):
     )
 
 
-def test_header_problems_come_before_rows_and_stop_them(tmp_path):
+def test_a_sheet_with_a_wrong_header_row_is_not_read_against_it(tmp_path):
     sheets = minimal_sheets()
     header = sheets["Locaties"][0]
     header[header.index("Postcode")] = "Post code nr"
     header[header.index("Gemeente")] = "naam"
-    sheets["Locaties"][1][header.index("Subsidietrap")] = "vier"  # not reported: headers first
+    sheets["Locaties"][1][header.index("Subsidietrap")] = "vier"  # its sheet's header is wrong
     sheets["Organisaties"][0] = ["Id", "Naam", "E-mail", "E-mail"]
     assert problems_of(write_workbook(tmp_path / "book.xlsx", sheets)) == [
         "Organisaties, row 1: columns C ('E-mail') and D ('E-mail') are the same column "
@@ -531,6 +531,45 @@ def test_a_missing_column_names_the_unknown_ones_with_the_closest_match(tmp_path
         f"header row holds columns mentes does not know: {typo} 'IKT-plaatsn' (did you mean "
         f"'IKT-plaatsen'?), {notes} 'Notities'",
     ]
+
+
+def test_a_missing_column_does_not_hide_the_row_errors_of_the_other_sheets(tmp_path):
+    """Issue 11: one run finds every mistake, the header of one sheet and the cells of the
+    others; what refers to the records of the sheet not read is not called missing."""
+    sheets = coordinator_sheets()
+    header = sheets["Locaties"][0]
+    header[header.index("IKT plaatsen")] = "IKT-plaatsn"
+    sheets["Organisaties"][2][1] = None  # ORG-2 without its name
+    coaches = sheets["Coaches"]
+    coaches[1][coaches[0].index("VTE")] = "veel"
+    trajects = sheets["Trajecten"]
+    trajects[3][trajects[0].index("Status")] = "misschien"
+    path = write_workbook(tmp_path / "book.xlsx", sheets)
+    assert problems_of(path) == [
+        "Organisaties, row 3, organisation ORG-2, Naam: is required",
+        "Locaties, row 1: the required column 'IKT-plaatsen' (or 'ikt_places') is missing; the "
+        "header row holds columns mentes does not know: F 'IKT-plaatsn' (did you mean "
+        "'IKT-plaatsen'?), O 'Opmerkingen'",
+        "Coaches, row 2, coach C-01, VTE: must be a number (a number cell, or text such as 0,8 "
+        "or 0.8), got 'veel'",
+        "Trajecten, row 4, traject T-3, Status: must be aangevraagd, goedgekeurd, gepland, "
+        "lopend, afgerond or geannuleerd (also requested, approved, planned, active, done or "
+        "cancelled), got 'misschien'",
+    ]
+
+
+def test_a_missing_column_and_row_errors_exit_1_and_write_nothing(tmp_path):
+    sheets = minimal_sheets()
+    header = sheets["Locaties"][0]
+    header[header.index("Postcode")] = "Postcod"
+    sheets["Organisaties"][1][0] = None  # an organisation without its id
+    path = write_workbook(tmp_path / "book.xlsx", sheets)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["import", str(path), "--to", str(out)])
+    assert result.exit_code == 1
+    assert "Locaties, row 1: the required column 'Postcode'" in result.output
+    assert "Organisaties, row 2, Id: is required" in result.output
+    assert not out.exists()
 
 
 def test_an_empty_header_row_and_an_empty_required_sheet(tmp_path):

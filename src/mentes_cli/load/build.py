@@ -395,6 +395,8 @@ def build_records(raw_set: RawSet) -> Records:
         if not _can_look_up(organisation_id):
             continue
         if organisation_id not in organisation_ids:
+            if "organisations" in raw_set.unreadable:
+                continue
             problems.append(
                 raw.problem(
                     f"organisation {organisation_id!r} does not exist",
@@ -410,7 +412,8 @@ def build_records(raw_set: RawSet) -> Records:
         if not _can_look_up(location_id):
             continue
         if location_id not in location_ids:
-            problems.append(raw.problem(f"location {location_id!r} does not exist", "location"))
+            if "locations" not in raw_set.unreadable:
+                problems.append(raw.problem(f"location {location_id!r} does not exist", "location"))
             continue
         closures_of.setdefault(location_id, []).append(closure)
 
@@ -419,12 +422,15 @@ def build_records(raw_set: RawSet) -> Records:
         if not _can_look_up(coach_id):
             continue
         if coach_id not in coach_ids:
-            problems.append(raw.problem(f"coach {coach_id!r} does not exist", "coach"))
+            if "coaches" not in raw_set.unreadable:
+                problems.append(raw.problem(f"coach {coach_id!r} does not exist", "coach"))
             continue
         leave_of.setdefault(coach_id, []).append(period)
 
     coach_roles = {coach.id: coach.role for _, coach in coaches}
-    locations_known = "organisations" not in raw_set.unreadable
+    # A workbook's sheet that could not be read ("locations": Locaties), or the TOML file
+    # that holds the locations ("organisations"): no reference to them is reported missing.
+    locations_known = not {"organisations", "locations"} & raw_set.unreadable
     coaches_known = "coaches" not in raw_set.unreadable
     for raw, traject in trajects:
         record = f"traject {traject.id}"

@@ -501,15 +501,22 @@ class _Reading:
             self._pick_sheets(workbook)
             if self.problems:
                 raise InputError(self.problems)
+            broken = set()
             for sheet in self.sheets:
+                before = len(self.problems)
                 self._read_header(sheet)
-            if self.problems:
-                # Header problems first: rows are not read against a wrong set of columns.
-                raise InputError(self.sorted_problems())
+                if len(self.problems) > before:
+                    broken.add(sheet.title)
         finally:
             workbook.close()
+        # A sheet whose header row is wrong is not read against a wrong set of columns; the
+        # rows of the other sheets are, so that one run reports every problem of the
+        # workbook. References to the records of a sheet not read are not checked.
         raw_set = RawSet()
         for sheet in self.sheets:
+            if sheet.title in broken:
+                raw_set.unreadable.add(sheet.spec.kind)
+                continue
             self._apply_merges(sheet)
             getattr(raw_set, sheet.spec.kind).extend(self._read_rows(sheet, workbook.epoch))
         return raw_set
