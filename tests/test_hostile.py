@@ -65,15 +65,14 @@ REFUSED: dict[str, list[str]] = {
     "external-entity": [f"Error: {{path}}: {UNSAFE_XML}"],
     "zip-bomb": [
         "Error: {path}: unpacks to 315 MB; mentes reads workbooks that unpack to at most "
-        "250 MB (data/limits.toml). Refused as unsafe (a zip bomb?)"
+        "250 MB. Refused as unsafe (a zip bomb?)"
     ],
     "zip-bomb-lying": [
         "Error: {path}: cannot be read as an Excel workbook (Bad CRC-32 for file "
         f"'xl/worksheets/sheet1.xml'); {RESAVE}"
     ],
     "zip-many-entries": [
-        "Error: {path}: holds 5010 files inside; a workbook holds at most 1000 "
-        "(data/limits.toml). Refused as unsafe"
+        "Error: {path}: holds 5,010 files inside; a workbook holds at most 1,000. Refused as unsafe"
     ],
     "zip-encrypted-entry": [f"Error: {{path}}: is password-protected; {RESAVE} without a password"],
     "renamed-csv": [

@@ -301,7 +301,7 @@ DATE = "must be a date: a date cell, or text such as 31/01/2027 or 2027-01-31"
         ("IKT-plaatsen", -1, "IKT-plaatsen: must be at least 0, got -1"),
         ("Postcode", 26000, "Postcode: must be a Belgian postcode of 4 digits, got '26000'"),
         ("Postcode", 2600.5, "Postcode: must be text or a whole number of 4 digits, got 2600.5"),
-        ("Postcode", 9999, "Postcode: postcode 9999 is not a Belgian postcode in regions.toml"),
+        ("Postcode", 9999, "Postcode: postcode 9999 is not a Belgian postcode mentes knows"),
         (
             "Type opvang",
             "creche",
@@ -397,7 +397,7 @@ def test_a_date_cell_with_a_time_of_day_is_refused(tmp_path):
             "Werkgebied",
             "Atlantis",
             "Werkgebied: area 'Atlantis' is not a scope id, "
-            "municipality or district in regions.toml (scopes: regio-antwerpen, "
+            "municipality or district mentes knows (scopes: regio-antwerpen, "
             "provincie-antwerpen, groot-antwerpen, antwerpen-districten)",
         ),
     ],
@@ -734,8 +734,8 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path):
     )
     assert path.stat().st_size < 100_000
     assert the_problem(path) == (
-        f"{path}: holds 'xl/worksheets/sheet1.xml', which unpacks 1028 times its packed size "
-        "(at most 200, data/limits.toml). Refused as unsafe (a zip bomb?)"
+        f"{path}: holds 'xl/worksheets/sheet1.xml', which unpacks 1,028 times its packed size "
+        "(at most 200). Refused as unsafe (a zip bomb?)"
     )
 
 
@@ -745,15 +745,14 @@ def test_too_many_entries_and_too_much_unpacked_are_refused(tmp_path, monkeypatc
     many = tmp_path / "many.xlsx"
     many.write_bytes(zip_with({f"f{i}.xml": b"" for i in range(1001)}))
     assert the_problem(many) == (
-        f"{many}: holds 1001 files inside; a workbook holds at most 1000 (data/limits.toml). "
-        "Refused as unsafe"
+        f"{many}: holds 1,001 files inside; a workbook holds at most 1,000. Refused as unsafe"
     )
     limits = {**excel_records.workbook_limits(), "max_uncompressed_bytes": 1000}
     monkeypatch.setattr(excel_records, "workbook_limits", lambda: limits)
     big = write_workbook(tmp_path / "big.xlsx", minimal_sheets())
     assert re.fullmatch(
         rf"{re.escape(str(big))}: unpacks to 0 MB; mentes reads workbooks that unpack to at "
-        r"most 0 MB \(data/limits.toml\)\. Refused as unsafe \(a zip bomb\?\)",
+        r"most 0 MB\. Refused as unsafe \(a zip bomb\?\)",
         the_problem(big),
     )
 

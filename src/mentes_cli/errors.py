@@ -17,9 +17,14 @@ class Problem:
     row_word: str = "line"
 
     def __str__(self) -> str:
+        from mentes_cli.i18n import _
+
         parts = [self.source]
         if self.row is not None:
-            parts.append(f"{self.row_word} {self.row}")
+            # The word is kept in English ("row" of a sheet, "line" of a file) and said in
+            # the language of the run.
+            word = {"row": _("row"), "line": _("line")}.get(self.row_word, self.row_word)
+            parts.append(f"{word} {self.row}")
         if self.record:
             parts.append(self.record)
         if self.field:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mentes_cli.errors import InputError, Problem
+from mentes_cli.i18n import _
 from mentes_cli.models import (
     STATUSES_WITH_VISITS,
     Closure,
@@ -96,22 +97,61 @@ _KIND_WORDS = {
 }
 
 
+def record_name(kind: str, record_id: Any) -> str:
+    """Give how a message names one record, in the language of the run: "location LOC-1"."""
+    names = {
+        "organisation": _("organisation {id}", id=record_id),
+        "location": _("location {id}", id=record_id),
+        "coach": _("coach {id}", id=record_id),
+        "traject": _("traject {id}", id=record_id),
+    }
+    return names.get(kind, f"{kind} {record_id}")
+
+
+def _id_name(kind: str, record_id: str) -> str:
+    names = {
+        "organisation": _("organisation id {id}", id=record_id),
+        "location": _("location id {id}", id=record_id),
+        "coach": _("coach id {id}", id=record_id),
+        "traject": _("traject id {id}", id=record_id),
+    }
+    return names[kind]
+
+
+def status_word(status: str) -> str:
+    """Give a traject's status as a message says it: "approved", "goedgekeurd"."""
+    words = {
+        "requested": _("requested"),
+        "approved": _("approved"),
+        "planned": _("planned"),
+        "active": _("active"),
+        "done": _("done"),
+        "cancelled": _("cancelled"),
+    }
+    return words.get(status, status)
+
+
+def visit_name(traject_id: Any, number: Any) -> str:
+    """Give how a message names a committed visit: "traject T-1, visit 2"."""
+    return _("traject {id}, visit {number}", id=traject_id, number=number)
+
+
 def _record_name(model: type[BaseModel], values: dict[str, Any]) -> str | None:
     record_id = values.get("id")
     if isinstance(record_id, str) and record_id.strip():
-        return f"{_KIND_WORDS[model]} {_nfc(record_id)}"
+        return record_name(_KIND_WORDS[model], _nfc(record_id))
     return None
 
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind = error["type"]
     if kind == "missing":
-        return "is required"
+        return _("is required")
     if kind == "extra_forbidden":
         known = ", ".join(
             f for f in model.model_fields if f not in ("locations", "closures", "leave")
         )
-        return f"unknown field (a typo?); the fields are: {known}"
+        return _("unknown field (a typo?); the fields are: {fields}", fields=known)
     message = error["msg"]
     return message.removeprefix("Value error, ")
 
@@ -139,7 +179,7 @@ def _check_visits(
     each (SPEC 8). `visit_raws`: the visits' own rows (workbook), in the order of the visits."""
     if not traject.visits:
         return
-    record = f"traject {traject.id}"
+    record = record_name("traject", traject.id)
     live = [v for v in traject.visits if v.state != "cancelled"]
     if live and traject.status not in STATUSES_WITH_VISITS:
         problem_raw, field_name, named = raw, "visits", record
@@ -150,8 +190,11 @@ def _check_visits(
             )
         problems.append(
             problem_raw.problem(
-                f"a {traject.status} traject has no visits that are planned, fixed or done; "
-                "only a planned, active, done or cancelled one has them",
+                _(
+                    "a {status} traject has no visits that are planned, fixed or done; only "
+                    "a planned, active, done or cancelled one has them",
+                    status=status_word(traject.status),
+                ),
                 field_name,
                 named,
             )
@@ -160,14 +203,21 @@ def _check_visits(
     for position, visit in enumerate(traject.visits, start=1):
         if coach_ids is not None and visit.coach not in coach_ids:
             at, field_name, named = _visit_place(raw, visit_raws, position, "coach", record)
-            problems.append(at.problem(f"coach {visit.coach!r} does not exist", field_name, named))
+            problems.append(
+                at.problem(
+                    _("coach {coach} does not exist", coach=repr(visit.coach)), field_name, named
+                )
+            )
         if visit.state == "cancelled":
             continue
         if visit.number in seen:
             at, field_name, named = _visit_place(raw, visit_raws, position, "number", record)
             problems.append(
                 at.problem(
-                    f"number {visit.number} is given to two visits that are not cancelled",
+                    _(
+                        "number {number} is given to two visits that are not cancelled",
+                        number=visit.number,
+                    ),
                     field_name,
                     named,
                 )
@@ -189,17 +239,21 @@ def _check_unique_uids(
             if visit.uid in owner:
                 rows = (visit_raws or {}).get(traject.id)
                 at, field_name, named = _visit_place(
-                    raw, rows, position, "uid", f"traject {traject.id}"
+                    raw, rows, position, "uid", record_name("traject", traject.id)
                 )
                 problems.append(
                     at.problem(
-                        f"uid {visit.uid!r} is also the uid of a visit of {owner[visit.uid]}",
+                        _(
+                            "uid {uid} is also the uid of a visit of {owner}",
+                            uid=repr(visit.uid),
+                            owner=owner[visit.uid],
+                        ),
                         field_name,
                         named,
                     )
                 )
             else:
-                owner[visit.uid] = f"traject {traject.id}"
+                owner[visit.uid] = record_name("traject", traject.id)
 
 
 def _visit_rows(
@@ -212,8 +266,10 @@ def _visit_rows(
     for raw in raw_set.visits:
         traject_id, number = raw.values.get("traject"), raw.values.get("number")
         if raw.record is None and isinstance(traject_id, str) and traject_id.strip():
-            raw.record = f"traject {traject_id.strip()}" + (
-                f", visit {number}" if isinstance(number, int) else ""
+            raw.record = (
+                visit_name(traject_id.strip(), number)
+                if isinstance(number, int)
+                else record_name("traject", traject_id.strip())
             )
     visits = _validate_children(raw_set.visits, "traject", CommittedVisit, problems)
     known = {traject.id for _, traject in trajects} | _raw_ids(raw_set.trajects)
@@ -222,7 +278,11 @@ def _visit_rows(
         if not _can_look_up(traject_id):
             continue
         if traject_id not in known and "trajects" not in raw_set.unreadable:
-            problems.append(raw.problem(f"traject {traject_id!r} does not exist", "traject"))
+            problems.append(
+                raw.problem(
+                    _("traject {traject} does not exist", traject=repr(traject_id)), "traject"
+                )
+            )
             continue
         visits_of.setdefault(traject_id, []).append((raw, visit))
     attached = []
@@ -333,17 +393,24 @@ def _check_unique(
             ]
             problems.append(
                 raw.problem(
-                    f"{kind} id {model.id!r} is used more than once{scope} "
-                    f"(also at {', '.join(others)}); every id must be unique",
+                    _(
+                        "{record} is used more than once{scope} (also at {others}); every id "
+                        "must be unique",
+                        record=_id_name(kind, repr(model.id)),
+                        scope=scope,
+                        others=", ".join(others),
+                    ),
                     "id",
-                    f"{kind} {model.id}",
+                    record_name(kind, model.id),
                 )
             )
 
 
 def _where(raw: Raw, field_name: str) -> str:
     row = raw.field_rows.get(field_name, raw.row)
-    return f"{raw.row_word} {row}" if row else raw.source
+    if not row:
+        return raw.source
+    return _("row {row}", row=row) if raw.row_word == "row" else _("line {line}", line=row)
 
 
 def build_records(raw_set: RawSet) -> Records:
@@ -377,7 +444,7 @@ def build_records(raw_set: RawSet) -> Records:
         [(raw, loc) for raw, loc, _ in locations],
         "location",
         problems,
-        " (location ids are unique across all organisations)",
+        _(" (location ids are unique across all organisations)"),
     )
     _check_unique(coaches, "coach", problems)
     _check_unique(trajects, "traject", problems)
@@ -399,9 +466,12 @@ def build_records(raw_set: RawSet) -> Records:
                 continue
             problems.append(
                 raw.problem(
-                    f"organisation {organisation_id!r} does not exist",
+                    _(
+                        "organisation {organisation} does not exist",
+                        organisation=repr(organisation_id),
+                    ),
                     "organisation",
-                    f"location {location.id}",
+                    record_name("location", location.id),
                 )
             )
             continue
@@ -413,7 +483,12 @@ def build_records(raw_set: RawSet) -> Records:
             continue
         if location_id not in location_ids:
             if "locations" not in raw_set.unreadable:
-                problems.append(raw.problem(f"location {location_id!r} does not exist", "location"))
+                problems.append(
+                    raw.problem(
+                        _("location {location} does not exist", location=repr(location_id)),
+                        "location",
+                    )
+                )
             continue
         closures_of.setdefault(location_id, []).append(closure)
 
@@ -423,7 +498,9 @@ def build_records(raw_set: RawSet) -> Records:
             continue
         if coach_id not in coach_ids:
             if "coaches" not in raw_set.unreadable:
-                problems.append(raw.problem(f"coach {coach_id!r} does not exist", "coach"))
+                problems.append(
+                    raw.problem(_("coach {coach} does not exist", coach=repr(coach_id)), "coach")
+                )
             continue
         leave_of.setdefault(coach_id, []).append(period)
 
@@ -433,13 +510,21 @@ def build_records(raw_set: RawSet) -> Records:
     locations_known = not {"organisations", "locations"} & raw_set.unreadable
     coaches_known = "coaches" not in raw_set.unreadable
     for raw, traject in trajects:
-        record = f"traject {traject.id}"
+        record = record_name("traject", traject.id)
         if locations_known and traject.location not in location_ids:
             problems.append(
-                raw.problem(f"location {traject.location!r} does not exist", "location", record)
+                raw.problem(
+                    _("location {location} does not exist", location=repr(traject.location)),
+                    "location",
+                    record,
+                )
             )
         if traject.coach is not None and coaches_known and traject.coach not in coach_ids:
-            problems.append(raw.problem(f"coach {traject.coach!r} does not exist", "coach", record))
+            problems.append(
+                raw.problem(
+                    _("coach {coach} does not exist", coach=repr(traject.coach)), "coach", record
+                )
+            )
         elif traject.coach in coach_roles:
             _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
         _check_visits(
@@ -458,7 +543,12 @@ def build_records(raw_set: RawSet) -> Records:
             if isinstance(value, str) and any(invisible(c) for c in value):
                 continue  # refused as an id already
             if known and isinstance(value, str) and _nfc(value) not in ids:
-                problems.append(raw.problem(f"{key} {_nfc(value)!r} does not exist", key, record))
+                message = (
+                    _("location {location} does not exist", location=repr(_nfc(value)))
+                    if key == "location"
+                    else _("coach {coach} does not exist", coach=repr(_nfc(value)))
+                )
+                problems.append(raw.problem(message, key, record))
 
     if problems:
         raise InputError(problems)
@@ -504,15 +594,21 @@ def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Prob
     needed = catalogue().offer(traject.offer).role
     if role != needed:
         what = (
-            "a regional supporter (role support)"
+            _("a regional supporter (role support)")
             if needed == "support"
-            else ("a pedagogical coach (role coach)")
+            else _("a pedagogical coach (role coach)")
         )
         problems.append(
             raw.problem(
-                f"offer {traject.offer} needs {what}, but {traject.coach} has role {role}",
+                _(
+                    "offer {offer} needs {what}, but {coach} has role {role}",
+                    offer=traject.offer,
+                    what=what,
+                    coach=traject.coach,
+                    role=role,
+                ),
                 "coach",
-                f"traject {traject.id}",
+                record_name("traject", traject.id),
             )
         )
 
@@ -520,13 +616,16 @@ def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Prob
 def _check_places(locations: list[tuple[Raw, Location, Any]], problems: list[Problem]) -> None:
     from mentes_cli.regions import place_for_postcode
 
-    for raw, location, _ in locations:
+    for raw, location, _organisation in locations:
         if place_for_postcode(location.postcode) is None:
             problems.append(
                 raw.problem(
-                    f"postcode {location.postcode} is not a Belgian postcode in regions.toml",
+                    _(
+                        "postcode {postcode} is not a Belgian postcode mentes knows",
+                        postcode=location.postcode,
+                    ),
                     "postcode",
-                    f"location {location.id}",
+                    record_name("location", location.id),
                 )
             )
 
@@ -539,11 +638,14 @@ def _check_areas(coaches: list[tuple[Raw, Coach]], problems: list[Problem]) -> N
             if not is_known_area(area):
                 problems.append(
                     raw.problem(
-                        f"area {area!r} is not a scope id, municipality or district in "
-                        "regions.toml (scopes: regio-antwerpen, provincie-antwerpen, "
-                        "groot-antwerpen, antwerpen-districten)",
+                        _(
+                            "area {area} is not a scope id, municipality or district mentes "
+                            "knows (scopes: regio-antwerpen, provincie-antwerpen, "
+                            "groot-antwerpen, antwerpen-districten)",
+                            area=repr(area),
+                        ),
                         "areas",
-                        f"coach {coach.id}",
+                        record_name("coach", coach.id),
                     )
                 )
 

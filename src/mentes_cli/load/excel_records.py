@@ -60,16 +60,25 @@ from mentes_cli import i18n
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as vocab
-from mentes_cli.load.build import Raw, RawSet, build_records
+from mentes_cli.load.build import Raw, RawSet, build_records, record_name, visit_name
 from mentes_cli.load.values import BLANK, CellError, is_blank, parse_cell
 from mentes_cli.models import Records
 
 ROW = "row"
-FORMULA_HINT = (
-    "mentes does not calculate formulas: open and save the workbook in Excel or "
-    "LibreOffice, or type the value"
-)
-RESAVE_HINT = "open it in Excel or LibreOffice and save it as Excel Workbook (.xlsx)"
+
+
+def formula_hint() -> str:
+    """Give what to do about a formula mentes cannot read."""
+    return _(
+        "mentes does not calculate formulas: open and save the workbook in Excel or "
+        "LibreOffice, or type the value"
+    )
+
+
+def resave_hint() -> str:
+    """Give what to do about a file that is not a plain .xlsx workbook."""
+    return _("open it in Excel or LibreOffice and save it as Excel Workbook (.xlsx)")
+
 
 # Keys that name the record a row belongs to; they are not fields of the row's own model.
 _PARENT_KEYS = {
@@ -122,15 +131,17 @@ def read_workbook_bytes(path: Path) -> bytes:
     """Give the bytes of the workbook at `path` after checking that it is a safe .xlsx zip."""
     limits = workbook_limits()
     if path.is_dir():
-        raise _file_problem(path, "is a folder, not a workbook")
+        raise _file_problem(path, _("is a folder, not a workbook"))
     too_big = _file_problem(
         path,
-        f"is larger than {limits['max_file_bytes'] / 1e6:.0f} MB; mentes reads workbooks "
-        "up to that size (data/limits.toml)",
+        _(
+            "is larger than {size} MB; mentes reads workbooks up to that size",
+            size=i18n.number(limits["max_file_bytes"] / 1e6, 0),
+        ),
     )
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise _file_problem(path, "is not a regular file (a device or a pipe?)")
+            raise _file_problem(path, _("is not a regular file (a device or a pipe?)"))
         if path.stat().st_size > limits["max_file_bytes"]:
             raise too_big
         # Read no more than the limit allows, whatever the size the file system claimed.
@@ -139,11 +150,13 @@ def read_workbook_bytes(path: Path) -> bytes:
         if len(content) > limits["max_file_bytes"]:
             raise too_big
     except FileNotFoundError:
-        raise _file_problem(path, "no such file") from None
+        raise _file_problem(path, _("no such file")) from None
     except PermissionError:
-        raise _file_problem(path, "cannot be read: permission denied") from None
+        raise _file_problem(path, _("cannot be read: permission denied")) from None
     except OSError as exc:
-        raise _file_problem(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise _file_problem(
+            path, _("cannot be read ({reason})", reason=exc.strerror or exc)
+        ) from None
     _check_kind(path, content)
     _check_zip(path, content, limits)
     return content
@@ -151,27 +164,33 @@ def read_workbook_bytes(path: Path) -> bytes:
 
 def _check_kind(path: Path, content: bytes) -> None:
     if not content:
-        raise _file_problem(path, "is empty (0 bytes); it is not an Excel workbook")
+        raise _file_problem(path, _("is empty (0 bytes); it is not an Excel workbook"))
     if content.startswith(_OLE2):
         raise _file_problem(
             path,
-            "is an Excel 97-2003 workbook (.xls) or a password-protected workbook; mentes "
-            f"reads .xlsx workbooks without a password: {RESAVE_HINT}",
+            _(
+                "is an Excel 97-2003 workbook (.xls) or a password-protected workbook; mentes "
+                "reads .xlsx workbooks without a password: {hint}",
+                hint=resave_hint(),
+            ),
         )
     if content.startswith(_ZIP):
         return
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html")):
-        what = "a web page (HTML)"
+        what = _("a web page (HTML)")
     elif head.startswith(b"<?xml"):
-        what = "an XML file (perhaps an Excel 2003 XML spreadsheet)"
+        what = _("an XML file (perhaps an Excel 2003 XML spreadsheet)")
     elif head.startswith(b"{\\rtf"):
-        what = "a Word or RTF document"
+        what = _("a Word or RTF document")
     elif _looks_like_text(content[:4096]):
-        what = "a text file (a CSV file?)"
+        what = _("a text file (a CSV file?)")
     else:
-        what = "not a zip archive"
-    raise _file_problem(path, f"is not an Excel workbook: it is {what}; {RESAVE_HINT}")
+        what = _("not a zip archive")
+    raise _file_problem(
+        path,
+        _("is not an Excel workbook: it is {what}; {hint}", what=what, hint=resave_hint()),
+    )
 
 
 def _looks_like_text(sample: bytes) -> bool:
@@ -195,24 +214,36 @@ def _check_zip(path: Path, content: bytes, limits: dict[str, int]) -> None:
             if "xl/workbook.bin" in names:
                 raise _file_problem(
                     path,
-                    f"is an Excel binary workbook (.xlsb); mentes reads .xlsx: {RESAVE_HINT}",
+                    _(
+                        "is an Excel binary workbook (.xlsb); mentes reads .xlsx: {hint}",
+                        hint=resave_hint(),
+                    ),
                 )
             if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
                 raise _file_problem(
                     path,
-                    f"is an OpenDocument spreadsheet (.ods); mentes reads .xlsx: {RESAVE_HINT}",
+                    _(
+                        "is an OpenDocument spreadsheet (.ods); mentes reads .xlsx: {hint}",
+                        hint=resave_hint(),
+                    ),
                 )
             if "[Content_Types].xml" not in names:
                 raise _file_problem(
                     path,
-                    "is a zip archive but not an Excel workbook (it has no "
-                    f"[Content_Types].xml); {RESAVE_HINT}",
+                    _(
+                        "is a zip archive but not an Excel workbook (it has no "
+                        "[Content_Types].xml); {hint}",
+                        hint=resave_hint(),
+                    ),
                 )
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
         raise _file_problem(
             path,
-            "is damaged or incomplete: not a readable zip archive (was a download or copy "
-            f"interrupted?); {RESAVE_HINT}",
+            _(
+                "is damaged or incomplete: not a readable zip archive (was a download or copy "
+                "interrupted?); {hint}",
+                hint=resave_hint(),
+            ),
         ) from None
 
 
@@ -220,28 +251,41 @@ def _check_entries(path: Path, entries: list[zipfile.ZipInfo], limits: dict[str,
     if len(entries) > limits["max_entries"]:
         raise _file_problem(
             path,
-            f"holds {len(entries)} files inside; a workbook holds at most "
-            f"{limits['max_entries']} (data/limits.toml). Refused as unsafe",
+            _(
+                "holds {count} files inside; a workbook holds at most {most}. Refused as unsafe",
+                count=i18n.number(len(entries), 0),
+                most=i18n.number(limits["max_entries"], 0),
+            ),
         )
     total = sum(entry.file_size for entry in entries)
     if total > limits["max_uncompressed_bytes"]:
         raise _file_problem(
             path,
-            f"unpacks to {total / 1e6:.0f} MB; mentes reads workbooks that unpack to at most "
-            f"{limits['max_uncompressed_bytes'] / 1e6:.0f} MB (data/limits.toml). Refused "
-            "as unsafe (a zip bomb?)",
+            _(
+                "unpacks to {size} MB; mentes reads workbooks that unpack to at most {most} MB. "
+                "Refused as unsafe (a zip bomb?)",
+                size=i18n.number(total / 1e6, 0),
+                most=i18n.number(limits["max_uncompressed_bytes"] / 1e6, 0),
+            ),
         )
     for entry in entries:
         if entry.flag_bits & 0x1:
-            raise _file_problem(path, f"is password-protected; {RESAVE_HINT} without a password")
+            raise _file_problem(
+                path,
+                _("is password-protected; {hint} without a password", hint=resave_hint()),
+            )
         if entry.file_size > limits["ratio_from_bytes"]:
             ratio = entry.file_size / max(entry.compress_size, 1)
             if ratio > limits["max_ratio"]:
                 raise _file_problem(
                     path,
-                    f"holds {entry.filename!r}, which unpacks {ratio:.0f} times its packed "
-                    f"size (at most {limits['max_ratio']}, data/limits.toml). Refused as "
-                    "unsafe (a zip bomb?)",
+                    _(
+                        "holds {part}, which unpacks {ratio} times its packed size (at most "
+                        "{most}). Refused as unsafe (a zip bomb?)",
+                        part=repr(entry.filename),
+                        ratio=i18n.number(ratio, 0),
+                        most=i18n.number(limits["max_ratio"], 0),
+                    ),
                 )
 
 
@@ -276,13 +320,23 @@ def _unreadable(path: Path, exc: BaseException) -> InputError:
     if cause is not None:
         return _file_problem(
             path,
-            "holds XML that mentes refuses to read for safety (an entity or DTD "
-            f"declaration, as in XML bombs and external-entity attacks); {RESAVE_HINT}",
+            _(
+                "holds XML that mentes refuses to read for safety (an entity or DTD "
+                "declaration, as in XML bombs and external-entity attacks); {hint}",
+                hint=resave_hint(),
+            ),
         )
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if len(reason) > 120:
         reason = reason[:117] + "..."
-    return _file_problem(path, f"cannot be read as an Excel workbook ({reason}); {RESAVE_HINT}")
+    return _file_problem(
+        path,
+        _(
+            "cannot be read as an Excel workbook ({reason}); {hint}",
+            reason=reason,
+            hint=resave_hint(),
+        ),
+    )
 
 
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
@@ -536,17 +590,24 @@ class _Reading:
                     self.missing_optional.append(spec.name)
                 continue
             if len(titles) > 1:
-                shown = " and ".join(repr(t) for t in titles)
+                shown = _(" and ").join(repr(t) for t in titles)
                 self.problems.append(
                     Problem(
                         str(self.path),
-                        message=f"sheets {shown} are both the {spec.name} sheet; keep one",
+                        message=_(
+                            "sheets {sheets} are both the {sheet} sheet; keep one",
+                            sheets=shown,
+                            sheet=spec.name,
+                        ),
                     )
                 )
                 continue
             if titles[0] in workbook.charts:
                 self.problems.append(
-                    Problem(str(self.path), message=f"sheet {titles[0]!r} is a chart, not rows")
+                    Problem(
+                        str(self.path),
+                        message=_("sheet {sheet} is a chart, not rows", sheet=repr(titles[0])),
+                    )
                 )
                 continue
             try:
@@ -560,13 +621,15 @@ class _Reading:
         ]
 
     def _missing_sheet(self, spec: vocab.SheetSpec, titles: list[str]) -> Problem:
-        having = ", ".join(repr(t) for t in titles) or "none"
+        having = ", ".join(repr(t) for t in titles) or _("none")
         return Problem(
             str(self.path),
-            message=(
-                f"the sheet {spec.name!r} is missing (the workbook has the sheets {having}); "
+            message=_(
+                "the sheet {sheet} is missing (the workbook has the sheets {having}); "
                 "Organisaties and Locaties are required, Sluitingen, Coaches, Verlof and "
-                "Trajecten may be left out"
+                "Trajecten may be left out",
+                sheet=repr(spec.name),
+                having=having,
             ),
         )
 
@@ -582,12 +645,14 @@ class _Reading:
         header = sheet.rows.get(1, [])
         if all(is_blank(value) for value in header):
             if any(number > 1 for number in sheet.rows):
-                self._header_problem(sheet, "row 1 must hold the column headers; it is empty")
+                self._header_problem(sheet, _("row 1 must hold the column headers; it is empty"))
             elif sheet.spec.required:
                 self._header_problem(
                     sheet,
-                    "the sheet is empty; row 1 must hold the column headers "
-                    f"({', '.join(c.header for c in sheet.spec.columns)})",
+                    _(
+                        "the sheet is empty; row 1 must hold the column headers ({headers})",
+                        headers=", ".join(c.header for c in sheet.spec.columns),
+                    ),
                 )
             return
         seen: dict[str, int] = {}
@@ -605,9 +670,15 @@ class _Reading:
                 first = seen[column.key]
                 self._header_problem(
                     sheet,
-                    f"columns {_letter(first)} ({sheet.labels[column.key]!r}) and "
-                    f"{_letter(index)} ({label!r}) are the same column {column.header!r}; "
-                    "keep one",
+                    _(
+                        "columns {first} ({first_label}) and {second} ({second_label}) are "
+                        "the same column {header}; keep one",
+                        first=_letter(first),
+                        first_label=repr(sheet.labels[column.key]),
+                        second=_letter(index),
+                        second_label=repr(label),
+                        header=repr(column.header),
+                    ),
                 )
                 continue
             seen[column.key] = index
@@ -617,7 +688,11 @@ class _Reading:
             if column.required and column.key not in seen:
                 self._header_problem(
                     sheet,
-                    f"the required column {column.header!r} (or {column.key!r}) is missing"
+                    _(
+                        "the required column {header} (or {key}) is missing",
+                        header=repr(column.header),
+                        key=repr(column.key),
+                    )
                     + _unknown_columns_hint(column, unknown),
                 )
         for ref in sheet.merges:
@@ -625,8 +700,11 @@ class _Reading:
             if cells.min_row == 1 and (cells.max_col > cells.min_col or cells.max_row > 1):
                 self._header_problem(
                     sheet,
-                    f"the cells {ref} are merged; unmerge them so that every column has its "
-                    "own header in row 1",
+                    _(
+                        "the cells {cells} are merged; unmerge them so that every column has "
+                        "its own header in row 1",
+                        cells=ref,
+                    ),
                 )
 
     def _header_problem(self, sheet: _Sheet, message: str) -> None:
@@ -649,8 +727,11 @@ class _Reading:
                     Problem(
                         sheet.title,
                         cells.min_row,
-                        message=f"the cells {ref} are merged across columns; unmerge them: "
-                        "each column holds its own value",
+                        message=_(
+                            "the cells {cells} are merged across columns; unmerge them: each "
+                            "column holds its own value",
+                            cells=ref,
+                        ),
                         row_word=ROW,
                     )
                 )
@@ -708,7 +789,7 @@ class _Reading:
                     continue
                 if parsed is BLANK:
                     if column.key == parent_key:
-                        self._row_problem(sheet, number, record, label, "is required")
+                        self._row_problem(sheet, number, record, label, _("is required"))
                     continue
                 values[column.key] = parsed
             raws.append(
@@ -720,7 +801,9 @@ class _Reading:
                     field_labels=dict(sheet.labels),
                 )
             )
-        sheet.ignored.extend(f"column {_letter(i)} (no header)" for i in sorted(unheaded))
+        sheet.ignored.extend(
+            _("column {column} (no header)", column=_letter(i)) for i in sorted(unheaded)
+        )
         return raws
 
     def _parse(self, kind: str, value: Any, epoch) -> Any:
@@ -753,7 +836,7 @@ class _Reading:
                     return None
                 if record_id is BLANK:
                     return None
-                return f"{sheet.spec.record_word} {record_id}"
+                return record_name(sheet.spec.record_word, record_id)
         return None
 
     def _visit_name(self, sheet: _Sheet, cells: dict[int, Any], marked, epoch) -> str | None:
@@ -769,8 +852,8 @@ class _Reading:
         if traject is BLANK:
             return None
         if number is BLANK:
-            return f"traject {traject}"
-        return f"traject {traject}, visit {number}"
+            return record_name("traject", traject)
+        return visit_name(traject, number)
 
     def _row_problem(
         self, sheet: _Sheet, row: int, record: str | None, label: str, message: str
@@ -807,23 +890,35 @@ class _Reading:
         ]
         if ignored:
             notices.append(
-                "Ignored columns (a coordinator's notes are not records and are not kept by "
-                f"import or export): {'; '.join(ignored)}"
+                _(
+                    "Ignored columns (a coordinator's notes are not records and are not kept "
+                    "by import or export): {columns}",
+                    columns="; ".join(ignored),
+                )
             )
         if self.missing_optional:
             notices.append(
-                f"The workbook has no sheet {' or '.join(self.missing_optional)}: read as none."
+                _(
+                    "The workbook has no sheet {sheets}: read as none.",
+                    sheets=_(" or ").join(self.missing_optional),
+                )
             )
         if self.ignored_sheets:
             notices.append(
-                "Ignored sheets (not records): "
-                + ", ".join(repr(title) for title in self.ignored_sheets)
+                _(
+                    "Ignored sheets (not records): {sheets}",
+                    sheets=", ".join(repr(title) for title in self.ignored_sheets),
+                )
             )
         for sheet in self.sheets:
             if sheet.filled:
                 notices.append(
-                    f"{sheet.title}: merged cells {', '.join(sheet.filled)} read as the same "
-                    "value on each of their rows."
+                    _(
+                        "{sheet}: merged cells {cells} read as the same value on each of "
+                        "their rows.",
+                        sheet=sheet.title,
+                        cells=", ".join(sheet.filled),
+                    )
                 )
         return notices
 
@@ -832,8 +927,6 @@ def _unknown_columns_hint(column: vocab.Column, unknown: list[tuple[int, str]]) 
     """Give what the header row holds that mentes does not know, the one closest to the
     missing column marked ("did you mean"), so that a typo is found in one round."""
     import difflib
-
-    from mentes_cli.i18n import _
 
     if not unknown:
         return ""
@@ -846,7 +939,7 @@ def _unknown_columns_hint(column: vocab.Column, unknown: list[tuple[int, str]]) 
     closest = max(unknown, key=lambda found: likeness(found[1]))
     parts = []
     for index, label in unknown:
-        part = f"{_letter(index)} {label!r}"
+        part = f"{_letter(index)} {label!r}"  # a column letter and its header: no words
         if (index, label) == closest and likeness(label) >= CLOSE_HEADER:
             part += _(" (did you mean {header!r}?)", header=column.header)
         parts.append(part)
@@ -1026,7 +1119,7 @@ def _twice(what: str) -> str:
         "{what} appears twice in the workbook's XML, so mentes cannot tell which one is "
         "meant (a damaged or hand-made file); {hint}",
         what=what,
-        hint=RESAVE_HINT,
+        hint=resave_hint(),
     )
 
 
@@ -1130,19 +1223,41 @@ class _SheetXml:
         kind, text = self.kind, self.value
         shown = ""
         if self.formula is not None:
-            shown = f" (={self.formula.strip()})" if self.formula.strip() else " (a shared formula)"
+            shown = (
+                f" (={self.formula.strip()})" if self.formula.strip() else _(" (a shared formula)")
+            )
         if kind == "e":
-            source = f", from the formula{shown}" if self.formula is not None else ""
-            self._mark(f"holds the error {text or '#VALUE!'}{source}; correct it or type the value")
+            if self.formula is not None:
+                self._mark(
+                    _(
+                        "holds the error {error}, from the formula{formula}; correct it or "
+                        "type the value",
+                        error=text or "#VALUE!",
+                        formula=shown,
+                    )
+                )
+            else:
+                self._mark(
+                    _(
+                        "holds the error {error}; correct it or type the value",
+                        error=text or "#VALUE!",
+                    )
+                )
         elif self.formula is not None and not text and kind != "str":
-            self._mark(f"is a formula{shown} without a saved result; {FORMULA_HINT}")
+            self._mark(
+                _(
+                    "is a formula{formula} without a saved result; {hint}",
+                    formula=shown,
+                    hint=formula_hint(),
+                )
+            )
         elif kind == "s" and text is not None and not text.strip().isdigit():
             self._mark(
                 _(
                     "refers to the shared text {index}, which does not exist (a damaged "
                     "file); {hint}",
                     index=repr(text.strip()),
-                    hint=RESAVE_HINT,
+                    hint=resave_hint(),
                 )
             )
         elif kind == "n" and text and self.style in self.date_styles:
@@ -1152,8 +1267,11 @@ class _SheetXml:
                 )
             except (OverflowError, ValueError):
                 self._mark(
-                    f"is a date cell whose number {text} is outside the calendar; "
-                    "type the date again"
+                    _(
+                        "is a date cell whose number {number} is outside the calendar; type "
+                        "the date again",
+                        number=text,
+                    )
                 )
                 return
             scan.values[place] = value
