@@ -165,7 +165,7 @@ def _visit_place(
     if visit_raws is not None:
         at = visit_raws[position - 1]
         return at, field_name, at.record or record
-    return raw, f"visit {position}, {field_name}", record
+    return raw, visit_field(position, field_name), record
 
 
 def _check_visits(
@@ -295,10 +295,19 @@ def _visit_rows(
     return attached, {tid: [raw for raw, _ in own] for tid, own in visits_of.items()}
 
 
+def visit_field(position: int, key: str) -> str:
+    """Give how a message names a field of a traject's visit in TOML: `visit 2, start`
+    (Dutch: `bezoek 2, Start (start)`)."""
+    from mentes_cli.load.vocabulary import toml_field_labels
+
+    label = toml_field_labels("visits").get(key, key)
+    return _("visit {number}, {field}", number=position, field=label)
+
+
 def _field_path(loc: list[str]) -> str:
     """Give the field a coordinator looks for: `visit 2, start` for a committed visit's field."""
     if len(loc) >= 3 and loc[0] == "visits" and loc[1].isdigit():
-        return f"visit {int(loc[1]) + 1}, {loc[2]}"
+        return visit_field(int(loc[1]) + 1, loc[2])
     return loc[0]
 
 

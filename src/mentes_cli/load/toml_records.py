@@ -10,7 +10,8 @@ from typing import Any
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.i18n import _
 from mentes_cli.limits import check_counts, check_file_bytes, limit
-from mentes_cli.load.build import Raw, RawSet, build_records
+from mentes_cli.load.build import Raw, RawSet, build_records, record_name
+from mentes_cli.load.vocabulary import toml_field_labels
 from mentes_cli.models import Records
 from mentes_cli.reference import (
     SpecialFileError,
@@ -20,6 +21,7 @@ from mentes_cli.reference import (
     special_file_message,
 )
 
+PERIOD_FORM = "{ start, end }"  # a closure or a leave period in TOML
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
 _TOP_KEYS = {
     "organisations.toml": "organisations",
@@ -46,13 +48,15 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
             check_file_bytes(name, os.fstat(stream.fileno()).st_size)
             data = stream.read(most + 1)
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
+        raise InputError(_("{path}: file not found", path=path)) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a TOML file") from None
+        raise InputError(_("{path}: is a folder, not a TOML file", path=path)) from None
     except SpecialFileError:
         raise InputError(special_file_message(name)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError(
+            _("{path}: cannot be read ({reason})", path=path, reason=exc.strerror or exc)
+        ) from None
     check_file_bytes(name, len(data))  # it grew while read
     try:
         text = data.decode("utf-8-sig")
@@ -62,8 +66,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
             Problem(
                 name,
                 line,
-                message="the file is not UTF-8 text; save it as UTF-8 "
-                "(in most editors: Save as… > Encoding UTF-8)",
+                message=_(
+                    "the file is not UTF-8 text; save it as UTF-8 (in most editors: Save as… "
+                    "> Encoding UTF-8)"
+                ),
             )
         ) from None
     try:
@@ -77,10 +83,14 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
             if 0 < line <= len(lines):
                 shown = f": {lines[line - 1].strip()[:80]!r}"
         raise InputError(
-            Problem(name, line, message=f"not valid TOML ({_short(message)}){shown}")
+            Problem(
+                name,
+                line,
+                message=_("not valid TOML ({reason}){line}", reason=_short(message), line=shown),
+            )
         ) from None
     except RecursionError:
-        raise InputError(Problem(name, message="not valid TOML (nested too deeply)")) from None
+        raise InputError(Problem(name, message=_("not valid TOML (nested too deeply)"))) from None
     except ValueError:
         # Python refuses to read an integer of more than 4,300 digits.
         raise InputError(
@@ -155,7 +165,14 @@ class _Lines:
 
 def _raw(values: dict, source: str, lines: _Lines, header: str) -> Raw:
     start, keys = lines.next(header)
-    return Raw(values=values, source=source, row=start, field_rows=keys)
+    kind = header.rpartition(".")[2]  # "organisations.locations": a location
+    return Raw(
+        values=values,
+        source=source,
+        row=start,
+        field_rows=keys,
+        field_labels=toml_field_labels(kind),
+    )
 
 
 def _items(doc: dict[str, Any], name: str, key: str) -> list[Any]:
@@ -164,17 +181,29 @@ def _items(doc: dict[str, Any], name: str, key: str) -> list[Any]:
         raise InputError(
             Problem(
                 name,
-                message=f"unknown top-level key {unknown[0]!r}; expected [[{key}]] tables",
+                message=_(
+                    "unknown top-level key {found}; expected [[{key}]] tables",
+                    found=repr(unknown[0]),
+                    key=key,
+                ),
             )
         )
     items = doc.get(key, [])
     if not isinstance(items, list):
-        raise InputError(Problem(name, message=f"{key} must be a list of [[{key}]] tables"))
+        raise InputError(
+            Problem(name, message=_("{key} must be a list of [[{key}]] tables", key=key))
+        )
     return items
 
 
 def _table_problem(name: str, line: int | None, what: str) -> Problem:
-    return Problem(name, line, message=f"each {what} must be a table of keys and values")
+    messages = {
+        "organisation": _("each organisation must be a table of keys and values"),
+        "location": _("each location must be a table of keys and values"),
+        "coach": _("each coach must be a table of keys and values"),
+        "traject": _("each traject must be a table of keys and values"),
+    }
+    return Problem(name, line, message=messages[what])
 
 
 def read_raw(folder: Path) -> RawSet:
@@ -207,7 +236,7 @@ def read_raw(folder: Path) -> RawSet:
             raw_org.values = org
             raw_set.organisations.append(raw_org)
             if not isinstance(locations, list):
-                problems.append(raw_org.problem("must be a list of tables", "locations"))
+                problems.append(raw_org.problem(_("must be a list of tables"), "locations"))
                 continue
             for location in locations:
                 raw_loc = _raw(location, name, lines, "organisations.locations")
@@ -282,16 +311,29 @@ def _add_periods(
     problems: list[Problem],
 ) -> None:
     line = owner.field_rows.get(key, owner.row)
-    record = f"{owner_key} {owner_id}" if isinstance(owner_id, str) else None
+    record = record_name(owner_key, owner_id) if isinstance(owner_id, str) else None
+    label = owner.field_labels.get(key, key)
     if not isinstance(periods, list):
         problems.append(
-            Problem(owner.source, line, record, key, "must be a list of { start, end } tables")
+            Problem(
+                owner.source,
+                line,
+                record,
+                label,
+                _("must be a list of {form} tables", form=PERIOD_FORM),
+            )
         )
         return
     for period in periods:
         if not isinstance(period, dict):
             problems.append(
-                Problem(owner.source, line, record, key, "each item must be { start, end }")
+                Problem(
+                    owner.source,
+                    line,
+                    record,
+                    label,
+                    _("each item must be {form}", form=PERIOD_FORM),
+                )
             )
             continue
         target.append(
@@ -300,7 +342,7 @@ def _add_periods(
                 source=owner.source,
                 row=line,
                 field_rows={key: line} if line else {},
-                field_labels={name: f"{key}.{name}" for name in ("start", "end", "reason")},
+                field_labels=toml_field_labels(key, prefix=f"{key}."),
                 record=record,
                 field_hint=key,
             )
@@ -309,8 +351,13 @@ def _add_periods(
 
 def missing_record_files(folder: Path) -> list[str]:
     """Give the notices for record files a data folder lacks (read as no records of that kind)."""
+    nothing = {
+        "organisations.toml": _("{path} is missing: read as no organisations"),
+        "coaches.toml": _("{path} is missing: read as no coaches"),
+        "trajects.toml": _("{path} is missing: read as no trajects"),
+    }
     return [
-        f"{folder / name} is missing: read as no {_TOP_KEYS[name]}"
+        nothing[name].format(path=folder / name)
         for name in RECORD_FILES
         if not (folder / name).exists()
     ]
@@ -319,11 +366,14 @@ def missing_record_files(folder: Path) -> list[str]:
 def load_toml_folder(folder: Path) -> Records:
     """Give the validated records of a data directory, or raise InputError."""
     if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder")
+        raise InputError(_("{path}: not a folder", path=folder))
     if not holds_records(folder):
         raise InputError(
-            f"{folder}: holds none of {', '.join(RECORD_FILES)}; "
-            "give a data folder or an .xlsx workbook"
+            _(
+                "{path}: holds none of {files}; give a data folder or an .xlsx workbook",
+                path=folder,
+                files=", ".join(RECORD_FILES),
+            )
         )
     raw_set = read_raw(folder)
     # Up front, before the records are checked one by one (limits.toml [records]).

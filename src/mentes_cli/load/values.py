@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
+from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as v
 
 BLANK = object()
@@ -38,15 +39,15 @@ class CellError(ValueError):
 def describe(value: Any) -> str:
     """Give how a cell value is named in a message: 'drie', 3.5, a yes/no cell (TRUE)."""
     if isinstance(value, bool):
-        return f"a yes/no cell ({'TRUE' if value else 'FALSE'})"
+        return _("a yes/no cell ({value})", value="TRUE" if value else "FALSE")
     if isinstance(value, datetime):
-        return f"a date with a time ({value:%d/%m/%Y %H:%M})"
+        return _("a date with a time ({value})", value=f"{value:%d/%m/%Y %H:%M}")
     if isinstance(value, date):
-        return f"a date ({value:%d/%m/%Y})"
+        return _("a date ({value})", value=f"{value:%d/%m/%Y}")
     if isinstance(value, time):
-        return f"a time ({value:%H:%M})"
+        return _("a time ({value})", value=f"{value:%H:%M}")
     if isinstance(value, timedelta):
-        return f"a duration ({value})"
+        return _("a duration ({value})", value=value)
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "…"
         return repr(shown)
@@ -54,7 +55,11 @@ def describe(value: Any) -> str:
 
 
 def _refuse(kind: str, value: Any) -> CellError:
-    return CellError(f"must be {v.accepted(kind)}, got {describe(value)}")
+    return CellError(_got(v.accepted(kind), value))
+
+
+def _got(accepted: str, value: Any) -> str:
+    return _("must be {accepted}, got {value}", accepted=accepted, value=describe(value))
 
 
 def is_blank(value: Any) -> bool:
@@ -134,7 +139,10 @@ def parse_date(value: Any, epoch: datetime) -> date:
     if isinstance(value, datetime):
         if value.time() != time(0, 0):
             raise CellError(
-                f"must be a date without a time of day, got {describe(value)}; give the date alone"
+                _(
+                    "must be a date without a time of day, got {value}; give the date alone",
+                    value=describe(value),
+                )
             )
         return value.date()
     if isinstance(value, date):
@@ -143,13 +151,19 @@ def parse_date(value: Any, epoch: datetime) -> date:
         serial = _whole_of_number(value)
         if serial is None:
             raise CellError(
-                f"must be {v.ACCEPTED[v.DATE]}, got {describe(value)} "
-                "(a serial date number with a time of day)"
+                _(
+                    "must be {accepted}, got {value} (a serial date number with a time of day)",
+                    accepted=v.accepted(v.DATE),
+                    value=describe(value),
+                )
             )
         if not 1 <= serial <= _LAST_SERIAL:
             raise CellError(
-                f"must be {v.ACCEPTED[v.DATE]}, got {describe(value)} "
-                "(not a serial date number Excel knows)"
+                _(
+                    "must be {accepted}, got {value} (not a serial date number Excel knows)",
+                    accepted=v.accepted(v.DATE),
+                    value=describe(value),
+                )
             )
         return from_excel(serial, epoch=epoch).date()
     if isinstance(value, str):
@@ -165,7 +179,11 @@ def parse_date(value: Any, epoch: datetime) -> date:
             return date(year, month, day)
         except ValueError:
             raise CellError(
-                f"{value.strip()!r} is not a day of the calendar; must be {v.ACCEPTED[v.DATE]}"
+                _(
+                    "{value} is not a day of the calendar; must be {accepted}",
+                    value=repr(value.strip()),
+                    accepted=v.accepted(v.DATE),
+                )
             ) from None
     raise _refuse(v.DATE, value)
 
@@ -206,7 +224,14 @@ def parse_weekdays(value: Any) -> list[str]:
 def _weekday(word: str, value: str) -> str:
     if word in v.WEEKDAY_WORDS:
         return v.WEEKDAY_WORDS[word]
-    raise CellError(f"must be {v.ACCEPTED[v.WEEKDAYS_LIST]}, got {word!r} in {describe(value)}")
+    raise CellError(
+        _(
+            "must be {accepted}, got {word} in {value}",
+            accepted=v.accepted(v.WEEKDAYS_LIST),
+            word=repr(word),
+            value=describe(value),
+        )
+    )
 
 
 def _days_between(first: str, last: str) -> list[str]:
@@ -215,8 +240,12 @@ def _days_between(first: str, last: str) -> list[str]:
     start, end = WEEKDAYS.index(first), WEEKDAYS.index(last)
     if end < start:
         raise CellError(
-            f"the range {v.WEEKDAY_DUTCH[first]}-{v.WEEKDAY_DUTCH[last]} runs backwards; "
-            "write it from the first day to the last, such as ma-vr"
+            _(
+                "the range {first}-{last} runs backwards; write it from the first day to the "
+                "last, such as ma-vr",
+                first=v.WEEKDAY_DUTCH[first],
+                last=v.WEEKDAY_DUTCH[last],
+            )
         )
     return list(WEEKDAYS[start : end + 1])
 
@@ -237,7 +266,13 @@ def parse_domains(value: Any) -> list[str]:
         if not v.fold(part):
             continue
         if v.fold(part) not in v.DOMAIN_WORDS:
-            raise CellError(f"must be {v.ACCEPTED[v.DOMAINS]}, got {part.strip()!r}")
+            raise CellError(
+                _(
+                    "must be {accepted}, got {value}",
+                    accepted=v.accepted(v.DOMAINS),
+                    value=repr(part.strip()),
+                )
+            )
         domains.append(v.DOMAIN_WORDS[v.fold(part)])
     return domains
 

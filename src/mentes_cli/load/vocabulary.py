@@ -168,40 +168,58 @@ SUBSIDY_STEP_WORDS = {
 
 DOMAIN_WORDS = {fold(domain): domain for domain in BVV_DOMAINS}
 
-# What each kind accepts, said in the error for a value that is not accepted.
-ACCEPTED = {
-    ID: "text or a whole number",
-    TEXT: "text",
-    POSTCODE: "text or a whole number of 4 digits",
-    WHOLE: "a whole number",
-    NUMBER: "a number (a number cell, or text such as 0,8 or 0.8)",
-    FLAG: "ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE cell)",
-    OPTIONAL_FLAG: "ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE "
-    "cell), or empty when Opgroeien has not decided",
-    DATE: "a date: a date cell, or text such as 31/01/2027 or 2027-01-31",
-    WEEKDAYS_LIST: "weekdays separated by commas: ma, di, wo, do, vr, za, zo "
-    "(also maandag…zondag or mon…sun, or a range such as ma-vr, ma t/m do or maandag tot "
-    "vrijdag)",
-    OPENING_HOURS: "opening hours from-to such as 07:00-18:00 (also 7:00-18:00, 7u-18u or "
-    "7u30-18u), the start before the end",
-    TEXT_LIST: "names separated by commas",
-    DOMAINS: "one or more of " + "; ".join(BVV_DOMAINS) + " (separated by ;)",
-    CARE_TYPE: "groepsopvang or gezinsopvang (also group or family)",
-    SUBSIDY_STEP: "0, 1, 2 or 3 (also T0–T3 or trap 0–trap 3)",
-    ROLE: "pedagogisch coach or regionaal ondersteuner (also coach, support or ondersteuner)",
-    STATUS: "aangevraagd, goedgekeurd, gepland, lopend, afgerond or geannuleerd "
-    "(also requested, approved, planned, active, done or cancelled)",
-    VISIT_KIND: "bezoek or intake (also visit)",
-    VISIT_STATE: "gepland, vast, gedaan or geannuleerd (also planned, fixed, done or cancelled)",
-    CLOCK: "a time of day such as 09:00 (also 9:00, 9u or 9u30, or a time cell)",
-}
+
+# What each kind accepts, said in the error for a value that is not accepted (in the run's
+# language; the Dutch words a cell may hold stay as they are).
+def _accepted_texts() -> dict[str, str]:
+    from mentes_cli.i18n import _
+
+    return {
+        ID: _("text or a whole number"),
+        TEXT: _("text"),
+        POSTCODE: _("text or a whole number of 4 digits"),
+        WHOLE: _("a whole number"),
+        NUMBER: _("a number (a number cell, or text such as 0,8 or 0.8)"),
+        FLAG: _("ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE cell)"),
+        OPTIONAL_FLAG: _(
+            "ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE cell), or "
+            "empty when Opgroeien has not decided"
+        ),
+        DATE: _("a date: a date cell, or text such as 31/01/2027 or 2027-01-31"),
+        WEEKDAYS_LIST: _(
+            "weekdays separated by commas: ma, di, wo, do, vr, za, zo (also maandag…zondag or "
+            "mon…sun, or a range such as ma-vr, ma t/m do or maandag tot vrijdag)"
+        ),
+        OPENING_HOURS: _(
+            "opening hours from-to such as 07:00-18:00 (also 7:00-18:00, 7u-18u or 7u30-18u), "
+            "the start before the end"
+        ),
+        TEXT_LIST: _("names separated by commas"),
+        DOMAINS: _("one or more of {domains} (separated by ;)", domains="; ".join(BVV_DOMAINS)),
+        CARE_TYPE: _("groepsopvang or gezinsopvang (also group or family)"),
+        SUBSIDY_STEP: _("0, 1, 2 or 3 (also T0–T3 or trap 0–trap 3)"),
+        ROLE: _(
+            "pedagogisch coach or regionaal ondersteuner (also coach, support or ondersteuner)"
+        ),
+        STATUS: _(
+            "aangevraagd, goedgekeurd, gepland, lopend, afgerond or geannuleerd (also "
+            "requested, approved, planned, active, done or cancelled)"
+        ),
+        VISIT_KIND: _("bezoek or intake (also visit)"),
+        VISIT_STATE: _(
+            "gepland, vast, gedaan or geannuleerd (also planned, fixed, done or cancelled)"
+        ),
+        CLOCK: _("a time of day such as 09:00 (also 9:00, 9u or 9u30, or a time cell)"),
+    }
 
 
 def accepted(kind: str) -> str:
     """Give what a column of `kind` accepts, for the error on a value it does not accept."""
     if kind == OFFER:
-        return "one of " + ", ".join(catalogue().codes())
-    return ACCEPTED[kind]
+        from mentes_cli.i18n import _
+
+        return _("one of {codes}", codes=", ".join(catalogue().codes()))
+    return _accepted_texts()[kind]
 
 
 # The drop-down list of each closed choice, in the words the export writes.
@@ -651,3 +669,25 @@ EXPLANATION_SHEET = "Uitleg"
 HISTORY_SHEET = "Historiek"
 LETTERS_SHEET = "Brieven"
 OWN_SHEETS = (HISTORY_SHEET, LETTERS_SHEET)
+
+
+# The sheet that holds each kind of record: its headers name a record's fields in messages.
+_SHEET_OF_KIND = {spec.kind: spec for spec in SHEETS}
+# Record fields of TOML that are lists inside their owner, not columns: named by their sheet.
+_NESTED = {"closures": CLOSURES, "leave": LEAVE, "visits": VISITS, "locations": LOCATIONS}
+
+
+def toml_field_labels(kind: str, prefix: str = "") -> dict[str, str]:
+    """Give how messages name the TOML fields of a record of `kind` ("locations"): in Dutch
+    the header a coordinator knows from the workbook with the TOML key in brackets,
+    "Subsidietrap (subsidy_step)"; in English the TOML key. `prefix` goes before each key
+    ("closures." for the fields of a closure inside its location)."""
+    from mentes_cli.i18n import language
+
+    spec = _SHEET_OF_KIND[kind]
+    if language() == "en":
+        return {column.key: f"{prefix}{column.key}" for column in spec.columns}
+    labels = {column.key: f"{column.header} ({prefix}{column.key})" for column in spec.columns}
+    for key, nested in _NESTED.items():
+        labels.setdefault(key, f"{nested.name} ({prefix}{key})")
+    return labels
