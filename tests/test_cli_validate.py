@@ -22,7 +22,9 @@ def test_version():
 def test_validate_sample_says_what_it_used():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
+    assert (
+        result.stdout == "OK: 14 organisations, 16 locations, 5 coaches, 14 trajects, 0 visits.\n"
+    )
     assert "Records: the bundled sample records\n" in result.stderr
     assert "site-packages" not in result.stderr and "sample" + "/" not in result.stderr
 
@@ -49,7 +51,7 @@ def test_validate_uses_mentes_data_and_local_data(tmp_path, monkeypatch):
     monkeypatch.setenv("MENTES_DATA", str(folder))
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert "OK: 1 organisations, 1 locations, 0 coaches, 0 trajects." in result.stdout
+    assert "OK: 1 organisation, 1 location, 0 coaches, 0 trajects, 0 visits." in result.stdout
     assert f"Records: {folder} (from MENTES_DATA)" in result.stderr
 
 

@@ -682,7 +682,7 @@ earliest = 2027-09-06
     )
     result = runner.invoke(app, ["validate", "--data", str(folder)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK: 1 organisations, 2 locations, 0 coaches, 2 trajects.\n"
+    assert result.stdout == "OK: 1 organisation, 2 locations, 0 coaches, 2 trajects, 0 visits.\n"
     assert result.stderr.splitlines()[1:3] == [
         "Warning: location LOC-2: district 'Hoboken' does not match postcode 2100 "
         "(district Deurne)",

@@ -339,7 +339,7 @@ def test_accepted_cases_load(tmp_path, name):
     path = build(tmp_path, name)
     result = runner.invoke(app, ["validate", "--data", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK: 1 organisations, 1 locations, 0 coaches, 0 trajects.\n"
+    assert result.stdout == "OK: 1 organisation, 1 location, 0 coaches, 0 trajects, 0 visits.\n"
 
 
 @pytest.mark.parametrize("name", ["bom-toml", "crlf-toml"])

@@ -38,7 +38,7 @@ def test_export_writes_the_records_in_the_layout_of_the_spec(tmp_path):
     result = invoke("export", "--to", target)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Wrote {target}: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
+        f"Wrote {target}: 14 organisations, 16 locations, 5 coaches, 14 trajects, 0 visits.\n"
     )
     workbook = load_workbook(target)
     assert workbook.sheetnames == SHEETS
@@ -183,7 +183,8 @@ def test_import_writes_the_same_records_as_toml(tmp_path, exported):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"Wrote {folder / 'organisations.toml'}, {folder / 'coaches.toml'}, "
-        f"{folder / 'trajects.toml'}: 14 organisations, 16 locations, 5 coaches, 14 trajects.\n"
+        f"{folder / 'trajects.toml'}: 14 organisations, 16 locations, 5 coaches, 14 trajects, "
+        "0 visits.\n"
     )
     assert sorted(p.name for p in folder.iterdir()) == RECORD_FILES
     assert load_toml_folder(folder) == load_toml_folder(sample_records_dir())

@@ -18,69 +18,73 @@ from mentes_cli.cli.common import (
     stdout,
 )
 from mentes_cli.errors import UsageError
+from mentes_cli.i18n import _
 
 
-def _workbook_target(path: Path, what: str) -> None:
+def _workbook_target(path: Path, message: str) -> None:
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"{what} {path} must end in .xlsx (an Excel workbook)")
+        raise UsageError(message)
 
 
-def _summary(records) -> str:
-    return (
-        f"{len(records.organisations)} organisations, {len(records.locations())} locations, "
-        f"{len(records.coaches)} coaches, {len(records.trajects)} trajects"
-    )
-
-
-@app.command("export")
+@app.command(
+    "export",
+    help=_("Write the records as one Excel workbook (Dutch headers and values, as import reads)."),
+)
 @handle_errors
 def export(
     to: Annotated[
         Path,
-        typer.Option("--to", help="The workbook to write (.xlsx).", show_default=False),
+        typer.Option("--to", help=_("The workbook to write (.xlsx)."), show_default=False),
     ],
     data: DataOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Write the records as one Excel workbook (Dutch headers and values, SPEC 2.2)."""
     from mentes_cli.export.records_xlsx import write_records_workbook
-    from mentes_cli.load import resolve_source
+    from mentes_cli.load import resolve_source, summary
     from mentes_cli.output import check_output_path
 
-    _workbook_target(to, "--to")
+    _workbook_target(to, _("--to {path} must end in .xlsx (an Excel workbook)", path=to))
     check_output_path(to, force=force, inputs=[resolve_source(data).path])
     loaded = load(data)
     for line in write_records_workbook(loaded.records, to):
         notice(line)
-    stdout.print(f"Wrote {plain(to)}: {_summary(loaded.records)}.", markup=False, soft_wrap=True)
+    stdout.print(
+        _("Wrote {path}: {summary}.", path=plain(to), summary=summary(loaded.records)),
+        markup=False,
+        soft_wrap=True,
+    )
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_("Convert a workbook into TOML record files; nothing is written when it has a problem."),
+)
 @handle_errors
 def import_(
     workbook: Annotated[
-        Path, typer.Argument(help="The workbook to read (.xlsx).", show_default=False)
+        Path, typer.Argument(help=_("The workbook to read (.xlsx)."), show_default=False)
     ],
     to: Annotated[
         Path,
         typer.Option(
             "--to",
-            help="The folder for organisations.toml, coaches.toml and trajects.toml "
-            "(made when missing).",
+            help=_(
+                "The folder for organisations.toml, coaches.toml and trajects.toml "
+                "(made when missing)."
+            ),
             show_default=False,
         ),
     ],
     force: ForceOption = False,
 ) -> None:
-    """Convert a workbook into TOML record files; nothing is written when it has a problem."""
     from mentes_cli.export.records_toml import write_record_files
-    from mentes_cli.load import DataSource, load_records
+    from mentes_cli.load import DataSource, load_records, summary
     from mentes_cli.reference import set_override_dir
 
     if workbook.is_dir():
-        raise UsageError(f"{workbook} is a folder; give the .xlsx workbook to import")
+        raise UsageError(_("{path} is a folder; give the .xlsx workbook to import", path=workbook))
     set_override_dir(None)
-    loaded = load_records(DataSource(workbook, "the workbook to import"))
+    loaded = load_records(DataSource(workbook, _("the workbook to import")))
     for line in loaded.notices:
         notice(line)
     _fits_the_limits(loaded.records, workbook.name)
@@ -88,7 +92,11 @@ def import_(
         loaded.records, to, force=force, origin=workbook.name, inputs=[workbook]
     )
     stdout.print(
-        f"Wrote {', '.join(plain(p) for p in written)}: {_summary(loaded.records)}.",
+        _(
+            "Wrote {path}: {summary}.",
+            path=", ".join(plain(p) for p in written),
+            summary=summary(loaded.records),
+        ),
         markup=False,
         soft_wrap=True,
     )
@@ -103,23 +111,30 @@ def _fits_the_limits(records, origin: str) -> None:
         check_file_bytes(name, len(text.encode("utf-8")))
 
 
-@app.command("template")
+@app.command(
+    "template",
+    help=_("Write an empty workbook to fill in: headers, drop-down lists and a Dutch explanation."),
+)
 @handle_errors
 def template(
     target: Annotated[
-        Path, typer.Argument(help="The workbook to write (.xlsx).", show_default=False)
+        Path, typer.Argument(help=_("The workbook to write (.xlsx)."), show_default=False)
     ],
     force: ForceOption = False,
 ) -> None:
-    """Write an empty workbook to fill in: headers, drop-down lists and a Dutch explanation."""
     from mentes_cli.export.records_xlsx import write_template
     from mentes_cli.output import check_output_path
 
-    _workbook_target(target, "the template")
+    _workbook_target(
+        target, _("the template {path} must end in .xlsx (an Excel workbook)", path=target)
+    )
     check_output_path(target, force=force)
     write_template(target)
     stdout.print(
-        f"Wrote {plain(target)}: an empty workbook to fill in (see its sheet Uitleg).",
+        _(
+            "Wrote {path}: an empty workbook to fill in (see its sheet Uitleg).",
+            path=plain(target),
+        ),
         markup=False,
         soft_wrap=True,
     )

@@ -27,7 +27,9 @@ class DataSource:
 
     def describe(self) -> str:
         """Give a short sentence that says which records are used."""
-        return f"Records: {self.path} ({self.reason})"
+        from mentes_cli.i18n import _
+
+        return _("Records: {path} ({reason})", path=self.path, reason=self.reason)
 
 
 @dataclass
@@ -43,6 +45,7 @@ def resolve_source(
     data: Path | None, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> DataSource:
     """Give the source: --data, else MENTES_DATA, else ./data with records, else the sample."""
+    from mentes_cli.i18n import _
     from mentes_cli.load.toml_records import holds_records
     from mentes_cli.reference import sample_records_dir
 
@@ -51,11 +54,11 @@ def resolve_source(
     if data is not None:
         return DataSource(data, "--data")
     if env.get(ENV_VAR):
-        return DataSource(Path(env[ENV_VAR]), f"from {ENV_VAR}")
+        return DataSource(Path(env[ENV_VAR]), _("from {variable}", variable=ENV_VAR))
     local = cwd / "data"
     if local.is_dir() and holds_records(local):
-        return DataSource(local, "./data holds records")
-    return DataSource(sample_records_dir(), "the bundled sample records")
+        return DataSource(local, _("./data holds records"))
+    return DataSource(sample_records_dir(), _("the bundled sample records"))
 
 
 def load_records(source: DataSource) -> Loaded:
@@ -74,7 +77,11 @@ def load_records(source: DataSource) -> Loaded:
 def _load(source: DataSource) -> Loaded:
     path = source.path
     if not path.exists():
-        raise InputError(f"{path}: no such file or folder ({source.reason})")
+        from mentes_cli.i18n import _
+
+        raise InputError(
+            _("{path}: no such file or folder ({reason})", path=path, reason=source.reason)
+        )
     if path.is_dir():
         from mentes_cli.load.toml_records import load_toml_folder, missing_record_files
 
@@ -85,6 +92,23 @@ def _load(source: DataSource) -> Loaded:
     records, notices = load_workbook_records(path)
     check_counts(str(path), record_counts(records))
     return Loaded(records, source, notices)
+
+
+def summary(records: Records) -> str:
+    """Give how many records of each kind there are, in words: "14 organisations, …, 0 visits"."""
+    from mentes_cli.i18n import n_
+
+    visits = sum(len(traject.visits) for traject in records.trajects)
+    counts = record_counts(records)
+    return ", ".join(
+        (
+            n_("{count} organisation", "{count} organisations", counts["organisations"]),
+            n_("{count} location", "{count} locations", counts["locations"]),
+            n_("{count} coach", "{count} coaches", counts["coaches"]),
+            n_("{count} traject", "{count} trajects", counts["trajects"]),
+            n_("{count} visit", "{count} visits", visits),
+        )
+    )
 
 
 def record_counts(records: Records) -> dict[str, int]:
