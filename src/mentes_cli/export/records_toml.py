@@ -18,6 +18,7 @@ import tomli_w
 from pydantic import BaseModel
 
 from mentes_cli.errors import OutputError
+from mentes_cli.i18n import _
 from mentes_cli.models import Records
 from mentes_cli.output import make_folder, outputs_together, write_many
 from mentes_cli.reference import parse_toml
@@ -102,18 +103,26 @@ def write_record_files(
     Refuse, writing nothing, when one exists and `force` is false.
     """
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for the TOML files")
+        raise OutputError(_("{path}: is a file; give a folder for the TOML files", path=folder))
     targets = [folder / name for name in RECORD_FILES]
     existing = [target for target in targets if target.exists()]
     if existing and not force:
         names = ", ".join(target.name for target in existing)
-        raise OutputError(f"{folder}: holds {names} already; use --force to replace them")
+        raise OutputError(
+            _(
+                "{path}: holds {names} already; use --force to replace them",
+                path=folder,
+                names=names,
+            )
+        )
     for target in existing:
         if target.is_dir():
-            raise OutputError(f"{target}: is a folder; remove it or choose another folder")
+            raise OutputError(
+                _("{path}: is a folder; remove it or choose another folder", path=target)
+            )
     texts = records_toml(records, origin)
     if not folder.exists() and not folder.parent.exists():
-        raise OutputError(f"{folder.parent}: folder does not exist")
+        raise OutputError(_("{path}: folder does not exist", path=folder.parent))
     # One change: the folder made here and the three files land together, or none of them.
     with outputs_together():
         make_folder(folder)

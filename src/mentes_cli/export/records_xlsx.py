@@ -21,6 +21,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mentes_cli import i18n
 from mentes_cli.errors import OutputError
 from mentes_cli.export.cells import (
     MAX_CELL_TEXT,
@@ -32,7 +33,9 @@ from mentes_cli.export.cells import (
     set_print_layout,
     write_header,
 )
+from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as vocab
+from mentes_cli.load.build import record_name, visit_name
 from mentes_cli.models import Records
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -53,26 +56,33 @@ class _Rows:
 def _record_rows(records: Records) -> list[_Rows]:
     sheets = {spec.kind: _Rows(spec) for spec in vocab.SHEETS}
     for organisation in records.organisations:
-        sheets["organisations"].rows.append((dict(organisation), f"organisation {organisation.id}"))
+        sheets["organisations"].rows.append(
+            (dict(organisation), record_name("organisation", organisation.id))
+        )
         for location in organisation.locations:
             values = {**dict(location), "organisation": organisation.id}
-            sheets["locations"].rows.append((values, f"location {location.id}"))
+            sheets["locations"].rows.append((values, record_name("location", location.id)))
             for closure in location.closures:
                 values = {**dict(closure), "location": location.id}
-                sheets["closures"].rows.append((values, f"closure of location {location.id}"))
+                sheets["closures"].rows.append(
+                    (values, _("closure of location {location}", location=location.id))
+                )
     for coach in records.coaches:
-        sheets["coaches"].rows.append((dict(coach), f"coach {coach.id}"))
+        sheets["coaches"].rows.append((dict(coach), record_name("coach", coach.id)))
         for period in coach.leave:
             sheets["leave"].rows.append(
-                ({**dict(period), "coach": coach.id}, f"leave of coach {coach.id}")
+                (
+                    {**dict(period), "coach": coach.id},
+                    _("leave of coach {coach}", coach=coach.id),
+                )
             )
     for traject in records.trajects:
-        sheets["trajects"].rows.append((dict(traject), f"traject {traject.id}"))
+        sheets["trajects"].rows.append((dict(traject), record_name("traject", traject.id)))
         for visit in traject.visits:
             sheets["visits"].rows.append(
                 (
                     {**dict(visit), "traject": traject.id},
-                    f"visit {visit.number} of traject {traject.id}",
+                    visit_name(traject.id, visit.number),
                 )
             )
     return [sheets[spec.kind] for spec in vocab.SHEETS]
@@ -135,17 +145,25 @@ class _Writer:
         return sheet
 
     def _text(self, cell, text: str, spec, number: int, record: str, column) -> None:
-        where = f"{spec.name}, row {number}, {record}, {column.header}"
+        where = _where(spec, number, record, column)
         if len(text) > MAX_CELL_TEXT:
             raise OutputError(
-                f"{where}: the text has {len(text):,} characters; an Excel cell holds at most "
-                f"{MAX_CELL_TEXT:,}. Shorten it in the records first"
+                _(
+                    "{where}: the text has {count} characters; an Excel cell holds at most "
+                    "{most}. Shorten it in the records first",
+                    where=where,
+                    count=i18n.number(len(text), 0),
+                    most=i18n.number(MAX_CELL_TEXT, 0),
+                )
             )
         kept = safe_text(text)
         if kept != text:
             self.notices.append(
-                f"{where}: characters a workbook cannot hold (control characters, carriage "
-                "returns, U+FFFE, U+FFFF) were replaced"
+                _(
+                    "{where}: characters a workbook cannot hold (control characters, carriage "
+                    "returns, U+FFFE, U+FFFF) were replaced",
+                    where=where,
+                )
             )
         put_text(cell, kept)
 
@@ -209,9 +227,24 @@ def _check_list_items(items: list[str], spec, number: int, record: str, column) 
     for item in items:
         if any(separator in item for separator in ",;\n"):
             raise OutputError(
-                f"{spec.name}, row {number}, {record}, {column.header}: {item!r} cannot be "
-                "written in a list: it holds a comma, semicolon or line break"
+                _(
+                    "{where}: {item} cannot be written in a list: it holds a comma, semicolon "
+                    "or line break",
+                    where=_where(spec, number, record, column),
+                    item=repr(item),
+                )
             )
+
+
+def _where(spec, number: int, record: str, column) -> str:
+    """Give the sheet, row, record and column of a cell, as problems name them."""
+    return _(
+        "{sheet}, row {row}, {record}, {column}",
+        sheet=spec.name,
+        row=number,
+        record=record,
+        column=column.header,
+    )
 
 
 def _drop_down(column: vocab.Column, last_id_row: int) -> str | None:

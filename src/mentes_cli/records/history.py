@@ -16,6 +16,7 @@ from typing import Any
 import tomli_w
 
 from mentes_cli.errors import InputError, Problem
+from mentes_cli.i18n import _
 
 HISTORY_FILE = "history.toml"
 HISTORY_SHEET = "Historiek"
@@ -80,17 +81,21 @@ def read_history_toml(path: Path) -> list[HistoryEntry]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(path.name, message=f"cannot be read ({exc})")) from None
+        raise InputError(
+            Problem(path.name, message=_("cannot be read ({reason})", reason=exc))
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(path.name, message=f"not valid TOML ({exc})")) from None
+        raise InputError(
+            Problem(path.name, message=_("not valid TOML ({reason})", reason=exc))
+        ) from None
     return [_entry(item, path.name) for item in data.get("changes", [])]
 
 
 def _entry(item: Any, source: str) -> HistoryEntry:
     if not isinstance(item, dict):
-        raise InputError(Problem(source, message="[[changes]] must be tables"))
+        raise InputError(Problem(source, message=_("[[changes]] must be tables")))
     fields = HistoryEntry.__dataclass_fields__
     return HistoryEntry(**{name: as_text(item.get(name)) for name in fields})
 

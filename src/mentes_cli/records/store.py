@@ -139,7 +139,7 @@ class RecordStore:
         """
         self._refuse_sample()
         if not self.source.exists():
-            raise InputError(f"{self.source}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder", path=self.source))
         with self._lock():
             content, state = FileState.read(self.target)
             change = Change(self, command, self._form(content), content)
@@ -285,7 +285,7 @@ class RecordStore:
                     with contextlib.suppress(FileNotFoundError):
                         shutil.copyfile(self.folder / name, folder / name)
             try:
-                load_records(DataSource(candidate, "the records after the change"))
+                load_records(DataSource(candidate, _("the records after the change")))
             except InputError as exc:
                 problems = [
                     Problem(
@@ -418,7 +418,7 @@ class Change:
         if self._records is None:
             from mentes_cli.load import DataSource, load_records
 
-            self._records = load_records(DataSource(self.store.source, "the records")).records
+            self._records = load_records(DataSource(self.store.source, _("the records"))).records
         return self._records
 
     def ids(self) -> list[str]:

@@ -37,30 +37,36 @@ DATE_FORMAT = "DD/MM/YYYY"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
 # Relationship types (the last part of the type URI) of a sheet that openpyxl drops or breaks.
-_DROPPED_BY_SHEET = {
-    "drawing": "a drawing (a chart, an image or a shape)",
-    "pivotTable": "a pivot table",
-    "oleObject": "an embedded object",
-    "control": "a form control",
-    "slicer": "a slicer",
-    "timeline": "a timeline",
-    "package": "an embedded document",
-}
+def _dropped_by_sheet() -> dict[str, str]:
+    return {
+        "drawing": _("a drawing (a chart, an image or a shape)"),
+        "pivotTable": _("a pivot table"),
+        "oleObject": _("an embedded object"),
+        "control": _("a form control"),
+        "slicer": _("a slicer"),
+        "timeline": _("a timeline"),
+        "package": _("an embedded document"),
+    }
+
+
 # Parts of the package openpyxl drops, by the start of their name.
-_DROPPED_PARTS = {
-    "xl/vbaProject.bin": "macros (VBA)",
-    "xl/chartsheets/": "a chart sheet",
-    "xl/pivotCache/": "a pivot table",
-    "xl/pivotTables/": "a pivot table",
-    "xl/slicerCaches/": "a slicer",
-    "xl/slicers/": "a slicer",
-    "xl/timelines/": "a timeline",
-    "xl/timelineCaches/": "a timeline",
-    "xl/embeddings/": "an embedded object",
-    "xl/activeX/": "a form control",
-    "xl/ctrlProps/": "a form control",
-}
+def _dropped_parts() -> dict[str, str]:
+    return {
+        "xl/vbaProject.bin": _("macros (VBA)"),
+        "xl/chartsheets/": _("a chart sheet"),
+        "xl/pivotCache/": _("a pivot table"),
+        "xl/pivotTables/": _("a pivot table"),
+        "xl/slicerCaches/": _("a slicer"),
+        "xl/slicers/": _("a slicer"),
+        "xl/timelines/": _("a timeline"),
+        "xl/timelineCaches/": _("a timeline"),
+        "xl/embeddings/": _("an embedded object"),
+        "xl/activeX/": _("a form control"),
+        "xl/ctrlProps/": _("a form control"),
+    }
 
 
 def check_workbook(content: bytes, name: str) -> None:
@@ -69,17 +75,16 @@ def check_workbook(content: bytes, name: str) -> None:
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         names = package.namelist()
         sheets = _sheet_parts(package)
+        dropped = _dropped_by_sheet()
         for part, sheet in sheets.items():
             rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part))
             if rels + ".rels" not in names:
                 continue
             for relation in ElementTree.fromstring(package.read(rels + ".rels")).iter(_REL):
                 kind = relation.get("Type", "").rsplit("/", 1)[-1]
-                if kind in _DROPPED_BY_SHEET:
-                    found.append(
-                        _("sheet {sheet}: {what}", sheet=sheet, what=_DROPPED_BY_SHEET[kind])
-                    )
-        for prefix, what in _DROPPED_PARTS.items():
+                if kind in dropped:
+                    found.append(_("sheet {sheet}: {what}", sheet=sheet, what=dropped[kind]))
+        for prefix, what in _dropped_parts().items():
             if any(n == prefix or (prefix.endswith("/") and n.startswith(prefix)) for n in names):
                 found.append(what)
     found = list(dict.fromkeys(found))
