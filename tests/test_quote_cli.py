@@ -378,8 +378,8 @@ def test_as_of_before_the_first_price_list_exits_1():
     result = quote("--traject", "A", "--as-of", "2023-12-31")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: tariffs.toml, package A: no value in force on 2023-12-31 (the earliest "
-        "valid_from is 2024-01-01)\n"
+        "Error: mentes's own reference data (tariffs.toml), package A: no value in force on "
+        "2023-12-31 (the earliest valid_from is 2024-01-01)\n"
     )
 
 

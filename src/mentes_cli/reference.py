@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from mentes_cli import i18n
 from mentes_cli.errors import ReferenceDataError
 from mentes_cli.i18n import _
 
@@ -81,12 +82,27 @@ def load_reference(name: str) -> dict[str, Any]:
         bundled = bundled_data_dir() / name
         override = data if path != bundled else None
         data = checked_limits(_parsed(bundled) if override else data, override, str(path))
-    table = _strict(data, str(path), ())
+    shown = reference_name(path)
+    table = _strict(data, shown, ())
     if name == "planning.toml":
-        _check_planning(table, str(path))
+        _check_planning(table, shown)
     if name == "tariffs.toml":
-        _check_tariffs(table, str(path))
+        _check_tariffs(table, shown)
     return table
+
+
+def reference_name(path: Path | str) -> str:
+    """Give how a message names a reference file: the path of a --data folder's copy, which
+    the coordinator may edit, or "mentes's own reference data (rules.toml)" for the bundled
+    file, which is part of the installed program and not theirs to edit."""
+    path = Path(path)
+    try:
+        bundled = path.resolve().parent == bundled_data_dir().resolve()
+    except OSError:
+        bundled = False
+    if bundled:
+        return _("mentes's own reference data ({name})", name=path.name)
+    return str(path)
 
 
 # A reference file holds prices, hours and day counts: none comes near these.
@@ -95,43 +111,52 @@ MAX_DEPTH = 8
 
 
 def _parsed(path: Path) -> dict[str, Any]:
+    shown = reference_name(path)
     try:
         with open_regular(path) as stream:
             raw = stream.read(MAX_REFERENCE_BYTES + 1)
     except FileNotFoundError:
-        raise ReferenceDataError(f"{path}: reference file is missing") from None
+        raise ReferenceDataError(_("{path}: reference file is missing", path=shown)) from None
     except SpecialFileError:
-        raise ReferenceDataError(special_file_message(path)) from None
+        raise ReferenceDataError(special_file_message(shown)) from None
     except OSError as exc:
         raise ReferenceDataError(
-            f"{path}: cannot read reference file ({exc.strerror or exc})"
+            _(
+                "{path}: cannot read reference file ({reason})",
+                path=shown,
+                reason=exc.strerror or exc,
+            )
         ) from None
     if len(raw) > MAX_REFERENCE_BYTES:
         raise ReferenceDataError(
             _(
                 "{path}: is larger than {most} MB; a reference file is far smaller",
-                path=path,
+                path=shown,
                 most=MAX_REFERENCE_BYTES // 1_000_000,
             )
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReferenceDataError(f"{path}: cannot read reference file ({exc})") from None
+        raise ReferenceDataError(
+            _("{path}: cannot read reference file ({reason})", path=shown, reason=exc)
+        ) from None
     try:
         data = parse_toml(text)
     except TOMLDecodeError as exc:
-        raise ReferenceDataError(f"{path}: not valid TOML ({exc})") from None
+        raise ReferenceDataError(
+            _("{path}: not valid TOML ({reason})", path=shown, reason=exc)
+        ) from None
     except RecursionError:
         raise ReferenceDataError(
-            _("{path}: not valid TOML (nested too deeply)", path=path)
+            _("{path}: not valid TOML (nested too deeply)", path=shown)
         ) from None
     except ValueError:
         # Python refuses to read an integer of more than 4,300 digits.
         raise ReferenceDataError(
-            _("{path}: not valid TOML (a number of thousands of digits)", path=path)
+            _("{path}: not valid TOML (a number of thousands of digits)", path=shown)
         ) from None
-    _check_values(data, str(path), ())
+    _check_values(data, shown, ())
     return data
 
 
@@ -175,7 +200,7 @@ def _key_path(where: tuple[Any, ...]) -> str:
     text = ""
     for part in where:
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top)"
+    return text or _("(top)")
 
 
 def _check_values(value: Any, path: str, where: tuple[Any, ...]) -> None:
@@ -219,7 +244,7 @@ def _check_values(value: Any, path: str, where: tuple[Any, ...]) -> None:
 def _short_number(value: float) -> str:
     """Give a huge number short: 1e+30, or about 10^400 (str() of one fails past 4,300 digits)."""
     if isinstance(value, int) and value.bit_length() > 60:
-        return f"about 10^{int(value.bit_length() * 0.30103)}"
+        return _("about 10^{power}", power=int(value.bit_length() * 0.30103))
     return f"{value:.3g}"
 
 
@@ -304,7 +329,9 @@ def _check_tariffs(data: dict[str, Any], path: str) -> None:
     """Refuse a tariffs.toml whose day counts pass [plan] max_visits_per_traject."""
     for offer in data.get("free_offers", []) if isinstance(data.get("free_offers"), list) else []:
         if isinstance(offer, dict):
-            _check_visit_counts(offer.get("days"), path, f"free offer {offer.get('code')}: days")
+            _check_visit_counts(
+                offer.get("days"), path, _("free offer {code}: days", code=offer.get("code"))
+            )
     for package in data.get("packages", []) if isinstance(data.get("packages"), list) else []:
         blocks = package.get("visits") if isinstance(package, dict) else None
         counts = (
@@ -314,7 +341,9 @@ def _check_tariffs(data: dict[str, Any], path: str) -> None:
         )
         if counts is not None:
             total = sum(c for c in counts if isinstance(c, int))
-            _check_visit_counts([total], path, f"package {package.get('code')}: visits")
+            _check_visit_counts(
+                [total], path, _("package {code}: visits", code=package.get("code"))
+            )
 
 
 def _check_visit_counts(visits: Any, path: str, what: str) -> None:
@@ -343,9 +372,13 @@ def parameter_at(entries: list[dict[str, Any]], as_of: date, what: str) -> dict[
     """
     in_force = [e for e in entries if e.get("valid_from") and e["valid_from"] <= as_of]
     if not in_force:
-        earliest = min((e["valid_from"] for e in entries if e.get("valid_from")), default="none")
+        earliest = min((e["valid_from"] for e in entries if e.get("valid_from")), default=_("none"))
         raise ReferenceDataError(
-            f"{what}: no value in force on {as_of.isoformat()} "
-            f"(the earliest valid_from is {earliest})"
+            _(
+                "{what}: no value in force on {day} (the earliest valid_from is {earliest})",
+                what=what,
+                day=i18n.day(as_of),
+                earliest=i18n.day(earliest) if isinstance(earliest, date) else earliest,
+            )
         )
     return max(in_force, key=lambda e: e["valid_from"])

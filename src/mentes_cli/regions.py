@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
-from mentes_cli.reference import load_reference, parameter_at, reference_path
+from mentes_cli.i18n import _
+from mentes_cli.reference import load_reference, parameter_at, reference_name, reference_path
 
 FILE = "regions.toml"
 _MEMBER_KINDS = ("provinces", "arrondissements", "municipalities", "districts", "postcodes")
@@ -94,7 +95,12 @@ def _tables() -> _Tables:
 
 
 def _fail(message: str) -> ReferenceDataError:
-    return ReferenceDataError(f"{reference_path(FILE)}: {message}")
+    return ReferenceDataError(f"{_file()}: {message}")
+
+
+def _file() -> str:
+    """Give how messages name the regions.toml in use (a --data copy, or mentes's own)."""
+    return reference_name(reference_path(FILE))
 
 
 def _text(entry: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
@@ -102,23 +108,23 @@ def _text(entry: dict[str, Any], key: str, where: str, required: bool = True) ->
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise _fail(f"{where}: `{key}` must be a non-empty text")
+        raise _fail(_("{where}: `{key}` must be a non-empty text", where=where, key=key))
     return value
 
 
 def _texts(entry: dict[str, Any], key: str, where: str) -> list[str]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _fail(f"{where}: `{key}` must be a list of texts")
+        raise _fail(_("{where}: `{key}` must be a list of texts", where=where, key=key))
     return value
 
 
 def _build_place(postcode: str, entry: Any) -> Place:
     where = f"postcodes.{postcode}"
     if not re.fullmatch(r"\d{4}", postcode):
-        raise _fail(f"{where}: a postcode is four digits")
+        raise _fail(_("{where}: a postcode is four digits", where=where))
     if not isinstance(entry, dict):
-        raise _fail(f"{where}: must be a table with municipality and province")
+        raise _fail(_("{where}: must be a table with municipality and province", where=where))
     municipality = _text(entry, "municipality", where)
     district = _text(entry, "district", where, required=False)
     others = _texts(entry, "other_municipalities", where)
@@ -139,19 +145,28 @@ def _build_place(postcode: str, entry: Any) -> Place:
 def _build_scope(entry: Any, index: int, known: dict[str, set[Any]]) -> Scope:
     where = f"scopes[{index + 1}]"
     if not isinstance(entry, dict):
-        raise _fail(f"{where}: must be a table")
+        raise _fail(_("{where}: must be a table", where=where))
     scope_id = _text(entry, "id", where)
-    where = f"scope {scope_id}"
+    where = _("scope {scope}", scope=scope_id)
     valid_from = entry.get("valid_from")
     if not isinstance(valid_from, date) or isinstance(valid_from, datetime):
-        raise _fail(f"{where}: `valid_from` must be a date like 2025-01-01")
+        raise _fail(_("{where}: `valid_from` must be a date like 2025-01-01", where=where))
     members = {kind: frozenset(_texts(entry, kind, where)) for kind in _MEMBER_KINDS}
     for kind, values in members.items():
         unknown = sorted(values - known[kind])
         if unknown:
-            raise _fail(f"{where}: `{kind}` names {', '.join(unknown)}, not in [postcodes]")
+            raise _fail(
+                _(
+                    "{where}: `{kind}` names {names}, not in [postcodes]",
+                    where=where,
+                    kind=kind,
+                    names=", ".join(unknown),
+                )
+            )
     if not any(members.values()):
-        raise _fail(f"{where}: lists none of {', '.join(_MEMBER_KINDS)}")
+        raise _fail(
+            _("{where}: lists none of {kinds}", where=where, kinds=", ".join(_MEMBER_KINDS))
+        )
     return Scope(
         id=scope_id,
         name=_text(entry, "name", where),
@@ -167,11 +182,11 @@ def _build(data: dict[str, Any]) -> _Tables:
     """Give the lookup tables for the parsed regions.toml `data`."""
     postcodes = data.get("postcodes")
     if not isinstance(postcodes, dict) or not postcodes:
-        raise _fail("the table [postcodes] is missing or empty")
+        raise _fail(_("the table [postcodes] is missing or empty"))
     places = {pc: _build_place(pc, entry) for pc, entry in postcodes.items()}
     scopes = data.get("scopes", [])
     if not isinstance(scopes, list):
-        raise _fail("`scopes` must be a list of [[scopes]] tables")
+        raise _fail(_("`scopes` must be a list of [[scopes]] tables"))
     known = {  # what a scope may list, by kind
         "provinces": {p.province for p in places.values()},
         "arrondissements": {p.arrondissement for p in places.values()},
@@ -233,9 +248,15 @@ def scope_at(scope_id: str, as_of: date) -> Scope:
         pass
     entries = tables.scope_entries.get(scope_id)
     if entries is None:
-        known = ", ".join(tables.scope_entries) or "none"
-        raise _fail(f"there is no scope {scope_id!r} (known: {known})")
-    chosen = parameter_at([e for e, _ in entries], as_of, f"{FILE}: scope {scope_id}")
+        known = ", ".join(tables.scope_entries) or _("none")
+        raise _fail(
+            _("there is no scope {scope} (known: {known})", scope=repr(scope_id), known=known)
+        )
+    chosen = parameter_at(
+        [entry for entry, _scope in entries],
+        as_of,
+        _("{file}: scope {scope}", file=_file(), scope=scope_id),
+    )
     scope = next(s for e, s in entries if e is chosen)
     tables.scope_cache[scope_id, as_of] = scope
     return scope

@@ -16,7 +16,7 @@ from typing import Any
 from mentes_cli.errors import ReferenceDataError
 from mentes_cli.i18n import _
 from mentes_cli.offers import catalogue
-from mentes_cli.reference import load_reference, parameter_at
+from mentes_cli.reference import load_reference, parameter_at, reference_name, reference_path
 
 CENT = Decimal("0.01")
 
@@ -61,18 +61,29 @@ class Package:
         return (self.price_eur / self.contact_hours).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _file() -> str:
+    """Give how messages name the tariffs.toml in use (a --data copy, or mentes's own)."""
+    return reference_name(reference_path("tariffs.toml"))
+
+
 def _decimal(value: Any, what: str) -> Decimal:
+    wrong = _(
+        "{file}, {what}: must be a number, got {value}",
+        file=_file(),
+        what=what,
+        value=repr(value),
+    )
     if isinstance(value, bool):
-        raise ReferenceDataError(f"tariffs.toml, {what}: must be a number, got {value!r}")
+        raise ReferenceDataError(wrong)
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        raise ReferenceDataError(f"tariffs.toml, {what}: must be a number, got {value!r}") from None
+        raise ReferenceDataError(wrong) from None
 
 
 def _package(entry: dict[str, Any]) -> Package:
     code = entry.get("code", "?")
-    where = f"package {code} valid from {entry.get('valid_from')}"
+    where = _("package {code} valid from {day}", code=code, day=entry.get("valid_from"))
     try:
         band = entry.get("size_band_places")
         return Package(
@@ -92,7 +103,14 @@ def _package(entry: dict[str, Any]) -> Package:
             source=entry.get("source", ""),
         )
     except (KeyError, TypeError, IndexError, ValueError) as exc:
-        raise ReferenceDataError(f"tariffs.toml, {where}: missing or wrong field ({exc})") from None
+        raise ReferenceDataError(
+            _(
+                "{file}, {where}: missing or wrong field ({reason})",
+                file=_file(),
+                where=where,
+                reason=exc,
+            )
+        ) from None
 
 
 def package_codes() -> tuple[str, ...]:
@@ -106,7 +124,8 @@ def package_codes() -> tuple[str, ...]:
         if entry.get("code") not in paid:
             raise ReferenceDataError(
                 _(
-                    "tariffs.toml: package {code} is not a paid offer of offers.toml ({paid})",
+                    "{file}: package {code} is not a paid offer of offers.toml ({paid})",
+                    file=_file(),
                     code=repr(entry.get("code")),
                     paid=", ".join(paid),
                 )
@@ -130,9 +149,11 @@ def package_at(code: str, as_of: date) -> Package:
     ]
     if not entries:
         raise ReferenceDataError(
-            _("tariffs.toml: the paid offer {code} has no [[packages]]", code=canonical)
+            _("{file}: the paid offer {code} has no [[packages]]", file=_file(), code=canonical)
         )
-    return _package(parameter_at(entries, as_of, f"tariffs.toml, package {canonical}"))
+    return _package(
+        parameter_at(entries, as_of, _("{file}, package {code}", file=_file(), code=canonical))
+    )
 
 
 def packages_at(as_of: date) -> list[Package]:
@@ -149,4 +170,4 @@ def free_offer_at(code: str, as_of: date) -> dict[str, Any]:
     ]
     if not entries:
         raise KeyError(code)
-    return parameter_at(entries, as_of, f"tariffs.toml, free offer {code}")
+    return parameter_at(entries, as_of, _("{file}, free offer {code}", file=_file(), code=code))
