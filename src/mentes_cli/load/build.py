@@ -669,14 +669,13 @@ def plan_refusals(records: Records, today: date) -> list[str]:
     reason), or is entitled only after the traject's deadline; and a traject that no staff
     member of the right role serves (in the planner's words). `today` dates a traject that
     has no date of its own (SPEC 3.3)."""
+    from mentes_cli import i18n
     from mentes_cli.eligibility import (
         entitlement_date,
         family_of_offer,
         free_entitlement,
         uses_entitlement,
     )
-    from mentes_cli.i18n import _
-    from mentes_cli.plan.demand import ROLE_NAMES
     from mentes_cli.plan.reasons import place_text
     from mentes_cli.regions import place_for_postcode, serves
 
@@ -697,13 +696,26 @@ def plan_refusals(records: Records, today: date) -> list[str]:
             family = family_of_offer(traject.offer)
             used = committed.get((traject.location, family), [])
             answer = free_entitlement(records, traject.location, family, day, used)
-            name = catalogue().families[family].name("en")
+            name = catalogue().families[family].name(i18n.language())
             if answer.next_free is None and not answer.entitled:
-                reasons.append(f"not entitled to free {name} on {day.isoformat()}: {answer.reason}")
+                reasons.append(
+                    _(
+                        "not entitled to free {offer} on {day}: {reason}",
+                        offer=name,
+                        day=i18n.day(day),
+                        reason=answer.reason,
+                    )
+                )
             elif traject.deadline and answer.next_free and answer.next_free > traject.deadline:
                 reasons.append(
-                    f"not entitled to free {name} before {answer.next_free.isoformat()}, after "
-                    f"deadline {traject.deadline.isoformat()}: {answer.reason}"
+                    _(
+                        "not entitled to free {offer} before {day}, after deadline {deadline}: "
+                        "{reason}",
+                        offer=name,
+                        day=i18n.day(answer.next_free),
+                        deadline=i18n.day(traject.deadline),
+                        reason=answer.reason,
+                    )
                 )
         role = catalogue().offer(traject.offer).role
         if traject.coach is None:
@@ -714,7 +726,12 @@ def plan_refusals(records: Records, today: date) -> list[str]:
                 for coach in records.coaches
             ):
                 reasons.append(
-                    f"no {ROLE_NAMES[role]} serves {location.id} ({place_text(location)})"
+                    _(
+                        "no {role} serves {location} ({place})",
+                        role=_("pedagogical coach") if role == "coach" else _("regional supporter"),
+                        location=location.id,
+                        place=place_text(location),
+                    )
                 )
         for reason in reasons:
             warnings.append(

@@ -1217,7 +1217,8 @@ class _SheetXml:
         scan, place = self.scan, (self.row, self.column)
         scan.rows, scan.columns = max(scan.rows, self.row), max(scan.columns, self.column)
         if place in self.seen_cells:
-            cell = _("cell {cell}", cell=f"{_letter(self.column - 1)}{self.row}")
+            reference = _letter(self.column - 1) + str(self.row)
+            cell = _("cell {cell}", cell=reference)
             scan.twice.append((self.row, _twice(cell)))
         self.seen_cells.add(place)
         kind, text = self.kind, self.value

@@ -41,11 +41,11 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return _("a yes/no cell ({value})", value="TRUE" if value else "FALSE")
     if isinstance(value, datetime):
-        return _("a date with a time ({value})", value=f"{value:%d/%m/%Y %H:%M}")
+        return _("a date with a time ({value})", value=value.strftime("%d/%m/%Y %H:%M"))
     if isinstance(value, date):
-        return _("a date ({value})", value=f"{value:%d/%m/%Y}")
+        return _("a date ({value})", value=value.strftime("%d/%m/%Y"))
     if isinstance(value, time):
-        return _("a time ({value})", value=f"{value:%H:%M}")
+        return _("a time ({value})", value=value.strftime("%H:%M"))
     if isinstance(value, timedelta):
         return _("a duration ({value})", value=value)
     if isinstance(value, str):
