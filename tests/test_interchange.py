@@ -17,6 +17,18 @@ from mentes_cli.load.toml_records import load_toml_folder
 from mentes_cli.reference import sample_records_dir
 
 runner = CliRunner()
+# "coaches" is Dutch as well (de coach, de coaches); paths are given relative to the test's
+# folder, whose name holds English words.
+DUTCH_TOO = frozenset({"coaches"})
+
+
+def without_keys(text: str) -> str:
+    """Give `text` without the TOML keys it names as codes ('subsidy_step', (ikt_places))."""
+    import re
+
+    return re.sub(r"[('\[][a-z]+(?:[_.][a-z]+)+[)'\]]", "", text)
+
+
 SHEETS = ["Organisaties", "Locaties", "Sluitingen", "Coaches", "Verlof", "Trajecten", "Bezoeken"]
 RECORD_FILES = ["coaches.toml", "organisations.toml", "trajects.toml"]
 
@@ -376,3 +388,76 @@ def test_the_sample_round_trips_and_decides_the_same_byte_for_byte(tmp_path):
     assert decisions(book) == from_toml
     assert decisions(again) == from_toml
     assert '"location": "LOC-001"' in from_toml
+
+
+# --- the language (issue 12) and the visits carried ---------------------------------------------
+
+
+def test_import_and_export_say_how_many_visits_they_carried(tmp_path: Path):
+    from test_load_workbook_visits import sheets_with_visits
+
+    visit = ["T-1", 1, "bezoek", datetime(2027, 1, 11), "09:00", 3, "C-1", "gepland", None, None]
+    book = write_workbook(tmp_path / "book.xlsx", sheets_with_visits(visit))
+    imported = invoke("import", str(book), "--to", str(tmp_path / "toml"))
+    assert imported.exit_code == 0, imported.output
+    assert imported.stdout.endswith(": 1 organisation, 1 location, 1 coach, 1 traject, 1 visit.\n")
+    exported = invoke(
+        "export", "--to", str(tmp_path / "back.xlsx"), "--data", str(tmp_path / "toml")
+    )
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout.endswith(": 1 organisation, 1 location, 1 coach, 1 traject, 1 visit.\n")
+
+
+def dutch(*args: str):
+    return runner.invoke(app, ["--lang", "nl", *args])
+
+
+def test_export_and_import_speak_dutch_on_the_sample(tmp_path: Path):
+    from english import english_left
+
+    target = Path("gegevens.xlsx")
+    exported = dutch("export", "--to", str(target))
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout == (
+        f"{target} geschreven: 14 organisatoren, 16 locaties, 5 coaches, 14 trajecten, "
+        "0 bezoeken.\n"
+    )
+    assert "Gegevens: het meegeleverde voorbeeld" in exported.stderr
+    imported = dutch("import", str(target), "--to", "toml")
+    assert imported.exit_code == 0, imported.output
+    assert "geschreven: 14 organisatoren" in imported.stdout
+    assert not english_left(exported.output + imported.output, DUTCH_TOO)
+    # The files are the same in both languages: the record workbook Dutch, the TOML English.
+    again = Path("again")
+    assert invoke("import", str(target), "--to", str(again)).exit_code == 0
+    for name in ("organisations.toml", "coaches.toml", "trajects.toml"):
+        assert (again / name).read_bytes() == (Path("toml") / name).read_bytes()
+
+
+def test_export_and_import_refuse_in_dutch(tmp_path: Path):
+    from english import english_left
+
+    missing = dutch("import", "weg.xlsx", "--to", "toml")
+    assert missing.exit_code == 1
+    assert "weg.xlsx: dat bestand of die map bestaat niet" in missing.stderr
+    not_xlsx = dutch("export", "--to", "gegevens.txt")
+    assert not_xlsx.exit_code == 2
+    assert "moet eindigen op .xlsx" in not_xlsx.stderr
+
+    sheets = minimal_sheets()
+    header = sheets["Locaties"][0]
+    header[header.index("IKT-plaatsen")] = "IKT-plaatsn"
+    header[header.index("Postcode")] = "Postcode"
+    sheets["Organisaties"][1][0] = None
+    book = write_workbook(Path("book.xlsx"), sheets)
+    wrong = dutch("import", str(book), "--to", "toml")
+    assert wrong.exit_code == 1
+    assert (
+        "Locaties, rij 1: de verplichte kolom 'IKT-plaatsen' (of 'ikt_places') ontbreekt; de "
+        "rij met kolomkoppen heeft kolommen die mentes niet kent: F 'IKT-plaatsn' (bedoel je "
+        "'IKT-plaatsen'?)" in wrong.stderr
+    )
+    assert "Organisaties, rij 2, Id: is verplicht" in wrong.stderr
+    assert not Path("toml").exists()
+    for result in (missing, not_xlsx, wrong):
+        assert not english_left(without_keys(result.output), DUTCH_TOO), result.output
