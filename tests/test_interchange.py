@@ -461,3 +461,23 @@ def test_export_and_import_refuse_in_dutch(tmp_path: Path):
     assert not Path("toml").exists()
     for result in (missing, not_xlsx, wrong):
         assert not english_left(without_keys(result.output), DUTCH_TOO), result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "export", "import", "template"])
+def test_the_help_of_the_record_commands_is_dutch(command: str):
+    import os
+    import subprocess
+    import sys
+
+    from english import english_left
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mentes_cli", "--lang", "nl", command, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Gebruik: mentes" in result.stdout
+    assert not english_left(without_keys(result.stdout), DUTCH_TOO), result.stdout

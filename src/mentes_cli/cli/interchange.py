@@ -62,7 +62,10 @@ def export(
 @handle_errors
 def import_(
     workbook: Annotated[
-        Path, typer.Argument(help=_("The workbook to read (.xlsx)."), show_default=False)
+        Path,
+        typer.Argument(
+            help=_("The workbook to read (.xlsx)."), metavar=_("WORKBOOK"), show_default=False
+        ),
     ],
     to: Annotated[
         Path,
@@ -118,7 +121,10 @@ def _fits_the_limits(records, origin: str) -> None:
 @handle_errors
 def template(
     target: Annotated[
-        Path, typer.Argument(help=_("The workbook to write (.xlsx)."), show_default=False)
+        Path,
+        typer.Argument(
+            help=_("The workbook to write (.xlsx)."), metavar=_("WORKBOOK"), show_default=False
+        ),
     ],
     force: ForceOption = False,
 ) -> None:
