@@ -205,7 +205,13 @@ def test_validate_warns_about_approved_trajects_plan_will_refuse_with_the_plans_
 
 
 def dutch(*args: str):
-    return runner.invoke(app, ["--lang", "nl", *args])
+    """Run mentes in Dutch, then give the next test the language of the suite back."""
+    from mentes_cli import i18n
+
+    try:
+        return runner.invoke(app, ["--lang", "nl", *args])
+    finally:
+        i18n.set_language(None)
 
 
 def test_validate_speaks_dutch_on_the_sample():
@@ -214,7 +220,7 @@ def test_validate_speaks_dutch_on_the_sample():
     result = dutch("validate")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "In orde: 14 organisatoren, 16 locaties, 5 coaches, 14 trajecten, 0 bezoeken.\n"
+        "In orde: 14 organisatoren, 16 opvanglocaties, 5 coaches, 14 trajecten, 0 bezoeken.\n"
     )
     assert "Gegevens: het meegeleverde voorbeeld\n" in result.stderr
     # The data warnings of the eligibility engine are its own sentences (below).

@@ -409,7 +409,13 @@ def test_import_and_export_say_how_many_visits_they_carried(tmp_path: Path):
 
 
 def dutch(*args: str):
-    return runner.invoke(app, ["--lang", "nl", *args])
+    """Run mentes in Dutch, then give the next test the language of the suite back."""
+    from mentes_cli import i18n
+
+    try:
+        return runner.invoke(app, ["--lang", "nl", *args])
+    finally:
+        i18n.set_language(None)
 
 
 def test_export_and_import_speak_dutch_on_the_sample(tmp_path: Path):
@@ -419,7 +425,7 @@ def test_export_and_import_speak_dutch_on_the_sample(tmp_path: Path):
     exported = dutch("export", "--to", str(target))
     assert exported.exit_code == 0, exported.output
     assert exported.stdout == (
-        f"{target} geschreven: 14 organisatoren, 16 locaties, 5 coaches, 14 trajecten, "
+        f"{target} geschreven: 14 organisatoren, 16 opvanglocaties, 5 coaches, 14 trajecten, "
         "0 bezoeken.\n"
     )
     assert "Gegevens: het meegeleverde voorbeeld" in exported.stderr
