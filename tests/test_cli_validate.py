@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from conftest import ONE_ORGANISATION, write_records
@@ -228,11 +227,6 @@ def test_validate_speaks_dutch_on_the_sample():
     assert not english_left("\n".join(own), DUTCH_TOO), result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the eligibility engine's data warnings (eligibility/engine.py, location_warnings) "
-    "are still English; remove this mark when they are Dutch",
-)
 def test_validate_warnings_of_the_engine_are_dutch():
     from english import english_left
 

@@ -256,7 +256,8 @@ def test_the_warnings_and_the_refusal_in_dutch(tmp_path):
     refused = CliRunner().invoke(app, ["--lang", "nl", "validate", "--data", str(folder)])
     assert refused.exit_code == 1
     (line,) = [line for line in refused.output.splitlines() if "U+202E" in line]
-    # The message of the model; where it stands ("line 6, location ...") is the loader's.
-    message = line.partition(", id: ")[2]
+    # The message of the model; where it stands ("regel 6, locatie ..., Id (id)") is the
+    # loader's.
+    message = line.partition("(id): ")[2]
     assert message.startswith("de id bevat een onzichtbaar teken")
     assert not english_left(message, allowed=frozenset({"RIGHT", "TO", "LEFT", "OVERRIDE"}))
