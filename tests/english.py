@@ -28,10 +28,10 @@ ENGLISH_WORDS = frozenset(
 
 WORD = re.compile(r"[A-Za-z][a-z]+(?:'[a-z]+)?")
 # Command and option names are the same in both languages: `mentes report --help`, `--commit`;
-# so are file names and the keys of a TOML file (`ikt_places`, `window.default_days`).
+# so are paths, file names and the keys of a TOML file (`ikt_places`, `window.default_days`).
 COMMAND_LINE = re.compile(
     r"mentes(?: [a-z][a-z-]*)+|--?[a-z][a-z-]*|\b[\w.-]+\.(?:toml|xlsx|ics|eml|csv|json)\b"
-    r"|\b[a-z]+(?:[_.][a-z]+)+\b"
+    r"|\b[a-z]+(?:[_.][a-z]+)+\b|\S*/\S*"
 )
 
 

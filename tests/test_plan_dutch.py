@@ -227,3 +227,16 @@ def test_the_schedule_workbook_follows_the_language(tmp_path: Path):
         str(cell.value) for row in dutch["Capaciteit"].iter_rows() for cell in row if cell.value
     )
     assert not english_left(textwrap.fill(notes))
+
+
+def test_kept_visits_that_no_longer_fit_are_said_in_dutch(sample_dir: Path):
+    """The planner's own warnings about committed visits (a coach's leave) are Dutch too."""
+    from test_plan_commit import add_leave
+
+    mentes("plan", "--commit", "--data", str(sample_dir))
+    add_leave(sample_dir, "C-02", "2027-02-15", "2027-12-31")
+    dutch = mentes("plan", "--data", str(sample_dir))
+    assert "valt op een dag dat C-02 niet werkt [verlof]" in " ".join(dutch.output.split())
+    dutch_only(dutch.output)
+    english = mentes("plan", "--data", str(sample_dir), lang="en")
+    assert "falls on a day C-02 does not work [leave]" in " ".join(english.output.split())

@@ -72,6 +72,7 @@ from mentes_cli.plan.model import (
     Plan,
     Unplanned,
     Visit,
+    _,
     kept_from_plan,
 )
 from mentes_cli.plan.settings import (
@@ -257,15 +258,28 @@ class Planner:
             traject = self.trajects.get(visit.traject)
             if traject is None:
                 self.warnings.append(
-                    f"kept plan: visit of {visit.traject} on {visit.date.isoformat()} dropped: "
-                    "there is no such traject in the records"
+                    _(
+                        "kept plan: visit of {traject} on {day} dropped: there is no such "
+                        "traject in the records",
+                        traject=visit.traject,
+                        day=visit.date,
+                    )
                 )
                 continue
             if traject.status in ("cancelled", "requested"):
                 if visit.date < self.start or item.state != "planned":
+                    why = (
+                        _("the traject is cancelled")
+                        if traject.status == "cancelled"
+                        else _("the traject is requested")
+                    )
                     self.warnings.append(
-                        f"kept plan: visit of {visit.traject} on {visit.date.isoformat()} "
-                        f"dropped: the traject is {traject.status}"
+                        _(
+                            "kept plan: visit of {traject} on {day} dropped: {why}",
+                            traject=visit.traject,
+                            day=visit.date,
+                            why=why,
+                        )
                     )
                 continue
             staying.append(item)
@@ -312,9 +326,15 @@ class Planner:
             day = self._nearest(visit, staying)
             if day is None:
                 self.warnings.append(
-                    f"kept plan: {visit.traject}, {visit.kind} on {visit.date.isoformat()} "
-                    f"({visit.coach}) {broken} and fits no other day of {visit.coach}: "
-                    "taken out"
+                    _(
+                        "kept plan: {traject}, {kind} on {day} ({coach}) {broken} and fits no "
+                        "other day of {coach}: taken out",
+                        traject=visit.traject,
+                        kind=_kind_word(visit.kind),
+                        day=visit.date,
+                        coach=visit.coach,
+                        broken=broken,
+                    )
                 )
                 continue
             moved = visit.model_copy(update={"date": self.date_of(day)})
@@ -340,24 +360,36 @@ class Planner:
             return None  # nothing a move can mend: the checker reports it
         index = self.index_of(visit.date)
         if visit.date > self.end:
-            return f"is after the plan's end [{c.PLAN_WINDOW.tag}]"
+            return _broke(_("is after the plan's end"), c.PLAN_WINDOW.tag)
         if traject.deadline is not None and visit.date > traject.deadline:
-            return f"is after the deadline [{c.DEADLINE.tag}]"
+            return _broke(_("is after the deadline"), c.DEADLINE.tag)
         if traject.earliest is not None and visit.date < traject.earliest:
-            return f"is before the earliest day [{c.EARLIEST.tag}]"
+            return _broke(_("is before the earliest day"), c.EARLIEST.tag)
         if not state.works[index]:
             away = c.coach_away(state.coach, visit.date)
-            return f"falls on a day {visit.coach} does not work [{(away or c.LEAVE).tag}]"
+            return _broke(
+                _("falls on a day {coach} does not work", coach=visit.coach), (away or c.LEAVE).tag
+            )
         if visit.kind == "intake":
             return None
         location = self.locations[visit.location][1]
         days = self.location_days(visit.location)
         if not days.open[index]:
             closed = c.location_closed(location, visit.date)
-            return f"falls on a day {location.id} is closed [{(closed or c.CLOSURE).tag}]"
+            return _broke(
+                _("falls on a day {location} is closed", location=location.id),
+                (closed or c.CLOSURE).tag,
+            )
         area = self.area(state.coach, location)
         if area is not None and not area[index]:
-            return f"falls on a day {visit.coach} does not serve {location.id} [{c.AREA.tag}]"
+            return _broke(
+                _(
+                    "falls on a day {coach} does not serve {location}",
+                    coach=visit.coach,
+                    location=location.id,
+                ),
+                c.AREA.tag,
+            )
         return None
 
     def _nearest(self, visit: Visit, staying: list[Visit]) -> int | None:
@@ -578,7 +610,12 @@ class Planner:
 
             problems = check_plan(plan, self.records, settings=self.settings)
             plan = plan.model_copy(
-                update={"warnings": [*self.warnings, *(f"kept plan: {p}" for p in problems)]}
+                update={
+                    "warnings": [
+                        *self.warnings,
+                        *(_("kept plan: {problem}", problem=p) for p in problems),
+                    ]
+                }
             )
         return plan
 
@@ -791,7 +828,7 @@ class Planner:
             # Its kept visits are the whole traject: nothing to place, whatever the window.
             fixed = tuple(self.index_of(v.date) for v in kept.visits if v.kind == "visit")
             return _Placement(traject, kept.coach, [], None, self.position[traject.id], fixed)
-        for _ in range(16):  # each round moves `low` later; a few rounds always suffice
+        for _round in range(16):  # each round moves `low` later; a few rounds always suffice
             why["low"] = low
             if low > high:
                 return None
@@ -1053,7 +1090,7 @@ class Planner:
                 intakes.append((index, placement.coach, placement.queue_position, traject.id))
         # An intake call is not a visit: it follows the day's visit, one after the other.
         taken: dict[tuple[str, int], int] = {}
-        for index, coach, _, traject_id in sorted(intakes):
+        for index, coach, _start, traject_id in sorted(intakes):
             placement = self.placements[traject_id]
             state = self.days[coach]
             begins = taken.get((coach, index), self.settings.day_start + state.visit_minutes[index])
@@ -1090,3 +1127,13 @@ class Planner:
         from mentes_cli.plan.reasons import reasons_for
 
         return reasons_for(self, traject)
+
+
+def _broke(message: str, tag: str) -> str:
+    """Give the rule a kept visit breaks, with the rule's tag in brackets."""
+    return _("{message} [{tag}]", message=message, tag=c.TAG_NAMES[tag])
+
+
+def _kind_word(kind: str) -> str:
+    """Give the kind of a kept visit as a person reads it."""
+    return _("intake") if kind == "intake" else _("visit")
