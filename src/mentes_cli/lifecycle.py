@@ -88,15 +88,17 @@ def _with_id(command: str, traject_id: str) -> str:
 
 
 def status_word(status: str) -> str:
-    """Give a traject's status as the coordinator reads it."""
-    return {
+    """Give a traject's status as the coordinator reads it (the glossary's words:
+    goedgekeurd, geannuleerd); a status mentes does not know as it is written."""
+    words = {
         "requested": _("requested"),
         "approved": _("approved"),
         "planned": _("planned"),
         "active": _("active"),
         "done": _("done"),
         "cancelled": _("cancelled"),
-    }[status]
+    }
+    return words.get(status, status)
 
 
 def new_traject_id(existing: Iterable[str], year: int) -> str:

@@ -28,6 +28,7 @@ from mentes_cli.eligibility import (
 )
 from mentes_cli.eligibility.sentences import say
 from mentes_cli.i18n import _, day, n_
+from mentes_cli.lifecycle import status_word as status_word_of_traject
 
 
 def family_title(family: str) -> str:
@@ -56,19 +57,6 @@ def status_word(status: str) -> str:
 def yes_no(value: bool) -> str:
     """Give yes or no in the reader's language."""
     return _("yes") if value else _("no")
-
-
-def traject_status_word(status: str) -> str:
-    """Give a traject's status as people read it (the glossary's words)."""
-    words = {
-        "requested": _("requested"),
-        "approved": _("approved"),
-        "planned": _("planned"),
-        "active": _("active"),
-        "done": _("done"),
-        "cancelled": _("cancelled"),
-    }
-    return words.get(status, status)
 
 
 def title(as_of: date) -> str:
@@ -197,7 +185,7 @@ def _status_cell(
     lines = [status_word(decision.status)]
     for traject in decision.used_by:
         status = traject_statuses.get(traject)
-        word = traject_status_word(status) if status else ""
+        word = status_word_of_traject(status) if status else ""
         if narrow:
             lines += [word, traject] if word else [traject]
         else:
@@ -474,7 +462,7 @@ def family_input_lines(inputs: Mapping[str, Any], parameters: Mapping[str, Any])
         place = _("{place}, province {province}", place=place, province=inputs["province"])
     using = inputs["trajects_using_entitlement"]
     used = ", ".join(
-        f"{t['id']} ({t['offer']}, {traject_status_word(t['status'])}, "
+        f"{t['id']} ({t['offer']}, {status_word_of_traject(t['status'])}, "
         f"{day(date.fromisoformat(t['date']))})"
         for t in using
     ) or _("none")
@@ -495,7 +483,9 @@ def family_input_lines(inputs: Mapping[str, Any], parameters: Mapping[str, Any])
             "{statuses}): {used}",
             period=period_words(parameters["period"]),
             offers=", ".join(parameters["free_offers"]),
-            statuses=", ".join(traject_status_word(s) for s in parameters["entitlement_statuses"]),
+            statuses=", ".join(
+                status_word_of_traject(s) for s in parameters["entitlement_statuses"]
+            ),
             used=used,
         ),
     ]

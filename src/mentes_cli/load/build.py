@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.i18n import _
+from mentes_cli.lifecycle import status_word
 from mentes_cli.models import (
     STATUSES_WITH_VISITS,
     Closure,
@@ -116,19 +117,6 @@ def _id_name(kind: str, record_id: str) -> str:
         "traject": _("traject id {id}", id=record_id),
     }
     return names[kind]
-
-
-def status_word(status: str) -> str:
-    """Give a traject's status as a message says it: "approved", "goedgekeurd"."""
-    words = {
-        "requested": _("requested"),
-        "approved": _("approved"),
-        "planned": _("planned"),
-        "active": _("active"),
-        "done": _("done"),
-        "cancelled": _("cancelled"),
-    }
-    return words.get(status, status)
 
 
 def visit_name(traject_id: Any, number: Any) -> str:
