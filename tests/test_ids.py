@@ -261,3 +261,20 @@ def test_the_warnings_and_the_refusal_in_dutch(tmp_path):
     message = line.partition("(id): ")[2]
     assert message.startswith("de id bevat een onzichtbaar teken")
     assert not english_left(message, allowed=frozenset({"RIGHT", "TO", "LEFT", "OVERRIDE"}))
+
+
+def test_an_id_typed_in_nfd_on_the_command_line_finds_the_record(sample_dir):
+    """A location or traject id typed with a combining accent is the id the records keep."""
+    organisations = sample_dir / "organisations.toml"
+    text = organisations.read_text(encoding="utf-8").replace('"LOC-004"', '"LOC-Café"')
+    organisations.write_text(text, encoding="utf-8")
+    typed = unicodedata.normalize("NFD", "LOC-Café")
+    runner = CliRunner()
+    added = runner.invoke(app, ["request", typed, "coaching", "--data", str(sample_dir)])
+    assert added.exit_code == 0, added.output
+    written = (sample_dir / "trajects.toml").read_text(encoding="utf-8")
+    assert 'location = "LOC-Café"' in written
+    assert typed not in written
+    listed = runner.invoke(app, ["trajects", "--location", typed, "--data", str(sample_dir)])
+    assert listed.exit_code == 0, listed.output
+    assert "LOC-Café" in listed.output

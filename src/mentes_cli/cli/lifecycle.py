@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -85,6 +86,7 @@ def trajects(
 
     loaded = load(data)
     today = as_of or date.today()
+    location = typed_id(location)
     if location is not None and location not in loaded.records.location_index():
         from mentes_cli.errors import UsageError
 
@@ -299,8 +301,15 @@ def record_store(data: Path | None, *, quiet: bool = False):
     return RecordStore(source.path, on_wait=waiting_for_records)
 
 
+def typed_id(text: str | None) -> str | None:
+    """Give an id typed on the command line as the records keep ids: NFC, without spaces
+    around it ("Café" typed with a combining accent finds the location "Café")."""
+    return None if text is None else unicodedata.normalize("NFC", text.strip())
+
+
 def _traject(change, traject_id: str):
     """Give the traject (model) of the records as read; InputError naming it when unknown."""
+    traject_id = typed_id(traject_id)
     for traject in change.records.trajects:
         if traject.id == traject_id:
             return traject
@@ -388,6 +397,7 @@ def request(
     """Add a request for a traject; say whether it can be free, and if not why and from when."""
     from mentes_cli.errors import LifecycleError
 
+    location, coach = typed_id(location), typed_id(coach)
     today = date.today()
     asked = requested_on or today
     status = "approved" if approve else "requested"
@@ -549,7 +559,7 @@ def edit(
     from mentes_cli.lifecycle import status_word
 
     fields = {
-        "coach": coach,
+        "coach": typed_id(coach),
         "earliest": earliest,
         "deadline": deadline,
         "theme": theme,
