@@ -255,3 +255,19 @@ def test_init_empty_and_as_a_workbook(tmp_path: Path):
     assert result.exit_code == 0, result.output
     checked = runner.invoke(app, ["validate", "--data", str(tmp_path / "gegevens.xlsx")])
     assert "OK: 14 organisations" in checked.stdout
+
+
+def test_the_paid_alternative_is_named_in_the_readers_language(sample_dir: Path):
+    """Not free: the paid package is named by the offer catalogue, in the run's language."""
+    english = mentes(sample_dir, "request", "LOC-004", "coaching", "--requested-on", "2026-11-30")
+    assert "The paid alternative: Workplace coaching B for €3,900.00." in " ".join(
+        english.output.split()
+    )
+    dutch = runner.invoke(
+        app, ["--lang", "nl", "request", "LOC-004", "coaching", "--data", str(sample_dir)]
+    )
+    from mentes_cli import i18n
+
+    i18n.set_language(None)
+    assert dutch.exit_code == 0, dutch.output
+    assert "Coaching werkvloer B" in " ".join(dutch.output.split())

@@ -148,7 +148,8 @@ def live_days(visits: list[dict], kind: str = "visit") -> list[date]:
 
 
 def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str, Decimal] | None:
-    """Give the paid package (its name and price on `day`) instead of a free offer, if any.
+    """Give the paid package (its name in the reader's language, and its price on `day`)
+    instead of a free offer, if any.
 
     The catalogue names it (offers.toml paid_alternative); where it does not (coaching), the
     package whose size band holds the location's places (quote.suggest_package).
@@ -164,5 +165,4 @@ def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str
         code = suggestion.code if suggestion else None
     if code is None:
         return None
-    package = package_at(code, day)
-    return package.name, package.price_eur
+    return catalogue().offer(code).label(), package_at(code, day).price_eur
