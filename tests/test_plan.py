@@ -605,3 +605,41 @@ def test_placeable_alone_ignores_the_other_trajects():
     result = planner.run()
     assert [u.traject for u in result.unplanned] == ["T-2"]
     assert planner.placeable_alone(recs.trajects[1])
+
+
+def test_a_coach_booked_at_many_locations_is_said_in_few_causes():
+    """The first locations a coach is booked at are named, the rest are one cause: a busy
+    coach's reason stays short (the 50,000-location case listed every location)."""
+    others = [f"LOC-{n}" for n in range(2, 13)]
+    recs = records(
+        locations=[location(), *(location(id=o, name=f"Locatie {o}") for o in others)],
+        coaches=[supporter()],
+        trajects=[
+            BVV,
+            *(
+                traject(
+                    id=f"T-{n}",
+                    location=o,
+                    offer="bvv-basis",
+                    status="planned",
+                    start=date(2027, 1, 4),
+                    coach="S-1",
+                )
+                for n, o in enumerate(others)
+            ),
+        ],
+    )
+    mondays = [date.fromordinal(date(2027, 1, 4).toordinal() + 7 * n) for n in range(11)]
+    kept = Plan(
+        start=mondays[0],
+        end=mondays[-1],
+        visits=[
+            _kept_visit(day, traject=f"T-{n}", location=o)
+            for n, (day, o) in enumerate(zip(mondays, others, strict=True))
+        ],
+    )
+    result = plan(recs, start=mondays[0], end=mondays[-1], kept=kept)
+    (reason,) = reasons_of(result)
+    named = [o for o in others if f"S-1 already at {o}:" in reason]
+    assert named == others[:8]
+    assert "S-1 already at other locations: 2027-03-01, 2027-03-08, 2027-03-15" in reason

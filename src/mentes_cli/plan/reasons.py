@@ -470,6 +470,18 @@ def _day_causes(
     counted: dict[Sentence, int] = {}
     order: list[Sentence] = []
     free: list[int] = []
+    at: dict[str, Sentence] = {}
+
+    def booked_cause(where: str) -> Sentence:
+        # One cause per location the coach is booked at, for the first few; the days at any
+        # further location are one cause, so that the reason stays short for a busy coach.
+        if where not in at:
+            at[where] = (
+                _("{coach} already at {location}", coach=coach.id, location=where)
+                if len(at) < SHOWN
+                else _("{coach} already at other locations", coach=coach.id)
+            )
+        return at[where]
 
     def add(cause: Sentence, index: int, count_only: bool = False) -> None:
         if cause not in found and cause not in counted:
@@ -511,7 +523,7 @@ def _day_causes(
                 index,
             )
         elif booked[index] is not None:
-            add(_("{coach} already at {location}", coach=coach.id, location=booked[index]), index)
+            add(booked_cause(booked[index]), index)
         elif week[index // 7] + minutes > cap:
             add(week_full, index)
         elif fixed and any(abs(index - other) < gap for other in fixed):
