@@ -156,7 +156,7 @@ def test_a_request_that_is_not_free_says_why_in_dutch(tmp_path: Path):
     records = tmp_path / "records"
     shutil.copytree(sample_records_dir(), records)
     output = dutch(records, "request", "LOC-012", "bvv-basis", "--requested-on", "2026-11-30")
-    assert "Let op: Niet gratis op 30/11/2026." in output
+    assert "Waarschuwing: Niet gratis op 30/11/2026." in output
     assert "LOC-012 heeft al een gratis BVV-traject op 15/10/2026." in output
     assert "Opnieuw gratis vanaf 01/01/2027." in output
     assert "€\u00a0840,00" in output
