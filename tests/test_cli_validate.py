@@ -223,7 +223,8 @@ def test_validate_speaks_dutch_on_the_sample():
     )
     assert "Gegevens: het meegeleverde voorbeeld\n" in result.stderr
     # The data warnings of the eligibility engine are its own sentences (below).
-    own = [line for line in result.output.splitlines() if not line.startswith("Waarschuwing: locatie")]
+    lines = result.output.splitlines()
+    own = [line for line in lines if not line.startswith("Waarschuwing: locatie")]
     assert not english_left("\n".join(own), DUTCH_TOO), result.output
 
 

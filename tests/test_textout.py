@@ -95,3 +95,17 @@ def test_a_name_with_a_bidi_override_never_reaches_the_terminal_raw(tmp_path):
     assert table.exit_code == 0, table.output
     assert "\u202e" not in table.output and "\u200b" not in table.output
     assert "Test \N{REPLACEMENT CHARACTER}Berchem\N{REPLACEMENT CHARACTER}" in table.output
+
+
+def test_json_written_piece_by_piece_is_the_same_text():
+    """`write_json` streams what `json_text` gives (escapes included), then a line end."""
+    import io
+
+    from mentes_cli import textout
+
+    data = {"id": "LOC-\u009b1", "name": "Caf\u00e9 \u202eX", "visits": [{"hours": 6.25}] * 3}
+    stream = io.StringIO()
+    textout.write_json(data, stream)
+    assert stream.getvalue() == textout.json_text(data) + "\n"
+    assert "\\u009b" in stream.getvalue()
+    assert "\\u202e" in stream.getvalue()

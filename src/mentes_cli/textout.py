@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TextIO
 
 # DEL, the C1 controls and the invisible characters that change how text reads (bidirectional
 # overrides and isolates, zero-width characters, the byte-order mark): escaped in JSON,
@@ -23,7 +23,21 @@ _CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 def json_text(data: Any) -> str:
     """Give `data` as indented JSON, UTF-8 as it is, with DEL and C1 controls escaped."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _C1_AND_DEL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _C1_AND_DEL.sub(_escaped, text)
+
+
+def write_json(data: Any, stream: TextIO) -> None:
+    """Write `data` to `stream` as `json_text` gives it, and a line end, piece by piece: a
+    large plan's JSON is never held whole in memory (nor twice, escaped and echoed)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    for chunk in encoder.iterencode(data):
+        stream.write(_C1_AND_DEL.sub(_escaped, chunk))
+    stream.write("\n")
+    stream.flush()
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def csv_cell(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -262,7 +263,7 @@ def plan(
             from mentes_cli.plan.changes import changes_json
 
             payload["changes"] = changes_json(changes)
-        typer.echo(textout.json_text(payload))
+        textout.write_json(payload, sys.stdout)
     elif output_format is PlanFormat.csv:
         from mentes_cli.plan.store import plan_csv
 
