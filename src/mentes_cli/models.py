@@ -95,6 +95,12 @@ def _nonempty_text(value: Any) -> str:
 _INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
 
 
+def as_id(text: str) -> str:
+    """Give a text as an id is kept: NFC, without spaces around it ("Café" typed with a
+    combining accent, as macOS and some web forms write it, is the id "Café")."""
+    return unicodedata.normalize("NFC", text.strip())
+
+
 def checked_id(value: Any) -> str:
     """Give an id as one text: NFC, without spaces around it, with no invisible character.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -302,9 +301,10 @@ def record_store(data: Path | None, *, quiet: bool = False):
 
 
 def typed_id(text: str | None) -> str | None:
-    """Give an id typed on the command line as the records keep ids: NFC, without spaces
-    around it ("Café" typed with a combining accent finds the location "Café")."""
-    return None if text is None else unicodedata.normalize("NFC", text.strip())
+    """Give an id typed on the command line as the records keep ids (`models.as_id`)."""
+    from mentes_cli.models import as_id
+
+    return None if text is None else as_id(text)
 
 
 def _traject(change, traject_id: str):

@@ -29,6 +29,7 @@ from mentes_cli.models import (
     Organisation,
     Records,
     Traject,
+    as_id,
     checked_id,
     invisible,
 )
@@ -127,7 +128,7 @@ def visit_name(traject_id: Any, number: Any) -> str:
 def _record_name(model: type[BaseModel], values: dict[str, Any]) -> str | None:
     record_id = values.get("id")
     if isinstance(record_id, str) and record_id.strip():
-        return record_name(_KIND_WORDS[model], _nfc(record_id))
+        return record_name(_KIND_WORDS[model], as_id(record_id))
     return None
 
 
@@ -539,11 +540,11 @@ def build_records(raw_set: RawSet) -> Records:
             value = raw.values.get(key)
             if isinstance(value, str) and any(invisible(c) for c in value):
                 continue  # refused as an id already
-            if known and isinstance(value, str) and _nfc(value) not in ids:
+            if known and isinstance(value, str) and as_id(value) not in ids:
                 message = (
-                    _("location {location} does not exist", location=repr(_nfc(value)))
+                    _("location {location} does not exist", location=repr(as_id(value)))
                     if key == "location"
-                    else _("coach {coach} does not exist", coach=repr(_nfc(value)))
+                    else _("coach {coach} does not exist", coach=repr(as_id(value)))
                 )
                 problems.append(raw.problem(message, key, record))
 
@@ -569,14 +570,10 @@ def build_records(raw_set: RawSet) -> Records:
     )
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip())
-
-
 def _raw_ids(raws: list[Raw]) -> set[str]:
     """Give the ids of records as read, valid or not, as their models keep them (NFC): a
     reference to a record with a wrong field is not reported as missing too."""
-    return {_nfc(raw.values["id"]) for raw in raws if isinstance(raw.values.get("id"), str)}
+    return {as_id(raw.values["id"]) for raw in raws if isinstance(raw.values.get("id"), str)}
 
 
 def _can_look_up(parent_id: Any) -> bool:

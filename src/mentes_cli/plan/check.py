@@ -28,7 +28,7 @@ from mentes_cli.plan.calendar import (
     public_holiday,
     weekday,
 )
-from mentes_cli.plan.constraints import ROLE_NAMES, TAG_NAMES, Constraint
+from mentes_cli.plan.constraints import ROLE_NAMES, Constraint
 from mentes_cli.plan.demand import demand_of
 from mentes_cli.plan.model import Plan, Sentence, Visit, _, joined, words
 from mentes_cli.plan.reasons import either, weekdays_text
@@ -109,8 +109,7 @@ class _Checker:
         return catalogue().visits_at(offer, self.plan.start).intake_hours > 0
 
     def add(self, order: tuple, constraint: Constraint, message: Sentence) -> None:
-        said = _("{message} [{tag}]", message=message, tag=TAG_NAMES[constraint.tag])
-        self.problems.append((order, said, constraint))
+        self.problems.append((order, c.tagged(message, constraint.tag), constraint))
 
     def run(self) -> list[Violation]:
         by_traject: dict[str, list[Visit]] = defaultdict(list)

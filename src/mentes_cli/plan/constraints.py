@@ -208,6 +208,12 @@ TAG_NAMES = {
     "every approved traject": _("every approved traject"),
 }
 
+
+def tagged(message: Sentence, tag: str) -> Sentence:
+    """Give a sentence about a broken rule with the rule's tag in brackets ("… [leave]")."""
+    return _("{message} [{tag}]", message=message, tag=TAG_NAMES[tag])
+
+
 # Trajects of these statuses may have visits in a plan (the others are requested or
 # cancelled).
 VISIT_STATUSES = ("approved", "planned", "active", "done")

@@ -360,14 +360,14 @@ class Planner:
             return None  # nothing a move can mend: the checker reports it
         index = self.index_of(visit.date)
         if visit.date > self.end:
-            return _broke(_("is after the plan's end"), c.PLAN_WINDOW.tag)
+            return c.tagged(_("is after the plan's end"), c.PLAN_WINDOW.tag)
         if traject.deadline is not None and visit.date > traject.deadline:
-            return _broke(_("is after the deadline"), c.DEADLINE.tag)
+            return c.tagged(_("is after the deadline"), c.DEADLINE.tag)
         if traject.earliest is not None and visit.date < traject.earliest:
-            return _broke(_("is before the earliest day"), c.EARLIEST.tag)
+            return c.tagged(_("is before the earliest day"), c.EARLIEST.tag)
         if not state.works[index]:
             away = c.coach_away(state.coach, visit.date)
-            return _broke(
+            return c.tagged(
                 _("falls on a day {coach} does not work", coach=visit.coach), (away or c.LEAVE).tag
             )
         if visit.kind == "intake":
@@ -376,13 +376,13 @@ class Planner:
         days = self.location_days(visit.location)
         if not days.open[index]:
             closed = c.location_closed(location, visit.date)
-            return _broke(
+            return c.tagged(
                 _("falls on a day {location} is closed", location=location.id),
                 (closed or c.CLOSURE).tag,
             )
         area = self.area(state.coach, location)
         if area is not None and not area[index]:
-            return _broke(
+            return c.tagged(
                 _(
                     "falls on a day {coach} does not serve {location}",
                     coach=visit.coach,
@@ -1127,11 +1127,6 @@ class Planner:
         from mentes_cli.plan.reasons import reasons_for
 
         return reasons_for(self, traject)
-
-
-def _broke(message: str, tag: str) -> str:
-    """Give the rule a kept visit breaks, with the rule's tag in brackets."""
-    return _("{message} [{tag}]", message=message, tag=c.TAG_NAMES[tag])
 
 
 def _kind_word(kind: str) -> str:
