@@ -96,7 +96,7 @@ def test_sample_json_for_loc_001_field_by_field():
     assert support["used_by"] == []
     assert support["explanation"] == (
         "Free: PRIOR by IKT places (subsidy step 2, IKT places of the organisation 12 + 6 = 18 "
-        "≤ 18) and in Regio Antwerpen, and no free BVV traject counts in 2026."
+        "≤ 18) and in the Antwerp region, and no free BVV traject counts in 2026."
     )
     coaching = first["pedagogical_coaching"]
     assert coaching["status"] == "paid"
@@ -368,8 +368,8 @@ def test_explain_table_shows_rules_inputs_and_parameters(monkeypatch: pytest.Mon
     assert "  Regional support (BVV): paid" in lines
     assert "    Rules: NOT-PRIOR, SCOPE-FREE, SCOPE-PAID" in lines
     assert (
-        "    Free scope provincie-antwerpen (Provincie Antwerpen): inside; paid scope "
-        "antwerpen-districten (De tien districten van Antwerpen): inside"
+        "    Free scope provincie-antwerpen (the province of Antwerp): inside; paid scope "
+        "antwerpen-districten (the ten districts of Antwerp): inside"
     ) in lines
     assert "  Pedagogical coaching: paid" in lines
 

@@ -205,7 +205,7 @@ def test_an_explanation_is_english_text_that_says_itself_in_dutch():
     )
     explanation = result.regional_support.explanation
     english_text = (
-        "Free: PRIOR by subsidy step 1 and in Regio Antwerpen, and no free BVV traject counts "
+        "Free: PRIOR by subsidy step 1 and in the Antwerp region, and no free BVV traject counts "
         "in 2026."
     )
     assert explanation == english_text and f"{explanation}" == english_text

@@ -264,7 +264,7 @@ def test_explanations_are_one_plain_sentence():
     result = decide_location(recs, "L1", AS_OF)
     assert result.regional_support.explanation == (
         "Paid: not PRIOR (subsidy step 2 with IKT places of the organisation 10 + 9 = 19 > 18); "
-        "paid BVV is offered in Groot Antwerpen, which holds Antwerpen (Berchem)."
+        "paid BVV is offered in Greater Antwerp, which holds Antwerpen (Berchem)."
     )
     recs = records(
         {"id": "L1", "subsidy_step": 2, "ikt_places": 10},
@@ -273,20 +273,20 @@ def test_explanations_are_one_plain_sentence():
     result = decide_location(recs, "L1", AS_OF)
     assert result.regional_support.explanation == (
         "Free: PRIOR by IKT places (subsidy step 2, IKT places of the organisation 10 ≤ 18) and "
-        "in Regio Antwerpen, and no free BVV traject counts in 2026."
+        "in the Antwerp region, and no free BVV traject counts in 2026."
     )
     assert result.pedagogical_coaching.explanation == (
         "Paid: PRIOR by IKT places (subsidy step 2, IKT places of the organisation 10 ≤ 18) and "
-        "in Provincie Antwerpen, but free coaching traject T-1 (2025-03-10) counts within 24 "
+        "in the province of Antwerp, but free coaching traject T-1 (2025-03-10) counts within 24 "
         "months before or after 2026-11-22, so it is free again from 2027-03-10; paid coaching "
-        "A–D is offered in De tien districten van Antwerpen."
+        "A–D is offered in the ten districts of Antwerp."
     )
     gent = decide_location(
         records({"id": "L1", "subsidy_step": 0, "postcode": "9000"}), "L1", AS_OF
     )
     assert gent.pedagogical_coaching.explanation == (
-        "Unavailable: PRIOR by subsidy step 0, but Gent lies outside Provincie Antwerpen; paid "
-        "coaching A–D is only offered in De tien districten van Antwerpen, not in Gent."
+        "Unavailable: PRIOR by subsidy step 0, but Gent lies outside the province of Antwerp; paid "
+        "coaching A–D is only offered in the ten districts of Antwerp, not in Gent."
     )
     late = records(
         {
@@ -299,7 +299,7 @@ def test_explanations_are_one_plain_sentence():
     )
     assert decide_location(late, "L1", AS_OF).regional_support.explanation == (
         "Paid: not PRIOR (subsidy step 3 with IKT places of the organisation 30 > 18; "
-        "enforcement only from 2027-01-01); paid BVV is offered in Groot Antwerpen, which holds "
+        "enforcement only from 2027-01-01); paid BVV is offered in Greater Antwerp, which holds "
         "Antwerpen (Berchem)."
     )
 
@@ -338,9 +338,9 @@ def test_explain_gives_inputs_and_parameters():
         "free_offers": ["coaching"],
         "entitlement_statuses": ["approved", "planned", "active", "done"],
         "free_scope": "provincie-antwerpen",
-        "free_scope_name": "Provincie Antwerpen",
+        "free_scope_name": "the province of Antwerp",
         "paid_scope": "antwerpen-districten",
-        "paid_scope_name": "De tien districten van Antwerpen",
+        "paid_scope_name": "the ten districts of Antwerp",
         "scopes_valid_from": "2022-01-01",
         "period": "rolling-24-months",
         "frequency_valid_from": "2022-01-01",
@@ -450,7 +450,7 @@ def test_free_entitlement_not_prior_or_out_of_scope_has_no_next_free():
     assert free_entitlement(turnhout, "L1", "regional_support", AS_OF, []) == Entitlement(
         False,
         None,
-        "L1 lies in Turnhout, outside Regio Antwerpen, where the free BVV traject is given.",
+        "L1 lies in Turnhout, outside the Antwerp region, where the free BVV traject is given.",
     )
 
 
@@ -632,9 +632,9 @@ def test_used_by_names_the_trajects_that_take_the_entitlement_and_the_explanatio
         ["T-1"],
     )
     assert support.explanation == (
-        "Unavailable: PRIOR by subsidy step 0 and in Regio Antwerpen, but free BVV traject "
+        "Unavailable: PRIOR by subsidy step 0 and in the Antwerp region, but free BVV traject "
         "T-1 (2026-10-05) counts in 2026, and T-2 (2027-01-04) in 2027, so it is free again "
-        "from 2028-01-01; paid BVV is only offered in Groot Antwerpen."
+        "from 2028-01-01; paid BVV is only offered in Greater Antwerp."
     )
     assert result.pedagogical_coaching.used_by == []  # a request does not use it
     explained = decide_location(recs, "L1", AS_OF, explain=True).regional_support

@@ -222,8 +222,8 @@ def test_location_outside_the_paid_scope_is_refused(records):
     with pytest.raises(QuoteRefused) as refused:
         make_quote("C", as_of=DAY, records=records, location_id="LOC-015")
     assert str(refused.value) == (
-        "cannot quote: LOC-015 (Het Nest Gent, 9000 Gent) lies outside De tien districten van "
-        "Antwerpen: traject C is only offered there (scope antwerpen-districten)"
+        "cannot quote: LOC-015 (Het Nest Gent, 9000 Gent) lies outside the ten districts of "
+        "Antwerp: traject C is only offered there (scope antwerpen-districten)"
     )
 
 
@@ -233,8 +233,8 @@ def test_bvv_outside_groot_antwerpen_is_refused_and_says_free_support_applies(re
         make_quote("basis", as_of=DAY, records=records, location_id="LOC-006")
     message = str(refused.value)
     assert message.startswith(
-        "cannot quote: LOC-006 ('t Kabouterke Schoten, 2900 Schoten) lies outside Groot "
-        "Antwerpen: traject basis is only offered there (scope groot-antwerpen). Note: LOC-006 "
+        "cannot quote: LOC-006 ('t Kabouterke Schoten, 2900 Schoten) lies outside Greater "
+        "Antwerp: traject basis is only offered there (scope groot-antwerpen). Note: LOC-006 "
         "is entitled to free regional support (beleidsvoerend vermogen) (bvv-basis / "
         "bvv-vervolg) from 2028-01-01; `mentes check-eligibility --location LOC-006 --explain` "
         "says why."
@@ -318,9 +318,9 @@ def test_location_with_a_postcode_regions_does_not_know_is_refused():
             "A", as_of=DAY, records=Records(organisations=[organisation]), location_id="LOC-1"
         )
     assert str(refused.value) == (
-        "cannot quote: LOC-1 (Test Berchem, 1399): postcode 1399 is not in regions.toml, so "
-        "mentes cannot tell whether it lies in De tien districten van Antwerpen, where traject "
-        "A is offered"
+        "cannot quote: LOC-1 (Test Berchem, 1399): postcode 1399 is not a Belgian postcode "
+        "mentes knows, so it cannot tell whether the location lies in the ten districts of "
+        "Antwerp, where traject A is offered"
     )
 
 
@@ -342,8 +342,8 @@ def test_free_coaching_guidance_names_its_scope_and_the_paid_packages():
     guidance = request_for("coaching", DAY)
     assert isinstance(guidance, Guidance)
     assert guidance.message == (
-        "coaching (Pedagogische coaching (gratis voor PRIOR)) is free for PRIOR locations in "
-        "Provincie Antwerpen; it has no price and is not quoted. To see whether a location is "
+        "coaching (Pedagogical coaching (free)) is free for PRIOR locations in the province "
+        "of Antwerp; it has no price and is not quoted. To see whether a location is "
         "entitled to it, run `mentes check-eligibility --location ID`. The paid pedagogical "
         "coaching is quoted with --traject A / B / C / D."
     )

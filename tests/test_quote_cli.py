@@ -36,7 +36,7 @@ def test_quote_table_shows_items_hours_total_and_price_per_hour():
         "Days on location: 10",
         "Total price: €4,900.00",
         "Price per contact hour: €102.08",
-        "Includes: voorbereidingstijd, reistijd, verplaatsingskosten",
+        "Includes: preparation time, travel time, travel costs",
     ]
 
 
@@ -52,10 +52,10 @@ def test_quote_json_is_exactly_the_spec_shape():
         "total_eur": 4900.0,
         "price_per_contact_hour": 102.08,
         "family": "pedagogical_coaching",
-        "name": "Pedagogische coaching op de werkvloer, traject C",
+        "name": "Pedagogical coaching in the workplace, traject C",
         "scope": "antwerpen-districten",
         "size_band_places": [36, 55],
-        "includes": ["voorbereidingstijd", "reistijd", "verplaatsingskosten"],
+        "includes": ["preparation time", "travel time", "travel costs"],
         "price_list_valid_from": "2024-01-01",
         "quote_number": "OFF-20261122-C-563E",
         "as_of": "2026-11-22",
@@ -173,8 +173,8 @@ def test_location_outside_the_paid_scope_exits_1_and_writes_nothing(tmp_path):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == (
-        "Error: cannot quote: LOC-015 (Het Nest Gent, 9000 Gent) lies outside De tien "
-        "districten van Antwerpen: traject C is only offered there (scope antwerpen-districten)"
+        "Error: cannot quote: LOC-015 (Het Nest Gent, 9000 Gent) lies outside the ten "
+        "districts of Antwerp: traject C is only offered there (scope antwerpen-districten)"
     )
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
@@ -239,8 +239,8 @@ def test_free_offer_guidance_as_json():
         None,
     )
     assert data["message"].startswith(
-        "bvv-basis (BVV basistraject (gratis voor PRIOR)) is free for PRIOR locations in Regio "
-        "Antwerpen; it has no price and is not quoted."
+        "bvv-basis (BVV basic traject (free)) is free for PRIOR locations in the Antwerp "
+        "region; it has no price and is not quoted."
     )
 
 

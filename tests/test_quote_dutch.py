@@ -93,7 +93,7 @@ BAD = {
     "outside the scope": (
         ["--traject", "C", "--location", "LOC-015", "--output", "x.xlsx"],
         1,
-        "ligt buiten De tien districten van Antwerpen",
+        "ligt buiten de tien districten van Antwerpen",
     ),
     "bvv outside the scope": (
         ["--traject", "basis", "--location", "LOC-006", *AS_OF],

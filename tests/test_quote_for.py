@@ -41,7 +41,7 @@ def test_for_fills_the_voor_block_without_records():
     assert ["E-mail", "info@de-egel.example"] in rows
     assert ["Childcare location"] in rows  # left to fill in by hand
     centre = " ".join(str(c) for row in rows[-2:] for c in row)
-    assert "Company number" in centre and "IBAN" in centre and "btw" in centre
+    assert "Company number" in centre and "IBAN" in centre and "Exempt from VAT" in centre
     data = json.loads(
         runner.invoke(
             app, ["quote", "--traject", "C", "--for", "Vzw De Egel", "--format", "json"]

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 LANGUAGES = ("nl", "en")
@@ -94,10 +96,46 @@ def _translations(code: str):
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
 
 
+class Named(str):
+    """A text the data files give in each language (an offer's or a scope's name, the price
+    list's "what is included", the centre's notes on the offerte).
+
+    The string itself is the English text: what JSON and CSV carry in every language. `said()`
+    gives it in the chosen language, and `_()`, `n_()` and `p_()` say a Named value that way.
+    """
+
+    __slots__ = ("names",)
+
+    names: Mapping[str, str]
+
+    def said(self) -> str:
+        """Give the text in the chosen language (the English where the file gives no other)."""
+        return self.names.get(language()) or str.__str__(self)
+
+
+def named(names: Mapping[str, str]) -> Named:
+    """Give a text in each language (`{"nl": ..., "en": ...}`; English is required)."""
+    name = Named.__new__(Named, names["en"])
+    name.names = MappingProxyType(dict(names))
+    return name
+
+
+def said(value: Any) -> Any:
+    """Give a Named text in the chosen language, any other value as it is."""
+    return value.said() if isinstance(value, Named) else value
+
+
+def _spoken(values: dict[str, Any]) -> dict[str, Any]:
+    # In English a Named value is its own text already.
+    if language() == "en":
+        return values
+    return {key: said(value) for key, value in values.items()}
+
+
 def _(message: str, /, **values: Any) -> str:
     """Give `message` in the chosen language, its `{placeholders}` filled from `values`."""
     text = message if language() == "en" else _translations(language()).gettext(message)
-    return text.format(**values) if values else text
+    return text.format(**_spoken(values)) if values else text
 
 
 def p_(context: str, message: str, /, **values: Any) -> str:
@@ -105,7 +143,7 @@ def p_(context: str, message: str, /, **values: Any) -> str:
     Dutch ones (a cancelled traject is "geannuleerd", a cancelled visit in a re-plan
     "geschrapt"). The context is for the translator and never shown."""
     text = message if language() == "en" else _translations(language()).pgettext(context, message)
-    return text.format(**values) if values else text
+    return text.format(**_spoken(values)) if values else text
 
 
 def n_(singular: str, plural: str, count: int, /, **values: Any) -> str:
@@ -117,7 +155,7 @@ def n_(singular: str, plural: str, count: int, /, **values: Any) -> str:
         text = singular if count == 1 else plural
     else:
         text = _translations(language()).ngettext(singular, plural, count)
-    return text.format(count=count, **values)
+    return text.format(count=count, **_spoken(values))
 
 
 def system_reason(exc: OSError) -> str:

@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mentes_cli.errors import InputError, MentesError, ReferenceDataError, UsageError
-from mentes_cli.i18n import _, n_
+from mentes_cli.i18n import Named, _, n_, named
 from mentes_cli.offers import catalogue
-from mentes_cli.reference import load_reference
+from mentes_cli.reference import in_languages, load_reference
 from mentes_cli.tariffs import (
     CENT,
     Package,
@@ -47,17 +47,17 @@ class Centre:
     """The centre that sends the quotes, from centre.toml."""
 
     name: str
-    network: str
+    network: Named  # the texts an organiser reads are in each language
     address: str
     email: str
     website: str
     custom_contact: str
     quote_validity_days: int
-    vat_note: str
-    acceptance: str
-    company_number: str = ""  # ondernemingsnummer (SPEC 9)
-    vat_position: str = ""  # e.g. "btw-vrijgesteld"
-    bank_account: str = ""  # IBAN (and BIC)
+    vat_note: Named
+    acceptance: Named
+    company_number: str  # ondernemingsnummer (SPEC 9); "" when not given
+    vat_position: Named  # e.g. "Vrijgesteld van btw"; "" when not given
+    bank_account: str  # IBAN (and BIC); "" when not given
 
 
 @dataclass(frozen=True)
@@ -192,18 +192,25 @@ def centre() -> Centre:
                 _("centre.toml, quote_validity_days: must be a whole number of days, "
                   "got {value}", value=repr(validity))
             )  # fmt: skip
+
+        def text(key: str, required: bool = True) -> Named:
+            """Give a text the organiser reads, in each language ("" when optional and not
+            given)."""
+            value = data[key] if required else data.get(key, "")
+            return named({"en": ""}) if value == "" else in_languages(value, "centre.toml", key)
+
         return Centre(
             name=str(data["name"]),
-            network=str(data.get("network", "")),
+            network=text("network", required=False),
             address=str(data["address"]),
             email=str(data["email"]),
             website=str(data.get("website", "")),
             custom_contact=str(data.get("custom_contact", data["email"])),
             quote_validity_days=validity,
-            vat_note=str(data["vat_note"]),
-            acceptance=str(data["acceptance"]),
+            vat_note=text("vat_note"),
+            acceptance=text("acceptance"),
             company_number=str(data.get("company_number", "")),
-            vat_position=str(data.get("vat_position", "")),
+            vat_position=text("vat_position", required=False),
             bank_account=str(data.get("bank_account", "")),
         )
     except KeyError as exc:
@@ -263,13 +270,14 @@ def free_guidance(code: str, as_of: date) -> Guidance:
 
     offer = free_offer_at(code, as_of)
     scope = scope_at(offer["scope"], as_of).name
+    label = catalogue().offer(code).label("en")
     family = catalogue().family_of(code)
     paid = [p.code for p in packages_at(as_of) if p.family == family.id]
     return Guidance(
         code=code,
         kind="free",
         message=(
-            f"{code} ({offer['name']}) is free for PRIOR locations in {scope}; it has no price "
+            f"{code} ({label}) is free for PRIOR locations in {scope}; it has no price "
             f"and is not quoted. To see whether a location is entitled to it, run "
             f"`{CHECK_HINT}`. The paid {family.name('en')} is quoted with "
             f"--traject {' / '.join(paid)}."
@@ -384,8 +392,9 @@ def outside_scope_reason(location: QuotedLocation, package: Package, as_of: date
     place = place_for_postcode(location.postcode)
     if place is None:
         return _(
-            "{id} ({name}, {postcode}): postcode {postcode} is not in regions.toml, so mentes "
-            "cannot tell whether it lies in {scope}, where traject {code} is offered",
+            "{id} ({name}, {postcode}): postcode {postcode} is not a Belgian postcode mentes "
+            "knows, so it cannot tell whether the location lies in {scope}, where traject {code} "
+            "is offered",
             id=location.id, name=location.name, postcode=location.postcode, scope=scope.name,
             code=package.code,
         )  # fmt: skip

@@ -105,6 +105,28 @@ def reference_name(path: Path | str) -> str:
     return str(path)
 
 
+def in_languages(value: Any, where: str, key: str) -> i18n.Named:
+    """Give a text that people read from a reference file (a scope's name, a package's name,
+    a note on the offerte): one text said in every language, or one per language
+    (`name.nl = "…"` and `name.en = "…"`). `where` names the file and the entry."""
+    if isinstance(value, str) and value.strip():
+        return i18n.named(dict.fromkeys(i18n.LANGUAGES, value))
+    if (
+        isinstance(value, dict)
+        and set(value) == set(i18n.LANGUAGES)
+        and all(isinstance(text, str) and text.strip() for text in value.values())
+    ):
+        return i18n.named({language: value[language] for language in i18n.LANGUAGES})
+    raise ReferenceDataError(
+        _(
+            "{where}: `{key}` must be a text, or a text for each language ({each})",
+            where=where,
+            key=key,
+            each=", ".join(f"{key}.{language}" for language in i18n.LANGUAGES),
+        )
+    )
+
+
 # A reference file holds prices, hours and day counts: none comes near these.
 MAX_NUMBER = 1_000_000_000
 MAX_DEPTH = 8

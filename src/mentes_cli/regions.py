@@ -15,8 +15,14 @@ from functools import lru_cache
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
-from mentes_cli.i18n import _
-from mentes_cli.reference import load_reference, parameter_at, reference_name, reference_path
+from mentes_cli.i18n import Named, _
+from mentes_cli.reference import (
+    in_languages,
+    load_reference,
+    parameter_at,
+    reference_name,
+    reference_path,
+)
 
 FILE = "regions.toml"
 _MEMBER_KINDS = ("provinces", "arrondissements", "municipalities", "districts", "postcodes")
@@ -41,7 +47,7 @@ class Scope:
     """One definition of a geographic scope, in force from `valid_from`."""
 
     id: str
-    name: str
+    name: Named  # in each language; the string itself is the English
     valid_from: date
     source: str
     assumption: str | None
@@ -169,7 +175,7 @@ def _build_scope(entry: Any, index: int, known: dict[str, set[Any]]) -> Scope:
         )
     return Scope(
         id=scope_id,
-        name=_text(entry, "name", where),
+        name=in_languages(entry.get("name"), f"{_file()}: {where}", "name"),
         valid_from=valid_from,
         source=_text(entry, "source", where),
         assumption=_text(entry, "assumption", where, required=False),

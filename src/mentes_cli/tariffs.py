@@ -14,9 +14,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from mentes_cli.errors import ReferenceDataError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import Named, _
 from mentes_cli.offers import catalogue
-from mentes_cli.reference import load_reference, parameter_at, reference_name, reference_path
+from mentes_cli.reference import (
+    in_languages,
+    load_reference,
+    parameter_at,
+    reference_name,
+    reference_path,
+)
 
 CENT = Decimal("0.01")
 
@@ -35,14 +41,14 @@ class Package:
 
     code: str
     family: str
-    name: str
+    name: Named  # in each language; the string itself is the English
     valid_from: date
     intake_hours: Decimal
     visits: tuple[VisitBlock, ...]
     price_eur: Decimal
     scope: str
     size_band_places: tuple[int, int] | None
-    includes: tuple[str, ...]
+    includes: tuple[Named, ...]  # what the price includes, each in each language
     source: str
 
     @property
@@ -89,7 +95,7 @@ def _package(entry: dict[str, Any]) -> Package:
         return Package(
             code=code,
             family=catalogue().offer(code).family,
-            name=entry["name"],
+            name=in_languages(entry.get("name"), f"{_file()}, {where}", "name"),
             valid_from=entry["valid_from"],
             intake_hours=_decimal(entry.get("intake_hours", 0), f"{where}, intake_hours"),
             visits=tuple(
@@ -99,7 +105,10 @@ def _package(entry: dict[str, Any]) -> Package:
             price_eur=_decimal(entry["price_eur"], f"{where}, price_eur"),
             scope=entry["scope"],
             size_band_places=(int(band[0]), int(band[1])) if band else None,
-            includes=tuple(entry.get("includes", ())),
+            includes=tuple(
+                in_languages(item, f"{_file()}, {where}", "includes")
+                for item in entry.get("includes", ())
+            ),
             source=entry.get("source", ""),
         )
     except (KeyError, TypeError, IndexError, ValueError) as exc:

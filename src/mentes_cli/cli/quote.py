@@ -22,7 +22,7 @@ from mentes_cli.cli.common import (
     use_reference_data,
 )
 from mentes_cli.errors import UsageError
-from mentes_cli.i18n import _, n_
+from mentes_cli.i18n import _, n_, said
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -278,7 +278,8 @@ def _print_quote(result: Quote) -> None:
     )
     if package.includes:
         stdout.print(
-            _("Includes: {items}", items=clean(", ".join(package.includes))), soft_wrap=True
+            _("Includes: {items}", items=clean(", ".join(map(said, package.includes)))),
+            soft_wrap=True,
         )
 
 

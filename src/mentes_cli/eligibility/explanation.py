@@ -208,7 +208,7 @@ def _used_decision(
 def _where(postcode: str, place: regions.Place | None) -> Any:
     """Give where a location of `postcode` lies, in words: "Antwerpen (Berchem)", "Gent"."""
     if place is None:
-        return _("postcode {postcode} (not in regions.toml)", postcode=postcode)
+        return _("postcode {postcode} (not a Belgian postcode mentes knows)", postcode=postcode)
     if place.district and place.district != place.municipality:
         return f"{place.municipality} ({place.district})"
     if place.district:
@@ -375,7 +375,8 @@ def warning_more_ikt_than_places(ikt: int, places: int) -> Sentence:
 
 def warning_unknown_postcode(postcode: str) -> Sentence:
     return _(
-        "postcode {postcode} is not in regions.toml; the location lies outside every scope",
+        "postcode {postcode} is not a Belgian postcode mentes knows; the location lies outside "
+        "every scope",
         postcode=postcode,
     )
 

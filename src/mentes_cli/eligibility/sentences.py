@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from string import Formatter
-from types import MappingProxyType
 from typing import Any
+
+from mentes_cli.i18n import Named, named
 
 __all__ = ["Named", "Sentence", "_", "and_list", "joined", "named", "say"]
 
@@ -40,22 +41,6 @@ class Sentence(str):
         if i18n.language() == "en":
             return str.__str__(self)
         return i18n._(self.message, **{key: say(value) for key, value in self.values.items()})
-
-
-class Named(str):
-    """A name the data files give in each language (offers.toml's `free_traject.nl/.en`): its
-    English text, and the others for `say()`."""
-
-    __slots__ = ("names",)
-
-    names: Mapping[str, str]
-
-
-def named(names: Mapping[str, str]) -> Named:
-    """Give a name in each language (`{"nl": ..., "en": ...}`) as a sentence's value."""
-    name = Named.__new__(Named, names["en"])
-    name.names = MappingProxyType(dict(names))
-    return name
 
 
 def _(message: str, /, **values: Any) -> Sentence:
@@ -102,7 +87,7 @@ def say(value: Any) -> str:
     if isinstance(value, Sentence):
         return value.say()
     if isinstance(value, Named):
-        return value.names.get(i18n.language()) or str.__str__(value)
+        return value.said()
     if isinstance(value, date):
         return i18n.day(value)
     return str(value)

@@ -20,7 +20,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.export.cells import put, put_text, save_workbook
-from mentes_cli.i18n import _, language
+from mentes_cli.i18n import Named, _, language, said
 from mentes_cli.offers import catalogue
 from mentes_cli.quote import Centre, FreeEntitlement, LineItem, Quote, centre, hours_value
 
@@ -96,7 +96,7 @@ def offerte_workbook(quote: Quote) -> Workbook:
 def _centre_block(sheet: Worksheet, details: Centre) -> int:
     _wide(sheet, 1, details.name, Font(name="Calibri", size=16, bold=True, color=ACCENT))
     lines = [
-        details.network,
+        said(details.network),
         details.address,
         _join(" · ", details.email, details.website),
     ]
@@ -135,7 +135,7 @@ def _company_line(sheet: Worksheet, details: Centre, row: int) -> int:
         _("Company number {number}", number=details.company_number)
         if details.company_number
         else "",
-        details.vat_position,
+        said(details.vat_position),
         f"IBAN {details.bank_account}" if details.bank_account else "",
     )
     if not text:
@@ -236,7 +236,7 @@ def _terms_block(sheet: Worksheet, quote: Quote, details: Centre, row: int) -> i
     paragraphs = []
     if includes:
         paragraphs.append((_("Included"), _("The price includes {items}.", items=includes)))
-    paragraphs.append((_("VAT"), details.vat_note))
+    paragraphs.append((_("VAT"), said(details.vat_note)))
     paragraphs.append(
         (
             _("Validity"),
@@ -255,7 +255,7 @@ def _terms_block(sheet: Worksheet, quote: Quote, details: Centre, row: int) -> i
 def _acceptance_block(sheet: Worksheet, details: Centre, row: int) -> int:
     row = _bar(sheet, row + 1, _("Acceptance"))
     row += 1
-    _paragraph(sheet, row, _("How to accept"), details.acceptance)
+    _paragraph(sheet, row, _("How to accept"), said(details.acceptance))
     signature = _("Signature")
     for label in (_("Name and position"), _("Date"), signature):
         row += 1
@@ -381,7 +381,8 @@ def _join(separator: str, *parts: str | None) -> str:
     return separator.join(p for p in parts if p)
 
 
-def _word_list(items: tuple[str, ...]) -> str:
+def _word_list(named: tuple[Named, ...]) -> str:
+    items = [said(item) for item in named]
     if len(items) <= 1:
         return "".join(items)
     return _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])

@@ -66,7 +66,9 @@ def place_text(location: Location) -> Sentence:
 
     place = place_for_postcode(location.postcode)
     if place is None:
-        return _("postcode {postcode}, unknown in regions.toml", postcode=location.postcode)
+        return _(
+            "postcode {postcode}, not a Belgian postcode mentes knows", postcode=location.postcode
+        )
     if place.district:
         return _(
             "{municipality}, district {district}, postcode {postcode}",
