@@ -8,7 +8,7 @@ bytes: https://reproducible-builds.org/specs/source-date-epoch/
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def now() -> datetime:
@@ -20,3 +20,8 @@ def now() -> datetime:
         except (OverflowError, OSError, ValueError):
             pass  # a value beyond the calendar: the clock, as if it were not set
     return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def today() -> date:
+    """Give today as the coordinator's calendar has it: the local day of `now()`."""
+    return now().astimezone().date()
