@@ -57,6 +57,16 @@ uid = "t22-2@mentes"
 """
 
 
+# "Today" for these tests: after the committed visits of PLANNED (a visit is done, and a
+# traject ends, only once it took place), after the dates the requests are asked on.
+LATER = "1806494400"  # 2027-03-31 12:00 UTC
+
+
+@pytest.fixture(autouse=True)
+def _today_is_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", LATER)
+
+
 @pytest.fixture
 def records(sample_dir: Path) -> Path:
     """The sample with T-2026-022 planned: an intake call and two committed visits."""

@@ -11,6 +11,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mentes_cli.cli import app
@@ -113,7 +114,9 @@ def test_a_coordinators_week(sample_dir: Path):
 
     # The week goes on: start, done; the entitlement counts as used.
     mentes(records, "start", "T-2026-023")
-    mentes(records, "done", "T-2026-023")
+    with pytest.MonkeyPatch.context() as later:  # done once its visits took place
+        later.setenv("SOURCE_DATE_EPOCH", "1806494400")  # 2027-03-31 12:00 UTC
+        mentes(records, "done", "T-2026-023")
     done = trajects(records)["T-2026-023"]
     assert done["status"] == "done" and {v["state"] for v in done["visits"]} == {"done"}
     eligibility = json.loads(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from mentes_cli.cli import app
@@ -175,7 +176,9 @@ def test_a_coordinators_week_on_a_workbook(tmp_path: Path):
 
     # The week goes on: start, done; the entitlement counts as used.
     mentes(book, "start", "T-2026-023")
-    mentes(book, "done", "T-2026-023")
+    with pytest.MonkeyPatch.context() as later:  # done once its visits took place
+        later.setenv("SOURCE_DATE_EPOCH", "1806494400")  # 2027-03-31 12:00 UTC
+        mentes(book, "done", "T-2026-023")
     done = trajects(book)["T-2026-023"]
     assert done["status"] == "done" and {v["state"] for v in done["visits"]} == {"done"}
     assert {row[7] for row in visit_rows(book)[1:] if row[0] == "T-2026-023"} == {"gedaan"}

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from mentes_cli.errors import LifecycleError
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, day
 from mentes_cli.models import Records, Traject
 
 MOVES: dict[str, tuple[str, ...]] = {
@@ -51,11 +51,22 @@ def allowed_moves(traject: Traject) -> list[str]:
 
 def check_move(traject: Traject, status: str) -> None:
     """Raise LifecycleError, naming the allowed moves, unless `traject` may become `status`."""
-    if status == "cancelled" and any(v.state == "done" for v in traject.visits):
+    has_done_visit = any(v.state == "done" for v in traject.visits)
+    if status == "cancelled" and has_done_visit:
         raise LifecycleError(
             _(
                 "Traject {traject} has a visit that is done, so it cannot be cancelled. "
                 "End it with: mentes done {traject} --end DATE",
+                traject=traject.id,
+            )
+        )
+    if status == "approved" and traject.status == "planned" and has_done_visit:
+        # An approved traject has no visits that took place: it has begun, so it ends.
+        raise LifecycleError(
+            _(
+                "Traject {traject} has a visit that is done, so it cannot be unplanned. "
+                "Start it (mentes start {traject}) and end it with: "
+                "mentes done {traject} --end DATE",
                 traject=traject.id,
             )
         )
@@ -99,6 +110,113 @@ def status_word(status: str) -> str:
         "cancelled": _("cancelled"),
     }
     return words.get(status, status)
+
+
+def unplanned_fields(traject: Traject) -> dict[str, None]:
+    """Give the fields a traject loses when it leaves the plan (`unplan`, `reopen`): its start
+    and end came from the plan, and so did its coach when visits were committed (`plan
+    --commit` writes it), so the next plan may choose again; a coach asked for on a request
+    that was never planned stays."""
+    fields: dict[str, None] = {"start": None, "end": None}
+    if traject.visits:
+        fields["coach"] = None
+    return fields
+
+
+def check_end(traject: Traject, end: date, today: date, *, given: bool) -> None:
+    """Raise LifecycleError when `traject` cannot be done on `end`: a traject is done once its
+    last day has passed, so `end` is today at the latest. `given`: the coordinator typed it
+    (`--end`); else it is the last committed visit."""
+    if end <= today:
+        return
+    if given:
+        raise LifecycleError(
+            _(
+                "{traject}: the end {end} is after today ({today}); a traject is done once "
+                "its last day has passed. Give an end on or before today.",
+                traject=traject.id,
+                end=day(end),
+                today=day(today),
+            )
+        )
+    raise LifecycleError(
+        _(
+            "{traject}: its last committed visit is on {end}, after today ({today}). Mark it "
+            "done once that visit took place, or end it now with --end DATE (its later visits "
+            "are cancelled).",
+            traject=traject.id,
+            end=day(end),
+            today=day(today),
+        )
+    )
+
+
+def check_visits_open(traject: Traject) -> None:
+    """Raise LifecycleError when the visits of `traject` are history: it is done or
+    cancelled, and what its letters and calendars said stays as it is."""
+    if traject.status in ("done", "cancelled"):
+        raise LifecycleError(
+            _(
+                "Traject {traject} is {status}: its visits do not change any more.",
+                traject=traject.id,
+                status=status_word(traject.status),
+            )
+        )
+
+
+def check_visit_state(
+    traject: Traject, number: int, visit_day: date, state: str, today: date
+) -> None:
+    """Raise LifecycleError unless visit `number` (on `visit_day`) of `traject` may become
+    `state`: the visits of a done or cancelled traject do not change (`check_visits_open`); a
+    visit is done only when it took place (on or before today) and its traject is planned or
+    active."""
+    check_visits_open(traject)
+    if state != "done":
+        return
+    if traject.status not in ("planned", "active"):
+        raise LifecycleError(
+            _(
+                "Traject {traject} is {status}: only a visit of a planned or active traject "
+                "is done.",
+                traject=traject.id,
+                status=status_word(traject.status),
+            )
+        )
+    if visit_day > today:
+        raise LifecycleError(
+            _(
+                "{traject}, visit {number} is on {day}, after today ({today}): a visit is done "
+                "once it took place.",
+                traject=traject.id,
+                number=number,
+                day=day(visit_day),
+                today=day(today),
+            )
+        )
+
+
+def outside_paid_scope(records: Records, traject: Traject, on: date) -> str | None:
+    """Give why the location of `traject` cannot buy its paid package on `on` (it lies outside
+    the package's paid scope), as the offerte says it (`quote.outside_scope_reason`); None for
+    a location inside it, a free offer or a location the records do not hold."""
+    from mentes_cli.quote import _quoted_location, outside_scope_reason
+    from mentes_cli.tariffs import package_at
+
+    found = records.location_index().get(traject.location)
+    if traject.is_free_offer or found is None:
+        return None
+    return outside_scope_reason(_quoted_location(*found), package_at(traject.offer, on), on)
+
+
+def same_open_requests(records: Records, location: str, offer: str) -> list[str]:
+    """Give the ids of the trajects of `location` for `offer` that are still open (neither
+    cancelled nor done): a new request for the same is likely asked twice."""
+    return [
+        t.id
+        for t in records.trajects
+        if t.location == location and t.offer == offer and t.status not in ("cancelled", "done")
+    ]
 
 
 def new_traject_id(existing: Iterable[str], year: int) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,15 +34,28 @@ if TYPE_CHECKING:
     from mentes_cli.inbox import InboxRow
 
 
-class Status(StrEnum):
-    """A traject's status, as the records write it."""
+def _statuses(values: list[str] | None) -> list[str] | None:
+    """Give the statuses typed after --status as the records write them: requested, approved,
+    planned, active, done, cancelled, or their Dutch words (aangevraagd, goedgekeurd, gepland,
+    lopend, afgerond, geannuleerd), any case."""
+    from mentes_cli.load.vocabulary import STATUS_DUTCH, STATUS_WORDS, fold
 
-    requested = "requested"
-    approved = "approved"
-    planned = "planned"
-    active = "active"
-    done = "done"
-    cancelled = "cancelled"
+    if not values:
+        return None
+    statuses = []
+    for value in values:
+        status = STATUS_WORDS.get(fold(value))
+        if status is None:
+            raise typer.BadParameter(
+                _(
+                    "'{value}' is not a status; write one of {statuses} (or {words})",
+                    value=value,
+                    statuses=", ".join(STATUS_DUTCH),
+                    words=", ".join(STATUS_DUTCH.values()),
+                )
+            )
+        statuses.append(status)
+    return statuses
 
 
 @app.command(
@@ -53,9 +67,10 @@ class Status(StrEnum):
 @handle_errors
 def trajects(
     status: Annotated[
-        list[Status] | None,
+        list[str] | None,
         typer.Option(
             "--status",
+            callback=_statuses,
             metavar=_("STATUS"),
             help=_(
                 "Show trajects with this status: requested, approved, planned, active, done "
@@ -81,10 +96,11 @@ def trajects(
 ) -> None:
     """The inbox: every open traject, and for each request whether it can be free, its place in
     the planning queue and how many days it has waited."""
+    from mentes_cli import clock
     from mentes_cli.inbox import OPEN_STATUSES, inbox
 
     loaded = load(data)
-    today = as_of or date.today()
+    today = as_of or clock.today()
     location = typed_id(location)
     if location is not None and location not in loaded.records.location_index():
         from mentes_cli.errors import UsageError
@@ -92,7 +108,7 @@ def trajects(
         raise UsageError(
             _("--location {location}: no such location in the records", location=location)
         )
-    statuses = [s.value for s in status] if status else list(OPEN_STATUSES)
+    statuses = status or list(OPEN_STATUSES)
     rows = inbox(loaded.records, today, statuses=statuses, location=location)
     if output_format is OutputFormat.json:
         from mentes_cli import textout
@@ -326,15 +342,18 @@ def _move(
     fields: dict | None = None,
     *,
     release: bool = False,
+    leave_plan: bool = False,
 ) -> None:
     """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too;
-    `release` keeps its committed visits as cancelled, for the calendars."""
-    from mentes_cli.lifecycle import check_move, released, status_word
+    `release` keeps its committed visits as cancelled, for the calendars; `leave_plan` clears
+    what the plan gave it (`lifecycle.unplanned_fields`)."""
+    from mentes_cli.lifecycle import check_move, released, status_word, unplanned_fields
 
-    with record_store(data).change(command) as change:
+    with _refused_in_one_sentence(traject_id), record_store(data).change(command) as change:
         traject = _traject(change, traject_id)
         check_move(traject, status)
-        change.set_fields(traject_id, {"status": status, **(fields or {})})
+        fields = {**(unplanned_fields(traject) if leave_plan else {}), **(fields or {})}
+        change.set_fields(traject_id, {"status": status, **fields})
         if release and traject.visits:
             change.set_visits(traject_id, released(_plain_visits(traject)))
     stdout.print(
@@ -345,6 +364,42 @@ def _move(
             new=status_word(status),
         )
     )
+
+
+@contextmanager
+def _refused_in_one_sentence(
+    traject: str | Callable[[], str | None], *, adding: bool = False
+) -> Iterator[None]:
+    """Say a change the records would refuse (the whole record set is checked before it is
+    written) as one sentence about the traject the coordinator named (or the one a request
+    adds: `traject` gives its id once known), instead of the list of problems of a file that
+    was never written; other refusals pass as they are."""
+    from mentes_cli.errors import InputError, LifecycleError
+    from mentes_cli.load.build import record_name
+
+    try:
+        yield
+    except InputError as error:
+        traject_id = typed_id(traject() if callable(traject) else traject)
+        named = record_name("traject", traject_id) if traject_id else None
+        mine = [p for p in error.problems if named and p.record == named]
+        if not mine:
+            raise
+        why = "; ".join(
+            f"{_field_option(p.field)}: {p.message}" if p.field else p.message for p in mine
+        )
+        if adding:
+            message = _("The request was not added, nothing was written: {why}", why=why)
+        else:
+            message = _(
+                "{traject} was not changed, nothing was written: {why}", traject=traject_id, why=why
+            )
+        raise LifecycleError(message) from None
+
+
+def _field_option(field: str) -> str:
+    """Give a traject field as the coordinator typed it: the option that sets it."""
+    return OPTION_OF_FIELD.get(field, field_word(field))
 
 
 def _plain_visits(traject) -> list[dict]:
@@ -395,13 +450,28 @@ def request(
     data: DataOption = None,
 ) -> None:
     """Add a request for a traject; say whether it can be free, and if not why and from when."""
-    from mentes_cli.errors import LifecycleError
+    from mentes_cli import clock
+    from mentes_cli.errors import LifecycleError, UsageError
+    from mentes_cli.lifecycle import same_open_requests
 
     location, coach = typed_id(location), typed_id(coach)
-    today = date.today()
+    today = clock.today()
+    if requested_on is not None and requested_on > today:
+        raise UsageError(
+            _(
+                "--requested-on {day} is after today ({today}): a request is dated the day "
+                "the organiser asked",
+                day=day(requested_on),
+                today=day(today),
+            )
+        )
     asked = requested_on or today
     status = "approved" if approve else "requested"
-    with record_store(data).change(f"request {location} {offer}") as change:
+    new_id = None
+    with (
+        _refused_in_one_sentence(lambda: new_id, adding=True),
+        record_store(data).change(f"request {location} {offer}") as change,
+    ):
         records = change.records
         new_id = change.new_traject_id(asked.year)
         values = {
@@ -412,14 +482,15 @@ def request(
             "requested_on": asked,
             "earliest": earliest,
             "deadline": deadline,
-            "theme": theme,
-            "domains": domain or None,
+            "theme": _theme(theme) or None,
+            "domains": _domains(domain) or None,
             "contact_moments": contact_moments,
             "coach": coach,
         }
         traject = _checked_traject(records, values)
+        twins = same_open_requests(records, location, traject.offer)
         outcome = _request_outcome(records, traject, earliest or asked)
-        if approve and traject.is_free_offer and outcome.decision != "free":
+        if approve and _refuses_approval(traject, outcome):
             raise LifecycleError(
                 _(
                     "Not approved, nothing was written: {why}",
@@ -440,6 +511,39 @@ def request(
         stdout.print(outcome.text)
     elif outcome.text:
         notice(_("Warning: {text}", text=outcome.text))
+    if twins:
+        notice(
+            _(
+                "Warning: {location} has {offer} open already ({trajects}): is this the same "
+                "request twice? Cancel one with mentes cancel {traject}.",
+                location=location,
+                offer=traject.offer,
+                trajects=", ".join(twins),
+                traject=new_id,
+            )
+        )
+
+
+def _theme(text: str | None) -> str | None:
+    """Give a typed theme as the records keep it: "" (nothing typed between the quotes) is
+    no theme."""
+    return None if text is None else text.strip()
+
+
+def _domains(typed: list[str] | None) -> list[str] | None:
+    """Give the typed BVV domains as the records write them ("pedagogisch beleid" is
+    "Pedagogisch beleid", as in a workbook); a word that is no domain stays as typed, for the
+    check to name it."""
+    from mentes_cli.load.vocabulary import DOMAIN_WORDS, fold
+
+    return None if typed is None else [DOMAIN_WORDS.get(fold(d), d) for d in typed]
+
+
+def _refuses_approval(traject, outcome: _Outcome) -> bool:
+    """Give whether `approve` refuses: a free offer that is not free then, or a paid package
+    for a location outside the area where it is offered."""
+    wanted = "free" if traject.is_free_offer else "paid"
+    return outcome.decision != wanted
 
 
 def _checked_traject(records, values: dict):
@@ -494,17 +598,15 @@ class _Outcome:
 def _request_outcome(records, traject, when: date) -> _Outcome:
     """Give what the request gets on `when` and the sentences that say why and what instead."""
     from mentes_cli.inbox import request_decision, why_not_free
+    from mentes_cli.lifecycle import outside_paid_scope
 
-    decision, next_free, _why = request_decision(records, traject, when, day=when)
     if not traject.is_free_offer:
-        if decision == "paid":
-            return _Outcome(decision, when, "")
-        text = _(
-            "{location} lies outside the area of {offer}.",
-            location=traject.location,
-            offer=traject.offer,
-        )
-        return _Outcome(decision, when, text)
+        # A paid package: sold where the offerte may quote it (quote.outside_scope_reason).
+        reason = outside_paid_scope(records, traject, when)
+        if reason is None:
+            return _Outcome("paid", when, "")
+        return _Outcome("unavailable", when, f"{reason}.")
+    decision, next_free, _why = request_decision(records, traject, when, day=when)
     if decision == "free":
         text = _(
             "Free: {location} is entitled to {offer} on {day}.",
@@ -562,8 +664,8 @@ def edit(
         "coach": typed_id(coach),
         "earliest": earliest,
         "deadline": deadline,
-        "theme": theme,
-        "domains": domain,
+        "theme": _theme(theme),
+        "domains": _domains(domain),
         "contact_moments": contact_moments,
     }
     fields = {key: value for key, value in fields.items() if value is not None}
@@ -574,7 +676,12 @@ def edit(
                 "--domain or --contact-moments"
             )
         )
-    with record_store(data).change(f"edit {traject_id}") as change:
+    if fields.get("theme") == "":
+        fields["theme"] = None  # --theme "": the traject has no theme any more
+    with (
+        _refused_in_one_sentence(traject_id),
+        record_store(data).change(f"edit {traject_id}") as change,
+    ):
         traject = _traject(change, traject_id)
         if traject.status not in ("requested", "approved"):
             raise LifecycleError(
@@ -587,6 +694,9 @@ def edit(
             )
         if coach is not None and coach not in change.records.coach_index():
             raise InputError(_("no coach {coach} in the records", coach=coach))
+        edited = _edited(traject, fields)
+        if "earliest" in fields:
+            _check_still_free(change.records, edited)
         change.set_fields(traject_id, fields)
     stdout.print(
         _(
@@ -595,6 +705,74 @@ def edit(
             fields=", ".join(OPTION_OF_FIELD[key] for key in sorted(fields)),
         )
     )
+
+
+def _edited(traject, fields: dict):
+    """Give `traject` with `fields` changed (None removes one); LifecycleError in one sentence
+    when the change does not fit it (domains on coaching, contact moments out of range)."""
+    from pydantic import ValidationError
+
+    from mentes_cli.errors import LifecycleError
+    from mentes_cli.models import Traject
+
+    values = {**traject.model_dump(exclude_none=True), **fields}
+    try:
+        return Traject.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as error:
+        why = "; ".join(
+            (f"{_field_option(str(item['loc'][0]))}: " if item["loc"] else "")
+            + item["msg"].removeprefix("Value error, ")
+            for item in error.errors()
+        )
+        raise LifecycleError(
+            _("{traject} was not changed, nothing was written: {why}", traject=traject.id, why=why)
+        ) from None
+
+
+def _approval_day(traject):
+    """Give the day a traject is approved on (as `approve` decides): its earliest day, else the
+    day it was asked, else today."""
+    from mentes_cli import clock
+
+    return traject.earliest or traject.requested_on or clock.today()
+
+
+def _check_still_free(records, edited) -> None:
+    """Refuse an edit of an approved free traject that would leave it, or another approved free
+    traject of its location and family, not free any more: `approve`'s check on each of them,
+    with the edit made."""
+    from mentes_cli.errors import LifecycleError
+    from mentes_cli.offers import catalogue
+
+    if edited.status != "approved" or not edited.is_free_offer:
+        return
+    after = records.model_copy(
+        update={"trajects": [edited if t.id == edited.id else t for t in records.trajects]}
+    )
+    family = catalogue().offer(edited.offer).family
+    # The edited traject first: its own refusal says the most.
+    for traject in sorted(after.trajects, key=lambda t: t.id != edited.id):
+        if (
+            traject.status != "approved"
+            or traject.location != edited.location
+            or not traject.is_free_offer
+            or catalogue().offer(traject.offer).family != family
+        ):
+            continue
+        outcome = _request_outcome(after, traject, _approval_day(traject))
+        if not _refuses_approval(traject, outcome):
+            continue
+        if traject.id == edited.id:
+            why = _("it would no longer be free. {why}", why=outcome.text)
+        else:
+            why = _(
+                "{other} (approved as free) would no longer be free. {why}",
+                other=traject.id,
+                why=outcome.text,
+            )
+        raise LifecycleError(
+            _("{traject} was not changed, nothing was written: {why}", traject=edited.id, why=why)
+        )
 
 
 @app.command(
@@ -609,16 +787,19 @@ def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
     with record_store(data).change(f"approve {traject_id}") as change:
         traject = _traject(change, traject_id)
         check_move(traject, "approved")
-        when = traject.earliest or traject.requested_on or date.today()
-        outcome = _request_outcome(change.records, traject, when)
-        if traject.is_free_offer and outcome.decision != "free":
-            raise LifecycleError(
-                _(
+        outcome = _request_outcome(change.records, traject, _approval_day(traject))
+        if _refuses_approval(traject, outcome):
+            if traject.is_free_offer:
+                message = _(
                     "{traject} cannot be approved as free. {why}",
                     traject=traject_id,
                     why=outcome.text,
                 )
-            )
+            else:
+                message = _(
+                    "{traject} cannot be approved: {why}", traject=traject_id, why=outcome.text
+                )
+            raise LifecycleError(message)
         change.set_fields(traject_id, {"status": "approved"})
     stdout.print(
         _(
@@ -655,9 +836,8 @@ def cancel(
 @handle_errors
 def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Take a planned traject back to approved; its visits are released."""
-    # start and end came from the plan: an approved traject is dated by earliest again.
-    fields = {"start": None, "end": None}
-    _move(data, traject_id, "approved", f"unplan {traject_id}", fields, release=True)
+    # What came from the plan goes: an approved traject is dated by earliest again.
+    _move(data, traject_id, "approved", f"unplan {traject_id}", release=True, leave_plan=True)
 
 
 @app.command(help=_("Mark a planned traject as running (planned → active)."))
@@ -686,8 +866,9 @@ def done(
     data: DataOption = None,
 ) -> None:
     """Mark a running traject as done (active → done); its visits up to the end are done."""
+    from mentes_cli import clock
     from mentes_cli.errors import LifecycleError
-    from mentes_cli.lifecycle import check_move, finished, live_days, status_word
+    from mentes_cli.lifecycle import check_end, check_move, finished, live_days, status_word
 
     with record_store(data).change(f"done {traject_id}") as change:
         traject = _traject(change, traject_id)
@@ -712,6 +893,7 @@ def done(
                     first=day(first),
                 )
             )
+        check_end(traject, last, clock.today(), given=end is not None)
         change.set_fields(traject_id, {"status": "done", "end": last})
         if visits:
             change.set_visits(traject_id, finished(visits, last))
@@ -730,7 +912,8 @@ def done(
 @handle_errors
 def reopen(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Open a cancelled traject again as a request (cancelled → requested)."""
-    _move(data, traject_id, "requested", f"reopen {traject_id}", {"reason": None})
+    # A request again, as unplan leaves an approved one: what came from the plan goes.
+    _move(data, traject_id, "requested", f"reopen {traject_id}", {"reason": None}, leave_plan=True)
 
 
 def field_word(field: str) -> str:
@@ -795,12 +978,23 @@ OPTION_OF_FIELD = {
 }
 
 
-class VisitState(StrEnum):
-    """What a committed visit is: planned (may move), fixed or done (never move)."""
+def _visit_state(value: str | None) -> str | None:
+    """Give the state typed after --state as the records write it: planned, fixed or done, or
+    their Dutch words gepland, vast or gedaan (any case)."""
+    from mentes_cli.load.vocabulary import VISIT_STATE_WORDS, fold
 
-    planned = "planned"
-    fixed = "fixed"
-    done = "done"
+    if value is None:
+        return None
+    state = VISIT_STATE_WORDS.get(fold(value))
+    if state not in ("planned", "fixed", "done"):
+        raise typer.BadParameter(
+            _(
+                "'{value}' is not a state a visit can be given; write planned, fixed or done "
+                "(gepland, vast or gedaan)",
+                value=value,
+            )
+        )
+    return state
 
 
 @app.command(help=_("Mark one committed visit as fixed (never moves), done or planned again."))
@@ -810,14 +1004,25 @@ def visit(
     number: Annotated[
         int, typer.Argument(metavar=_("NUMBER"), help=_("The visit's number (0: the intake call)."))
     ],
-    state: Annotated[VisitState, typer.Option("--state", help=_("planned, fixed or done."))],
+    state: Annotated[
+        str,
+        typer.Option(
+            "--state",
+            callback=_visit_state,
+            metavar=_("STATE"),
+            help=_("planned, fixed or done."),
+        ),
+    ],
     data: DataOption = None,
 ) -> None:
     """Mark one committed visit as fixed (never moves), done or planned again."""
+    from mentes_cli import clock
     from mentes_cli.errors import LifecycleError
+    from mentes_cli.lifecycle import check_visit_state, check_visits_open
 
     with record_store(data).change(f"visit {traject_id} {number}") as change:
         traject = _traject(change, traject_id)
+        check_visits_open(traject)
         visits = _plain_visits(traject)
         found = [v for v in visits if v["number"] == number and v["state"] != "cancelled"]
         if not found:
@@ -837,7 +1042,8 @@ def visit(
                     numbers=", ".join(map(str, live)) or "—",
                 )
             )
-        found[0]["state"] = state.value
+        check_visit_state(traject, number, found[0]["date"], state, clock.today())
+        found[0]["state"] = state
         change.set_visits(traject_id, visits)
     said = {
         "planned": _("{traject}, visit {number}: planned (may move).", traject=traject_id,
@@ -846,7 +1052,7 @@ def visit(
                    number=number),
         "done": _("{traject}, visit {number}: done.", traject=traject_id, number=number),
     }  # fmt: skip
-    stdout.print(said[state.value])
+    stdout.print(said[state])
 
 
 @app.command(help=_("Show who changed what and when in the records (one traject's, or all)."))
