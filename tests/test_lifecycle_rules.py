@@ -386,3 +386,17 @@ def test_the_refusals_in_dutch(records: Path, args, code: int, said: str):
         output = refused(records, "visit", "T-2026-022", "1", "--state", "vast", lang="nl")
         assert "zijn bezoeken veranderen niet meer" in output
         assert not english_left(output.replace(str(records), "MAP")), output
+
+
+def test_a_mistake_already_in_the_records_keeps_its_file_and_line(records: Path):
+    """Only a change's refusal is said as one sentence: a record typed wrong by hand is named
+    where it is, so that the coordinator can find it."""
+    path = records / "trajects.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('id = "T-2026-020"')
+    path.write_text(
+        text[:start] + text[start:].replace('status = "requested"', 'status = "requested"\n'
+        'domains = ["Toegankelijkheid"]', 1), encoding="utf-8")  # fmt: skip
+    output = refused(records, "approve", "T-2026-020")
+    assert "trajects.toml, line" in output
+    assert "domains are only for BVV trajects" in output

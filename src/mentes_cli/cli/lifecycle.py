@@ -377,13 +377,16 @@ def _refused_in_one_sentence(
     from mentes_cli.errors import InputError, LifecycleError
     from mentes_cli.load.build import record_name
 
+    # How the record store heads its refusal of a change (records/store.py); a problem of the
+    # records as they are on disk keeps its file and line.
+    refusal = _("the change was refused, nothing was written: it would leave")
     try:
         yield
     except InputError as error:
         traject_id = typed_id(traject() if callable(traject) else traject)
         named = record_name("traject", traject_id) if traject_id else None
         mine = [p for p in error.problems if named and p.record == named]
-        if not mine:
+        if not mine or error.problems[0].message != refusal:
             raise
         why = "; ".join(
             f"{_field_option(p.field)}: {p.message}" if p.field else p.message for p in mine
