@@ -200,13 +200,13 @@ def outside_paid_scope(records: Records, traject: Traject, on: date) -> str | No
     """Give why the location of `traject` cannot buy its paid package on `on` (it lies outside
     the package's paid scope), as the offerte says it (`quote.outside_scope_reason`); None for
     a location inside it, a free offer or a location the records do not hold."""
-    from mentes_cli.quote import _quoted_location, outside_scope_reason
+    from mentes_cli.quote import outside_scope_reason, quoted_location
     from mentes_cli.tariffs import package_at
 
     found = records.location_index().get(traject.location)
     if traject.is_free_offer or found is None:
         return None
-    return outside_scope_reason(_quoted_location(*found), package_at(traject.offer, on), on)
+    return outside_scope_reason(quoted_location(*found), package_at(traject.offer, on), on)
 
 
 def same_open_requests(records: Records, location: str, offer: str) -> list[str]:

@@ -345,7 +345,7 @@ def suggest_package(places: int, as_of: date) -> SizeSuggestion | None:
     return None
 
 
-def _quoted_location(organisation: Organisation, location: Location) -> QuotedLocation:
+def quoted_location(organisation: Organisation, location: Location) -> QuotedLocation:
     from mentes_cli.regions import place_for_postcode
 
     place = place_for_postcode(location.postcode)
@@ -492,7 +492,7 @@ def make_quote(
     if location_id is not None:
         if records is None:
             raise UsageError(_("a quote for a location needs the records"))
-        quoted = _quoted_location(*find_location(records, location_id))
+        quoted = quoted_location(*find_location(records, location_id))
         entitlement = free_offer_entitlement(records, location_id, package.family, as_of)
         reason = outside_scope_reason(quoted, package, as_of)
         if reason is not None:
