@@ -1,7 +1,7 @@
 """Compare the plan's placed count with CP-SAT's proven optimum on tight instances.
 
     python benchmarks/bench_optimize.py [--instances 30] [--budget 3] [--reference 60]
-        [--sizes 6,30] [--out FILE.json] [--large]
+        [--sizes 6,30] [--out FILE.json] [--large] [--history SHARE] [--no-third]
 
 For each generated tight instance (`generate_tight.py`: 6-30 requests, 1-3 coaches, 1
 supporter, January-June 2027, seeds 1..N) it plans three times in-process:
@@ -16,6 +16,11 @@ status, the checker's violations, wall seconds) and the count of instances where
 placed as many as the proven optimum, and where the queue preference held (mentes placed the
 same set as the reference when the counts are equal). With --large it also runs the sample,
 the network year (`generate_network.py`) and tight instances of 70 and 300 requests.
+
+With --history SHARE the tight instances get done paid trajects at that share of their
+locations (who served them before), so that coach continuity can be measured; with
+--no-third, mentes runs without the third solver stage (continuity and balance), for the
+figures before it. Each row has the continuity and the spread of hours per FTE.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import generate_network  # noqa: E402
 import generate_tight  # noqa: E402
 
 from mentes_cli.load import DataSource, load_records  # noqa: E402
+from mentes_cli.plan import optimize  # noqa: E402
 from mentes_cli.plan.check import check_plan  # noqa: E402
 from mentes_cli.plan.planner import make_plan  # noqa: E402
 from mentes_cli.reference import sample_records_dir  # noqa: E402
@@ -73,7 +79,8 @@ def preferences(plan, records) -> dict:
 
 
 def run_instance(folder: Path, start: date, end: date, budget: float, reference: float | None):
-    """Plan one record folder three ways; give its figures."""
+    """Plan one record folder three ways; give its figures (CPU seconds: the machine may be
+    busy with other work)."""
     records = load_records(DataSource(folder, "benchmark")).records
     began = time.perf_counter()
     greedy = make_plan(records, start=start, end=end, optimize=0)
@@ -119,6 +126,14 @@ def run_instance(folder: Path, start: date, end: date, budget: float, reference:
     return row
 
 
+def _sum_continuity(rows: list[dict]) -> str:
+    kept = total = 0
+    for row in rows:
+        a, b = row["mentes_preferences"]["continuity"].split("/")
+        kept, total = kept + int(a), total + int(b)
+    return f"{kept}/{total}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=30)
@@ -127,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="6,30")
     parser.add_argument("--large", action="store_true")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--history", type=float, default=0.0)
+    parser.add_argument("--no-third", action="store_true")
     args = parser.parse_args(argv)
+    if args.no_third:
+        optimize.PREFERENCE_SHARE = 0.0
     low, high = (int(x) for x in args.sizes.split(","))
     start, end = generate_tight.START, generate_tight.END
     rows = []
@@ -137,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             coaches = max(1, requests // 12) + seed % 2
             supporters = 1
             folder = generate_tight.write_tight(
-                Path(scratch) / f"tight-{seed}", requests, coaches, supporters, seed
+                Path(scratch) / f"tight-{seed}", requests, coaches, supporters, seed, args.history
             )
             row = {"instance": f"tight-{seed}", "requests": requests}
             row.update(run_instance(folder, start, end, args.budget, args.reference))
@@ -182,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     same = [r for r in reached if r["same_set"]]
     summary = {
         "instances": len(rows),
+        "history": args.history,
+        "third_stage": not args.no_third,
+        "continuity": _sum_continuity(rows + large),
+        "mean_hours_per_fte_sd": round(
+            sum(r["mentes_preferences"]["hours_per_fte_sd"] for r in rows) / max(1, len(rows)), 1
+        ),
         "reference_proven_optimal": len(proven),
         "mentes_reached_the_optimum": len(reached),
         "greedy_reached_the_optimum": sum(r["greedy"] >= r["reference"] for r in proven),

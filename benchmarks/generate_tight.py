@@ -1,14 +1,16 @@
 """Generate capacity-tight record sets: more requests than the staff can serve in the window.
 
     python benchmarks/generate_tight.py OUT_DIR [--requests 20] [--coaches 2] [--supporters 1]
-        [--seed 1]
+        [--seed 1] [--history 0.5]
 
 Every location is PRIOR (subsidy step 0 or 1) in the districts of Antwerp and open Monday to
 Friday; the staff work part-time (0.3-0.5 FTE) on 2 or 3 days with a week or two of leave;
 the requests mix free coaching, the paid packages A-C and BVV, asked for in the autumn of
 2026, some with an earliest day or a deadline, to be planned from January to June 2027
 (`START`, `END`). Two requests of one location and family are rare, so that the entitlement
-rarely decides.
+rarely decides. With `--history SHARE`, that share of the locations has a done paid traject
+of 2025 (package A with a coach, or a paid BVV with a supporter), which tells who served the
+location before (the coach-continuity preference); the rest of the instance is the same.
 The same arguments always give the same files.
 """
 
@@ -31,8 +33,11 @@ POSTCODES = ["2000", "2018", "2020", "2030", "2050", "2060", "2100", "2140", "21
 OFFERS = (["coaching", "A", "B", "C"], ["bvv-basis", "bvv-vervolg"])
 
 
-def generate(requests: int, coaches: int, supporters: int, seed: int) -> dict[str, dict]:
-    """Give the three record documents of one tight instance."""
+def generate(
+    requests: int, coaches: int, supporters: int, seed: int, history: float = 0.0
+) -> dict[str, dict]:
+    """Give the three record documents of one tight instance (with `history`: that share of
+    the locations has a done paid traject whose coach served it)."""
     rng = random.Random(seed)
     organisations = []
     for number in range(1, requests + 1):
@@ -92,6 +97,7 @@ def generate(requests: int, coaches: int, supporters: int, seed: int) -> dict[st
         if rng.random() < 0.3:
             traject["deadline"] = END - timedelta(days=rng.randint(0, 60))
         trajects.append(traject)
+    trajects += _history(staff, requests, seed, history)
     return {
         "organisations": {"organisations": organisations},
         "coaches": {"coaches": staff},
@@ -99,9 +105,39 @@ def generate(requests: int, coaches: int, supporters: int, seed: int) -> dict[st
     }
 
 
-def write_tight(folder: Path, requests: int, coaches: int, supporters: int, seed: int) -> Path:
+def _history(staff: list[dict], requests: int, seed: int, share: float) -> list[dict]:
+    """Give done paid trajects of 2025 at `share` of the locations (their own random stream,
+    so that the requests and the staff do not change). Paid trajects use no entitlement."""
+    if share <= 0:
+        return []
+    rng = random.Random(f"{seed}:history")
+    done = []
+    for number in range(1, requests + 1):
+        if rng.random() >= share:
+            continue
+        role = rng.choice(["coach", "coach", "support"])
+        people = [p for p in staff if p["role"] == role] or staff
+        start = date(2025, 1, 6) + timedelta(days=rng.randint(0, 200))
+        done.append(
+            {
+                "id": f"H-{number:03d}",
+                "location": f"LOC-{number:03d}",
+                "offer": "A" if people[0]["role"] == "coach" else "basis",
+                "status": "done",
+                "requested_on": start - timedelta(days=30),
+                "start": start,
+                "end": start + timedelta(days=rng.randint(40, 100)),
+                "coach": rng.choice(people)["id"],
+            }
+        )
+    return done
+
+
+def write_tight(
+    folder: Path, requests: int, coaches: int, supporters: int, seed: int, history: float = 0.0
+) -> Path:
     """Write one tight instance into `folder` and give the folder."""
-    write(folder, generate(requests, coaches, supporters, seed))
+    write(folder, generate(requests, coaches, supporters, seed, history))
     return folder
 
 
@@ -112,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coaches", type=int, default=2)
     parser.add_argument("--supporters", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--history", type=float, default=0.0)
     args = parser.parse_args(argv)
-    write_tight(args.out_dir, args.requests, args.coaches, args.supporters, args.seed)
+    write_tight(args.out_dir, args.requests, args.coaches, args.supporters, args.seed, args.history)
     print(
         f"{args.out_dir}: {args.requests} requests, {args.coaches} coaches, "
         f"{args.supporters} supporters (seed {args.seed})"

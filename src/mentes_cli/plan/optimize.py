@@ -24,12 +24,25 @@ planner's day arrays:
   coach, week and length L at most (room // L) visits of at least L.
 
 Trajects with kept visits are held as the greedy placed them. The whole model, when it has at
-most MAX_DAY_VARIABLES day variables, is solved lexicographically: first the number placed
-(the greedy plan as a complete hint); where that is not proved, neighbourhoods are searched
-(`_neighbourhoods`: an unplaced traject that must be placed, the trajects of a few of its
-coaches free to move, the rest held, taken only when it places more or earlier ones); then,
-with the number fixed, the queue preference (weights 2^(n-1-position), exact for up to 40
-trajects, else n - position). A larger problem gets the neighbourhoods only, and says so.
+most MAX_DAY_VARIABLES day variables (and WHOLE_PER_SECOND per second of the budget), is solved
+lexicographically:
+
+1. the number placed, with the greedy plan as a complete hint (FIRST_SHARE of the budget);
+2. while that is not proved: one more than the best found, asked with other searches (MORE:
+   without objective and without the linear relaxation, then the count objective without
+   probing), each of which finds plans the first stage's search misses; an infeasible answer
+   proves the best optimal;
+3. with the number fixed, the queue preference (weights 2^(n-1-position), exact for up to 40
+   trajects, else n - position); while the number is not proved it stays in the objective
+   above the queue weights, so that the rest of the budget may still place more;
+4. with what is left (at least PREFERENCE_SHARE of the budget), on a model of the placed set
+   alone: the most trajects that keep a coach who served their location before, then the
+   smallest sum over the roles of the most minutes per FTE of anyone (`preference_key`). The
+   planner takes this plan only when it beats the greedy placing the same set.
+
+A larger problem gets neighbourhoods only (`_neighbourhoods`: an unplaced traject that must be
+placed, the trajects of a few of its coaches free to move, the rest held, taken only when it
+places more or earlier ones), and says so.
 The solver is deterministic: one worker, a fixed seed and budgets in deterministic time
 (`max_deterministic_time`), so the same input gives the same plan on any machine.
 """
@@ -56,11 +69,13 @@ MAX_DAY_VARIABLES = 250_000
 # goes to the neighbourhoods instead.
 WHOLE_PER_SECOND = 10_000
 EXACT_LEXICOGRAPHIC = 40
-# The budget's shares: the count placed on the whole model; neighbourhoods where the count is
-# not proved; the queue preference (it also gets what the others left).
-FIRST_SHARE = 0.5
-NEIGHBOURHOOD_SHARE = 0.3
+# The budget's shares: the count placed on the whole model; the queue preference (it also
+# gets what the first stage and the searches for one more traject left).
+FIRST_SHARE = 0.4
 SECOND_SHARE = 0.2
+# The third stage (coach continuity, then balance, with the placed set fixed): this share of
+# the budget when the count is proved (else what the others left, when at least half that).
+PREFERENCE_SHARE = 0.2
 # A neighbourhood: an unplaced traject with the trajects of up to this many of its coaches,
 # at most this many day variables; all neighbourhoods of a run together at most WORK.
 NEIGHBOURHOOD_COACHES = 3
@@ -69,7 +84,15 @@ NEIGHBOURHOOD_WORK = 400_000
 MIN_SHARE = 0.5
 # Extra CP-SAT parameters (for experiments in benchmarks/bench_optimize.py); empty in use.
 SEARCH: dict = {}
+# The third stage's model is new to the solver: without probing its presolve leaves time to
+# search (with it, 0.6 s found not even the hint back on tight-19).
+PREFERENCE_SEARCH: dict = {"cp_model_probing_level": 0}
 FORCE = True
+# The searches for one more traject after the first stage: (parameters, keep the objective).
+MORE: tuple[tuple[dict, bool], ...] = (
+    ({"linearization_level": 0, "cp_model_probing_level": 0}, False),
+    ({"cp_model_probing_level": 0}, True),
+)
 
 # traject id -> (coach, visits as (day, minutes), intake as (day, minutes) or None)
 Current = dict[str, tuple[str, list[tuple[int, int]], tuple[int, int] | None]]
@@ -80,6 +103,8 @@ class Solution:
     """The placements the solver chose: traject id -> (coach, visits, intake)."""
 
     chosen: Current = field(default_factory=dict)
+    # True when the third stage chose the coaches and days for continuity and balance
+    preferred: bool = False
 
 
 def available() -> bool:
@@ -572,7 +597,7 @@ class _Builder:
             else:
                 model.AddHint(first, self.first_low[tid])
 
-    def solver(self, seconds: float):
+    def solver(self, seconds: float, extra: dict | None = None):
         """Give a deterministic solver with a budget of `seconds` deterministic seconds."""
         solver = self.cp.CpSolver()
         # One worker, a fixed seed and a budget in deterministic time: the same input gives
@@ -584,7 +609,7 @@ class _Builder:
         # A stronger linear relaxation: it proves the optimum of tight instances the default
         # level leaves open.
         solver.parameters.linearization_level = 2
-        for key, value in SEARCH.items():
+        for key, value in {**SEARCH, **(extra or {})}.items():
             setattr(solver.parameters, key, value)
         return solver
 
@@ -620,8 +645,9 @@ def _count(trajects: list[Traject], current: Current) -> int:
 
 
 def _whole(planner, trajects, builder: _Builder, current: Current, budget: float, began):
-    """Solve the whole model: the count placed, then the queue preference with the count
-    fixed; where the count is not proved, search neighbourhoods in between."""
+    """Solve the whole model: the count placed; where it is not proved, one more with other
+    searches; the queue preference with the count fixed; with what is left, continuity and
+    balance with the placed set fixed."""
     cp = builder.cp
     model = builder.model
     greedy = _count(trajects, current)
@@ -638,41 +664,75 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
         proven = status == cp.OPTIMAL
         if round(first.ObjectiveValue()) > greedy:
             current = builder.solution(first)
-    searched = None
-    if not proven and (bound is None or _count(trajects, current) < bound):
-        current, searched, spent = _neighbourhoods(
-            planner,
-            trajects,
-            current,
-            budget * (FIRST_SHARE + NEIGHBOURHOOD_SHARE) - used,
-            builder.alone,
-        )
-        used += spent
     best = _count(trajects, current)
-    # second: the queue preference, with the count fixed
+    # One more than the best found, asked of the model with other searches than the first
+    # stage's (MORE): each finds plans the others miss within a few seconds (tight-15 and
+    # tight-19 the first, tight-28 the second), and an infeasible answer proves the best.
+    reserve = budget * SECOND_SHARE
+    tries = 0
+    while not proven and (bound is None or best < bound) and tries < len(MORE):
+        left = budget - reserve - used
+        if left <= 0.05:
+            break
+        search, objective = MORE[tries]
+        trial = model.Clone()
+        trial.ClearHints()
+        trial.Add(sum(placed) >= best + 1)
+        if not objective:
+            trial.ClearObjective()
+        more = builder.solver(left / (len(MORE) - tries), search)
+        status = more.Solve(trial)
+        used += more.deterministic_time
+        if status in (cp.OPTIMAL, cp.FEASIBLE):
+            current = builder.solution(more)
+            best = _count(trajects, current)
+            tries = 0
+        elif status == cp.INFEASIBLE:
+            proven, bound = True, best
+        else:
+            tries += 1
+    # second: the queue preference, with the count at least what was found; while the count
+    # is not proved, it stays in the objective (above every queue weight), so that the rest of
+    # the budget may still place more.
+    open_count = not proven and (bound is None or best < bound)
     model.Add(sum(placed) >= best)
     model.ClearObjective()
     weights = builder.queue_weights(exact=True)
-    model.Maximize(sum(w * p for w, p in zip(weights, placed, strict=True)))
+    queue = sum(w * p for w, p in zip(weights, placed, strict=True))
+    scale = sum(weights) + 1 if open_count else 0
+    model.Maximize(scale * sum(placed) + queue if open_count else queue)
     builder.hint(current)
-    second = builder.solver(max(budget * SECOND_SHARE, budget - used))
-    if second.Solve(model) in (cp.OPTIMAL, cp.FEASIBLE):
+    # a proved count leaves PREFERENCE_SHARE of the budget to the third stage
+    later = 0.0 if open_count else budget * PREFERENCE_SHARE
+    second = builder.solver(max(budget * SECOND_SHARE, budget - used - later))
+    status = second.Solve(model)
+    used += second.deterministic_time
+    if status in (cp.OPTIMAL, cp.FEASIBLE):
         found = builder.solution(second)
         if _count(trajects, found) >= best:
             current = found
+        if open_count:
+            count_bound = int(second.BestObjectiveBound() + 1e-6) // scale
+            bound = count_bound if bound is None else min(bound, count_bound)
+            proven = status == cp.OPTIMAL
     final = _count(trajects, current)
+    if bound is None:
+        # no bound from the solver: every traject placed or with a schedule alone
+        bound = sum(1 for t in trajects if t.id in current or builder._placeable_alone(t))
+    preferred = None
+    if PREFERENCE_SHARE and budget - used >= budget * PREFERENCE_SHARE / 2:
+        chosen = [t for t in trajects if t.id in current]
+        placed_set = _Builder(planner, chosen, cp, alone=builder.alone)
+        placed_set.build()
+        preferred = _preferences(placed_set, current, budget - used)
     notes = list(builder.notes)
     whole = not notes
-    if whole and bound is not None and (proven or final >= bound):
-        quality = "optimal"
-    elif whole and bound is not None:
-        quality = "bound"
-    elif whole:
-        quality = "unknown" if final <= greedy else "partial"
-        if quality == "partial":
-            notes.append(_neighbourhood_note(searched, len(trajects)))
-    else:
+    if not whole:
         quality = "partial"
+    elif proven or final >= bound:
+        quality = "optimal"
+    else:
+        quality = "bound"
     return (
         Optimality(
             status=quality,
@@ -683,8 +743,113 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
             seconds=perf_counter() - began,
             trajects=len(trajects),
         ),
-        Solution(chosen=current) if final >= greedy else None,
+        Solution(chosen=preferred or current, preferred=preferred is not None)
+        if final >= greedy
+        else None,
     )
+
+
+def served_before(planner: Planner) -> dict[str, set[str]]:
+    """Give per location the staff who served it before this plan: the coach of its planned,
+    active and done trajects, and of its kept visits."""
+    from mentes_cli.plan.planner import SERVED_STATUSES
+
+    served: dict[str, set[str]] = {}
+    for traject in planner.records.trajects:
+        if traject.status in SERVED_STATUSES and traject.coach:
+            served.setdefault(traject.location, set()).add(traject.coach)
+    for visit in planner.kept_visits:
+        served.setdefault(visit.location, set()).add(visit.coach)
+    return served
+
+
+def preference_key(planner: Planner, chosen: Current) -> tuple[int, float]:
+    """Give how well `chosen` (the placements of the model's trajects) keeps the softer
+    preferences of SPEC 5, smaller is better: minus the trajects that keep a coach who served
+    their location before, then the sum over the roles of the most hours per FTE of anyone."""
+    served = served_before(planner)
+    kept = 0
+    load = {cid: state.load for cid, state in planner.base.items()}
+    for traject_id, placement in planner.placements.items():
+        if traject_id in planner.kept_by_traject:
+            minutes = sum(m for day, m in placement.visits if planner.first <= day <= planner.last)
+            if placement.intake is not None:
+                minutes += placement.intake[1]
+            load[placement.coach] = load.get(placement.coach, 0) + minutes
+    for traject_id, (coach, visits, intake) in chosen.items():
+        kept += coach in served.get(planner.trajects[traject_id].location, ())
+        load[coach] = load.get(coach, 0) + sum(m for _day, m in visits) + (intake or (0, 0))[1]
+    most: dict[str, float] = {}
+    for coach in planner.coaches:
+        if coach.fte > 0:
+            share = load.get(coach.id, 0) / coach.fte
+            most[coach.role] = max(most.get(coach.role, 0.0), share)
+    return (-kept, round(sum(most.values()), 6))
+
+
+def _preferences(builder: _Builder, current: Current, seconds: float) -> Current | None:
+    """The third stage: with the placed set of `current` fixed, the most trajects keeping a
+    coach who served their location before, then the least of (per role) the most minutes
+    per FTE of anyone; give its plan, or None when it found none."""
+    planner = builder.planner
+    model = builder.model
+    cp = builder.cp
+    served = served_before(planner)
+    for traject in builder.trajects:
+        model.Add(builder.placed[traject.id] == int(traject.id in current))
+    model.ClearObjective()
+    keep = [
+        var
+        for (tid, cid), var in builder.coach_of.items()
+        if tid in current and cid in served.get(planner.trajects[tid].location, ())
+    ]
+    terms: dict[str, list] = {cid: [] for cid in builder.days}
+    for (tid, cid, _day), levels in builder.levels.items():
+        if tid in current:
+            terms[cid].extend(minutes * level for minutes, level in levels)
+    for (tid, cid, _day), var in builder.intake.items():
+        if tid in current:
+            terms[cid].append(builder.intake_minutes[tid] * var)
+    most_minutes = sum(
+        max(sum(shape) for shape in planner.demand(t).shapes) + planner.demand(t).intake
+        for t in builder.trajects
+        if t.id in current
+    )
+    loads = _loads(planner, current, builder)
+    tops = []
+    hints = []
+    for role in sorted({coach.role for coach in planner.coaches}):
+        staff = [
+            c for c in planner.coaches if c.role == role and c.fte > 0 and c.id in builder.days
+        ]
+        if not staff:
+            continue
+        upper = max(
+            -(-(builder.days[c.id].load + most_minutes) * 100 // round(c.fte * 100)) for c in staff
+        )
+        top = model.NewIntVar(0, upper, f"top_{role}")
+        for coach in staff:
+            fte = round(coach.fte * 100)
+            model.Add((builder.days[coach.id].load + sum(terms[coach.id])) * 100 <= top * fte)
+        tops.append((top, upper))
+        hints.append(max(-(-loads.get(c.id, 0) * 100 // round(c.fte * 100)) for c in staff))
+    weight = sum(upper for _top, upper in tops) + 1
+    model.Maximize(weight * sum(keep) - sum(top for top, _upper in tops))
+    builder.hint(current)
+    for (top, _upper), value in zip(tops, hints, strict=True):
+        model.AddHint(top, value)
+    solver = builder.solver(seconds, PREFERENCE_SEARCH)
+    if solver.Solve(model) not in (cp.OPTIMAL, cp.FEASIBLE):
+        return None
+    return builder.solution(solver)
+
+
+def _loads(planner: Planner, current: Current, builder: _Builder) -> dict[str, int]:
+    """Give per coach the minutes booked in the window: held, plus `current`'s."""
+    load = {cid: state.load for cid, state in builder.days.items()}
+    for coach, visits, intake in current.values():
+        load[coach] = load.get(coach, 0) + sum(m for _day, m in visits) + (intake or (0, 0))[1]
+    return load
 
 
 @dataclass

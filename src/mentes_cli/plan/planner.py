@@ -620,32 +620,42 @@ class Planner:
         return plan
 
     def _optimize(self, budget: float):
-        """Run the exact step; take its plan when it places more, or earlier, trajects."""
-        from mentes_cli.plan.optimize import improve
+        """Run the exact step; take its plan when it places more, or earlier, trajects, or the
+        same ones keeping more coaches who served the location before, or better balanced."""
+        from mentes_cli.plan.optimize import improve, preference_key
 
         optimality, solution = improve(self, budget)
         if solution is None:
             return optimality
         model = [t for t in self.queue if t.id not in self.kept_by_traject]
         before = {t.id: self.placements[t.id] for t in model if t.id in self.placements}
-        if set(solution.chosen) == set(before):
+        if set(solution.chosen) == set(before) and not solution.preferred:
             return optimality
         for placement in before.values():
             self._unbook(placement)
-        # First the greedy on the chosen set (it keeps the softer preferences: the coach
-        # who served the location, balance, short spans); where it cannot place them all,
-        # the solver's own days.
+        # The greedy on the chosen set (it keeps the softer preferences: the coach who served
+        # the location, balance, short spans), unless the solver's third stage kept more
+        # coaches or balanced better; where the greedy cannot place them all, the solver's.
         chosen = [t for t in model if t.id in solution.chosen]
-        placed = []
-        for traject in chosen:
-            placement = self.find(traject)
-            if placement is None:
-                break
-            self._book(placement)
-            placed.append(placement)
+        if set(solution.chosen) == set(before):
+            greedy = list(before.values())
+            for placement in greedy:
+                self._book(placement)
         else:
+            greedy = []
+            for traject in chosen:
+                placement = self.find(traject)
+                if placement is None:
+                    break
+                self._book(placement)
+                greedy.append(placement)
+        mine = {p.traject.id: (p.coach, p.visits, p.intake) for p in greedy}
+        if len(greedy) == len(chosen) and (
+            not solution.preferred
+            or preference_key(self, mine) <= preference_key(self, solution.chosen)
+        ):
             return optimality
-        for placement in placed:
+        for placement in greedy:
             self._unbook(placement)
         for traject in chosen:
             coach, visits, intake = solution.chosen[traject.id]
