@@ -32,11 +32,13 @@ def sample_dir(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every test in its own folder, without MENTES_DATA or reference overrides."""
+    from mentes_cli.errors import name_fields_as
     from mentes_cli.reference import set_override_dir
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MENTES_DATA", raising=False)
     set_override_dir(None)
+    name_fields_as("toml")
 
 
 def write_records(folder: Path, **files: str) -> Path:

@@ -590,7 +590,8 @@ def test_quick_check_enforcement_family_care_and_places():
     assert only["pedagogical_coaching"]["inputs"]["care_type"] == "family"
     assert only["warnings"] == ["40 IKT places but only 30 places; check ikt_places and places"]
     assert (
-        result.stderr == "Warning: 40 IKT places but only 30 places; check ikt_places and places\n"
+        result.stderr
+        == "Warning: 40 IKT places but only 30 places; check --ikt-places and --places\n"
     )
 
 

@@ -49,8 +49,8 @@ def test_the_table_is_dutch(monkeypatch: pytest.MonkeyPatch):
     assert "  Aanbod                          gratis   betalend   niet beschikbaar" in lines
     assert "Gegevens: het meegeleverde voorbeeld" in result.stderr
     assert (
-        "Waarschuwing: LOC-012: subsidietrap 2 met 0 IKT-plaatsen; kijk Subsidietrap en "
-        "IKT-plaatsen na" in result.stderr
+        "Waarschuwing: LOC-012: subsidietrap 2 met 0 IKT-plaatsen; kijk Subsidietrap "
+        "(subsidy_step) en IKT-plaatsen (ikt_places) na" in result.stderr
     )
 
 

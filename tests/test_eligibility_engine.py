@@ -556,7 +556,11 @@ def test_a_wrong_rules_file_is_named(tmp_path, change, message):
 
 
 def test_no_rule_in_force_before_the_first_valid_from():
-    with pytest.raises(ReferenceDataError, match="no value in force on 2021-12-31"):
+    with pytest.raises(
+        ReferenceDataError,
+        match=r"mentes knows the rules only from 2022-01-01, not for 2021-12-31\. Give a date "
+        "on or after 2022-01-01",
+    ):
         decide(records({"id": "L1", "subsidy_step": 1}), date(2021, 12, 31))
 
 

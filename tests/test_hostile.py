@@ -125,20 +125,21 @@ REFUSED: dict[str, list[str]] = {
         "date: a date cell, or text such as 31/01/2027 or 2027-01-31"
     ],
     "impossible-date-toml": [
-        "Error: organisations.toml, line 13: not valid TOML (Invalid date or datetime): "
+        "Error: organisations.toml, line 13: not valid TOML (not a date that exists; write a "
+        "date as 2027-03-10): "
         "'closures = [{ start = 2027-02-31, end = 2027-03-01 }]'"
     ],
     "latin1-toml": [f"Error: organisations.toml, line 3: {NOT_UTF8}"],
     "utf16-toml": [f"Error: organisations.toml, line 1: {NOT_UTF8}"],
     "nul-byte-toml": [
-        "Error: organisations.toml, line 3: not valid TOML (Illegal character '\\x00'): "
+        "Error: organisations.toml, line 3: not valid TOML (the character '\\x00' cannot "
+        "stand there): "
         "'name = \"Vzw\\x00Test\"'"
     ],
     "deep-nesting-toml": ["Error: organisations.toml: not valid TOML (nested too deeply)"],
     "deep-tables-toml": ["Error: organisations.toml: not valid TOML (nested too deeply)"],
     "duplicate-key-toml": [
-        "Error: organisations.toml, line 13: not valid TOML (Cannot overwrite a value): "
-        "'places = 30'"
+        "Error: organisations.toml, line 13: not valid TOML (a key given twice): 'places = 30'"
     ],
     "wrong-types-toml": [
         "Error: 3 problems found:",

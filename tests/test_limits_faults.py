@@ -126,7 +126,7 @@ def test_a_plan_window_past_the_limit_is_a_usage_error():
     result = run("plan", "--start", "2027-01-04", "--end", "2035-01-01")
     assert result.exit_code == 2
     assert (
-        "The plan from --start to --end spans 2920 days; mentes plans at most 1096 days at once"
+        "The plan from --start to --end spans 2920 days; a plan covers at most 1096 days"
         in result.stderr
     )
 

@@ -99,7 +99,7 @@ def test_enforcement_since_without_enforcement(tmp_path):
     text = ONE_ORGANISATION + "enforcement_since = 2026-09-01\n"
     assert problems_of(write_records(tmp_path, organisations=text)) == [
         "organisations.toml, line 5, location LOC-1: enforcement_since is given but enforcement "
-        "is false; set enforcement = true or remove enforcement_since"
+        "is off; turn enforcement on (ja, true) or remove enforcement_since"
     ]
 
 
@@ -312,7 +312,7 @@ contact_moments = 3
     problems = problems_of(folder)
     assert problems[1:] == [
         "organisations.toml, line 5, location LOC-1: enforcement_since is given but "
-        "enforcement is false; set enforcement = true or remove enforcement_since",
+        "enforcement is off; turn enforcement on (ja, true) or remove enforcement_since",
         'trajects.toml, line 5, traject T-1, status: must be "requested", "approved", '
         '"planned", "active", "done" or "cancelled", got \'aproved\'',
         "trajects.toml, line 1, traject T-1: deadline 2027-01-01 is before earliest 2027-06-01",

@@ -189,8 +189,8 @@ def test_prior_location_warns_of_free_offer_and_suggests_a_size(tmp_path):
         "`mentes check-eligibility --location LOC-001 --explain` says why."
     )
     assert (
-        "Suggestion: LOC-001 has 28 places; traject B is the package for 19-35 places (size "
-        "bands in tariffs.toml, an assumption)."
+        "Suggestion: LOC-001 has 28 places; traject B is the package for 19-35 places (the "
+        "price list's sizes, an assumption)."
     ) in result.stderr.splitlines()
     assert "Warning" not in result.stdout
 
@@ -378,8 +378,8 @@ def test_as_of_before_the_first_price_list_exits_1():
     result = quote("--traject", "A", "--as-of", "2023-12-31")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: mentes's own reference data (tariffs.toml), package A: no value in force on "
-        "2023-12-31 (the earliest valid_from is 2024-01-01)\n"
+        "Error: the price list starts 2024-01-01; there are no prices for 2023-12-31. Give a "
+        "date on or after 2024-01-01\n"
     )
 
 

@@ -188,7 +188,7 @@ def test_scope_before_its_first_definition_is_an_error():
     # Today's map also answers for 2024 (SPEC 3.2: the province as it is today) ...
     assert scope_at("regio-antwerpen", date(2024, 12, 31)).valid_from == date(2022, 1, 1)
     # ... but not before the centre's offer began.
-    with pytest.raises(ReferenceDataError, match="no value in force on 2021-12-31"):
+    with pytest.raises(ReferenceDataError, match="only from 2022-01-01, not for 2021-12-31"):
         scope_at("regio-antwerpen", date(2021, 12, 31))
 
 

@@ -447,7 +447,8 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     records = small_records(tmp_path / "records")
     with pytest.raises(OutputError) as caught:
         write_schedule(small_plan(), records, target)
-    assert str(caught.value) == f"{target}: exists already; use --force to replace it"
+    # In Dutch, as every test of this file runs (the fixture `dutch`).
+    assert str(caught.value) == f"{target}: bestaat al; gebruik --force om het te vervangen"
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     write_schedule(small_plan(), records, target, force=True)
@@ -460,7 +461,9 @@ def test_never_writes_over_an_input_even_with_force(tmp_path):
     source.write_bytes(b"the coordinator's records")
     with pytest.raises(OutputError) as caught:
         write_schedule(small_plan(), records, source, force=True, inputs=[source])
-    assert str(caught.value) == f"{source}: is an input of this command; choose another output file"
+    assert str(caught.value) == (
+        f"{source}: is een invoer van deze opdracht; kies een ander uitvoerbestand"
+    )
     assert source.read_bytes() == b"the coordinator's records"
 
 
@@ -468,7 +471,7 @@ def test_refuses_a_missing_folder(tmp_path):
     records = small_records(tmp_path / "records")
     with pytest.raises(OutputError) as caught:
         write_schedule(small_plan(), records, tmp_path / "nope" / "planning.xlsx")
-    assert str(caught.value) == f"{tmp_path / 'nope'}: folder does not exist"
+    assert str(caught.value) == f"{tmp_path / 'nope'}: die map bestaat niet"
 
 
 def test_plan_with_warnings_unknown_coach_and_odd_names(tmp_path):

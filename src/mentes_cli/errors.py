@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
+
+from mentes_cli.i18n import Named
 
 
 @dataclass(frozen=True, order=True)
@@ -31,6 +34,42 @@ class Problem:
             parts.append(self.field)
         where = ", ".join(parts)
         return f"{where}: {self.message}" if self.message else where
+
+
+# How the records at hand are written, for naming their fields in messages: "toml" (a folder
+# of TOML files), "workbook" (a records workbook) or "options" (a quick check: no records,
+# only options on the command line). Set by the loader; TOML until records are read.
+_records_form = "toml"
+
+
+def name_fields_as(form: str) -> None:
+    """Let messages name record fields as the records at hand show them (`_records_form`)."""
+    global _records_form
+    _records_form = form
+
+
+class FieldName(Named):
+    """A record field named in a message. The string itself is the TOML key, what JSON and CSV
+    carry; said to a person it is what the coordinator sees (SPEC 7): the workbook's header
+    ("Subsidietrap") for a workbook, the header with the key in brackets for TOML in Dutch
+    ("Subsidietrap (subsidy_step)"), the option for a quick check ("--subsidy-step")."""
+
+    __slots__ = ("kind",)
+
+    kind: str
+
+    def said(self) -> str:
+        from mentes_cli.load.vocabulary import field_label
+
+        return field_label(self.kind, str.__str__(self), _records_form)
+
+
+def field_name(kind: str, key: str) -> FieldName:
+    """Give field `key` of a record of `kind` ("locations", "trajects") for a message."""
+    name = FieldName.__new__(FieldName, key)
+    name.names = MappingProxyType({})
+    name.kind = kind
+    return name
 
 
 class MentesError(Exception):

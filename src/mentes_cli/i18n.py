@@ -82,9 +82,14 @@ def language() -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def environment_language() -> str:
+    """Give MENTES_LANG as it is set (empty when it is not)."""
+    return os.environ.get("MENTES_LANG", "").strip()
+
+
 def environment_language_is_unknown() -> bool:
     """Give whether MENTES_LANG names a language mentes does not have (a warning, then Dutch)."""
-    value = os.environ.get("MENTES_LANG", "").strip()
+    value = environment_language()
     code = value.lower().replace("-", "_").split("_")[0]
     return bool(value) and code not in LANGUAGES
 
@@ -126,9 +131,7 @@ def said(value: Any) -> Any:
 
 
 def _spoken(values: dict[str, Any]) -> dict[str, Any]:
-    # In English a Named value is its own text already.
-    if language() == "en":
-        return values
+    # Said in English too: a record field's name is the workbook's header there as well.
     return {key: said(value) for key, value in values.items()}
 
 

@@ -156,8 +156,7 @@ def check_plan_days(days: int, what: str) -> None:
     if days > most:
         raise UsageError(
             _(
-                "{what} spans {days} days; mentes plans at most {most} days at once "
-                "(limits.toml [plan] max_days)",
+                "{what} spans {days} days; a plan covers at most {most} days",
                 what=what,
                 days=days,
                 most=most,

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from mentes_cli import offers
+from mentes_cli.errors import field_name as _field
 from mentes_cli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -399,8 +400,10 @@ class Location(Record):
         if self.enforcement_since is not None and not self.enforcement:
             raise ValueError(
                 _(
-                    "enforcement_since is given but enforcement is false; "
-                    "set enforcement = true or remove enforcement_since"
+                    "{since} is given but {enforcement} is off; turn {enforcement} on (ja, "
+                    "true) or remove {since}",
+                    since=_field("locations", "enforcement_since"),
+                    enforcement=_field("locations", "enforcement"),
                 )
             )
         return self
@@ -501,9 +504,10 @@ class Traject(Record):
         if self.start is None and self.status in STARTED_STATUSES:
             raise ValueError(
                 _(
-                    "start is required for a traject with status {status} (it dates the "
+                    "{start} is required for a traject with status {status} (it dates the "
                     "traject for eligibility); it is optional for requested, approved and "
                     "cancelled",
+                    start=_field("trajects", "start"),
                     status=self.status,
                 )
             )
@@ -516,7 +520,9 @@ class Traject(Record):
         if self.earliest and self.deadline and self.deadline < self.earliest:
             raise ValueError(
                 _(
-                    "deadline {deadline} is before earliest {earliest}",
+                    "{deadline_field} {deadline} is before {earliest_field} {earliest}",
+                    deadline_field=_field("trajects", "deadline"),
+                    earliest_field=_field("trajects", "earliest"),
                     deadline=self.deadline.isoformat(),
                     earliest=self.earliest.isoformat(),
                 )
@@ -541,7 +547,8 @@ class Traject(Record):
                 ]
                 raise ValueError(
                     _(
-                        "contact_moments is only for offer {offers}, not for {offer}",
+                        "{field} is only for offer {offers}, not for {offer}",
+                        field=_field("trajects", "contact_moments"),
                         offers=_(" or ").join(choosing) or _("none"),
                         offer=self.offer,
                     )
@@ -550,8 +557,9 @@ class Traject(Record):
             if not low <= self.contact_moments <= high:
                 raise ValueError(
                     _(
-                        "contact_moments must be at least {low} and at most {high} for offer "
-                        "{offer}, got {value}",
+                        "{field} must be at least {low} and at most {high} for offer {offer}, "
+                        "got {value}",
+                        field=_field("trajects", "contact_moments"),
                         low=low,
                         high=high,
                         offer=self.offer,
@@ -560,7 +568,11 @@ class Traject(Record):
                 )
         if self.domains and not catalogue.family_of(self.offer).domains:
             raise ValueError(
-                _("domains are only for BVV trajects, not for offer {offer}", offer=self.offer)
+                _(
+                    "{field} are only for BVV trajects, not for offer {offer}",
+                    field=_field("trajects", "domains"),
+                    offer=self.offer,
+                )
             )
         return self
 

@@ -123,22 +123,35 @@ def _check(target: Path, *, force: bool, inputs: list[Path]) -> None:
             or _same_file(resolved, source)
             or (source.is_dir() and source in resolved.parents and resolved.suffix == ".toml")
         ):
-            raise OutputError(f"{target}: is an input of this command; choose another output file")
+            raise OutputError(
+                _(
+                    "{path}: is an input of this command; choose another output file",
+                    path=shown(target),
+                )
+            )
     if target.is_dir():
-        raise OutputError(f"{target}: is a folder; give a file name")
+        raise OutputError(_("{path}: is a folder; give a file name", path=shown(target)))
     if target.exists() and not target.is_file():
         # Replacing a device or a pipe (as root, /dev/null) would put a plain file in its place.
-        raise OutputError(f"{target}: is not a regular file; give a file name")
+        raise OutputError(_("{path}: is not a regular file; give a file name", path=shown(target)))
     if target.exists() and not force:
-        raise OutputError(f"{target}: exists already; use --force to replace it")
+        raise OutputError(
+            _("{path}: exists already; use --force to replace it", path=shown(target))
+        )
     folder = target.parent
     if not folder.exists():
-        raise OutputError(f"{folder}: folder does not exist")
+        raise OutputError(_("{path}: folder does not exist", path=shown(folder)))
     if not folder.is_dir():
-        raise OutputError(f"{folder}: is a file, not a folder")
+        raise OutputError(_("{path}: is a file, not a folder", path=shown(folder)))
     if not os.access(folder, os.W_OK | os.X_OK):
         # Said before any work is done; the write says it again if it changes meanwhile.
-        raise OutputError(f"{target}: the folder {folder} is not writable")
+        raise OutputError(
+            _(
+                "{path}: the folder {folder} is not writable",
+                path=shown(target),
+                folder=shown(folder),
+            )
+        )
 
 
 def _same_file(target: Path, source: Path) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 import stat
 from datetime import date
 from functools import cache
@@ -166,8 +167,12 @@ def _parsed(path: Path) -> dict[str, Any]:
     try:
         data = parse_toml(text)
     except TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        reason = toml_reason(exc)
+        if line:
+            reason = _("line {line}: {reason}", line=line, reason=reason)
         raise ReferenceDataError(
-            _("{path}: not valid TOML ({reason})", path=shown, reason=exc)
+            _("{path}: not valid TOML ({reason})", path=shown, reason=reason)
         ) from None
     except RecursionError:
         raise ReferenceDataError(
@@ -180,6 +185,113 @@ def _parsed(path: Path) -> dict[str, Any]:
         ) from None
     _check_values(data, shown, ())
     return data
+
+
+def toml_reason(exc: ValueError) -> str:
+    """Give why a TOML parser refused a text, in the chosen language: the parser's sentence
+    (tomli's and tomllib's are the same) said in the coordinator's words where mentes knows
+    it, as the parser wrote it otherwise; never its "(at line 3, column 9)", which the
+    message gives in its own way."""
+    reason = getattr(exc, "msg", None) or str(exc)
+    reason = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)$", "", reason)
+    for pattern, say in _TOML_REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return say(match)
+    return reason
+
+
+def _dotted(key: str) -> str:
+    """Give a key as the parser shows it, `('a', 'b')`, as TOML writes it: `a.b`."""
+    import ast
+
+    try:
+        parts = ast.literal_eval(key)
+    except (ValueError, SyntaxError):
+        return key
+    if isinstance(parts, tuple) and all(isinstance(part, str) for part in parts):
+        return ".".join(parts)
+    return key
+
+
+_TOML_REASONS: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(r"Invalid date or datetime"),
+        lambda m: _("not a date that exists; write a date as 2027-03-10"),
+    ),
+    (
+        re.compile(r"Invalid value"),
+        lambda m: _('a value TOML does not know; text goes between quotes: "…"'),
+    ),
+    (
+        re.compile(r"Invalid statement"),
+        lambda m: _("a line that is neither key = value nor a [section]"),
+    ),
+    (
+        re.compile(r"Expected newline or end of document after a statement"),
+        lambda m: _("more after the value on the same line; text goes between quotes"),
+    ),
+    (
+        re.compile(r"Expected '=' after a key in a key/value pair"),
+        lambda m: _("a key without = and a value"),
+    ),
+    (
+        re.compile(r"Invalid initial character for a key part"),
+        lambda m: _("a key that starts with a character a key cannot have"),
+    ),
+    (
+        re.compile(r"Cannot overwrite a value"),
+        lambda m: _("a key given twice"),
+    ),
+    (
+        re.compile(r"Cannot declare (?P<key>.*) twice"),
+        lambda m: _("the section [{key}] given twice", key=_dotted(m["key"])),
+    ),
+    (
+        re.compile(r"Cannot (?:redefine|mutate immutable) namespace (?P<key>.*)"),
+        lambda m: _("{key} given twice", key=_dotted(m["key"])),
+    ),
+    (
+        re.compile(r"Duplicate inline table key (?P<key>.*)"),
+        lambda m: _("the key {key} given twice", key=m["key"]),
+    ),
+    (
+        re.compile(r"Unclosed array"),
+        lambda m: _("a list [ … ] without its closing ]"),
+    ),
+    (
+        re.compile(r"Unclosed inline table"),
+        lambda m: _("a table between braces without its closing brace on the same line"),
+    ),
+    (
+        re.compile(r"Unterminated string"),
+        lambda m: _("a text without its closing quote"),
+    ),
+    (
+        re.compile(r"Expected ']' at the end of a table declaration"),
+        lambda m: _("a [section] without its closing ]"),
+    ),
+    (
+        re.compile(r"Expected ']]' at the end of an array declaration"),
+        lambda m: _("a [[section]] without its closing ]]"),
+    ),
+    (
+        re.compile(r"Unescaped '\\' in a string"),
+        lambda m: _("a \\ in a text; write \\\\ or use single quotes"),
+    ),
+    (
+        re.compile(r"Invalid hex value|Escaped character is not a Unicode scalar value"),
+        lambda m: _("a \\u code in a text that is no character"),
+    ),
+    (
+        re.compile(r"(?:Illegal|Found invalid) character (?P<char>.*)"),
+        lambda m: _("the character {char} cannot stand there", char=m["char"]),
+    ),
+    (
+        re.compile(r"Expected (?P<char>'.*')"),
+        lambda m: _("{char} expected", char=m["char"]),
+    ),
+]
 
 
 # regions.toml, the largest, is about 100 KB.
@@ -387,20 +499,37 @@ def _check_visit_counts(visits: Any, path: str, what: str) -> None:
                 )
 
 
-def parameter_at(entries: list[dict[str, Any]], as_of: date, what: str) -> dict[str, Any]:
+def parameter_at(
+    entries: list[dict[str, Any]], as_of: date, what: str, *, prices: bool = False
+) -> dict[str, Any]:
     """Give the entry with the newest `valid_from` on or before `as_of`.
 
     `entries` is a list of tables, each with a `valid_from` date; `what` names them in errors.
+    A date before every `valid_from` is said as the coordinator meets it, as a date mentes has
+    no rules for (`prices`: no prices for) yet; the file and its keys are not named, since the
+    date is what to change.
     """
     in_force = [e for e in entries if e.get("valid_from") and e["valid_from"] <= as_of]
     if not in_force:
-        earliest = min((e["valid_from"] for e in entries if e.get("valid_from")), default=_("none"))
+        dated = [e["valid_from"] for e in entries if isinstance(e.get("valid_from"), date)]
+        if dated:
+            earliest = min(dated)
+            if prices:
+                message = _(
+                    "the price list starts {earliest}; there are no prices for {day}. Give a "
+                    "date on or after {earliest}",
+                    earliest=i18n.day(earliest),
+                    day=i18n.day(as_of),
+                )
+            else:
+                message = _(
+                    "mentes knows the rules only from {earliest}, not for {day}. Give a date "
+                    "on or after {earliest}",
+                    earliest=i18n.day(earliest),
+                    day=i18n.day(as_of),
+                )
+            raise ReferenceDataError(message)
         raise ReferenceDataError(
-            _(
-                "{what}: no value in force on {day} (the earliest valid_from is {earliest})",
-                what=what,
-                day=i18n.day(as_of),
-                earliest=i18n.day(earliest) if isinstance(earliest, date) else earliest,
-            )
+            _("{what}: no value in force on {day} (no valid_from)", what=what, day=i18n.day(as_of))
         )
     return max(in_force, key=lambda e: e["valid_from"])

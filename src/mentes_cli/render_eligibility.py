@@ -436,7 +436,7 @@ def prior_input_lines(
             places=places,
         ),
         _(
-            "PRIOR rules in force since {date} (rules.toml)",
+            "PRIOR rules in force since {date}",
             date=day(date.fromisoformat(parameters["prior_valid_from"])),
         ),
     ]

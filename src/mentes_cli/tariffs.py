@@ -161,7 +161,12 @@ def package_at(code: str, as_of: date) -> Package:
             _("{file}: the paid offer {code} has no [[packages]]", file=_file(), code=canonical)
         )
     return _package(
-        parameter_at(entries, as_of, _("{file}, package {code}", file=_file(), code=canonical))
+        parameter_at(
+            entries,
+            as_of,
+            _("{file}, package {code}", file=_file(), code=canonical),
+            prices=True,
+        )
     )
 
 
@@ -179,4 +184,6 @@ def free_offer_at(code: str, as_of: date) -> dict[str, Any]:
     ]
     if not entries:
         raise KeyError(code)
-    return parameter_at(entries, as_of, _("{file}, free offer {code}", file=_file(), code=code))
+    return parameter_at(
+        entries, as_of, _("{file}, free offer {code}", file=_file(), code=code), prices=True
+    )

@@ -56,12 +56,25 @@ def _main(
 ) -> None:
     """Eligibility, quotes and coaching plans for the Mentes support network."""
     State.debug = debug
+    from mentes_cli.errors import name_fields_as
+
+    name_fields_as("toml")  # until records are read (a run in a test's process starts afresh)
     try:
         i18n.set_language(lang)
     except i18n.UnknownLanguage:
         from mentes_cli.cli.common import notice
 
         notice(i18n._("Warning: unknown language '{code}'; using Dutch.", code=lang))
+        return
+    if lang is None and i18n.environment_language_is_unknown():
+        from mentes_cli.cli.common import notice
+
+        notice(
+            i18n._(
+                "Warning: unknown language '{code}' in MENTES_LANG; using Dutch.",
+                code=i18n.environment_language(),
+            )
+        )
 
 
 # Each module adds its commands to `app`; they import their engines only when run.

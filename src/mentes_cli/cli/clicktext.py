@@ -150,6 +150,23 @@ _VALUE_SENTENCES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"Input should be a valid integer.*"), lambda m: _("give a whole number.")),
     (re.compile(r"Input should be a valid number.*"), lambda m: _("give a number.")),
     (re.compile(r"Input should be a valid boolean.*"), lambda m: _("give yes or no.")),
+    # Typer checks an option's min= and max= with pydantic, which says so in its own words.
+    (
+        re.compile(r"Input should be less than or equal to (?P<n>\S+?)\.?"),
+        lambda m: _("give a number of at most {most}.", most=m["n"]),
+    ),
+    (
+        re.compile(r"Input should be greater than or equal to (?P<n>\S+?)\.?"),
+        lambda m: _("give a number of at least {least}.", least=m["n"]),
+    ),
+    (
+        re.compile(r"Input should be less than (?P<n>\S+?)\.?"),
+        lambda m: _("give a number below {limit}.", limit=m["n"]),
+    ),
+    (
+        re.compile(r"Input should be greater than (?P<n>\S+?)\.?"),
+        lambda m: _("give a number above {limit}.", limit=m["n"]),
+    ),
     (re.compile(r"Value error, (?P<message>.*)", re.S), lambda m: m["message"]),
 ]
 
@@ -204,7 +221,12 @@ def show_usage_error(error: Exception) -> None:
             )
         lines.append("")
     lines.append(_("Error: {message}", message=translated(error.format_message())))
-    typer.echo("\n".join(lines), err=True)
+    # Through the console that prints every other message: in a terminal it wraps the
+    # sentence between words (the terminal itself would cut it anywhere: `'fixe|d'`); in a
+    # pipe the line stays whole.
+    from mentes_cli.cli.common import stderr
+
+    stderr.print("\n".join(lines), markup=False, highlight=False, emoji=False)
 
 
 class LazyGroup(typer.core.TyperGroup):

@@ -224,7 +224,7 @@ def use_reference_data(data: Path | None) -> DataSource:
     set_override_dir(source.path if source.path.is_dir() else None)
     for name in REFERENCE_FILES:
         if reference_path(name).parent != bundled_data_dir():
-            notice(f"Using {reference_path(name)}")
+            notice(_("Using {path}", path=reference_path(name)))
     return source
 
 

@@ -230,6 +230,9 @@ def check_eligibility(
             from mentes_cli.output import check_output_path
 
             check_output_path(output, force=force, inputs=[source])
+        from mentes_cli.errors import name_fields_as
+
+        name_fields_as("options")  # its warnings name the options given, not record fields
         results, facts, names = _quick_check(
             day,
             explain,

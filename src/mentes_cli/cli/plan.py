@@ -72,8 +72,8 @@ def plan(
             "--end",
             callback=parse_date,
             help=_(
-                "Last day of the plan (2027-06-30 or 30/06/2027). Default: --start plus "
-                "window.default_days of planning.toml, minus one."
+                "Last day of the plan (2027-06-30 or 30/06/2027). Default: --start plus the "
+                "centre's usual plan length (26 weeks, unless the centre chose another)."
             ),
             show_default=False,
         ),
@@ -104,8 +104,8 @@ def plan(
         typer.Option(
             "--keep",
             help=_(
-                "Start from a plan saved with --save: visits before --start and visits with "
-                "fixed = true stay where they are."
+                "Start from a plan saved with --save: visits before --start, and visits you "
+                "marked as fixed (fixed = true), stay where they are."
             ),
             show_default=False,
         ),
@@ -157,8 +157,8 @@ def plan(
             metavar="SECONDS",
             help=_(
                 "Budget of the exact improvement step (CP-SAT, in its deterministic seconds; "
-                "needs mentes[optimize]); 0 keeps the greedy plan alone. Default: "
-                "optimize_seconds of planning.toml."
+                "needs mentes[optimize]); 0 keeps the greedy plan alone. Default: the "
+                "centre's own setting."
             ),
             show_default=False,
         ),

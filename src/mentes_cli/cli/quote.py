@@ -206,9 +206,9 @@ def _suggestion_text(result: Quote) -> str:
     low, high = suggestion.band
     return n_(
         "Suggestion: {location} has {count} place; traject {code} is the package for "
-        "{low}-{high} places (size bands in tariffs.toml, an assumption).",
+        "{low}-{high} places (the price list's sizes, an assumption).",
         "Suggestion: {location} has {count} places; traject {code} is the package for "
-        "{low}-{high} places (size bands in tariffs.toml, an assumption).",
+        "{low}-{high} places (the price list's sizes, an assumption).",
         suggestion.places,
         location=result.location.id,
         code=suggestion.code,

@@ -31,6 +31,7 @@ from mentes_cli.eligibility.results import (
 )
 from mentes_cli.eligibility.rules import PriorInputs, scope_rules
 from mentes_cli.eligibility.sentences import Named, Sentence, _, and_list, joined
+from mentes_cli.errors import field_name
 from mentes_cli.models import STATUSES, Traject
 
 if TYPE_CHECKING:
@@ -354,22 +355,31 @@ def entitlement_used(
 
 
 def warning_step_without_ikt(step: int) -> Sentence:
-    return _("subsidy step {step} with 0 IKT places; check subsidy_step and ikt_places", step=step)
+    return _(
+        "subsidy step {step} with 0 IKT places; check {subsidy_step} and {ikt_places}",
+        step=step,
+        subsidy_step=field_name("locations", "subsidy_step"),
+        ikt_places=field_name("locations", "ikt_places"),
+    )
 
 
 def warning_step_with_ikt(step: int, ikt: int) -> Sentence:
     return _(
-        "subsidy step {step} with {ikt} IKT places; check subsidy_step and ikt_places",
+        "subsidy step {step} with {ikt} IKT places; check {subsidy_step} and {ikt_places}",
         step=step,
         ikt=ikt,
+        subsidy_step=field_name("locations", "subsidy_step"),
+        ikt_places=field_name("locations", "ikt_places"),
     )
 
 
 def warning_more_ikt_than_places(ikt: int, places: int) -> Sentence:
     return _(
-        "{ikt} IKT places but only {places} places; check ikt_places and places",
+        "{ikt} IKT places but only {places} places; check {ikt_places} and {places_field}",
         ikt=ikt,
         places=places,
+        ikt_places=field_name("locations", "ikt_places"),
+        places_field=field_name("locations", "places"),
     )
 
 

@@ -38,8 +38,8 @@ class Sentence(str):
         """Give the sentence in the chosen language (its English text when that is English)."""
         from mentes_cli import i18n
 
-        if i18n.language() == "en":
-            return str.__str__(self)
+        # Said in English too: a record field's name is the workbook's header there as well
+        # (errors.FieldName); every other value says itself as its English text.
         return i18n._(self.message, **{key: say(value) for key, value in self.values.items()})
 
 

@@ -82,6 +82,9 @@ def _load(source: DataSource) -> Loaded:
         raise InputError(
             _("{path}: no such file or folder ({reason})", path=path, reason=source.reason)
         )
+    from mentes_cli.errors import name_fields_as
+
+    name_fields_as("toml" if path.is_dir() else "workbook")
     if path.is_dir():
         from mentes_cli.load.toml_records import load_toml_folder, missing_record_files
 

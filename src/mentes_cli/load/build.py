@@ -587,24 +587,24 @@ def _can_look_up(parent_id: Any) -> bool:
 def _check_coach_role(raw: Raw, traject: Traject, role: str, problems: list[Problem]) -> None:
     needed = catalogue().offer(traject.offer).role
     if role != needed:
-        what = (
-            _("a regional supporter (role support)")
-            if needed == "support"
-            else _("a pedagogical coach (role coach)")
-        )
         problems.append(
             raw.problem(
                 _(
-                    "offer {offer} needs {what}, but {coach} has role {role}",
+                    "offer {offer} needs a {needed}, but {coach} is a {role}",
                     offer=traject.offer,
-                    what=what,
+                    needed=_role_word(needed),
                     coach=traject.coach,
-                    role=role,
+                    role=_role_word(role),
                 ),
                 "coach",
                 record_name("traject", traject.id),
             )
         )
+
+
+def _role_word(role: str) -> str:
+    """Give a coach's role in words, as the workbook's column Rol says it."""
+    return _("regional supporter") if role == "support" else _("pedagogical coach")
 
 
 def _check_places(locations: list[tuple[Raw, Location, Any]], problems: list[Problem]) -> None:
@@ -713,7 +713,7 @@ def plan_refusals(records: Records, today: date) -> list[str]:
                 reasons.append(
                     _(
                         "no {role} serves {location} ({place})",
-                        role=_("pedagogical coach") if role == "coach" else _("regional supporter"),
+                        role=_role_word(role),
                         location=location.id,
                         place=place_text(location),
                     )

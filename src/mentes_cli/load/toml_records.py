@@ -19,6 +19,7 @@ from mentes_cli.reference import (
     open_regular,
     parse_toml,
     special_file_message,
+    toml_reason,
 )
 
 PERIOD_FORM = "{ start, end }"  # a closure or a leave period in TOML
@@ -76,7 +77,6 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         return parse_toml(text), text
     except TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        message = str(exc)
         shown = ""
         if line:
             lines = _split_lines(text)
@@ -86,7 +86,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
             Problem(
                 name,
                 line,
-                message=_("not valid TOML ({reason}){line}", reason=_short(message), line=shown),
+                message=_("not valid TOML ({reason}){line}", reason=toml_reason(exc), line=shown),
             )
         ) from None
     except RecursionError:
@@ -101,10 +101,6 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
 def _line_from_message(message: str) -> int | None:
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else None
-
-
-def _short(message: str) -> str:
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
 
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_.\s\"]+?)\s*\]\]")

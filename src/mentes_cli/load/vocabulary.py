@@ -691,3 +691,17 @@ def toml_field_labels(kind: str, prefix: str = "") -> dict[str, str]:
     for key, nested in _NESTED.items():
         labels.setdefault(key, f"{nested.name} ({prefix}{key})")
     return labels
+
+
+def field_label(kind: str, key: str, form: str) -> str:
+    """Give how a message names field `key` of a record of `kind` ("locations") for records
+    written as `form` (see errors.FieldName): the workbook's header, the header with the TOML
+    key in brackets (Dutch) or the key (English) for TOML, the option for a quick check."""
+    if form == "options":
+        return "--" + key.replace("_", "-")
+    if form == "workbook":
+        spec = _SHEET_OF_KIND[kind]
+        headers = {column.key: column.header for column in spec.columns}
+        nested = _NESTED.get(key)
+        return headers.get(key) or (nested.name if nested else key)
+    return toml_field_labels(kind).get(key, key)
