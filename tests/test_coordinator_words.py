@@ -351,3 +351,22 @@ def test_an_unknown_language_in_the_variable_is_a_warning_and_dutch():
     # The option wins over the variable: no warning then.
     chosen = mentes("--lang", "en", "validate", lang="fr")
     assert "MENTES_LANG" not in chosen.stderr and "Records:" in chosen.stderr
+
+
+# --- finding 15: a usage error wraps between words in a terminal ------------------------------
+
+
+def test_a_usage_error_in_a_terminal_wraps_between_words(tmp_path: Path):
+    from test_terminal import assert_clean, run_in_terminal, screen_text
+
+    args = ["--lang", "en", "visit", "T-2026-021", "1", "--state", "nope"]
+    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+    assert_clean(status, screen, args, expected=2)
+    text = screen_text(screen)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80, text
+    error = " ".join(" ".join(lines[next(i for i, x in enumerate(lines) if "Error" in x) :]).split())
+    assert "'nope' is not one of" in error, text
+    # Every word of the sentence is whole on the screen: none is cut at the edge.
+    for word in ("'planned',", "'fixed',", "'done'"):
+        assert word in error.split() or word.rstrip(",") in error, (word, text)
