@@ -365,7 +365,8 @@ def test_a_usage_error_in_a_terminal_wraps_between_words(tmp_path: Path):
     text = screen_text(screen)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80, text
-    error = " ".join(" ".join(lines[next(i for i, x in enumerate(lines) if "Error" in x) :]).split())
+    first = next(number for number, line in enumerate(lines) if "Error" in line)
+    error = " ".join(" ".join(lines[first:]).split())
     assert "'nope' is not one of" in error, text
     # Every word of the sentence is whole on the screen: none is cut at the edge.
     for word in ("'planned',", "'fixed',", "'done'"):

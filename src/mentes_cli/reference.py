@@ -147,7 +147,7 @@ def _parsed(path: Path) -> dict[str, Any]:
             _(
                 "{path}: cannot read reference file ({reason})",
                 path=shown,
-                reason=exc.strerror or exc,
+                reason=i18n.system_reason(exc),
             )
         ) from None
     if len(raw) > MAX_REFERENCE_BYTES:
@@ -162,7 +162,12 @@ def _parsed(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReferenceDataError(
-            _("{path}: cannot read reference file ({reason})", path=shown, reason=exc)
+            _(
+                "{path}: cannot read reference file (line {line} is not UTF-8 text; save the "
+                "file as UTF-8)",
+                path=shown,
+                line=raw[: exc.start].count(b"\n") + 1,
+            )
         ) from None
     try:
         data = parse_toml(text)

@@ -58,7 +58,7 @@ from openpyxl.utils.datetime import (
 
 from mentes_cli import i18n
 from mentes_cli.errors import InputError, Problem
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, system_reason
 from mentes_cli.load import vocabulary as vocab
 from mentes_cli.load.build import Raw, RawSet, build_records, record_name, visit_name
 from mentes_cli.load.values import BLANK, CellError, is_blank, parse_cell
@@ -155,7 +155,7 @@ def read_workbook_bytes(path: Path) -> bytes:
         raise _file_problem(path, _("cannot be read: permission denied")) from None
     except OSError as exc:
         raise _file_problem(
-            path, _("cannot be read ({reason})", reason=exc.strerror or exc)
+            path, _("cannot be read ({reason})", reason=system_reason(exc))
         ) from None
     _check_kind(path, content)
     _check_zip(path, content, limits)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mentes_cli.errors import InputError, Problem
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, system_reason
 from mentes_cli.limits import check_counts, check_file_bytes, limit
 from mentes_cli.load.build import Raw, RawSet, build_records, record_name
 from mentes_cli.load.vocabulary import toml_field_labels
@@ -56,7 +56,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(special_file_message(name)) from None
     except OSError as exc:
         raise InputError(
-            _("{path}: cannot be read ({reason})", path=path, reason=exc.strerror or exc)
+            _("{path}: cannot be read ({reason})", path=path, reason=system_reason(exc))
         ) from None
     check_file_bytes(name, len(data))  # it grew while read
     try:
