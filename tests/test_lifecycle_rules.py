@@ -256,12 +256,12 @@ def test_unplan_of_a_traject_with_a_visit_done_is_one_sentence(records: Path, mo
         (
             ["edit", "T-2026-027", "--coach", "C-01"],
             "T-2026-027 was not changed, nothing was written: --coach: offer bvv-vervolg needs "
-            "a regional supporter (role support), but C-01 has role coach",
+            "a regional supporter, but C-01 is a pedagogical coach",
         ),
         (
             ["request", "LOC-001", "bvv-basis", "--coach", "C-01"],
             "The request was not added, nothing was written: --coach: offer bvv-basis needs a "
-            "regional supporter (role support), but C-01 has role coach",
+            "regional supporter, but C-01 is a pedagogical coach",
         ),
     ],
 )
