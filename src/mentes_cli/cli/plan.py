@@ -118,17 +118,28 @@ def plan(
             show_default=False,
         ),
     ] = None,
-    check: Annotated[
+    plan_file: Annotated[
         Path | None,
-        typer.Option(
-            "--check",
+        typer.Argument(
+            metavar="[PLAN.toml]",
             help=_(
-                "Check a saved (or hand-edited) plan against the records and every hard "
-                "constraint instead of planning; exit 1 when it breaks one."
+                "Only with --check: a plan saved with --save (or edited by hand) to check. "
+                "Without it, --check checks the visits committed in the records."
             ),
             show_default=False,
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help=_(
+                "Check instead of planning: the visits committed in the records, or the saved "
+                "plan given after it (mentes plan --check PLAN.toml), against the records and "
+                "every hard constraint; exit 1 when one breaks a rule."
+            ),
+        ),
+    ] = False,
     commit: Annotated[
         bool,
         typer.Option(
@@ -144,10 +155,7 @@ def plan(
         bool,
         typer.Option(
             "--check-records",
-            help=_(
-                "Check the visits committed in the records against every rule instead of "
-                "planning; exit 1 when one breaks a rule."
-            ),
+            help=_("The same as --check without a plan file: check the committed visits."),
         ),
     ] = False,
     optimize: Annotated[
@@ -178,7 +186,14 @@ def plan(
     data: DataOption = None,
 ) -> None:
     """Plan every approved traject into visit days, or check a plan with --check."""
-    if check is not None:
+    if plan_file is not None and not check:
+        raise UsageError(
+            _(
+                "{path}: a plan file is read only with --check (mentes plan --check {path})",
+                path=plan_file,
+            )
+        )
+    if check or check_records:
         others = [
             name
             for name, value in (
@@ -186,6 +201,7 @@ def plan(
                 ("--keep", keep),
                 ("--output", output),
                 ("--ics", ics),
+                ("--commit", commit or None),
             )
             if value is not None
         ]
@@ -193,10 +209,10 @@ def plan(
             raise UsageError(
                 _("--check cannot be combined with {options}", options=", ".join(others))
             )
-        _check(check, data)
-        return
-    if check_records:
-        _check_committed(data)
+        if plan_file is not None:
+            _check(plan_file, data)
+        else:
+            _check_committed(data)
         return
     if commit and keep is not None:
         raise UsageError(
@@ -252,6 +268,7 @@ def plan(
 
     for warning in result.warnings:
         _notice_wrapped(_("Warning: {warning}", warning=said(warning)))
+    _notice_outside(before if before is not None else records, result)
     changes = _changes(before if before is not None else records, result)
 
     if output_format is PlanFormat.json:
@@ -363,6 +380,32 @@ def _notice_wrapped(text: str) -> None:
     )
 
 
+def _notice_outside(records: Records, result: Plan) -> None:
+    """Say once how many committed visits fall after the plan's end: they are outside this
+    plan and stay as they are (SPEC 5 rule 7)."""
+    from mentes_cli.i18n import day
+    from mentes_cli.plan.commit import KEPT_STATUSES
+
+    after = sum(
+        1
+        for traject in records.trajects
+        if traject.status in KEPT_STATUSES
+        for visit in traject.visits
+        if visit.state != "cancelled" and visit.date > result.end
+    )
+    if after:
+        _notice_wrapped(
+            n_(
+                "{count} committed visit falls after the plan's end {end}: it is outside this "
+                "plan and stays as it is.",
+                "{count} committed visits fall after the plan's end {end}: they are outside "
+                "this plan and stay as they are.",
+                after,
+                end=day(result.end),
+            )
+        )
+
+
 def _kept(records: Records, keep: Path | None) -> list:
     """Give the kept visits: those committed in the records, and those of a --keep plan for
     the trajects that have none committed (SPEC 8: every plan keeps the committed visits)."""
@@ -404,13 +447,17 @@ def _commit(data: Path | None, first: date, last: date, settings, budget: float)
             ),
         )
     )
-    dropped = sum(item.dropped for item in commits)
-    if dropped:
-        notice(
+    if result.incomplete:
+        _notice_wrapped(
             n_(
-                "{count} kept visit fits no day any more: it is cancelled in the records.",
-                "{count} kept visits fit no day any more: they are cancelled in the records.",
-                dropped,
+                "{count} traject is incomplete ({trajects}): nothing of it is written; the "
+                "records keep its visits as they were. Change what stands in the way (the "
+                "leave, a closure), or unplan it and plan it again.",
+                "{count} trajects are incomplete ({trajects}): nothing of them is written; "
+                "the records keep their visits as they were. Change what stands in the way "
+                "(the leave, a closure), or unplan them and plan them again.",
+                len(result.incomplete),
+                trajects=", ".join(item.traject for item in result.incomplete),
             )
         )
     return result, records
@@ -570,7 +617,12 @@ def _print_count(result: Plan) -> None:
     """Print how many trajects were planned, in how many visits, and how many not."""
     from mentes_cli.i18n import number
 
-    placed = len({v.traject for v in result.visits} - {i.traject for i in result.unplanned})
+    # An incomplete traject is neither placed nor unplanned (SPEC 5 rule 7).
+    placed = len(
+        {v.traject for v in result.visits}
+        - {i.traject for i in result.unplanned}
+        - {i.traject for i in result.incomplete}
+    )
     visit_count = sum(1 for v in result.visits if v.kind == "visit")
     stdout.print(
         _(

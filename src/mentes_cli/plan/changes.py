@@ -7,7 +7,8 @@ plan made from them:
 - a committed visit that is in the plan on its day (with its kind) is unchanged, unless its
   coach changed (then it is "moved", same day, another coach);
 - one that the plan moved (`plan.moved`) is "moved", old date → new date;
-- one in the plan's window that is no longer in the plan is "cancelled";
+- one in the plan's window that is no longer in the plan is "cancelled" (none of an
+  incomplete traject: its visits stay as they are);
 - a visit of the plan that is not committed is "new" (a traject placed for the first time).
 
 Each change carries its location and coach (the coach now; for a cancelled visit the coach
@@ -71,8 +72,11 @@ def plan_changes(records: Records, plan: Plan) -> list[VisitChange]:
     moved = {(m.traject, m.kind, m.old_date): m for m in plan.moved}
     matched: set[tuple[str, str, date]] = set()
     changes: list[VisitChange] = []
+    # An incomplete traject keeps its committed visits as they are (SPEC 5 rule 7): the plan
+    # leaves out the ones that break a rule, but `plan --commit` cancels none of them.
+    incomplete = {item.traject for item in plan.incomplete}
     for traject in records.trajects:
-        if traject.status not in KEPT_STATUSES:
+        if traject.status not in KEPT_STATUSES or traject.id in incomplete:
             continue
         for visit in traject.visits:
             if visit.state == "cancelled":
@@ -127,7 +131,7 @@ def plan_changes(records: Records, plan: Plan) -> list[VisitChange]:
                     )
                 )
     for key, visit in in_plan.items():
-        if key not in matched:
+        if key not in matched and visit.traject not in incomplete:
             changes.append(
                 VisitChange(
                     NEW,

@@ -28,6 +28,7 @@ from mentes_cli.plan.calendar import (
     public_holiday,
     weekday,
 )
+from mentes_cli.plan.commit import KEPT_STATUSES
 from mentes_cli.plan.constraints import ROLE_NAMES, Constraint
 from mentes_cli.plan.demand import demand_of
 from mentes_cli.plan.model import Plan, Sentence, Visit, _, joined, words
@@ -99,6 +100,19 @@ class _Checker:
         # Unplanned and incomplete trajects: their visits (kept ones) are not checked for
         # completeness, nor for entitlement (SPEC 5 rule 7).
         self.unplanned = {u.traject for u in plan.unplanned} | {i.traject for i in plan.incomplete}
+        # The live committed visits of planned and active trajects: one after the plan's end
+        # is outside this plan (SPEC 5 rule 7), not a visit placed after it.
+        self.committed = {
+            (t.id, v.kind, v.date, v.coach)
+            for t in records.trajects
+            if t.status in KEPT_STATUSES
+            for v in t.visits
+            if v.state != "cancelled"
+        }
+
+    def _committed(self, visit: Visit) -> bool:
+        """Give whether `visit` is a live committed visit of the records, where it is."""
+        return (visit.traject, visit.kind, visit.date, visit.coach) in self.committed
 
     def _has_intake(self, offer: str) -> bool:
         """Give whether a traject of `offer` has an intake call: a paid package whose price
@@ -209,7 +223,7 @@ class _Checker:
                         offer=traject.offer,
                     ),
                 )
-        if visit.date > self.plan.end:
+        if visit.date > self.plan.end and not self._committed(visit):
             self.add(
                 order,
                 c.PLAN_WINDOW,

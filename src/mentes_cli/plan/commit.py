@@ -6,8 +6,9 @@ into the records by `plan --commit`.
 - `commit_plan`: what `plan --commit` writes, per traject. A newly placed traject becomes
   `planned` with its coach, `start` (its first visit, not the intake call), `end` (its last
   visit) and its visits, each with a calendar UID it keeps for its whole life. A kept visit
-  that had to move keeps its UID and gets a higher sequence. Visits that disappeared before
-  (cancelled) stay in the list for the calendars.
+  that had to move keeps its UID and gets a higher sequence; the live visits are numbered
+  again by date. Visits that disappeared before (cancelled) stay in the list for the
+  calendars. An incomplete traject is not written, and no kept visit is cancelled here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from mentes_cli.models import CommittedVisit, Records, Traject
@@ -74,7 +74,6 @@ class TrajectCommit:
     visits: list[dict[str, Any]] = field(default_factory=list)
     new: int = 0  # visits committed for the first time
     moved: int = 0  # kept visits that moved
-    dropped: int = 0  # kept visits the planner could place nowhere: now cancelled
 
 
 def visit_uid(traject: str, kind: str, number: int, generation: int) -> str:
@@ -85,7 +84,12 @@ def visit_uid(traject: str, kind: str, number: int, generation: int) -> str:
 
 
 def commit_plan(records: Records, plan: Plan) -> list[TrajectCommit]:
-    """Give, per traject that changes, what `plan --commit` writes into the records."""
+    """Give, per traject that changes, what `plan --commit` writes into the records.
+
+    An incomplete traject (SPEC 5 rule 7) is not written: a newly placed one stays approved,
+    a committed one keeps its visits as they are (the plan reports why). A committed traject
+    changes only through the moves of the plan (SPEC 9): commit never cancels a kept visit.
+    """
     by_traject: dict[str, list[Visit]] = defaultdict(list)
     for visit in plan.visits:
         by_traject[visit.traject].append(visit)
@@ -93,15 +97,24 @@ def commit_plan(records: Records, plan: Plan) -> list[TrajectCommit]:
     moved = {(m.traject, m.kind, m.old_date): m for m in plan.moved}
     commits = []
     for traject in records.trajects:
+        if traject.id in incomplete:
+            continue
         if traject.status == "approved" and traject.id in by_traject:
-            if traject.id not in incomplete:
-                commits.append(_newly_planned(traject, by_traject[traject.id]))
+            commits.append(_newly_planned(traject, by_traject[traject.id]))
         elif traject.status in KEPT_STATUSES and traject.visits:
-            placed = {(v.kind, v.date) for v in by_traject.get(traject.id, [])}
-            commit = _kept_moved(traject, moved, placed, plan)
+            commit = _kept_moved(traject, moved)
             if commit is not None:
                 commits.append(commit)
     return commits
+
+
+def renumber(visits: list[dict[str, Any]]) -> None:
+    """Number the live visits on location of one traject 1..N by date (SPEC 8: n of N), in
+    place; the intake call stays 0 and a cancelled visit keeps the number it had. The UID,
+    not the number, names a visit in the calendars, so a visit keeps its UID."""
+    live = [v for v in visits if v["kind"] == "visit" and v.get("state") != "cancelled"]
+    for number, visit in enumerate(sorted(live, key=lambda v: (v["date"], v["start"])), 1):
+        visit["number"] = number
 
 
 def _plain(visit) -> dict[str, Any]:
@@ -140,40 +153,31 @@ def _newly_planned(traject: Traject, visits: list[Visit]) -> TrajectCommit:
     )
 
 
-def _kept_moved(
-    traject: Traject, moved: dict, placed: set[tuple[str, date]], plan: Plan
-) -> TrajectCommit | None:
-    """Give the commit of a planned or active traject whose kept visits moved, or that the
-    planner had to take out of the plan (no valid day left with its coach: cancelled, so that
-    the calendars drop it), or None when nothing changed."""
+def _kept_moved(traject: Traject, moved: dict) -> TrajectCommit | None:
+    """Give the commit of a planned or active traject whose kept visits moved (to another day
+    or, all of them, to another coach), or None when nothing changed."""
     visits = []
-    count = dropped = 0
+    count = 0
     for visit in traject.visits:
         plain = _plain(visit)
         move = moved.get((traject.id, visit.kind, visit.date))
-        if visit.state == "cancelled":
-            pass
-        elif move is not None:
+        if visit.state != "cancelled" and move is not None:
             plain.update(date=move.new_date, coach=move.coach, sequence=visit.sequence + 1)
             count += 1
-        elif (
-            visit.state == "planned"
-            and plan.start <= visit.date <= plan.end
-            and (visit.kind, visit.date) not in placed
-        ):
-            plain.update(state="cancelled", sequence=visit.sequence + 1)
-            dropped += 1
         visits.append(plain)
-    if not count and not dropped:
+    if not count:
         return None
+    # Each visit keeps its place in the list (in a workbook: its row); only the numbers of the
+    # ones whose order in time changed change.
+    renumber(visits)
+    live = [v for v in visits if v["kind"] == "visit" and v.get("state") != "cancelled"]
     fields: dict[str, Any] = {}
-    days = sorted(
-        v["date"] for v in visits if v["kind"] == "visit" and v.get("state") != "cancelled"
-    )
-    if days and traject.status == "planned":
-        fields = {"start": days[0], "end": days[-1]}
-    elif days:
-        fields = {"end": days[-1]}
-    return TrajectCommit(
-        traject=traject.id, fields=fields, visits=visits, moved=count, dropped=dropped
-    )
+    if live:
+        days = sorted(v["date"] for v in live)
+        fields = {"start": days[0], "end": days[-1]} if traject.status == "planned" else {}
+        fields["end"] = days[-1]
+        coaches = {v["coach"] for v in live}
+        if len(coaches) == 1 and traject.coach not in coaches:
+            fields["coach"] = coaches.pop()
+    return TrajectCommit(traject=traject.id, fields=fields, visits=visits, moved=count)
+

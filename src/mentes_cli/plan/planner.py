@@ -64,6 +64,7 @@ from mentes_cli.limits import check_trajects_per_plan
 from mentes_cli.models import Coach, Location, Records, Traject
 from mentes_cli.plan import constraints as c
 from mentes_cli.plan.calendar import monday_of, planning_queue, public_holidays
+from mentes_cli.plan.commit import KEPT_STATUSES
 from mentes_cli.plan.demand import Demand, demand_of
 from mentes_cli.plan.model import (
     Incomplete,
@@ -237,6 +238,10 @@ class Planner:
         self.demands: dict[str, Demand] = {}
         self.base = {coach.id: self._coach_days(coach) for coach in self.coaches}
         self.moved: list[Moved] = []
+        # Committed trajects whose kept visits cannot be completed (SPEC 5 rule 7), and the
+        # committed visits after the plan's end (outside this plan: they stay as they are).
+        self.stuck: dict[str, Incomplete] = {}
+        self.outside: list[Visit] = []
         self.kept_visits = self._keep(promised)
         self.kept_by_traject = self._by_traject(self.kept_visits)
         # The bookings of this run; `base` stays as it is, for `placeable_alone`.
@@ -305,23 +310,46 @@ class Planner:
 
     def _keep(self, promised: list[KeptVisit]) -> list[Visit]:
         """Book the kept visits; move the movable ones that now break a rule, as little as
-        possible (same coach, the nearest valid day), and give the visits that stay.
+        possible, and give the visits that stay (SPEC 5 rule 7).
 
-        A visit that is done, fixed or before the plan's start never moves; when it breaks a
-        rule the checker reports it. A movable visit that fits no day is dropped: its traject
-        then misses it, and the visit is placed again or the traject is incomplete.
+        A visit that is done, fixed or before the plan's start never moves, and neither does a
+        committed visit after the plan's end (it is outside this plan); when one breaks a rule
+        the checker reports it. The movable visits that break a rule move per traject: each to
+        the nearest valid day of the same coach; when one of them fits none, another coach
+        takes the whole traject over (each visit on its own day or the nearest valid one), when
+        every visit of the traject may move. Otherwise a committed traject (planned or active)
+        is incomplete: none of its visits moves, the ones that break a rule keep their coach's
+        day booked (the records still hold them) and are left out of the plan. A kept visit of
+        an approved traject (from --keep) that fits no day is taken out: the planner places
+        the traject's missing visits again, or the traject is incomplete.
         """
         staying: list[Visit] = []
-        breaking: list[tuple[Visit, str]] = []
+        breaking: dict[str, list[tuple[Visit, str]]] = {}
+        movable_trajects: dict[str, bool] = {}
         for item in promised:
             visit = item.visit
-            movable = item.state == "planned" and visit.date >= self.start
+            committed = self.trajects[visit.traject].status in KEPT_STATUSES
+            outside = committed and visit.date > self.end
+            movable = item.state == "planned" and visit.date >= self.start and not outside
+            if outside:
+                self.outside.append(visit)
+            movable_trajects[visit.traject] = movable_trajects.get(visit.traject, True) and movable
             broken = self._broken(visit) if movable else None
             if broken is None:
                 self._book_kept(self.base, visit)
                 staying.append(visit)
             else:
-                breaking.append((visit, broken))
+                breaking.setdefault(visit.traject, []).append((visit, broken))
+        for traject_id, visits in breaking.items():
+            if self.trajects[traject_id].status in KEPT_STATUSES:
+                self._mend(traject_id, visits, staying, movable_trajects[traject_id])
+            else:
+                self._mend_kept_plan(visits, staying)
+        return staying
+
+    def _mend_kept_plan(self, breaking: list[tuple[Visit, str]], staying: list[Visit]) -> None:
+        """Move the breaking kept visits of an approved traject (from --keep), each to the
+        nearest valid day of its coach; take out the ones that fit none."""
         for visit, broken in breaking:
             day = self._nearest(visit, staying)
             if day is None:
@@ -340,17 +368,154 @@ class Planner:
             moved = visit.model_copy(update={"date": self.date_of(day)})
             self._book_kept(self.base, moved)
             staying.append(moved)
-            self.moved.append(
-                Moved(
-                    traject=visit.traject,
-                    coach=visit.coach,
-                    kind=visit.kind,
-                    old_date=visit.date,
-                    new_date=moved.date,
-                    reason=broken,
+            self.moved.append(self._moved(visit, moved, broken))
+
+    def _moved(self, old: Visit, new: Visit, reason: str) -> Moved:
+        return Moved(
+            traject=old.traject,
+            coach=new.coach,
+            kind=old.kind,
+            old_date=old.date,
+            new_date=new.date,
+            reason=reason,
+        )
+
+    def _mend(
+        self,
+        traject_id: str,
+        breaking: list[tuple[Visit, str]],
+        staying: list[Visit],
+        all_movable: bool,
+    ) -> None:
+        """Move the breaking visits of a committed traject with the same coach; else hand the
+        whole traject to another coach; else leave it as it is, incomplete."""
+        coach = breaking[0][0].coach
+        saved = self.base[coach].clone() if coach in self.base else None
+        tried: list[Visit] = []
+        stuck: list[tuple[Visit, str]] = []
+        for visit, broken in breaking:
+            day = self._nearest(visit, [*staying, *tried]) if saved is not None else None
+            if day is None:
+                stuck.append((visit, broken))
+                continue
+            moved = visit.model_copy(update={"date": self.date_of(day)})
+            self._book_kept(self.base, moved)
+            tried.append(moved)
+        if not stuck:
+            staying.extend(tried)
+            for (visit, broken), moved in zip(breaking, tried, strict=True):
+                self.moved.append(self._moved(visit, moved, broken))
+            return
+        if saved is not None:
+            self.base[coach] = saved  # none of its visits moves after all
+        mine = [v for v in staying if v.traject == traject_id]
+        reasons = [
+            _(
+                "{kind} on {day} ({coach}) {broken}, and no other day of {coach} is valid",
+                kind=_kind_word(visit.kind),
+                day=visit.date,
+                coach=visit.coach,
+                broken=broken,
+            )
+            for visit, broken in stuck
+        ]
+        every = sorted([*mine, *(v for v, _b in breaking)], key=lambda v: (v.date, v.kind))
+        if all_movable:
+            taken = self._recoach(traject_id, every, dict(breaking), staying)
+            if taken:
+                return
+            reasons.append(
+                _(
+                    "no other {role} who serves {location} has a valid day for each of its visits",
+                    role=c.ROLE_NAMES.get(self.demand(self.trajects[traject_id]).role, "?"),
+                    location=self.trajects[traject_id].location,
                 )
             )
-        return staying
+        else:
+            reasons.append(
+                _(
+                    "it keeps {coach} (one coach per traject): some of its visits are done, "
+                    "fixed, before the plan's start or after its end",
+                    coach=coach,
+                )
+            )
+        for visit, _broken in breaking:
+            self._book_kept(self.base, visit)  # still in the records: its day stays booked
+        on_location = sum(1 for v in mine if v.kind == "visit")
+        self.stuck[traject_id] = Incomplete(
+            traject=traject_id,
+            visits_kept=on_location,
+            visits_missing=sum(1 for v, _b in breaking if v.kind == "visit"),
+            reasons=reasons,
+        )
+
+    def _recoach(
+        self,
+        traject_id: str,
+        visits: list[Visit],
+        broken: dict[Visit, str],
+        staying: list[Visit],
+    ) -> bool:
+        """Hand every visit of a committed traject to another coach (right role, serving the
+        location), each on its own day or the nearest valid one; give whether one could.
+
+        Among the coaches that can, the one whose days move least, then the one who served the
+        location before, then the fewest hours per FTE, then the id.
+        """
+        traject = self.trajects[traject_id]
+        old = visits[0].coach
+        location = self.locations[traject.location][1]
+        demand = self.demand(traject)
+        served = self.served.get(traject.location, set())
+        if old in self.base:
+            for visit in visits:
+                if visit not in broken:
+                    self._unbook_kept(self.base[old], visit, staying)
+        best = None
+        for coach in self.coaches:
+            if coach.id == old or coach.role != demand.role:
+                continue
+            if not self.serves_in(coach, location, self.first, self.last):
+                continue
+            state = self.base[coach.id].clone()
+            placed: list[Visit] = []
+            shift = 0
+            # Intake calls first: the visits on location come after them.
+            for visit in sorted(visits, key=lambda v: (v.kind != "intake", v.date)):
+                candidate = visit.model_copy(update={"coach": coach.id})
+                day = self._nearest(candidate, placed, state=state, own_day=True)
+                if day is None:
+                    break
+                moved = candidate.model_copy(update={"date": self.date_of(day)})
+                self._book_kept({coach.id: state}, moved)
+                placed.append(moved)
+                shift += abs((moved.date - visit.date).days)
+            else:
+                key = (shift, coach.id not in served, state.load / coach.fte, coach.id)
+                if best is None or key < best[0]:
+                    best = (key, coach.id, state, placed)
+        if best is None:
+            if old in self.base:
+                for visit in visits:
+                    if visit not in broken:
+                        self._book_kept(self.base, visit)
+            return False
+        _key, coach_id, state, placed = best
+        self.base[coach_id] = state
+        staying[:] = [v for v in staying if v.traject != traject_id]
+        staying.extend(placed)
+        by_old = {(v.kind, v.date): v for v in visits}
+        ordered = sorted(visits, key=lambda v: (v.kind != "intake", v.date))
+        for visit, moved in zip(ordered, placed, strict=True):
+            reason = broken.get(by_old[(visit.kind, visit.date)]) or _(
+                "goes with its traject to {coach}: {old} has no valid day left for all of "
+                "its visits (one coach per traject)",
+                coach=coach_id,
+                old=old,
+            )
+            self.moved.append(self._moved(visit, moved, reason))
+        self.served.setdefault(traject.location, set()).add(coach_id)
+        return True
 
     def _broken(self, visit: Visit) -> str | None:
         """Give the rule a movable kept visit now breaks on its own day, or None."""
@@ -392,10 +557,18 @@ class Planner:
             )
         return None
 
-    def _nearest(self, visit: Visit, staying: list[Visit]) -> int | None:
+    def _nearest(
+        self,
+        visit: Visit,
+        staying: list[Visit],
+        *,
+        state: _CoachDays | None = None,
+        own_day: bool = False,
+    ) -> int | None:
         """Give the nearest day (the earlier on a tie) from the plan's start on which the kept
-        `visit` breaks no rule with the same coach, or None."""
-        state = self.base[visit.coach]
+        `visit` breaks no rule with its coach (`state`, by default the coach's days), or None.
+        `own_day`: its own day counts too (for a visit that changes coach)."""
+        state = self.base[visit.coach] if state is None else state
         traject = self.trajects[visit.traject]
         minutes = round(visit.hours * 60)
         low, high = self.first, self.last
@@ -419,8 +592,8 @@ class Planner:
         elif visits:
             high = min(high, min(visits) - 1)
         origin = self.index_of(visit.date)
-        for distance in range(1, max(origin - low, high - origin) + 1):
-            for day in (origin - distance, origin + distance):
+        for distance in range(0 if own_day else 1, max(origin - low, high - origin) + 1):
+            for day in (origin - distance, origin + distance) if distance else (origin,):
                 if not low <= day <= high or not state.works[day]:
                     continue
                 if state.week[day // 7] + minutes > state.week_cap:
@@ -465,13 +638,38 @@ class Planner:
         minutes = round(visit.hours * 60)
         if visit.kind == "intake":
             self._book_intake(state, index, minutes)
-            try:
-                begins = minutes_of_clock(visit.start)
-            except ValueError:
-                begins = self.settings.day_start
+            begins = self._intake_start(visit)
             state.kept_intake_start[index] = min(begins, state.kept_intake_start.get(index, begins))
         else:
             self._book_visit(state, index, minutes, visit.location)
+
+    def _unbook_kept(self, state: _CoachDays, visit: Visit, others: list[Visit]) -> None:
+        """Take a kept visit out of its coach's bookings (`others`: the kept visits that stay,
+        for the start of the intake calls left on that day)."""
+        index = self.index_of(visit.date)
+        minutes = round(visit.hours * 60)
+        if visit.kind != "intake":
+            self._unbook_visit(state, index, minutes)
+            return
+        self._unbook_intake(state, index, minutes)
+        state.kept_intake_start.pop(index, None)
+        starts = [
+            self._intake_start(other)
+            for other in others
+            if other.kind == "intake"
+            and other.coach == state.coach.id
+            and other.date == visit.date
+            and other is not visit
+        ]
+        if starts:
+            state.kept_intake_start[index] = min(starts)
+
+    def _intake_start(self, visit: Visit) -> int:
+        """Give the minute a kept intake call starts (day_start when its time is unreadable)."""
+        try:
+            return minutes_of_clock(visit.start)
+        except ValueError:
+            return self.settings.day_start
 
     def location_days(self, location_id: str) -> _LocationDays:
         """Give the open days of a location over the whole horizon (made once per location)."""
@@ -600,7 +798,10 @@ class Planner:
             end=self.end,
             visits=self._visits(),
             unplanned=unplanned,
-            incomplete=[self._incomplete(t) for t in incomplete],
+            incomplete=[
+                *(self.stuck[t] for t in sorted(self.stuck)),
+                *(self._incomplete(t) for t in incomplete),
+            ],
             moved=list(self.moved),
             warnings=list(self.warnings),
             optimality=optimality,
