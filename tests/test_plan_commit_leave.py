@@ -13,6 +13,7 @@ import json
 import tomllib
 from pathlib import Path
 
+from icalendar import Calendar
 from typer.testing import CliRunner
 
 from english import english_left
@@ -115,11 +116,20 @@ def test_visit_numbers_follow_the_dates_after_a_move(sample_dir: Path):
     assert (first["number"], str(first["date"])) == (1, "2027-01-04")
     add_leave(records, "C-01", "2027-01-04", "2027-01-08")
     mentes(records, "plan", *WINDOW, "--commit")
-    visits = live(trajects(records)["T-2026-023"])
+    # Each visit keeps its place (its row) in the records; the numbers follow the dates.
+    visits = sorted(live(trajects(records)["T-2026-023"]), key=lambda v: v["date"])
     assert [v["number"] for v in visits] == list(range(1, 9))
-    assert [v["date"] for v in visits] == sorted(v["date"] for v in visits)
     moved = next(v for v in visits if v["uid"] == first["uid"])
     assert moved["number"] != 1 and moved["sequence"] == 1
+    # The calendar of the traject's coach says the same numbers as the records.
+    folder = records.parent / "agenda"
+    mentes(records, "plan", *WINDOW, "--ics", str(folder))
+    said = {}
+    for path in folder.glob("*.ics"):
+        for event in Calendar.from_ical(path.read_bytes()).walk("VEVENT"):
+            said[str(event["UID"])] = str(event["SUMMARY"])
+    for visit in visits:
+        assert said[visit["uid"]].endswith(f"(visit {visit['number']}/8)"), visit
     # `mentes visit T 1` is the first visit in time.
     mentes(records, "visit", "T-2026-023", "1", "--state", "fixed")
     fixed = [v for v in live(trajects(records)["T-2026-023"]) if v["state"] == "fixed"]

@@ -121,7 +121,7 @@ def plan(
     plan_file: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[PLAN.toml]",
+            metavar=_("PLAN.toml"),
             help=_(
                 "Only with --check: a plan saved with --save (or edited by hand) to check. "
                 "Without it, --check checks the visits committed in the records."
@@ -311,7 +311,7 @@ def plan(
         line = _optimality_line(result)
         if line:
             _notice_wrapped(line)
-    _notice_moved(result)
+    _notice_moved(result, before if before is not None else records)
 
     from mentes_cli.output import outputs_together
 
@@ -700,18 +700,27 @@ def _print_summary(result: Plan, records: Records) -> None:
     stdout.print()
 
 
-def _notice_moved(result: Plan) -> None:
-    """Say on stderr which kept visits moved because they now break a rule."""
+def _notice_moved(result: Plan, records: Records) -> None:
+    """Say on stderr which kept visits moved because they now break a rule (with the coach
+    it had before, "C-02→C-01", when another coach took its traject over)."""
     from mentes_cli import i18n
     from mentes_cli.i18n import _
     from mentes_cli.plan.model import said
 
+    had = {
+        (traject.id, visit.kind, visit.date): visit.coach
+        for traject in records.trajects
+        for visit in traject.visits
+        if visit.state != "cancelled"
+    }
     for item in result.moved:
+        old_coach = had.get((item.traject, item.kind, item.old_date), item.coach)
+        coach = item.coach if old_coach == item.coach else f"{old_coach}→{item.coach}"
         _notice_wrapped(
             _(
                 "Moved: {traject} ({coach}) from {old} to {new}: the kept visit {reason}.",
                 traject=item.traject,
-                coach=item.coach,
+                coach=coach,
                 old=i18n.day(item.old_date),
                 new=i18n.day(item.new_date),
                 reason=said(item.reason),

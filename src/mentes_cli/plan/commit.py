@@ -180,4 +180,3 @@ def _kept_moved(traject: Traject, moved: dict) -> TrajectCommit | None:
         if len(coaches) == 1 and traject.coach not in coaches:
             fields["coach"] = coaches.pop()
     return TrajectCommit(traject=traject.id, fields=fields, visits=visits, moved=count)
-
