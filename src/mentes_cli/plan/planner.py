@@ -9,9 +9,12 @@ The algorithm (SPEC 5):
 2. Kept visits (SPEC 5 rule 7; a plain list of visits with a state planned, fixed or done,
    from `--keep` or the records) are booked first, where they are. A planned visit on or
    after the start that now breaks a rule of its own day (leave, closure, holiday, area,
-   window) moves to the nearest valid day with the same coach (the earlier on a tie); one
-   that fits no day is taken out, and its traject misses it. Done and fixed visits and
-   visits before the start never move; the checker reports their broken rules as warnings.
+   window) moves to the nearest valid day with the same coach (the earlier on a tie). When
+   one of a committed traject's visits fits no day of its coach, another coach takes the
+   whole traject over when all its visits may move; else the traject is incomplete and none
+   of its visits moves. A kept visit of an approved traject (--keep) that fits no day is
+   taken out, and its traject misses it. Done and fixed visits, visits before the start and
+   committed visits after the end never move; the checker reports their broken rules.
    Trajects with kept visits are completed first: the visits still missing are placed
    around the kept ones, or the traject is incomplete (kept visits stay, never unplanned).
 3. The approved trajects are taken in queue order (enforcement, request date, id). For each
@@ -45,7 +48,8 @@ Choices where SPEC 5 is silent:
   minimum gap away from the kept ones.
 - Kept visits of planned, active or done trajects stay (those trajects are not planned
   again); visits of cancelled or requested trajects are dropped with a warning. A kept visit
-  never moves for room, and no other coach takes a moved visit (one coach per traject).
+  never moves for room. Another coach takes a committed traject over only whole (one coach
+  per traject), and only when its own coach has no valid day for a visit that must move.
 - The queue puts trajects with neither requested_on nor earliest after the others.
 - Coaching takes 8 days whenever some coach can fit 8, and 7 only when none can.
 
@@ -445,7 +449,7 @@ class Planner:
         self.stuck[traject_id] = Incomplete(
             traject=traject_id,
             visits_kept=on_location,
-            visits_missing=sum(1 for v, _b in breaking if v.kind == "visit"),
+            visits_missing=len(breaking),  # the intake call counts when it cannot move
             reasons=reasons,
         )
 
