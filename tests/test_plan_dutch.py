@@ -126,6 +126,11 @@ def test_commit_is_dutch(sample_dir: Path):
     checked = mentes("plan", "--check-records", "--data", str(sample_dir))
     dutch_only(checked.stdout + checked.stderr)
     assert "De vastgelegde bezoeken breken geen enkele regel (45 bezoeken)." in checked.stdout
+    alone = mentes("plan", "--check", "--data", str(sample_dir))  # SPEC 8: no file needed
+    assert alone.stdout == checked.stdout
+    short = mentes("plan", *SHORT, "--data", str(sample_dir))
+    dutch_only(short.stdout + short.stderr)
+    assert "vallen na het einde van de planning op 31/01/2027" in short.stderr
 
 
 @pytest.mark.parametrize(
