@@ -224,7 +224,7 @@ def test_backup_undo_once_and_history(sample_dir, monkeypatch):
         change.set_fields("T-2026-020", {"status": "cancelled", "theme": "x"})
     changed = (sample_dir / "trajects.toml").read_bytes()
     backups = sorted(p.name for p in (sample_dir / "backup").iterdir())
-    assert backups == ["trajects.20270101T000000Z.toml", "undo.toml"]
+    assert backups == ["trajects.20270101T000000Z.toml", "trajects.toml.undo.toml"]
     assert (sample_dir / "backup" / backups[0]).read_bytes() == original
 
     entries = store.history("T-2026-020")

@@ -42,11 +42,16 @@ def export(
     from mentes_cli.export.records_xlsx import write_records_workbook
     from mentes_cli.load import resolve_source, summary
     from mentes_cli.output import check_output_path
+    from mentes_cli.records import RecordStore
 
     _workbook_target(to, _("--to {path} must end in .xlsx (an Excel workbook)", path=to))
-    check_output_path(to, force=force, inputs=[resolve_source(data).path])
+    source = resolve_source(data).path
+    check_output_path(to, force=force, inputs=[source])
     loaded = load(data)
-    for line in write_records_workbook(loaded.records, to):
+    # The history goes along as the sheet Historiek (SPEC 8): a change by mentes to the new
+    # workbook appends to it, `import` gives it back as history.toml.
+    history = RecordStore(source).history()
+    for line in write_records_workbook(loaded.records, to, history):
         notice(line)
     stdout.print(
         _("Wrote {path}: {summary}.", path=plain(to), summary=summary(loaded.records)),
@@ -82,6 +87,7 @@ def import_(
 ) -> None:
     from mentes_cli.export.records_toml import write_record_files
     from mentes_cli.load import DataSource, load_records, summary
+    from mentes_cli.records import RecordStore
     from mentes_cli.reference import set_override_dir
 
     if workbook.is_dir():
@@ -92,7 +98,12 @@ def import_(
         notice(line)
     _fits_the_limits(loaded.records, workbook.name)
     written = write_record_files(
-        loaded.records, to, force=force, origin=workbook.name, inputs=[workbook]
+        loaded.records,
+        to,
+        force=force,
+        origin=workbook.name,
+        inputs=[workbook],
+        history=RecordStore(workbook).history(),  # its sheet Historiek, as history.toml
     )
     stdout.print(
         _(

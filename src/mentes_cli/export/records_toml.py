@@ -10,7 +10,7 @@ says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from mentes_cli.errors import OutputError
 from mentes_cli.i18n import _
 from mentes_cli.models import Records
 from mentes_cli.output import make_folder, outputs_together, write_many
+from mentes_cli.records.history import HISTORY_FILE, HistoryEntry, entries_toml
 from mentes_cli.reference import parse_toml
 
 RECORD_FILES = ("organisations.toml", "coaches.toml", "trajects.toml")
@@ -97,14 +98,18 @@ def write_record_files(
     force: bool,
     origin: str | None = None,
     inputs: Iterable[Path] = (),
+    history: Sequence[HistoryEntry] = (),
 ) -> list[Path]:
-    """Write the three record files into `folder` (made when missing); give their paths.
+    """Write the three record files into `folder` (made when missing), and `history.toml`
+    when there is a `history` (SPEC 8); give their paths.
 
     Refuse, writing nothing, when one exists and `force` is false.
     """
     if folder.exists() and not folder.is_dir():
         raise OutputError(_("{path}: is a file; give a folder for the TOML files", path=folder))
     targets = [folder / name for name in RECORD_FILES]
+    if history:
+        targets.append(folder / HISTORY_FILE)
     existing = [target for target in targets if target.exists()]
     if existing and not force:
         names = ", ".join(target.name for target in existing)
@@ -121,6 +126,8 @@ def write_record_files(
                 _("{path}: is a folder; remove it or choose another folder", path=target)
             )
     texts = records_toml(records, origin)
+    if history:
+        texts[HISTORY_FILE] = entries_toml(list(history), first=True)
     if not folder.exists() and not folder.parent.exists():
         raise OutputError(_("{path}: folder does not exist", path=folder.parent))
     # One change: the folder made here and the three files land together, or none of them.

@@ -10,6 +10,7 @@ template also gets a first sheet `Uitleg` that explains in Dutch how to fill it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,7 @@ from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as vocab
 from mentes_cli.load.build import record_name, visit_name
 from mentes_cli.models import Records
+from mentes_cli.records.history import HistoryEntry
 
 DATE_FORMAT = "DD/MM/YYYY"
 MIN_WIDTH, MAX_WIDTH = 8, 50
@@ -276,12 +278,19 @@ def _print_setup(sheet: Worksheet) -> None:
     set_print_layout(sheet)
 
 
-def records_workbook(records: Records) -> tuple[Workbook, list[str]]:
-    """Give the workbook of `records` and notices about text it had to change."""
+def records_workbook(
+    records: Records, history: Sequence[HistoryEntry] = ()
+) -> tuple[Workbook, list[str]]:
+    """Give the workbook of `records` and notices about text it had to change; with their
+    `history` (SPEC 8) as the sheet Historiek, as a change by mentes keeps it in a workbook."""
+    from mentes_cli.records.workbook_form import write_history_sheet
+
     sheets = _record_rows(records)
     writer = _Writer({rows.spec.name: len(rows.rows) for rows in sheets})
     for rows in sheets:
         writer.sheet(rows)
+    if history:
+        write_history_sheet(writer.workbook, list(history))
     return writer.workbook, writer.notices
 
 
@@ -295,9 +304,12 @@ def template_workbook() -> Workbook:
     return writer.workbook
 
 
-def write_records_workbook(records: Records, target: Path) -> list[str]:
-    """Write `records` to `target` atomically; give notices about text it had to change."""
-    workbook, notices = records_workbook(records)
+def write_records_workbook(
+    records: Records, target: Path, history: Sequence[HistoryEntry] = ()
+) -> list[str]:
+    """Write `records` (and their history) to `target` atomically; give notices about text
+    it had to change."""
+    workbook, notices = records_workbook(records, history)
     save_workbook(workbook, target)
     return notices
 

@@ -7,8 +7,7 @@ the same save as the change itself.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +65,75 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+# A visit's field in the history: `visits.3.state` (visit 3, its state), `visits.3` (visit 3
+# added or removed: its date), `visits` (all of a traject's visits given or taken: their count).
+VISITS = "visits"
+
+
+def visit_field(number: Any, key: str = "") -> str:
+    """Give the history field of one visit (`visits.3`) or of one of its fields."""
+    return f"{VISITS}.{number}.{key}" if key else f"{VISITS}.{number}"
+
+
+def parse_visit_field(field: str) -> tuple[int, str] | None:
+    """Give (number, key) of a visit's history field (key "" for the visit as a whole);
+    None for any other field."""
+    parts = field.split(".")
+    if len(parts) in (2, 3) and parts[0] == VISITS and parts[1].isdigit():
+        return int(parts[1]), parts[2] if len(parts) == 3 else ""
+    return None
+
+
+def visit_changes(
+    before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> list[tuple[str, str, str]]:
+    """Give what changed between two lists of a traject's visits: (field, old, new) for each
+    changed field of a visit, each visit added or removed; [] when nothing changed.
+
+    A visit is the same visit when it keeps its UID (else its kind and number). A traject
+    that gets its first visits, or loses all of them, is one entry: the count.
+    """
+    if not before or not after:
+        if len(before) == len(after):
+            return []
+        return [(VISITS, str(len(before)), str(len(after)))]
+    pairs, added, removed = _paired(before, after)
+    found = []
+    for old, new in pairs:
+        keys = [k for k in dict.fromkeys([*old, *new]) if not _same(old.get(k), new.get(k))]
+        if len(keys) > 1 and "sequence" in keys:
+            keys.remove("sequence")  # it follows a move: the move says it
+        number = new.get("number", old.get("number"))
+        found += [(visit_field(number, k), as_text(old.get(k)), as_text(new.get(k))) for k in keys]
+    found += [(visit_field(v.get("number")), "", as_text(v.get("date"))) for v in added]
+    found += [(visit_field(v.get("number")), as_text(v.get("date")), "") for v in removed]
+    return found
+
+
+def _paired(before: list[dict[str, Any]], after: list[dict[str, Any]]):
+    """Give the visits of `after` paired with their earlier selves, the new and the gone."""
+    left, waiting = list(before), list(after)
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for keyed in (lambda v: v.get("uid") or None, lambda v: (v.get("kind"), v.get("number"))):
+        unpaired = []
+        for visit in waiting:
+            key = keyed(visit)
+            match = next((old for old in left if key is not None and keyed(old) == key), None)
+            if match is None:
+                unpaired.append(visit)
+            else:
+                left.remove(match)
+                pairs.append((match, visit))
+        waiting = unpaired
+    order = {id(visit): index for index, visit in enumerate(after)}
+    pairs.sort(key=lambda pair: order[id(pair[1])])
+    return pairs, waiting, left
+
+
+def _same(one: Any, other: Any) -> bool:
+    return one == other or as_text(one) == as_text(other)
+
+
 def entries_toml(entries: list[HistoryEntry], *, first: bool) -> str:
     """Give the text to append to history.toml for `entries` (with the heading when first)."""
     pieces = [_HEADING] if first else []
@@ -74,28 +142,52 @@ def entries_toml(entries: list[HistoryEntry], *, first: bool) -> str:
     return "".join(pieces)
 
 
-def read_history_toml(path: Path) -> list[HistoryEntry]:
-    """Give the entries of a history.toml (none when it does not exist)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
+def read_history_toml(path: Path, *, writing: bool = False) -> list[HistoryEntry]:
+    """Give the entries of a history.toml (none when it does not exist).
+
+    A file that cannot be read or is not valid TOML raises InputError naming the file, the
+    line and what to do: mentes neither shows a part of it nor appends to it (`writing`: the
+    message says the change was refused), so a broken line is repaired, never buried.
+    """
+    from mentes_cli.load.toml_records import read_toml
+
+    if not path.exists() and not path.is_symlink():
         return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            Problem(path.name, message=_("cannot be read ({reason})", reason=exc))
-        ) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(
-            Problem(path.name, message=_("not valid TOML ({reason})", reason=exc))
-        ) from None
-    return [_entry(item, path.name) for item in data.get("changes", [])]
+        data, _text = read_toml(path)
+        return [_entry(item, path) for item in _changes(data, path)]
+    except InputError as exc:
+        problems = [
+            replace(p, source=str(path)) if p.source in (path.name, str(path)) else p
+            for p in exc.problems
+        ]
+        if writing:
+            advice = _(
+                "mentes adds every change to this history and cannot while it is broken: "
+                "repair it (or move it away: a new history starts) and run the command "
+                "again; nothing was written"
+            )
+        else:
+            advice = _(
+                "the history cannot be shown while it is broken: repair it (or move it "
+                "away: a new history starts)"
+            )
+        # One message: what is wrong where, then what to do.
+        first = problems[0]
+        said = replace(first, message=f"{first.message}; {advice}" if first.message else advice)
+        raise InputError([said, *problems[1:]]) from None
 
 
-def _entry(item: Any, source: str) -> HistoryEntry:
+def _changes(data: dict[str, Any], path: Path) -> list[Any]:
+    changes = data.get("changes", [])
+    if not isinstance(changes, list):
+        raise InputError(Problem(str(path), message=_("[[changes]] must be tables")))
+    return changes
+
+
+def _entry(item: Any, path: Path) -> HistoryEntry:
     if not isinstance(item, dict):
-        raise InputError(Problem(source, message=_("[[changes]] must be tables")))
+        raise InputError(Problem(str(path), message=_("[[changes]] must be tables")))
     fields = HistoryEntry.__dataclass_fields__
     return HistoryEntry(**{name: as_text(item.get(name)) for name in fields})
 

@@ -13,14 +13,21 @@ A change runs in this order, all under the records' lock:
    saved it meanwhile (a text editor, Excel), refuse and write nothing;
 6. keep the version being replaced as a dated copy in `backup/` beside the records, then
    replace the file atomically (`mentes_cli.output`: temporary file, flush, rename);
-7. remember the change for `undo` (`backup/undo.toml`) and append it to the history
-   (`history.toml`; in a workbook the sheet `Historiek`, saved with the change itself);
-   steps 6 and 7 are written together (mentes_cli.output): all of them, or none.
+7. remember the change for `undo` (`backup/NAME.undo.toml`, NAME the file that changed)
+   and append it to the history (`history.toml`; in a workbook the sheet `Historiek`, saved
+   with the change itself); steps 6 and 7 are written together (mentes_cli.output): all of
+   them, or none.
 
-Backups: `backup/NAME.YYYYMMDDTHHMMSSZ[-N].EXT`, the newest `KEEP_BACKUPS` kept. `undo`
-restores the version before the last change, once: only while the file is still exactly what
-that change wrote (a later hand edit is never lost), and the version it replaces is itself
-kept in `backup/`.
+A change that changes nothing (every value already as asked) writes nothing: no backup, no
+history line, and the undo of the change before it stays.
+
+Backups: `backup/NAME.YYYYMMDDTHHMMSSZ[-N].EXT`, the newest `KEEP_BACKUPS` of each record set
+kept. `undo` restores the version before the last change, once: only while the file is still
+exactly what that change wrote (a later hand edit is never lost), and the version it replaces
+is itself kept in `backup/`. Several record sets may share one folder (a TOML folder and
+workbooks beside it, or two workbooks): each has its own lock, backups and undo note, named
+after its file. An undo note of an earlier mentes (`backup/undo.toml`, one for the whole
+folder) is still read when it is about this record set.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import contextlib
 import copy
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import tomllib
@@ -64,6 +72,8 @@ from mentes_cli.records.history import (
     entries_toml,
     read_history_rows,
     read_history_toml,
+    visit_changes,
+    visit_field,
 )
 from mentes_cli.records.lock import (
     LOCK_WAIT_SECONDS,
@@ -77,7 +87,9 @@ from mentes_cli.records.workbook_form import TrajectsWorkbook, history_rows
 
 TRAJECTS_FILE = "trajects.toml"
 BACKUP_FOLDER = "backup"
-UNDO_FILE = "undo.toml"
+# The undo note of an earlier mentes, one for the whole folder (still read, see above).
+SHARED_UNDO_FILE = "undo.toml"
+UNDO_SUFFIX = ".undo.toml"
 KEEP_BACKUPS = 50
 LOCK_NAME = ".mentes.lock"
 OTHER_RECORD_FILES = ("organisations.toml", "coaches.toml")
@@ -124,6 +136,8 @@ class RecordStore:
             self.folder = source
             self.lock_path = source / LOCK_NAME
         self.backups = self.folder / BACKUP_FOLDER
+        # This record set's note for undo: `backup/wb.xlsx.undo.toml`, `trajects.toml.undo.toml`.
+        self.undo_note = self.backups / f"{self.target.name}{UNDO_SUFFIX}"
         self.timeout = timeout
         self.on_wait = on_wait
 
@@ -141,6 +155,7 @@ class RecordStore:
         if not self.source.exists():
             raise InputError(_("{path}: no such file or folder", path=self.source))
         with self._lock():
+            self._check_history()
             content, state = FileState.read(self.target)
             change = Change(self, command, self._form(content), content)
             yield change
@@ -156,6 +171,7 @@ class RecordStore:
         self._refuse_sample()
         with self._lock():
             last = self._last_change()
+            self._check_history()
             content, state = FileState.read(self.target)
             if state.sha256 != last["written"]:
                 raise RecordChangeError(
@@ -200,7 +216,11 @@ class RecordStore:
 
     def can_undo(self) -> bool:
         """Give whether `undo` has a change to restore."""
-        return (self.backups / UNDO_FILE).is_file()
+        try:
+            self._last_change()
+        except RecordChangeError:
+            return False
+        return True
 
     # --- the steps ---
 
@@ -320,9 +340,12 @@ class RecordStore:
         return name
 
     def _prune_backups(self, stem: str, suffix: str) -> None:
+        # Only this record set's dated copies: not `wb.x.….xlsx` of a workbook `wb.x.xlsx`
+        # beside `wb.xlsx`, nor an undo note.
+        dated = re.compile(rf"{re.escape(stem)}\.\d{{8}}T\d{{6}}Z(-\d+)?{re.escape(suffix)}")
         kept = sorted(
-            (p for p in self.backups.glob(f"{stem}.*{suffix}") if p.is_file()),
-            key=lambda p: p.stat().st_mtime_ns,
+            (p for p in self.backups.iterdir() if dated.fullmatch(p.name) and p.is_file()),
+            key=lambda p: (p.stat().st_mtime_ns, p.name),
         )
         for old in kept[:-KEEP_BACKUPS]:
             with contextlib.suppress(OSError):
@@ -342,6 +365,10 @@ class RecordStore:
         write_atomically(self.target, new, force=True)
 
     def _remember_last_change(self, change: Change, backup: str | None, new: bytes) -> None:
+        # The shared note of an earlier mentes, when it is about these records, is replaced
+        # by this record set's own (another set's is left alone).
+        if self._shared_note() is not None:
+            self._shared_undo_path().unlink(missing_ok=True)
         if backup is None:
             self._forget_last_change()
             return
@@ -354,16 +381,17 @@ class RecordStore:
                 "entries": [asdict(entry) for entry in change.entries],
             }
         )
-        write_atomically(self.backups / UNDO_FILE, text.encode("utf-8"), force=True)
+        write_atomically(self.undo_note, text.encode("utf-8"), force=True)
 
     def _last_change(self) -> dict[str, Any]:
-        path = self.backups / UNDO_FILE
+        """Give the note of the last change of these records; RecordChangeError when none."""
+        path = self.undo_note
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-            if data["file"] != self.target.name:
-                raise KeyError("file")
-            return data
         except FileNotFoundError:
+            shared = self._shared_note()
+            if shared is not None:
+                return shared
             raise RecordChangeError(
                 _(
                     "{path}: nothing to undo (no change by mentes, or the last one was "
@@ -371,15 +399,50 @@ class RecordStore:
                     path=self.source,
                 )
             ) from None
-        except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise RecordChangeError(
-                _("{path}: cannot be read; nothing to undo", path=path)
+                _(
+                    "{path}: the note of the last change cannot be read ({reason}); "
+                    "nothing was undone. Its backups are in {folder}",
+                    path=path,
+                    reason=_reason(exc),
+                    folder=self.backups,
+                )
             ) from None
+        if not _is_note(data, self.target.name):
+            raise RecordChangeError(
+                _(
+                    "{path}: is not the note of a change of {name}; nothing was undone. "
+                    "Its backups are in {folder}",
+                    path=path,
+                    name=self.target.name,
+                    folder=self.backups,
+                )
+            )
+        return data
+
+    def _shared_undo_path(self) -> Path:
+        return self.backups / SHARED_UNDO_FILE
+
+    def _shared_note(self) -> dict[str, Any] | None:
+        """Give the folder's shared undo note of an earlier mentes when it is about these
+        records (None when there is none, it is another record set's, or it is unreadable)."""
+        try:
+            data = tomllib.loads(self._shared_undo_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        return data if _is_note(data, self.target.name) else None
 
     def _forget_last_change(self) -> None:
-        path = self.backups / UNDO_FILE
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        self.undo_note.unlink(missing_ok=True)
+        if self._shared_note() is not None:
+            self._shared_undo_path().unlink(missing_ok=True)
+
+    def _check_history(self) -> None:
+        """Refuse a change while the folder's history.toml is broken: appended to, it would
+        bury the broken line under new ones (InputError naming the file and line)."""
+        if not self.is_workbook:
+            read_history_toml(self.folder / HISTORY_FILE, writing=True)
 
     def _append_history(self, entries: list[HistoryEntry]) -> None:
         path = self.folder / HISTORY_FILE
@@ -391,8 +454,36 @@ class RecordStore:
             raise OutputError(
                 _("{path}: cannot be read ({reason})", path=path, reason=exc)
             ) from None
+        if old and not old.endswith(b"\n"):
+            old += b"\n"  # a last line typed by hand without its end: the next one starts anew
         text = entries_toml(entries, first=not old).encode("utf-8")
         write_atomically(path, old + text, force=True)
+
+
+def _is_note(data: Any, name: str) -> bool:
+    """Give whether `data` is an undo note (as `_remember_last_change` writes) about `name`."""
+    return (
+        isinstance(data, dict)
+        and data.get("file") == name
+        and isinstance(data.get("backup"), str)
+        and isinstance(data.get("written"), str)
+        and data["backup"] not in ("", ".", "..")
+        and Path(data["backup"]).name == data["backup"]  # a file in backup/, nowhere else
+        and isinstance(data.get("entries"), list)
+        and all(
+            isinstance(item, dict) and set(item) == set(HistoryEntry.__dataclass_fields__)
+            for item in data["entries"]
+        )
+    )
+
+
+def _reason(exc: Exception) -> str:
+    """Give why a note could not be read, in a few words."""
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return _("not UTF-8 text")
+    return _("not valid TOML")
 
 
 @dataclass
@@ -453,8 +544,16 @@ class Change:
             self._touched[values["id"]] = copy.deepcopy(values)
         self._note(values["id"], WHOLE_TRAJECT, "", as_text(values.get("status")) or "added")
 
+    @property
+    def changed(self) -> bool:
+        """Give whether this change changes anything (else nothing is written at its end)."""
+        return bool(self.entries)
+
     def set_fields(self, traject_id: str, changes: dict[str, Any]) -> None:
         """Set fields of one traject (None removes a field); unchanged fields are left alone."""
+        changes = dict(changes)
+        if "visits" in changes:
+            self.set_visits(traject_id, changes.pop("visits") or [])
         before = self.traject(traject_id)
         changes = {k: v for k, v in changes.items() if before.get(k) != v}
         if not changes:
@@ -469,14 +568,19 @@ class Change:
         before = self.traject(traject_id).get("visits") or []
         self.form.add_visit(traject_id, visit)
         self._update(traject_id, {"visits": [*before, visit]})
-        self._note(traject_id, "visits", str(len(before)), str(len(before) + 1))
+        self._note(traject_id, visit_field(visit.get("number")), "", as_text(visit.get("date")))
 
     def set_visits(self, traject_id: str, visits: list[dict[str, Any]]) -> None:
-        """Replace the visits of a traject."""
+        """Replace the visits of a traject; the history says what changed, visit by visit
+        (`visits.3.state`: planned → done). The same visits again change nothing."""
         before = self.traject(traject_id).get("visits") or []
+        changes = visit_changes(before, visits)
+        if not changes:
+            return
         self.form.set_visits(traject_id, visits)
         self._update(traject_id, {"visits": list(visits)})
-        self._note(traject_id, "visits", str(len(before)), str(len(visits)))
+        for field_name, old, new in changes:
+            self._note(traject_id, field_name, old, new)
 
     # --- inside ---
 

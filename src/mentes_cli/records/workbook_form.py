@@ -374,7 +374,9 @@ class TrajectsWorkbook:
 
     def add_history(self, entries: list[HistoryEntry]) -> None:
         """Append the entries to the sheet Historiek (made when missing)."""
-        sheet = self._sheet(HISTORY_SHEET, list(HISTORY_HEADERS))
+        sheet = self._find_sheet((vocab.fold_header(HISTORY_SHEET),))
+        if sheet is None:
+            sheet = new_history_sheet(self.workbook)
         row = self._last_row(sheet)
         for entry in entries:
             row += 1
@@ -406,16 +408,6 @@ class TrajectsWorkbook:
             self.columns[key] = index
         return self.columns[key]
 
-    def _sheet(self, title: str, headers: list[str]) -> Worksheet:
-        sheet = self._find_sheet((vocab.fold_header(title),))
-        if sheet is None:
-            from mentes_cli.export.cells import set_print_layout, write_header
-
-            sheet = self.workbook.create_sheet(title)
-            write_header(sheet, headers, [_HISTORY_WIDTHS.get(h, len(h) + 4.0) for h in headers])
-            set_print_layout(sheet, landscape=True)
-        return sheet
-
     @staticmethod
     def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
         from mentes_cli.export.cells import put
@@ -430,6 +422,27 @@ class TrajectsWorkbook:
         # above); else it is shown as the export shows dates, not as openpyxl's yyyy-mm-dd.
         if isinstance(value, date) and not had_date_format:
             cell.number_format = DATE_FORMAT
+
+
+def new_history_sheet(workbook: openpyxl.Workbook) -> Worksheet:
+    """Add the sheet Historiek to `workbook`: its headers, widths and print layout."""
+    from mentes_cli.export.cells import set_print_layout, write_header
+
+    sheet = workbook.create_sheet(HISTORY_SHEET)
+    write_header(sheet, list(HISTORY_HEADERS), [_HISTORY_WIDTHS[h] for h in HISTORY_HEADERS])
+    set_print_layout(sheet, landscape=True)
+    return sheet
+
+
+def write_history_sheet(workbook: openpyxl.Workbook, entries: list[HistoryEntry]) -> Worksheet:
+    """Add the sheet Historiek with `entries` (oldest first) to a new workbook (the export)."""
+    from mentes_cli.export.cells import put
+
+    sheet = new_history_sheet(workbook)
+    for row, entry in enumerate(entries, start=2):
+        for column, value in enumerate(entry.row(), start=1):
+            put(sheet.cell(row=row, column=column), value)
+    return sheet
 
 
 def history_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
