@@ -100,6 +100,8 @@ def visit_changes(
     pairs, added, removed = _paired(before, after)
     found = []
     for old, new in pairs:
+        # A field left out has the records' default (state planned, sequence 0).
+        old, new = _with_defaults(old), _with_defaults(new)
         keys = [k for k in dict.fromkeys([*old, *new]) if not _same(old.get(k), new.get(k))]
         if len(keys) > 1 and "sequence" in keys:
             keys.remove("sequence")  # it follows a move: the move says it
@@ -128,6 +130,17 @@ def _paired(before: list[dict[str, Any]], after: list[dict[str, Any]]):
     order = {id(visit): index for index, visit in enumerate(after)}
     pairs.sort(key=lambda pair: order[id(pair[1])])
     return pairs, waiting, left
+
+
+def _with_defaults(visit: dict[str, Any]) -> dict[str, Any]:
+    from mentes_cli.models import CommittedVisit
+
+    defaults = {
+        name: info.default
+        for name, info in CommittedVisit.model_fields.items()
+        if not info.is_required() and info.default is not None
+    }
+    return {**defaults, **visit}
 
 
 def _same(one: Any, other: Any) -> bool:
