@@ -122,7 +122,7 @@ class RecordStore:
         self,
         source: Path,
         *,
-        timeout: float = LOCK_WAIT_SECONDS,
+        timeout: float | None = None,
         on_wait: Callable[[Holder | None], None] | None = None,
     ):
         self.source = source
@@ -138,7 +138,7 @@ class RecordStore:
         self.backups = self.folder / BACKUP_FOLDER
         # This record set's note for undo: `backup/wb.xlsx.undo.toml`, `trajects.toml.undo.toml`.
         self.undo_note = self.backups / f"{self.target.name}{UNDO_SUFFIX}"
-        self.timeout = timeout
+        self.timeout = LOCK_WAIT_SECONDS if timeout is None else timeout
         self.on_wait = on_wait
 
     # --- changing ---
@@ -242,7 +242,9 @@ class RecordStore:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        lock = RecordsLock(self.lock_path, timeout=self.timeout, on_wait=self.on_wait)
+        lock = RecordsLock(
+            self.lock_path, timeout=self.timeout, on_wait=self.on_wait, records=self.source
+        )
         with lock:
             # Under the lock no other mentes writes here: what a killed one left can go.
             for folder in (self.folder, self.backups):
