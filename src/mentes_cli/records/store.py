@@ -617,3 +617,32 @@ class Change:
                 now().isoformat(), current_user(), self.command, traject, field_name, old, new
             )
         )
+
+
+# Names that look like a file of another kind: `mentes init` makes a workbook only as .xlsx,
+# and a folder of TOML files under any other name; a folder named `e2.xls` helps nobody.
+_NOT_A_FOLDER_NAME = (
+    ".xls", ".xlsm", ".xlsb", ".xlt", ".xltx", ".xltm", ".ods", ".fods", ".numbers",
+    ".csv", ".tsv", ".txt", ".toml", ".json",
+)  # fmt: skip
+
+
+def init_target_kind(target: Path) -> str:
+    """Give what `mentes init TARGET` makes: "workbook" (a .xlsx name) or "folder" (a folder
+    of TOML files); UsageError for a name of another kind of file (`e2.xls`)."""
+    from mentes_cli.errors import UsageError
+
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        return "workbook"
+    if suffix in _NOT_A_FOLDER_NAME:
+        raise UsageError(
+            _(
+                "{path}: mentes makes records as a workbook ending in .xlsx (Excel 2007 and "
+                "later; LibreOffice saves it too) or as a folder of TOML files; give a name "
+                "ending in .xlsx, or a folder name without {suffix}",
+                path=target,
+                suffix=target.suffix,
+            )
+        )
+    return "folder"
