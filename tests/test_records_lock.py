@@ -122,3 +122,20 @@ def test_since_is_said_as_the_language_writes_a_day():
     assert "garbage" in Holder("an", 1, "pc", "garbage").describe()
     started = Holder("an", os.getpid(), "pc-an", "2026-11-30T09:15:00", started=True)
     assert started.describe().endswith(", running since 2026-11-30 09:15)")
+
+
+def test_the_wait_and_the_lock_message_are_dutch(sample_dir, monkeypatch):
+    from english import english_left
+
+    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setenv("MENTES_LANG", "nl")
+    holder = _as_mentes(sample_dir)
+    try:
+        result = runner.invoke(
+            app, ["--lang", "nl", "approve", "T-2026-020", "--data", str(sample_dir)]
+        )
+    finally:
+        _stop(holder)
+    assert result.exit_code == 1, result.output
+    assert f"(proces {holder.pid} op " in result.output
+    assert not english_left(result.output), result.output
