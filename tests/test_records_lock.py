@@ -22,6 +22,15 @@ from mentes_cli.records.lock import Holder, RecordsLock
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _language_back():
+    """`--lang nl` chooses the language for the rest of the process: English again after."""
+    from mentes_cli import i18n
+
+    yield
+    i18n.set_language(None)
+
+
 def _hold(code: str) -> subprocess.Popen:
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"

@@ -21,6 +21,16 @@ from mentes_cli.records.history import parse_visit_field, visit_changes, visit_f
 
 runner = CliRunner()
 
+
+@pytest.fixture(autouse=True)
+def _language_back():
+    """`--lang nl` chooses the language for the rest of the process: English again after."""
+    from mentes_cli import i18n
+
+    yield
+    i18n.set_language(None)
+
+
 PLANNED = """\
 id = "T-2026-022"
 location = "LOC-003"
@@ -219,8 +229,11 @@ def test_a_visit_change_is_logged_as_the_visit_and_its_field(records):
     entries = RecordStore(records).history("T-2026-022")
     assert [(e.field, e.old, e.new) for e in entries] == [("visits.1.state", "planned", "fixed")]
     result = mentes(records, "history", "T-2026-022")
-    assert "7 → 7" not in result.stdout and "3 → 3" not in result.stdout
-    assert "visits.1.state" in result.stdout
+    assert "visit 1: state" in result.stdout and "planned → fixed" in result.stdout
+    mentes(records, "unplan", "T-2026-022")
+    result = runner.invoke(app, ["--lang", "nl", "history", "T-2026-022", "--data", str(records)])
+    assert "bezoek 1: status" in result.stdout and "vast → geannuleerd" in result.stdout
+    assert "intakegesprek: status" in result.stdout and "gepland → geannuleerd" in result.stdout
 
 
 def test_a_visit_marked_as_it_is_writes_nothing_and_keeps_the_undo(records):

@@ -939,7 +939,9 @@ def field_word(field: str) -> str:
         "reason": _("reason"),
         "visits": _("visits"),
     }
-    return words.get(field, clean(field))
+    from mentes_cli.records.history import visit_field_words
+
+    return words.get(field) or visit_field_words(field) or clean(field)
 
 
 DATE_FIELDS = ("earliest", "deadline", "start", "end", "requested_on")
@@ -959,7 +961,10 @@ def _history_when(when: str) -> str:
 def _history_value(field: str, value: str) -> str:
     """Give a value of the history (the records' words) as the coordinator reads it."""
     from mentes_cli.lifecycle import MOVES, status_word
+    from mentes_cli.records.history import visit_value_words
 
+    if (visit := visit_value_words(field, value)) is not None:
+        return visit
     if field in ("status", "traject") and value in MOVES:
         return status_word(value)
     if field in DATE_FIELDS and value:
@@ -1139,10 +1144,11 @@ def init(
     """Make records to work on: a copy of the bundled sample, or empty ones (--empty)."""
     from mentes_cli.errors import OutputError
     from mentes_cli.output import check_output_path, make_folder, outputs_together, write_many
+    from mentes_cli.records.store import init_target_kind
     from mentes_cli.reference import sample_records_dir
 
     sample = sample_records_dir()
-    if target.suffix.lower() == ".xlsx":
+    if init_target_kind(target) == "workbook":
         from mentes_cli.export.records_xlsx import write_records_workbook, write_template
         from mentes_cli.load import DataSource, load_records
 

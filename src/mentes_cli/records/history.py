@@ -84,6 +84,57 @@ def parse_visit_field(field: str) -> tuple[int, str] | None:
     return None
 
 
+def visit_field_words(field: str) -> str | None:
+    """Give a visit's history field as the coordinator reads it (`visit 3: state`, `intake
+    call: date`, `visit 3` for one added or removed); None for any other field."""
+    from mentes_cli.i18n import p_
+
+    parsed = parse_visit_field(field)
+    if parsed is None:
+        return None
+    number, key = parsed
+    which = _("intake call") if number == 0 else _("visit {number}", number=number)
+    if not key:
+        return which
+    words = {
+        "date": p_("visit field", "date"),
+        "start": p_("visit field", "start time"),
+        "hours": p_("visit field", "hours"),
+        "coach": p_("visit field", "coach"),
+        "state": p_("visit field", "state"),
+        "kind": p_("visit field", "kind"),
+        "number": p_("visit field", "number"),
+        "uid": "UID",
+        "sequence": p_("visit field", "sequence"),
+    }
+    return f"{which}: {words.get(key, key)}"
+
+
+def visit_value_words(field: str, value: str) -> str | None:
+    """Give a value of a visit's history field as the coordinator reads it (a state in
+    words, a date as the language writes it); None for any other field or value."""
+    from mentes_cli.i18n import day, p_
+
+    parsed = parse_visit_field(field)
+    if parsed is None or not value:
+        return None
+    _number, key = parsed
+    if key == "state":
+        states = {
+            "planned": p_("visit state", "planned"),
+            "fixed": p_("visit state", "fixed"),
+            "done": p_("visit state", "done"),
+            "cancelled": p_("visit state", "cancelled"),
+        }
+        return states.get(value)
+    if key in ("date", ""):
+        try:
+            return day(date.fromisoformat(value))
+        except ValueError:
+            return None
+    return None
+
+
 def visit_changes(
     before: list[dict[str, Any]], after: list[dict[str, Any]]
 ) -> list[tuple[str, str, str]]:

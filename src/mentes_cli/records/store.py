@@ -19,7 +19,9 @@ A change runs in this order, all under the records' lock:
    them, or none.
 
 A change that changes nothing (every value already as asked) writes nothing: no backup, no
-history line, and the undo of the change before it stays.
+history line, and the undo of the change before it stays. While the folder's `history.toml`
+cannot be read as TOML, every change (and undo) is refused, naming its file and line: an
+append would bury the broken line under new ones, and `mentes history` could not show any.
 
 Backups: `backup/NAME.YYYYMMDDTHHMMSSZ[-N].EXT`, the newest `KEEP_BACKUPS` of each record set
 kept. `undo` restores the version before the last change, once: only while the file is still
