@@ -264,9 +264,9 @@ def test_the_same_visits_again_through_the_store_change_nothing(records):
 
 def test_a_workbook_visit_change_is_logged_per_field(records):
     book = workbook_of(records, "wb.xlsx")
-    mentes(book, "visit", "T-2026-022", "2", "--state", "done")
+    mentes(book, "visit", "T-2026-022", "2", "--state", "fixed")
     rows = list(openpyxl.load_workbook(book)["Historiek"].iter_rows(min_row=2, values_only=True))
-    assert [row[4:] for row in rows] == [("visits.2.state", "planned", "done")]
+    assert [row[4:] for row in rows] == [("visits.2.state", "planned", "fixed")]
 
 
 # --- finding 16: a broken history.toml ----------------------------------------------------------
@@ -316,7 +316,7 @@ def test_a_history_line_typed_without_its_end_is_continued_on_a_new_line(records
 
 def test_export_and_import_carry_the_history(records, tmp_path):
     mentes(records, "approve", "T-2026-020")
-    mentes(records, "visit", "T-2026-022", "1", "--state", "done")
+    mentes(records, "visit", "T-2026-022", "1", "--state", "fixed")
     history = RecordStore(records).history()
     book = tmp_path / "x.xlsx"
     mentes(records, "export", "--to", str(book))
