@@ -290,6 +290,23 @@ def test_a_visit_done_in_dutch(records: Path, monkeypatch):
     assert traject(records, "T-2026-022")["visits"][1]["state"] == "done"
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "T-2026-022, visit 2: planned already; nothing changed."),
+        ("nl", "T-2026-022, bezoek 2: al gepland; er is niets veranderd."),
+    ],
+)
+def test_a_visit_given_the_state_it_has_writes_nothing_and_says_so(records: Path, lang, said):
+    before = (records / "trajects.toml").read_bytes()
+    history = records / "history.toml"
+    had_history = history.read_bytes() if history.exists() else None
+    result = mentes(records, "visit", "T-2026-022", "2", "--state", "planned", lang=lang)
+    assert said in result.output
+    assert (records / "trajects.toml").read_bytes() == before
+    assert (history.read_bytes() if history.exists() else None) == had_history
+
+
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_a_state_a_visit_cannot_be_given_is_a_usage_error(records: Path, lang: str):
     output = refused(

@@ -1053,6 +1053,14 @@ def visit(
         check_visit_state(traject, number, found[0]["date"], state, clock.today())
         found[0]["state"] = state
         change.set_visits(traject_id, visits)
+    if not change.changed:  # the visit had that state already: nothing written, undo kept
+        from mentes_cli.records.history import visit_value_words
+
+        stdout.print(
+            _("{traject}, visit {number}: {state} already; nothing changed.", traject=traject_id,
+              number=number, state=visit_value_words("visits.1.state", state))
+        )  # fmt: skip
+        return
     said = {
         "planned": _("{traject}, visit {number}: planned (may move).", traject=traject_id,
                      number=number),
