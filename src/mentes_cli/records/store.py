@@ -235,10 +235,8 @@ class RecordStore:
             if self.source.resolve() == sample or sample in self.source.resolve().parents:
                 raise RecordChangeError(
                     _(
-                        "{path}: these are the bundled sample records, which mentes never "
-                        "changes; make a copy to work on (`mentes init FOLDER`) and use "
-                        "--data FOLDER",
-                        path=self.source,
+                        "These are the bundled sample records, which mentes never changes; "
+                        "make a copy to work on (`mentes init FOLDER`) and use --data FOLDER"
                     )
                 )
 
