@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from mentes_cli.eligibility import (
     FREE,
@@ -114,6 +115,50 @@ def _used_dates(records: Records, traject: Traject, family: str, day: date) -> l
     ]
 
 
+def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str, Decimal] | None:
+    """Give the paid package a location can choose instead of a free offer: its name in the
+    reader's language and its price on `day`; None when there is none for that location.
+
+    The catalogue names the package (offers.toml paid_alternative); where it does not
+    (coaching), the package whose size band holds the location's places
+    (quote.suggest_package). A package is named only where it is sold: the location lies in
+    the package's paid scope on `day` (the test `quote` refuses an offerte with), so that no
+    letter or message offers a package with its price to a location that cannot buy it.
+    """
+    from mentes_cli.offers import catalogue
+    from mentes_cli.quote import suggest_package
+    from mentes_cli.regions import in_scope, place_for_postcode
+    from mentes_cli.tariffs import package_at
+
+    found = records.location_index().get(traject.location)
+    if found is None:
+        return None
+    location = found[1]
+    code = catalogue().offer(traject.offer).paid_alternative
+    if code is None:
+        suggestion = suggest_package(location.places, day)
+        code = suggestion.code if suggestion else None
+    if code is None:
+        return None
+    package = package_at(code, day)
+    place = place_for_postcode(location.postcode)
+    if place is None or not in_scope(place, package.scope, day):
+        return None
+    return catalogue().offer(code).label(), package.price_eur
+
+
+def blocking_dates(records: Records, traject: Traject, day: date) -> list[date]:
+    """Give the dates of the location's other trajects that keep `traject` from being free on
+    `day` (the frequency rule: one free traject of a kind per period), oldest first."""
+    family = family_of_offer(traject.offer)
+    rule = parameters_at(day).families[family].period
+    return [
+        used
+        for used in sorted(_used_dates(records, traject, family, day))
+        if frequency(rule, [used], day) > day
+    ]
+
+
 def why_not_free(records: Records, traject: Traject, day: date, next_free: date | None) -> str:
     """Say in the reader's language why a request does not get its offer free on `day`.
 
@@ -141,12 +186,7 @@ def why_not_free(records: Records, traject: Traject, day: date, next_free: date 
             location=location,
             traject=family.free_traject(),
         )
-    rule = parameters_at(day).families[offer.family].period
-    blocking = [
-        used
-        for used in sorted(_used_dates(records, traject, offer.family, day))
-        if frequency(rule, [used], day) > day
-    ]
+    blocking = blocking_dates(records, traject, day)
     return _(
         "{location} already has a {traject} dated {dates}.",
         location=location,

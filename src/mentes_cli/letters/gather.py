@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from mentes_cli.i18n import language
+from mentes_cli.i18n import _, language, long_day
 from mentes_cli.letters.compose import (
     Decision,
     Facts,
@@ -82,7 +82,7 @@ def build_letter(
     today: date,
 ) -> Letter:
     """Give the letter `due` asks for, in the current language."""
-    from mentes_cli.lifecycle import paid_alternative
+    from mentes_cli.inbox import paid_alternative
 
     traject = due.traject
     facts = facts_of(records, traject)
@@ -115,7 +115,7 @@ def build_letter(
             facts,
             Decision(
                 "not-free",
-                reason=plain_reason(records, traject, day, next_free, facts.location_name),
+                reason=plain_reason(records, traject, day, next_free, facts.location_name, today),
                 next_free=next_free,
                 paid_name=paid[0] if paid else None,
                 paid_price=paid[1] if paid else None,
@@ -126,19 +126,22 @@ def build_letter(
 
 
 def plain_reason(
-    records: Records, traject: Traject, day: date, next_free: date | None, location: str
+    records: Records,
+    traject: Traject,
+    day: date,
+    next_free: date | None,
+    location: str,
+    today: date,
 ) -> str:
-    """Give why a request cannot be free, in plain words for the location (the engine's
-    explanation is for the coordinator): used recently, no priority, or outside the region."""
+    """Give why a request cannot be free on `day`, in plain words for the location (the
+    engine's explanation is for the coordinator): another free traject of its kind in the
+    period (one the location had, or has coming, as seen `today`), no priority, or outside
+    the region."""
     from mentes_cli.eligibility import NOT_PRIOR, SCOPE_FREE, decide_location, family_of_offer
-    from mentes_cli.i18n import _
+    from mentes_cli.inbox import blocking_dates
 
     if next_free is not None:
-        return _(
-            "{location} already had a free traject of this kind recently; the rules allow "
-            "one free traject per period.",
-            location=location,
-        )
+        return _used_reason(blocking_dates(records, traject, day), location, today)
     rules = getattr(decide_location(records, traject.location, day), family_of_offer(traject.offer))
     if NOT_PRIOR in rules.rules:
         return _(
@@ -153,3 +156,47 @@ def plain_reason(
             location=location,
         )
     return _("The conditions for a free traject are not met now.")
+
+
+def _used_reason(used: list[date], location: str, today: date) -> str:
+    """Say which free traject of the same kind keeps a request from being free: one the
+    location had (dated before `today`) or one it has coming (from `today` on)."""
+    had = [d for d in used if d < today]
+    coming = [d for d in used if d >= today]
+    rule = _("The rules allow one free traject of a kind per period.")
+    if coming and had:
+        sentence = _(
+            "{location} already had a free traject of this kind, from {had}, and has another "
+            "one coming, from {coming}.",
+            location=location,
+            had=_days(had),
+            coming=_days(coming),
+        )
+    elif coming:
+        sentence = _(
+            "{location} already has a free traject of this kind coming, from {coming}.",
+            location=location,
+            coming=_days(coming),
+        )
+    elif had:
+        sentence = _(
+            "{location} already had a free traject of this kind, from {had}.",
+            location=location,
+            had=_days(had),
+        )
+    else:
+        sentence = _(
+            "{location} already has a free traject of this kind in this period.",
+            location=location,
+        )
+    return f"{sentence} {rule}"
+
+
+def _days(days: list[date]) -> str:
+    if len(days) == 1:
+        return long_day(days[0])
+    return _(
+        "{days} and {last}",
+        days=", ".join(long_day(d) for d in days[:-1]),
+        last=long_day(days[-1]),
+    )
