@@ -59,7 +59,7 @@ def letters(
     from mentes_cli.cli.lifecycle import waiting_for_records
     from mentes_cli.export.eml import address, draft_bytes
     from mentes_cli.export.ics import traject_calendar
-    from mentes_cli.letters.due import due_letters, told_now
+    from mentes_cli.letters.due import due_letters, sequenced, told_now
     from mentes_cli.letters.gather import build_letter
     from mentes_cli.letters.memory import Remembered, memory_path, memory_text, read_memory
     from mentes_cli.letters.overview import kind_word, overview_bytes
@@ -103,7 +103,12 @@ def letters(
             # cancelled traject that had been told its visits) to remove them.
             told = any(letter.traject == item.traject.id and letter.told for letter in remembered)
             with_visits = item.kind in ("planned", "changed") or (item.kind == "cancelled" and told)
-            calendar = traject_calendar(records, item.traject.id) if with_visits else None
+            # Each visit with the SEQUENCE its calendar gets: never lower than one sent.
+            shown = sequenced(item.traject, remembered)
+            view = records.model_copy(
+                update={"trajects": [shown if t.id == shown.id else t for t in records.trajects]}
+            )
+            calendar = traject_calendar(view, shown.id) if with_visits else None
             letter = build_letter(records, item, texts, calendar, today)
             name = _free_name(to, f"{item.traject.id}-{item.kind}", ".eml", taken)
             files[to / name] = draft_bytes(letter, texts.sender_name, texts.sender_email, moment)
@@ -126,7 +131,7 @@ def letters(
                     file=name,
                     to=recipient.addr_spec if recipient else "",
                     events=item.events,
-                    told=told_now(item.traject),
+                    told=told_now(shown),
                 )
             )
             rows.append(

@@ -78,6 +78,42 @@ def told_now(traject: Traject) -> tuple[ToldVisit, ...]:
     )
 
 
+def sequenced(traject: Traject, remembered: list[Remembered]) -> Traject:
+    """Give `traject` with each visit's SEQUENCE as the location's calendar is to get it.
+
+    A calendar program ignores an update whose SEQUENCE is not higher than one it has seen
+    for that UID (RFC 5545), so a SEQUENCE sent never goes down: the records' own number
+    when it is higher than every one sent for the UID before; else the highest one sent when
+    the visit is as the last letter told it (the same event again), or one more when it
+    changed (after `undo` the records may hold a lower number than a letter already sent:
+    a cancellation undone comes back as an update, not as an event the calendar drops).
+    """
+    highest: dict[str, int] = {}
+    last: dict[str, ToldVisit] = {}
+    for letter in remembered:
+        if letter.traject != traject.id:
+            continue
+        for told in letter.told:
+            highest[told.uid] = max(highest.get(told.uid, told.sequence), told.sequence)
+            last[told.uid] = told
+    visits = []
+    for visit in traject.visits:
+        sent = highest.get(visit.uid or "")
+        if sent is None or visit.sequence > sent:
+            visits.append(visit)
+            continue
+        before = last[visit.uid or ""]
+        same = _as_calendar_shows(before) == _as_calendar_shows(visit)
+        visits.append(visit.model_copy(update={"sequence": sent if same else sent + 1}))
+    return traject.model_copy(update={"visits": visits})
+
+
+def _as_calendar_shows(visit: ToldVisit | CommittedVisit) -> tuple:
+    """Give what a location's calendar shows of a visit: when, how long, whether it is on."""
+    cancelled = visit.state == "cancelled"
+    return (visit.kind, visit.number, visit.date, visit.start, float(visit.hours), cancelled)
+
+
 def due_letters(
     records: Records,
     history: list[HistoryEntry],
