@@ -198,3 +198,24 @@ def test_the_coaching_letter_asks_to_think_about_the_question_in_good_dutch():
     assert "Denk na over de vraag of het thema waaraan je samen wilt werken." in (
         texts.prepare_coaching
     )
+
+
+def test_the_memory_of_letters_can_go_along_with_converted_records(sample_dir: Path, monkeypatch):
+    """`export` to a workbook wrote every letter again from it (finding 5): with the memory
+    carried along (what export and import are to write with the records), nothing is new."""
+    from mentes_cli.letters.memory import carried_memory
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY)
+    book = sample_dir.parent / "x.xlsx"
+    assert carried_memory(sample_dir, book, into_folder=False) is None  # no letters yet
+    mentes(sample_dir, "plan", *WINDOW, "--commit")
+    mentes(sample_dir, "letters", "--to", "first")
+    mentes(sample_dir, "export", "--to", str(book))
+    path, content = carried_memory(sample_dir, book, into_folder=False)
+    assert path == sample_dir.parent / "x.letters.toml"
+    assert content == (sample_dir / "letters.toml").read_bytes()
+    path.write_bytes(content)
+    assert "No new letters" in mentes(book, "letters", "--to", "second").output
+    back = sample_dir.parent / "back"
+    path, _content = carried_memory(book, back, into_folder=True)
+    assert path == back / "letters.toml"

@@ -61,8 +61,24 @@ def memory_path(source: Path) -> Path:
     """Give the file that remembers the letters of the records at `source`."""
     if source.is_dir():
         return source / LETTERS_FILE
-    folder = source.parent if str(source.parent) else Path(".")
-    return folder / f"{source.stem}.{LETTERS_FILE}"
+    return _beside(source)
+
+
+def _beside(workbook: Path) -> Path:
+    folder = workbook.parent if str(workbook.parent) else Path(".")
+    return folder / f"{workbook.stem}.{LETTERS_FILE}"
+
+
+def carried_memory(source: Path, target: Path, *, into_folder: bool) -> tuple[Path, bytes] | None:
+    """Give the memory of letters to write with records converted from `source` to `target`
+    (`mentes export` to a workbook, `mentes import` into a folder): its path beside or in
+    `target` and its bytes, so that the converted records do not write every letter again;
+    None when `source` has no memory. A memory that cannot be read is an InputError naming it.
+    """
+    path = memory_path(source)
+    if not read_memory(path):
+        return None
+    return (target / LETTERS_FILE if into_folder else _beside(target)), path.read_bytes()
 
 
 def read_memory(path: Path) -> list[Remembered]:
