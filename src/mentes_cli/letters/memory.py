@@ -1,8 +1,13 @@
 """Which letters mentes wrote, remembered with the records (SPEC 9): `letters.toml`.
 
 In a record folder the file is `letters.toml`; beside a record workbook it is
-`NAME.letters.toml` (the workbook itself is not written for letters: a sheet `Brieven` would
-make every `mentes letters` a change of the records, with a backup and a history line).
+`NAME.letters.toml`. The workbook itself is not written for letters (SPEC 9 names a sheet
+`Brieven`): that sheet would make every `mentes letters` a change of the records, with a
+backup and a history line, refused while Excel has the workbook open; and `mentes undo`
+restores a whole earlier workbook, so that `cancel`, `letters`, `undo` would either be
+refused (the workbook changed since the cancellation) or forget the cancellation letter, and
+with it the SEQUENCE the location's calendar has seen. Beside the records, the memory
+outlives an undo, as it does in a folder.
 
 One `[[letters]]` table per draft written: the traject, the kind of letter, when, the file,
 the address, the history events it answered (`events`) and the visits as the letter told
