@@ -5,7 +5,8 @@ One letter per traject, the one that says the most:
 
 1. cancelled since the last letters → the cancellation, with its reason;
 2. planned, and the location was never told these visits (no letter yet, or only about
-   visits of an earlier planning) → the planned letter: coach, every visit, what to prepare;
+   visits of an earlier planning, or only that they are cancelled) → the planned letter:
+   coach, every visit, what to prepare;
 3. planned or active, and the visits differ from what the last letter told → the change:
    moved (old → new), new, cancelled;
 4. approved since the last letters → the approval (free, or the paid offer);
@@ -179,6 +180,12 @@ def _due(
             if traject.status == "planned" and (not explicit or "planned" in statuses):
                 return Due(traject, PLANNED, keys)
             return None
+        if traject.status == "planned" and all(
+            known[uid].state == "cancelled" for uid in known.keys() & current
+        ):
+            # The location was told every one of these visits is cancelled (a cancellation
+            # undone): it is told the traject again in full, as planned.
+            return Due(traject, PLANNED, keys)
         moved, added, gone = [], [], []
         for visit in visits:
             before = known.get(visit.uid or "")
