@@ -197,10 +197,13 @@ def test_the_memory_of_a_workbook_lies_beside_it(tmp_path: Path):
     assert memory_path(tmp_path) == tmp_path / "letters.toml"
 
 
-def test_letters_wait_for_the_records_lock_so_no_run_loses_another_runs_memory(tmp_path: Path):
+def test_letters_wait_for_the_records_lock_so_no_run_loses_another_runs_memory(
+    tmp_path: Path, monkeypatch
+):
     import threading
     import time
 
+    import mentes_cli.cli.lifecycle as lifecycle_cli
     from mentes_cli.records import RecordStore
     from mentes_cli.records.lock import RecordsLock
 
@@ -222,14 +225,25 @@ def test_letters_wait_for_the_records_lock_so_no_run_loses_another_runs_memory(t
     assert committed.exit_code == 0, committed.output
     held = RecordsLock(RecordStore(records).lock_path)
     held.acquire()
-    releaser = threading.Timer(1.0, held.release)
-    releaser.start()
-    started = time.monotonic()
+    # The holder lets go 1 s after `letters` starts waiting (a fixed timer from the start
+    # raced with loading the records on a busy machine: the lock was gone before it was asked).
+    waiting = lifecycle_cli.waiting_for_records
+    releasers: list[threading.Timer] = []
+    asked: list[float] = []
+
+    def wait_then_release(holder) -> None:
+        asked.append(time.monotonic())
+        waiting(holder)
+        releasers.append(threading.Timer(1.0, held.release))
+        releasers[-1].start()
+
+    monkeypatch.setattr(lifecycle_cli, "waiting_for_records", wait_then_release)
     result = runner.invoke(
         app, ["letters", "--to", str(tmp_path / "brieven"), "--data", str(records)]
     )
-    releaser.join()
+    for releaser in releasers:
+        releaser.join()
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started >= 0.9
+    assert len(asked) == 1 and time.monotonic() - asked[0] >= 0.9
     assert "Waiting for the records" in result.output
     assert (records / "letters.toml").is_file()
