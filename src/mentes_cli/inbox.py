@@ -122,27 +122,25 @@ def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str
     The catalogue names the package (offers.toml paid_alternative); where it does not
     (coaching), the package whose size band holds the location's places
     (quote.suggest_package). A package is named only where it is sold: the location lies in
-    the package's paid scope on `day` (the test `quote` refuses an offerte with), so that no
-    letter or message offers a package with its price to a location that cannot buy it.
+    the package's paid scope on `day` (quote.outside_scope_reason, the test an offerte is
+    refused with), so that no letter or message offers a package with its price to a
+    location that cannot buy it.
     """
     from mentes_cli.offers import catalogue
-    from mentes_cli.quote import suggest_package
-    from mentes_cli.regions import in_scope, place_for_postcode
+    from mentes_cli.quote import outside_scope_reason, quoted_location, suggest_package
     from mentes_cli.tariffs import package_at
 
     found = records.location_index().get(traject.location)
     if found is None:
         return None
-    location = found[1]
     code = catalogue().offer(traject.offer).paid_alternative
     if code is None:
-        suggestion = suggest_package(location.places, day)
+        suggestion = suggest_package(found[1].places, day)
         code = suggestion.code if suggestion else None
     if code is None:
         return None
     package = package_at(code, day)
-    place = place_for_postcode(location.postcode)
-    if place is None or not in_scope(place, package.scope, day):
+    if outside_scope_reason(quoted_location(*found), package, day) is not None:
         return None
     return catalogue().offer(code).label(), package.price_eur
 
