@@ -184,7 +184,7 @@ def test_public_holiday_blocks():
         "S-1: room for only 1 of 2 visits (2 × 3 h, at least 14 days apart) between 2027-03-15 "
         "and 2027-03-29; free dates: 2027-03-15, 2027-03-22; not a workday of S-1 (workdays "
         "mon): 8 days; LOC-1 not open (opening days mon, tue, wed, thu, fri): 3 days; public "
-        "holiday: 2027-03-28 (Pasen), 2027-03-29 (Paasmaandag)"
+        "holiday: 2027-03-28 (Easter Sunday), 2027-03-29 (Easter Monday)"
     ]
 
 

@@ -63,7 +63,7 @@ def test_public_holiday(good):
     # Easter Monday; T-1's visits are on Tuesdays, so this is also too close to its neighbours.
     problems = _messages(good, date=date(2027, 3, 29))
     assert (
-        "T-1, visit on 2027-03-29 (C-1): 2027-03-29 is a public holiday (Paasmaandag) [holiday]"
+        "T-1, visit on 2027-03-29 (C-1): 2027-03-29 is a public holiday (Easter Monday) [holiday]"
         in problems
     )
 

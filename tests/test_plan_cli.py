@@ -153,7 +153,7 @@ def test_check_a_hand_edited_plan_with_a_violation(tmp_path: Path):
         else:
             violations.append(line)
     assert violations == [
-        "  T-2026-023, visit on 2027-01-01 (C-01): 2027-01-01 is a public holiday (Nieuwjaar) "
+        "  T-2026-023, visit on 2027-01-01 (C-01): 2027-01-01 is a public holiday (New Year's Day) "
         "[holiday]",
         "  T-2026-023, visit on 2027-01-01 (C-01): Friday is not a workday of C-01 (mon, tue, "
         "wed, thu) [workdays]",

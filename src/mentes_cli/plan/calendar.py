@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+from mentes_cli.i18n import Named, named
 from mentes_cli.models import WEEKDAYS, Location, Records, Traject
 from mentes_cli.plan.settings import minutes_of_clock
 
@@ -19,22 +20,36 @@ WEEKDAY_NAMES = {
 }
 
 
+# The holidays library's language for each of ours (it has no plain "en" for Belgium).
+_HOLIDAY_LANGUAGES = {"en": "en_US", "nl": "nl"}
+
+
 @lru_cache(maxsize=64)
-def _holidays_of_year(year: int) -> dict[date, str]:
+def _holidays_of_year(year: int) -> dict[date, Named]:
     import holidays
 
-    found = holidays.country_holidays("BE", years=[year], language="nl")
-    return dict(sorted(found.items()))
+    found = {
+        ours: holidays.country_holidays("BE", years=[year], language=theirs)
+        for ours, theirs in _HOLIDAY_LANGUAGES.items()
+    }
+    return {
+        day: named({ours: names[day] for ours, names in found.items()})
+        for day in sorted(found["en"])
+    }
 
 
-def public_holiday(day: date) -> str | None:
-    """Give the Dutch name of the Belgian public holiday on `day`, or None."""
+def public_holiday(day: date) -> Named | None:
+    """Give the name of the Belgian public holiday on `day`, or None.
+
+    The name is English as a text (what JSON carries) and says itself in the chosen language
+    through `_()` ("Kerstmis" in Dutch, "Christmas Day" in English).
+    """
     return _holidays_of_year(day.year).get(day)
 
 
-def public_holidays(first: date, last: date) -> dict[date, str]:
+def public_holidays(first: date, last: date) -> dict[date, Named]:
     """Give every Belgian public holiday from `first` to `last` (both included), by date."""
-    found: dict[date, str] = {}
+    found: dict[date, Named] = {}
     for year in range(first.year, last.year + 1):
         for day, name in _holidays_of_year(year).items():
             if first <= day <= last:
