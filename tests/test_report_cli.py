@@ -170,9 +170,11 @@ def test_the_workbook_read_back(tmp_path: Path):
     assert rows["Trajects due"][2] == due["pedagogical_coaching"]["trajects"]
     capacity = book["Capacity"]
     assert capacity["A5"].value == "Jan 2027"
-    assert (
-        capacity["B5"].value == round(data["supply"]["roles"]["coach"]["months"]["2027-01"] * 4) / 4
-    )
+    # BVV before Coaching, as in every other table of the report.
+    assert capacity["B4"].value == "BVV: supply" and capacity["F4"].value == "Coaching: supply"
+    supply = data["supply"]["roles"]
+    assert capacity["B5"].value == round(supply["support"]["months"]["2027-01"] * 4) / 4
+    assert capacity["F5"].value == round(supply["coach"]["months"]["2027-01"] * 4) / 4
     assert capacity["A17"].value == "Total"
     assert capacity.page_setup.orientation == "landscape"
     assert str(capacity.page_setup.paperSize) == capacity.PAPERSIZE_A4
@@ -188,7 +190,7 @@ def test_the_workbook_read_back(tmp_path: Path):
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 4  # supply/booked/due per role, reach per family
         first = archive.read(charts[0]).decode("utf-8")
-        assert "Coaches: supply, booked and due hours per month" in first
+        assert "Supporters: supply, booked and due hours per month" in first
         assert ">Hours<" in first and ">Month<" in first and "<legend>" in first
 
 
@@ -253,3 +255,23 @@ def test_a_period_of_more_than_ten_years_is_refused():
     result = run("--from", "2020-01-01", "--to", "2031-01-01")
     assert result.exit_code == 2
     assert "the period is longer than 10 years" in result.output
+
+
+def test_bvv_comes_before_coaching_in_every_table_and_shares_are_percentages(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from mentes_cli.cli.common import stdout
+
+    monkeypatch.setattr(stdout, "width", 80)
+    result = run("--year", "2026")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    answer = next(line for line in lines if "Coaching" in line)
+    months = next(line for line in lines if "Coaching" in line and line is not answer)
+    for header in (answer, months):
+        assert header.index("BVV") < header.index("Coaching"), header
+    reach = [line for line in lines if "PRIOR locations (" in line]
+    assert reach == [
+        "Regional support (BVV): 3 of 8 PRIOR locations (38%)",
+        "Pedagogical coaching: 1 of 9 PRIOR locations (11%)",
+    ]

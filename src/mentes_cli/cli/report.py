@@ -280,8 +280,15 @@ def show(result: Report) -> None:
     from rich.table import Table
 
     from mentes_cli.i18n import day, number
-    from mentes_cli.report import FAMILIES, ROLE_OF_FAMILY, ROLES
-    from mentes_cli.report.words import due_words, family_name, month_label, short_name
+    from mentes_cli.report import FAMILIES
+    from mentes_cli.report.model import FAMILY_OF_ROLE, SHOWN_ROLES
+    from mentes_cli.report.words import (
+        due_words,
+        family_name,
+        month_label,
+        percent,
+        short_name,
+    )
 
     period = result.period
     variant = result.variant
@@ -320,26 +327,27 @@ def show(result: Report) -> None:
     )
     labels = {month: month_label(month) for month in period.months()}
     months.add_column(_("Month"), no_wrap=True, min_width=max(map(len, labels.values())))
-    for role in ROLES:
+    for role in SHOWN_ROLES:
         # Two-line headers keep every figure whole at 80 columns, variant columns included.
         # The family's short name: the role's name is too long for a column at 80 columns.
-        family = next(f for f in FAMILIES if ROLE_OF_FAMILY[f] == role)
         months.add_column(
-            _("{role}\nsupply", role=short_name(family)), justify="right", no_wrap=True
+            _("{role}\nsupply", role=short_name(FAMILY_OF_ROLE[role])),
+            justify="right",
+            no_wrap=True,
         )
         months.add_column(_("booked"), justify="right", no_wrap=True)
         if variant is not None:
             months.add_column(_("variant\nsupply"), justify="right", no_wrap=True)
     for month in period.months():
         cells = [labels[month]]
-        for role in ROLES:
+        for role in SHOWN_ROLES:
             cells.append(quarter(result.supply.roles[role].months[month]))
             cells.append(quarter(result.booked.roles[role].months[month]))
             if variant is not None:
                 cells.append(quarter(variant.supply.roles[role].months[month]))
         months.add_row(*cells)
     totals = [_("Total")]
-    for role in ROLES:
+    for role in SHOWN_ROLES:
         totals.append(quarter(result.supply.roles[role].total))
         totals.append(quarter(result.booked.roles[role].total))
         if variant is not None:
@@ -360,11 +368,11 @@ def show(result: Report) -> None:
     for family in FAMILIES:
         total = result.reach[family].total
         line = _(
-            "{family}: {reached} of {locations} PRIOR locations ({share} %)",
+            "{family}: {reached} of {locations} PRIOR locations ({share})",
             family=family_name(family),
             reached=number(total.reached, 0),
             locations=number(total.locations, 0),
-            share=number(total.share * 100, 0),
+            share=percent(total.share),
         )
         if variant is not None and variant.what_if.rules is not None:
             other = variant.reach[family].total

@@ -22,7 +22,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.export.cells import HEADER_FILL, HEADER_FONT, put, put_text, save_workbook
 from mentes_cli.i18n import _, day, language, number
-from mentes_cli.report.model import FAMILIES, ROLE_OF_FAMILY, ROLES, Report, Share
+from mentes_cli.report.model import (
+    FAMILIES,
+    FAMILY_OF_ROLE,
+    ROLE_OF_FAMILY,
+    SHOWN_ROLES,
+    Report,
+    Share,
+)
 from mentes_cli.report.words import due_words, family_name, month_label, role_name, short_name
 
 HOURS = "#,##0.00"
@@ -188,8 +195,8 @@ def _capacity(book: Workbook, report: Report) -> None:
     header_row = 4
     headers = [_("Month")]
     columns: list[tuple[str, str]] = []
-    for role in ROLES:
-        family = next(f for f in FAMILIES if ROLE_OF_FAMILY[f] == role)
+    for role in SHOWN_ROLES:
+        family = FAMILY_OF_ROLE[role]
         # The family's short name (its role's work): the charts' legends read these headers.
         short = short_name(family)
         headers += [
@@ -226,7 +233,7 @@ def _capacity(book: Workbook, report: Report) -> None:
         sheet.cell(row=total_row, column=column).font = BOLD
     categories = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last)
     anchor_row = total_row + 3
-    for role in ROLES:
+    for role in SHOWN_ROLES:
         chart = BarChart()
         chart.type = "col"
         chart.grouping = "clustered"

@@ -532,7 +532,7 @@ def _week_grid(
         )
         width = float(max(10, min(16, len(name) + 2)))
         columns.append(Column(label, "hours", width=width))
-    columns.append(Column("Totaal", "hours", width=9))
+    columns.append(Column(_("Total"), "hours", width=9))
 
     rows: list[list[Any]] = []
     coach_totals = dict.fromkeys(coach_ids, 0.0)
@@ -836,7 +836,7 @@ class _Book:
         if value is None or value == "":
             return
         if isinstance(value, str) and kind in _NUMBER_FORMATS:
-            style = f"text|{place}|{style.rpartition('|')[2]}"  # "Totaal" in a date column
+            style = f"text|{place}|{style.rpartition('|')[2]}"  # "Total" in a date column
         self._write(sheet, row, column, value, style)
 
     def _write(self, sheet: Any, row: int, column: int, value: Any, style: str) -> None:

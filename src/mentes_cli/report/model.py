@@ -13,6 +13,11 @@ ROLES = ("coach", "support")
 FAMILIES = ("regional_support", "pedagogical_coaching")
 # Which role gives which family's free traject (SPEC 5, hard constraint 4).
 ROLE_OF_FAMILY = {"pedagogical_coaching": "coach", "regional_support": "support"}
+# The roles in the order people read them (terminal and workbook): the families' order, so
+# that every table has BVV before Coaching. JSON keeps ROLES.
+SHOWN_ROLES = tuple(ROLE_OF_FAMILY[family] for family in FAMILIES)
+# The family a role gives (the other way round).
+FAMILY_OF_ROLE = {role: family for family, role in ROLE_OF_FAMILY.items()}
 
 
 @dataclass(frozen=True)

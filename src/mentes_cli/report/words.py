@@ -42,6 +42,15 @@ def month_label(month: str) -> str:
     return format_date(date(year, number, 1), "MMM yyyy", locale=locale()).replace(".", "")
 
 
+def percent(share: float) -> str:
+    """Give a share (0.22) as the language writes a percentage, through Babel: "22%"."""
+    from babel.numbers import format_percent
+
+    from mentes_cli.i18n import locale
+
+    return format_percent(share, format="#,##0%", locale=locale())
+
+
 def due_words(report: Report) -> dict[str, str]:
     """Give the hours and offer of one due traject per family, for the sentence that says
     how "can give" is counted."""
