@@ -209,3 +209,20 @@ def test_the_dutch_offerte_has_no_english_label(tmp_path: Path):
     # The centre's address and e-mail are allowed; nothing else may be English.
     assert not english_left(text), english_left(text)
     assert sheet["B9"].number_format == "DD/MM/YYYY"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_list_keeps_every_column_at_80_columns(lang: str, monkeypatch: pytest.MonkeyPatch):
+    from mentes_cli.cli.common import stdout
+
+    monkeypatch.setattr(stdout, "width", 80)
+    result = quote(lang, "--list", *AS_OF)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), result.stdout
+    header = next(line for line in lines if line.lstrip().startswith("Traject"))
+    places = "Plaatsen*" if lang == "nl" else "Places*"
+    assert header.split()[-1] == places, header
+    row = next(line for line in lines if line.lstrip().startswith("D "))
+    assert row.split()[-1] == "56+"
+    assert any(line.startswith(f"* {places[:-1]}: ") for line in lines)  # the note says why

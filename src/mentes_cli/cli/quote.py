@@ -322,17 +322,19 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
         ]
         for package in packages
     ]
-    table = fitted_table(
-        stdout,
-        columns,
-        rows,
-        title=_("Paid packages on {date}", date=i18n_day(day)),
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
+    options = {
+        "title": _("Paid packages on {date}", date=i18n_day(day)),
+        "box": box.SIMPLE_HEAD,
+        "pad_edge": False,
+    }
+    table = fitted_table(stdout, columns, rows, **options)
+    if len(table.columns) < len(columns):
+        # Two spaces between columns instead of three before a column gives way: the Dutch
+        # headers are longer, and at 80 columns every column fits this way.
+        table = fitted_table(stdout, columns, rows, collapse_padding=True, **options)
     stdout.print(table)
     places_shown = any(column.header == columns[-1].header for column in table.columns)
-    stdout.print(_list_note(packages, day, places_shown), soft_wrap=True)
+    stdout.print(_list_note(packages, day, places_shown), markup=False)
 
 
 def _list_note(packages: list[Package], day: date, places_shown: bool) -> str:
