@@ -98,7 +98,7 @@ BAD = {
     "bvv outside the scope": (
         ["--traject", "basis", "--location", "LOC-006", *AS_OF],
         1,
-        "Let op: LOC-006 heeft vanaf 01/01/2028 recht op gratis",
+        "Waarschuwing: LOC-006 heeft vanaf 01/01/2028 recht op gratis",
     ),
     "unknown location": (["--traject", "C", "--location", "LOC-99"], 1, "bedoel je LOC-009"),
     "not a workbook": (["--traject", "C", "--output", "x.csv"], 2, "laat de naam eindigen op"),
