@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from english import english_left
 from mentes_cli.cli import app
+from mentes_cli.export.cells import HEADER_FILL
 from mentes_cli.reference import bundled_data_dir
 
 runner = CliRunner()
@@ -146,3 +147,40 @@ def test_the_workbook_in_dutch_has_no_english(tmp_path: Path, sample_dir: Path):
              own_text(target, names)]  # fmt: skip
     assert not english_left("\n".join(texts), DUTCH_TOO), texts
     assert "groepsopvang" in texts and "Gemeente of district" in texts
+
+
+def test_every_header_of_a_dutch_workbook_sheet_says_another_thing(tmp_path: Path):
+    """The Waiting sheet had two columns "Aanbod" (the offer family and the offer)."""
+    target = tmp_path / "rapport.xlsx"
+    dutch("--year", "2026", "--output", str(target))
+    book = load_workbook(target)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            headers = [c.value for c in row if c.fill == HEADER_FILL and c.value]
+            assert len(headers) == len(set(headers)), (sheet.title, headers)
+    waiting = [c.value for c in book["Wachttijd"][8]]
+    assert waiting[:5] == ["Soort aanbod", "Traject", "Opvanglocatie", "Naam", "Aanbod"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_summary_note_has_room_for_all_its_lines(lang: str, tmp_path: Path):
+    """LibreOffice cut the Dutch note's last line: the row must be as high as its text."""
+    import math
+
+    from openpyxl.utils import get_column_letter
+
+    target = tmp_path / "rapport.xlsx"
+    result = runner.invoke(
+        app, ["--lang", lang, "report", "--year", "2026", "--output", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target).worksheets[0]
+    (merged,) = sheet.merged_cells.ranges
+    note = sheet.cell(row=merged.min_row, column=1).value
+    assert note.startswith("Kan geven" if lang == "nl" else "Can give")
+    width = sum(
+        sheet.column_dimensions[get_column_letter(c)].width
+        for c in range(merged.min_col, merged.max_col + 1)
+    )
+    lines = math.ceil(len(note) / width)  # about one character a unit of width
+    assert sheet.row_dimensions[merged.min_row].height >= 15 * lines

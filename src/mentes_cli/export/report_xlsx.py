@@ -84,6 +84,24 @@ def _fit_header_rows(sheet: Worksheet, widths: Sequence[float]) -> None:
         sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + 2
 
 
+# Characters of plain 11 pt text that fit one unit of column width, on the safe side (see
+# HEADER_CHARACTERS_PER_WIDTH): a row that is a little too high is better than a cut line.
+TEXT_CHARACTERS_PER_WIDTH = 1.0
+
+
+def _note(sheet: Worksheet, row: int, text: str, widths: Sequence[float]) -> None:
+    """Write running text over the columns of `widths`, wrapped, in a row high enough for all
+    its lines: neither Excel nor LibreOffice grows a row for wrapped text in merged cells."""
+    import textwrap
+
+    cell = put_text(sheet.cell(row=row, column=1), text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+    room = max(int(sum(widths) * TEXT_CHARACTERS_PER_WIDTH), 20)
+    lines = sum(len(textwrap.wrap(part, room)) or 1 for part in text.split("\n"))
+    sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 4
+
+
 def _title(sheet: Worksheet, text: str, row: int = 1) -> None:
     put_text(sheet.cell(row=row, column=1), text).font = TITLE_FONT
 
@@ -168,8 +186,10 @@ def _summary(book: Workbook, report: Report, source: str) -> None:
         values: list[Any] = [label] + [value_of(f, v) for f, v in columns]
         _row(sheet, header_row + 1 + offset, values, [None] + [number_format] * len(columns))
     note = header_row + len(rows) + 2
-    put_text(
-        sheet.cell(row=note, column=1),
+    widths = [34] + [20] * (len(headers) - 1)
+    _note(
+        sheet,
+        note,
         _(
             "Can give: the hours not yet booked divided by the hours of one traject "
             "({coaching} h a traject {coaching_offer}, {bvv} h a traject {bvv_offer}). Due: PRIOR "
@@ -177,11 +197,9 @@ def _summary(book: Workbook, report: Report, source: str) -> None:
             "yet approved or done.",
             **due_words(report),
         ),
+        widths,
     )
-    sheet.cell(row=note, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=len(headers))
-    sheet.row_dimensions[note].height = 45
-    _setup(sheet, header_row, [34] + [20] * (len(headers) - 1))
+    _setup(sheet, header_row, widths)
 
 
 def _capacity(book: Workbook, report: Report) -> None:
