@@ -100,6 +100,13 @@ def columns() -> list[str]:
     return headers
 
 
+# On paper the sheet is too wide for one page at a readable size: all its columns on one A4
+# page print at about 4 pt. It prints some pages wide instead, the location's id and name
+# repeated at the left of each, at 8 pt or more: a page holds about PAGE_WIDTH units of column
+# width (LibreOffice's fallback for Calibri is wider than Calibri, so this is on the safe side).
+PAGE_WIDTH = 150
+REPEATED_COLUMNS = "A:B"  # the location's id and name
+
 LINE_HEIGHT = 15  # points a line of the body font needs
 CHARS_PER_WIDTH = 1.1  # characters of the body font per unit of column width, about
 
@@ -202,6 +209,7 @@ def write_overview(
         sheet.row_dimensions[row].height = LINE_HEIGHT * lines
     add_filter(sheet, len(headers), len(results))
     set_print_layout(sheet, landscape=True)
+    _print_pages_wide(sheet, widths)
 
     info = workbook.create_sheet(info_title)
     write_header(info, [_("Item"), _("Value")], [28, 80])
@@ -222,6 +230,19 @@ def write_overview(
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     set_print_layout(info, landscape=False)
     save_workbook(workbook, target)
+
+
+def _print_pages_wide(sheet, widths: Sequence[float]) -> None:
+    """Print the sheet as many A4 landscape pages wide as its columns need at a readable
+    size (each program picks its scale), as many down as the rows need; the header on every
+    page, the location's id and name on the left of every page, pages side by side before
+    going down, so that a location's facts and decisions follow each other."""
+    import math
+
+    sheet.page_setup.fitToWidth = max(1, math.ceil(sum(widths) / PAGE_WIDTH))
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.pageOrder = "overThenDown"
+    sheet.print_title_cols = REPEATED_COLUMNS
 
 
 def _lines(text: str, width: float) -> int:
