@@ -184,3 +184,14 @@ def test_the_summary_note_has_room_for_all_its_lines(lang: str, tmp_path: Path):
     )
     lines = math.ceil(len(note) / width)  # about one character a unit of width
     assert sheet.row_dimensions[merged.min_row].height >= 15 * lines
+
+
+def test_counts_take_the_singular_or_the_plural(monkeypatch: pytest.MonkeyPatch):
+    from mentes_cli.cli.common import stdout
+
+    monkeypatch.setattr(stdout, "width", 200)
+    output = dutch("--year", "2026", "--plan")
+    assert "de planning van 2 goedgekeurde trajecten mee; 6 konden niet gepland worden." in output
+    assert "3 van 8 PRIOR-locaties (38%)" in output and "de oudste 77 dagen" in output
+    english = runner.invoke(app, ["--lang", "en", "report", "--year", "2026", "--plan"]).output
+    assert "the plan of 2 approved trajects; 6 could not be placed." in english

@@ -22,7 +22,7 @@ from mentes_cli.cli.common import (
     stdout,
 )
 from mentes_cli.errors import UsageError
-from mentes_cli.i18n import _, day
+from mentes_cli.i18n import _, day, n_
 
 if TYPE_CHECKING:
     from mentes_cli.report import Period, Report
@@ -355,20 +355,25 @@ def show(result: Report) -> None:
     months.add_row(*totals, style="bold")
     stdout.print(months)
     if result.booked.plan:
+        placed = result.booked.planned_trajects
+        unplaced = result.booked.unplanned_trajects
         stdout.print(
-            _(
-                "Booked includes the plan of {placed} approved trajects; {unplaced} could not be "
-                "placed.",
-                placed=result.booked.planned_trajects,
-                unplaced=result.booked.unplanned_trajects,
+            n_(
+                "Booked includes the plan of {count} approved traject",
+                "Booked includes the plan of {count} approved trajects",
+                placed,
             )
+            + "; "
+            + n_("{count} could not be placed.", "{count} could not be placed.", unplaced)
         )
 
     stdout.print(_("Reach on {day}", day=day(period.last)), style="bold")
     for family in FAMILIES:
         total = result.reach[family].total
-        line = _(
+        line = n_(
+            "{family}: {reached} of {locations} PRIOR location ({share})",
             "{family}: {reached} of {locations} PRIOR locations ({share})",
+            total.locations,
             family=family_name(family),
             reached=number(total.reached, 0),
             locations=number(total.locations, 0),
@@ -387,19 +392,21 @@ def show(result: Report) -> None:
     for family in FAMILIES:
         figure = result.waiting[family]
         if figure.waits:
-            waits = _(
+            waits = n_(
                 "median {median}, 90th percentile {p90} of {count} started",
+                "median {median}, 90th percentile {p90} of {count} started",
+                len(figure.waits),
                 median=figure.median_days,
                 p90=figure.p90_days,
-                count=len(figure.waits),
             )
         else:
             waits = _("none started in the period")
         oldest = (
-            _(
-                "; {count} open, the oldest {days} days",
-                count=len(figure.open),
-                days=figure.open[0].age_days,
+            n_(
+                "; {open} open, the oldest {count} day",
+                "; {open} open, the oldest {count} days",
+                figure.open[0].age_days,
+                open=len(figure.open),
             )
             if figure.open
             else _("; none open")
