@@ -334,7 +334,7 @@ def _print_list(day: date, output_format: QuoteFormat) -> None:
         table = fitted_table(stdout, columns, rows, collapse_padding=True, **options)
     stdout.print(table)
     places_shown = any(column.header == columns[-1].header for column in table.columns)
-    stdout.print(_list_note(packages, day, places_shown), markup=False)
+    stdout.print(_list_note(packages, day, places_shown), soft_wrap=True)
 
 
 def _list_note(packages: list[Package], day: date, places_shown: bool) -> str:

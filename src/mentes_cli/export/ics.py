@@ -43,7 +43,7 @@ from icalendar import Calendar, Event
 from mentes_cli.clock import now
 from mentes_cli.errors import InputError, OutputError
 from mentes_cli.export.schedule import address_of, visit_numbers
-from mentes_cli.i18n import _, language
+from mentes_cli.i18n import _, day, language
 from mentes_cli.i18n import number as decimal
 from mentes_cli.models import CommittedVisit, Location, Organisation, Records, Traject
 from mentes_cli.offers import catalogue
@@ -394,7 +394,7 @@ def _start(visit: Visit, zone: ZoneInfo) -> datetime:
             _(
                 "plan, traject {traject}, {day}: start {start} is not a time (HH:MM)",
                 traject=visit.traject,
-                day=visit.date.isoformat(),
+                day=day(visit.date),
                 start=repr(visit.start),
             )
         ) from None
