@@ -316,7 +316,9 @@ def test_frozen_header_filters_and_print_setup(workbook_path):
         assert (sheet.page_setup.fitToWidth or 1) == 1
         assert sheet.print_title_rows == "$1:$1"
     widths = book["Bezoeken"].column_dimensions
-    assert widths["G"].width >= len("2600 Berchem (Antwerpen)")
+    # A long address wraps in its column instead of widening the printed page (about 7 pt).
+    assert len("2600 Berchem (Antwerpen)") > widths["G"].width >= 20
+    assert book["Bezoeken"]["G2"].alignment.wrap_text
     assert widths["A"].width >= 10
 
 

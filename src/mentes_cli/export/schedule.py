@@ -149,6 +149,7 @@ class Column:
     header: str
     kind: str = "text"  # text, wrap, date, time, hours, fte, weeks, count, percent
     width: float | None = None
+    most: float | None = None  # the widest a column of its longest text may be (it wraps)
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,11 @@ def write_schedule(
     write_atomically(target, build_schedule(plan, records, changes))
 
 
+# Names, addresses and offers wrap at this width: with every column as wide as its longest
+# name, the visits printed one A4 page wide at about 6 pt; this way at 7.5 pt or more.
+NAME_WIDTH = 22
+
+
 def visit_columns() -> list[Column]:
     return [
         Column(_("Date"), "date"),
@@ -281,11 +287,11 @@ def visit_columns() -> list[Column]:
         Column(_("Start"), "time"),
         Column(_("End"), "time"),
         Column(_("Coach")),
-        Column(_("Location")),
-        Column(_("Address")),
-        Column(_("Organisation")),
+        Column(_("Location"), "wrap", most=NAME_WIDTH),
+        Column(_("Address"), "wrap", most=NAME_WIDTH),
+        Column(_("Organisation"), "wrap", most=NAME_WIDTH),
         Column(_("Traject")),
-        Column(_("Offer")),
+        Column(_("Offer"), "wrap", most=NAME_WIDTH),
         Column(_("Visit"), width=15),
         Column(_("Hours"), "hours"),
     ]
@@ -317,9 +323,9 @@ def capacity_columns() -> list[Column]:
 def traject_columns() -> list[Column]:
     return [
         Column(_("Traject")),
-        Column(_("Location")),
-        Column(_("Organisation")),
-        Column(_("Offer")),
+        Column(_("Location"), "wrap", most=NAME_WIDTH),
+        Column(_("Organisation"), "wrap", most=NAME_WIDTH),
+        Column(_("Offer"), "wrap", most=NAME_WIDTH),
         Column(_("Coach")),
         Column(_("Intake"), "date"),
         Column(_("First day"), "date"),
@@ -875,8 +881,14 @@ def _wrapped_lines(value: Any, width: float) -> int:
     """Give about how many lines `value` takes in a wrapping column `width` characters wide."""
     if not isinstance(value, str) or not value:
         return 1
+    import textwrap
+
     room = max(width - 1, 1)
-    return sum(max(1, math.ceil(len(line) * 1.1 / room)) for line in value.split("\n"))
+    # By characters, and by words (a long word moves whole to the next line), whichever is more.
+    return sum(
+        max(1, math.ceil(len(line) * 1.1 / room), len(textwrap.wrap(line, max(int(width) - 2, 1))))
+        for line in value.split("\n")
+    )
 
 
 def _format_properties(style: str) -> dict[str, Any]:
@@ -920,7 +932,7 @@ def _width(column: Column, index: int, rows: list[list[Any]]) -> float:
             value = value.value
         if isinstance(value, str) and len(value) + 2 > longest:
             longest = len(value) + 2
-    return float(min(_MAX_TEXT_WIDTH, longest))
+    return float(min(_MAX_TEXT_WIDTH, longest, column.most or _MAX_TEXT_WIDTH))
 
 
 def _print_setup(sheet: Any, heading: str, columns: int, print_columns: str | None) -> None:
