@@ -46,7 +46,7 @@ def test_the_table_is_dutch(monkeypatch: pytest.MonkeyPatch):
     assert "Rechten per opvanglocatie op 22/11/2026" in lines[0]
     assert any(line.split() == ["LOC-001", "ja", "gratis", "betalend"] for line in lines)
     assert any(line.split()[-2:] == ["niet", "beschikbaar"] for line in lines)
-    assert "  Aanbod                          gratis   betalend   niet beschikbaar" in lines
+    assert "  Soort aanbod                    gratis   betalend   niet beschikbaar" in lines
     assert "Gegevens: het meegeleverde voorbeeld" in result.stderr
     assert (
         "Waarschuwing: LOC-012: subsidietrap 2 met 0 IKT-plaatsen; kijk Subsidietrap "
