@@ -40,8 +40,9 @@ def export(
     force: ForceOption = False,
 ) -> None:
     from mentes_cli.export.records_xlsx import write_records_workbook
+    from mentes_cli.letters.memory import carried_memory
     from mentes_cli.load import resolve_source, summary
-    from mentes_cli.output import check_output_path
+    from mentes_cli.output import check_output_path, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
 
     _workbook_target(to, _("--to {path} must end in .xlsx (an Excel workbook)", path=to))
@@ -51,8 +52,16 @@ def export(
     # The history goes along as the sheet Historiek (SPEC 8): a change by mentes to the new
     # workbook appends to it, `import` gives it back as history.toml.
     history = RecordStore(source).history()
-    for line in write_records_workbook(loaded.records, to, history):
-        notice(line)
+    # The memory of letters sent goes along too (beside the workbook), so that the new
+    # workbook does not write every letter again; all files land together, or none.
+    carried = carried_memory(source, to, into_folder=False)
+    if carried:
+        check_output_path(carried[0], force=force, inputs=[source])
+    with outputs_together():
+        for line in write_records_workbook(loaded.records, to, history):
+            notice(line)
+        if carried:
+            write_atomically(*carried)
     stdout.print(
         _("Wrote {path}: {summary}.", path=plain(to), summary=summary(loaded.records)),
         markup=False,
@@ -86,7 +95,9 @@ def import_(
     force: ForceOption = False,
 ) -> None:
     from mentes_cli.export.records_toml import write_record_files
+    from mentes_cli.letters.memory import carried_memory
     from mentes_cli.load import DataSource, load_records, summary
+    from mentes_cli.output import check_output_path, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
     from mentes_cli.reference import set_override_dir
 
@@ -97,14 +108,20 @@ def import_(
     for line in loaded.notices:
         notice(line)
     _fits_the_limits(loaded.records, workbook.name)
-    written = write_record_files(
-        loaded.records,
-        to,
-        force=force,
-        origin=workbook.name,
-        inputs=[workbook],
-        history=RecordStore(workbook).history(),  # its sheet Historiek, as history.toml
-    )
+    carried = carried_memory(workbook, to, into_folder=True)  # the letters sent, along
+    with outputs_together():
+        written = write_record_files(
+            loaded.records,
+            to,
+            force=force,
+            origin=workbook.name,
+            inputs=[workbook],
+            history=RecordStore(workbook).history(),  # its sheet Historiek, as history.toml
+        )
+        if carried:  # checked once the folder is there (made above when missing)
+            check_output_path(carried[0], force=force, inputs=[workbook])
+            write_atomically(*carried)
+            written = [*written, carried[0]]
     stdout.print(
         _(
             "Wrote {path}: {summary}.",

@@ -1,0 +1,45 @@
+"""`mentes export` and `mentes import` carry the memory of letters sent along with the records
+(beside the workbook, or letters.toml in the folder): the converted records do not write every
+letter again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mentes_cli.cli import app
+
+runner = CliRunner()
+
+
+def mentes(*args: str) -> str:
+    result = runner.invoke(app, [*args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_letters_sent_go_along_with_export_and_import(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796212800")  # 2026-12-01
+    records, book, back = tmp_path / "recs", tmp_path / "x.xlsx", tmp_path / "back"
+    mentes("init", str(records))
+    mentes("plan", "--commit", "--data", str(records))
+    assert "letters written" in mentes(
+        "letters", "--to", str(tmp_path / "a"), "--data", str(records)
+    )
+    remembered = (records / "letters.toml").read_bytes()
+
+    mentes("export", "--to", str(book), "--data", str(records))
+    assert (tmp_path / "x.letters.toml").read_bytes() == remembered
+    assert "No new letters" in mentes("letters", "--to", str(tmp_path / "b"), "--data", str(book))
+
+    mentes("import", str(book), "--to", str(back))
+    assert (back / "letters.toml").read_bytes() == remembered
+    assert "No new letters" in mentes("letters", "--to", str(tmp_path / "c"), "--data", str(back))
+
+
+def test_records_without_letters_export_no_memory(tmp_path: Path):
+    records, book = tmp_path / "recs", tmp_path / "x.xlsx"
+    mentes("init", str(records))
+    mentes("export", "--to", str(book), "--data", str(records))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recs", "x.xlsx"]
