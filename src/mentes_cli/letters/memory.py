@@ -26,7 +26,8 @@ from typing import Any
 import tomli_w
 
 from mentes_cli.errors import InputError, Problem
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, system_reason
+from mentes_cli.reference import toml_reason
 
 LETTERS_FILE = "letters.toml"
 _HEADING = (
@@ -93,14 +94,20 @@ def read_memory(path: Path) -> list[Remembered]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:
+        reason = system_reason(exc) if isinstance(exc, OSError) else _("not UTF-8 text")
         raise InputError(
-            Problem(str(path), message=_("cannot be read ({reason})", reason=exc))
+            Problem(str(path), message=_("cannot be read ({reason})", reason=reason))
         ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
         raise InputError(
-            Problem(str(path), message=_("not valid TOML ({reason})", reason=exc))
+            Problem(
+                str(path),
+                row=line,
+                message=_("not valid TOML ({reason})", reason=toml_reason(exc)),
+            )
         ) from None
     found = []
     for number, item in enumerate(data.get("letters", []), start=1):
