@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
 from mentes_cli.errors import LifecycleError
 from mentes_cli.i18n import _, day
@@ -263,24 +262,3 @@ def live_days(visits: list[dict], kind: str = "visit") -> list[date]:
     return sorted(
         v["date"] for v in visits if v.get("state", "planned") in LIVE_STATES and v["kind"] == kind
     )
-
-
-def paid_alternative(records: Records, traject: Traject, day: date) -> tuple[str, Decimal] | None:
-    """Give the paid package (its name in the reader's language, and its price on `day`)
-    instead of a free offer, if any.
-
-    The catalogue names it (offers.toml paid_alternative); where it does not (coaching), the
-    package whose size band holds the location's places (quote.suggest_package).
-    """
-    from mentes_cli.offers import catalogue
-    from mentes_cli.quote import suggest_package
-    from mentes_cli.tariffs import package_at
-
-    code = catalogue().offer(traject.offer).paid_alternative
-    if code is None:
-        found = records.location_index().get(traject.location)
-        suggestion = suggest_package(found[1].places, day) if found else None
-        code = suggestion.code if suggestion else None
-    if code is None:
-        return None
-    return catalogue().offer(code).label(), package_at(code, day).price_eur

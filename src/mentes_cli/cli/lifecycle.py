@@ -637,9 +637,10 @@ def _request_outcome(records, traject, when: date) -> _Outcome:
 
 
 def _paid_alternative(records, traject, when: date):
-    """Give the paid package (code, price) a location can buy instead of a free offer."""
+    """Give the paid package (name, price) a location can buy instead of a free offer (only
+    where it is sold: the letters' test)."""
     from mentes_cli.errors import MentesError
-    from mentes_cli.lifecycle import paid_alternative
+    from mentes_cli.inbox import paid_alternative
 
     try:
         return paid_alternative(records, traject, when)
