@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from mentes_cli import offers
 from mentes_cli.errors import field_name as _field
-from mentes_cli.i18n import _
+from mentes_cli.i18n import _, day
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -179,9 +179,9 @@ def _day(value: Any) -> date:
         raise ValueError(
             _(
                 "must be a date between {first} and {last}, got {value}",
-                first=EARLIEST_DAY.isoformat(),
-                last=LATEST_DAY.isoformat(),
-                value=value.isoformat(),
+                first=day(EARLIEST_DAY),
+                last=day(LATEST_DAY),
+                value=day(value),
             )
         )
     return value
@@ -285,13 +285,13 @@ def _weekdays(value: Any) -> list[str]:
                 value=repr(value),
             )
         )
-    for day in value:
-        if day not in WEEKDAYS:
+    for weekday in value:
+        if weekday not in WEEKDAYS:
             raise ValueError(
                 _(
                     "weekdays must be {choices}, got {value}",
                     choices=_one_of(WEEKDAYS),
-                    value=repr(day),
+                    value=repr(weekday),
                 )
             )
     if len(set(value)) != len(value):
@@ -343,7 +343,7 @@ class Record(BaseModel):
 
 
 def _ends(start: date, end: date) -> str:
-    return _("end {end} is before start {start}", end=end.isoformat(), start=start.isoformat())
+    return _("end {end} is before start {start}", end=day(end), start=day(start))
 
 
 class DateRange(Record):
@@ -523,8 +523,8 @@ class Traject(Record):
                     "{deadline_field} {deadline} is before {earliest_field} {earliest}",
                     deadline_field=_field("trajects", "deadline"),
                     earliest_field=_field("trajects", "earliest"),
-                    deadline=self.deadline.isoformat(),
-                    earliest=self.earliest.isoformat(),
+                    deadline=day(self.deadline),
+                    earliest=day(self.earliest),
                 )
             )
         return self

@@ -40,7 +40,7 @@ def export(
     force: ForceOption = False,
 ) -> None:
     from mentes_cli.export.records_xlsx import write_records_workbook
-    from mentes_cli.letters.memory import carried_memory
+    from mentes_cli.letters.memory import carried_memory, memory_path
     from mentes_cli.load import resolve_source, summary
     from mentes_cli.output import check_output_path, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
@@ -56,7 +56,9 @@ def export(
     # workbook does not write every letter again; all files land together, or none.
     carried = carried_memory(source, to, into_folder=False)
     if carried:
-        check_output_path(carried[0], force=force, inputs=[source])
+        # Beside the workbook, which may lie in the records' folder: never the memory it
+        # comes from (a record file there is never named NAME.letters.toml).
+        check_output_path(carried[0], force=force, inputs=[memory_path(source)])
     with outputs_together():
         for line in write_records_workbook(loaded.records, to, history):
             notice(line)

@@ -747,10 +747,12 @@ def _optimality_line(result: Plan) -> str | None:
         else ""
     )
     if quality.status == "optimal":
-        return _(
+        return n_(
+            "Optimal: no plan places more of this {count} traject than this one (proved by "
+            "CP-SAT).{better}",
             "Optimal: no plan places more of these {count} trajects than this one (proved by "
             "CP-SAT).{better}",
-            count=quality.trajects,
+            quality.trajects,
             better=better,
         )
     if quality.status == "bound":

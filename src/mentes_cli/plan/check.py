@@ -31,7 +31,7 @@ from mentes_cli.plan.calendar import (
 from mentes_cli.plan.commit import KEPT_STATUSES
 from mentes_cli.plan.constraints import ROLE_NAMES, Constraint
 from mentes_cli.plan.demand import demand_of
-from mentes_cli.plan.model import Plan, Sentence, Visit, _, joined, words
+from mentes_cli.plan.model import Plan, Sentence, Visit, _, joined, n_, words
 from mentes_cli.plan.reasons import either, weekdays_text
 from mentes_cli.plan.settings import (
     PlanningSettings,
@@ -518,13 +518,15 @@ class _Checker:
                 self.add(
                     order,
                     c.GAP,
-                    _(
-                        "{traject}: visits on {first} and {second} are {days} days apart, less "
+                    n_(
+                        "{traject}: visits on {first} and {second} are {count} day apart, less "
                         "than {gap}",
+                        "{traject}: visits on {first} and {second} are {count} days apart, less "
+                        "than {gap}",
+                        (after.date - before.date).days,
                         traject=traject.id,
                         first=before.date,
                         second=after.date,
-                        days=(after.date - before.date).days,
                         gap=gap,
                     ),
                 )

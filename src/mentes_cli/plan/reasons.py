@@ -31,7 +31,12 @@ visits_text = lengths_text
 def _more_coaches(items: list[str]) -> Sentence:
     shown = joined(items[:SHOWN], ", ")
     if len(items) > SHOWN:
-        return _("{shown} and {count} more coaches", shown=shown, count=len(items) - SHOWN)
+        return n_(
+            "{shown} and {count} more coach",
+            "{shown} and {count} more coaches",
+            len(items) - SHOWN,
+            shown=shown,
+        )
     return shown
 
 
@@ -52,10 +57,11 @@ def periods_text(planner: Planner, days: list[int]) -> Sentence:
             else _("{first}–{last}", first=begin, last=planner.date_of(last))
         )
     if len(runs) > SHOWN:
-        return _(
+        return n_(
+            "{shown} and {count} more period",
             "{shown} and {count} more periods",
+            len(runs) - SHOWN,
             shown=joined(texts[:SHOWN], ", "),
-            count=len(runs) - SHOWN,
         )
     return joined(texts, ", ")
 
@@ -422,7 +428,12 @@ def _coach_reason(
     if free:
         shown = joined([a_day(planner.date_of(d)) for d in free[:SHOWN]], ", ")
         if len(free) > SHOWN:
-            shown = _("{shown} and {count} more dates", shown=shown, count=len(free) - SHOWN)
+            shown = n_(
+                "{shown} and {count} more date",
+                "{shown} and {count} more dates",
+                len(free) - SHOWN,
+                shown=shown,
+            )
         parts.append(_("free dates: {dates}", dates=shown))
     else:
         parts.append(_("no free date"))
@@ -546,7 +557,12 @@ def _day_causes(
                 ", ",
             )
             if len(days) > SHOWN:
-                text = _("{shown} and {count} more holidays", shown=text, count=len(days) - SHOWN)
+                text = n_(
+                    "{shown} and {count} more holiday",
+                    "{shown} and {count} more holidays",
+                    len(days) - SHOWN,
+                    shown=text,
+                )
             blocked.append((cause, text))
         else:
             blocked.append((cause, periods_text(planner, found[cause])))
