@@ -113,3 +113,16 @@ def test_the_offerte_gives_the_centres_notes_in_the_readers_language(
     assert not any(word in text for word in dict(
         nl=["er wordt geen btw", "Vrijgesteld"], en=["no VAT is charged", "Exempt from VAT"]
     )[other])  # fmt: skip
+
+
+def test_the_price_list_says_what_each_familys_price_includes():
+    dutch = runner.invoke(app, ["--lang", "nl", "quote", "--list", "--as-of", DAY])
+    english = runner.invoke(app, ["--lang", "en", "quote", "--list", "--as-of", DAY])
+    assert dutch.exit_code == english.exit_code == 0, dutch.output + english.output
+    said = " ".join(dutch.stdout.split())
+    assert "de prijs omvat voorbereidingstijd, reistijd, verplaatsingskosten." in said
+    assert "de prijs omvat telefonische ondersteuning tussen de contactmomenten" in said
+    assert "tariffs.toml" not in said
+    said = " ".join(english.stdout.split())
+    assert "the price includes preparation time, travel time, travel costs." in said
+    assert "the price includes phone support between the contact moments" in said

@@ -343,19 +343,24 @@ def _list_note(packages: list[Package], day: date, places_shown: bool) -> str:
     from mentes_cli.offers import catalogue
     from mentes_cli.regions import scope_at
 
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[tuple[str, str], list[Package]] = {}
     for package in packages:
-        groups.setdefault((package.family, package.scope), []).append(package.code)
+        groups.setdefault((package.family, package.scope), []).append(package)
     families = catalogue().families
-    where = "; ".join(
-        _("{codes}: {family} in {scope}", codes=", ".join(codes),
-          family=families[family].name(), scope=scope_at(scope, day).name)
-        for (family, scope), codes in groups.items()
-    )  # fmt: skip
-    note = where + ". " + _("Prices include preparation, travel time and travel costs.")
+    notes = []
+    for (family, scope), group in groups.items():
+        where = _("{codes}: {family} in {scope}", codes=", ".join(p.code for p in group),
+                  family=families[family].name(), scope=scope_at(scope, day).name)  # fmt: skip
+        includes = group[0].includes  # the packages of a family include the same
+        if includes and all(p.includes == includes for p in group):
+            items = ", ".join(map(said, includes))
+            where = _("{where}; the price includes {items}", where=where, items=items)
+        notes.append(where)
+    note = ". ".join(notes) + "."
     if places_shown:
         note += "\n" + _(
-            "* Places: the location size each package suits (an assumption in tariffs.toml)."
+            "* Places: the location size each package suits (an assumption of the price list, "
+            "which the centre can change)."
         )
     return note
 
