@@ -102,7 +102,7 @@ def test_the_command_reports_the_quality_and_takes_a_budget():
     window = ["plan", "--start", "2027-01-04", "--end", "2027-06-30"]
     shown = runner.invoke(app, window)
     assert shown.exit_code == 0, shown.output
-    assert "Optimal: no plan places more of these 8 trajects" in shown.stdout
+    assert "Optimal: all 8 trajects are placed." in shown.stdout
     off = runner.invoke(app, [*window, "--optimize", "0"])
     assert off.exit_code == 0 and "Optimal" not in off.output
     bad = runner.invoke(app, [*window, "--optimize", "-1"])

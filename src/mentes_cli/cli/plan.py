@@ -746,12 +746,14 @@ def _optimality_line(result: Plan) -> str | None:
         if gained > 0
         else ""
     )
+    if quality.status == "optimal" and quality.placed == quality.trajects:
+        return n_("Optimal: the {count} traject is placed.",
+                  "Optimal: all {count} trajects are placed.", quality.trajects)  # fmt: skip
     if quality.status == "optimal":
+        # Proved by CP-SAT, or no traject left out has a schedule even alone.
         return n_(
-            "Optimal: no plan places more of this {count} traject than this one (proved by "
-            "CP-SAT).{better}",
-            "Optimal: no plan places more of these {count} trajects than this one (proved by "
-            "CP-SAT).{better}",
+            "Optimal: no plan places more of this {count} traject than this one.{better}",
+            "Optimal: no plan places more of these {count} trajects than this one.{better}",
             quality.trajects,
             better=better,
         )
