@@ -163,7 +163,7 @@ def test_opening_hours_that_start_after_day_start_block():
     recs = records([location(opening_hours="09:00-18:00")], [supporter()], [BVV])
     assert reasons_of(plan(recs, end=FEB_15)) == [
         "LOC-1 opens at 09:00 (09:00-18:00), after the visits' start time 08:30 "
-        "(day_start in planning.toml)"
+        "(the centre's planning setting)"
     ]
 
 

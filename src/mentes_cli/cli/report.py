@@ -177,7 +177,9 @@ def report(
         typer.Option(
             "--weekly-hours",
             metavar="H",
-            help=_("What if: contact hours per FTE a week instead of planning.toml's."),
+            help=_(
+                "What if: contact hours per FTE a week instead of the centre's planning setting."
+            ),
             show_default=False,
         ),
     ] = None,

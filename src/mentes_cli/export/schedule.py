@@ -87,7 +87,8 @@ def capacity_note(weekly: float) -> str:
     from mentes_cli.i18n import number
 
     return _(
-        "Capacity = FTE × {weekly} contact hours a week (planning.toml) × available weeks. "
+        "Capacity = FTE × {weekly} contact hours a week (the centre's planning setting) × "
+        "available weeks. "
         "Available weeks = the coach's workdays in the plan window, without leave and Belgian "
         "public holidays, divided by the number of workdays a week. Planned = hours of visits "
         "and intake calls in the plan window.",

@@ -229,7 +229,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
                 *raised,
                 _(
                     "{location} opens at {opens} ({hours}), after the visits' start time "
-                    "{start} (day_start in planning.toml)",
+                    "{start} (the centre's planning setting)",
                     location=location.id,
                     opens=clock(opens),
                     hours=location.opening_hours,
