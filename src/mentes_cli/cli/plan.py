@@ -569,48 +569,42 @@ def _print_reasons(title: str, items: list[tuple[str, list[str]]]) -> None:
     Each reason wraps between words at the terminal's width, its next lines under its first
     word; an id or a date is never broken (no break inside a word, nor at its hyphens).
     """
-    import textwrap
-
     from rich.text import Text
 
     from mentes_cli.cli.common import plain
-    from mentes_cli.plan.model import said
 
-    width = max(40, stdout.width)
     stdout.print(Text(title, style="italic"))
     for heading, reasons in items:
         stdout.print(plain(heading), markup=False, highlight=False, soft_wrap=True)
         for reason in reasons:
-            text = textwrap.fill(
-                plain(said(reason)),
-                width=width,
-                initial_indent="  - ",
-                subsequent_indent="    ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+            _print_hanging(reason, "  - ")
     stdout.print()
 
 
 def _print_violations(violations: list[str]) -> None:
     """Print the checker's violations, each wrapped with a hanging indent."""
+    for violation in violations:
+        _print_hanging(violation, "  ")
+
+
+def _print_hanging(sentence: str, first: str) -> None:
+    """Print a sentence in the reader's language, wrapped between words at the terminal's
+    width after `first`, its next lines indented by four spaces; an id or a date is never
+    broken (no break inside a word, nor at its hyphens)."""
     import textwrap
 
     from mentes_cli.cli.common import plain
     from mentes_cli.plan.model import said
 
-    width = max(40, stdout.width)
-    for violation in violations:
-        text = textwrap.fill(
-            plain(said(violation)),
-            width=width,
-            initial_indent="  ",
-            subsequent_indent="    ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+    text = textwrap.fill(
+        plain(said(sentence)),
+        width=max(40, stdout.width),
+        initial_indent=first,
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    stdout.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_count(result: Plan) -> None:
