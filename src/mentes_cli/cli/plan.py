@@ -42,6 +42,9 @@ class PlanFormat(StrEnum):
 
 # A plan with more visits than this prints a summary per coach, not every visit (--all does).
 LARGE_PLAN_VISITS = 200
+# ... and of more than this many reasons for one unplanned traject (one per candidate coach:
+# about 95 on the network), the first ones and a count; --all and the JSON give every one.
+SHOWN_REASONS = 10
 
 
 def next_monday(today: date) -> date:
@@ -176,9 +179,11 @@ def plan(
         typer.Option(
             "--all",
             help=_(
-                "Print every visit, also of a large plan (of more than {count} visits mentes "
-                "prints a summary per coach).",
+                "Print every visit and every reason, also of a large plan (of more than "
+                "{count} visits mentes prints a summary per coach, and of an unplanned traject "
+                "the first {reasons} reasons).",
                 count=LARGE_PLAN_VISITS,
+                reasons=SHOWN_REASONS,
             ),
         ),
     ] = False,
@@ -299,7 +304,7 @@ def plan(
             _print_summary(result, records)
         else:
             _print_tables(result, records)
-        _print_unplanned(result)
+        _print_unplanned(result, show_all)
         _print_incomplete(result)
         _print_count(result)
         if changes is not None:
@@ -555,12 +560,25 @@ def _print_incomplete(result: Plan) -> None:
     )
 
 
-def _print_unplanned(result: Plan) -> None:
-    """Print the trajects that could not be planned, each with its reasons."""
-    if result.unplanned:
-        _print_reasons(
-            _("Not planned"), [(item.traject, item.reasons) for item in result.unplanned]
-        )
+def _print_unplanned(result: Plan, show_all: bool = False) -> None:
+    """Print the trajects that could not be planned, each with its reasons (the first
+    SHOWN_REASONS and how many more, unless `show_all`)."""
+    items = []
+    for item in result.unplanned:
+        reasons = list(item.reasons)
+        if len(reasons) > SHOWN_REASONS and not show_all:
+            more = len(reasons) - SHOWN_REASONS
+            reasons = [
+                *reasons[:SHOWN_REASONS],
+                n_(
+                    "and {count} more reason (--all shows every one)",
+                    "and {count} more reasons (--all shows every one)",
+                    more,
+                ),
+            ]
+        items.append((item.traject, reasons))
+    if items:
+        _print_reasons(_("Not planned"), items)
 
 
 def _print_reasons(title: str, items: list[tuple[str, list[str]]]) -> None:
