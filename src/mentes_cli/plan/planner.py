@@ -508,10 +508,9 @@ class Planner:
         self.base[coach_id] = state
         staying[:] = [v for v in staying if v.traject != traject_id]
         staying.extend(placed)
-        by_old = {(v.kind, v.date): v for v in visits}
         ordered = sorted(visits, key=lambda v: (v.kind != "intake", v.date))
         for visit, moved in zip(ordered, placed, strict=True):
-            reason = broken.get(by_old[(visit.kind, visit.date)]) or _(
+            reason = broken.get(visit) or _(
                 "goes with its traject to {coach}: {old} has no valid day left for all of "
                 "its visits (one coach per traject)",
                 coach=coach_id,
