@@ -369,8 +369,7 @@ class Planner:
                     )
                 )
                 continue
-            moved = visit.model_copy(update={"date": self.date_of(day)})
-            self._book_kept(self.base, moved)
+            moved = self._move_to(visit, day, self.base)
             staying.append(moved)
             self.moved.append(self._moved(visit, moved, broken))
 
@@ -402,9 +401,7 @@ class Planner:
             if day is None:
                 stuck.append((visit, broken))
                 continue
-            moved = visit.model_copy(update={"date": self.date_of(day)})
-            self._book_kept(self.base, moved)
-            tried.append(moved)
+            tried.append(self._move_to(visit, day, self.base))
         if not stuck:
             staying.extend(tried)
             for (visit, broken), moved in zip(breaking, tried, strict=True):
@@ -490,8 +487,7 @@ class Planner:
                 day = self._nearest(candidate, placed, state=state, own_day=True)
                 if day is None:
                     break
-                moved = candidate.model_copy(update={"date": self.date_of(day)})
-                self._book_kept({coach.id: state}, moved)
+                moved = self._move_to(candidate, day, {coach.id: state})
                 placed.append(moved)
                 shift += abs((moved.date - visit.date).days)
             else:
@@ -632,6 +628,13 @@ class Planner:
             week=[0] * weeks,
             free=free,
         )
+
+    def _move_to(self, visit: Visit, day: int, days: dict[str, _CoachDays]) -> Visit:
+        """Give a copy of a kept visit on `day`, booked in `days` (the mending of kept visits
+        and the hand-over to another coach move visits this one way)."""
+        moved = visit.model_copy(update={"date": self.date_of(day)})
+        self._book_kept(days, moved)
+        return moved
 
     def _book_kept(self, days: dict[str, _CoachDays], visit: Visit) -> None:
         state = days.get(visit.coach)
