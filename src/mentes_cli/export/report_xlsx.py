@@ -46,6 +46,19 @@ def _quarter(hours: float) -> float:
     return round(hours * 4) / 4
 
 
+def _quarters(hours: Sequence[float]) -> list[float]:
+    """Give the hours rounded to quarter hours such that they add up to their rounded sum
+    (largest remainder): a column's total row then says what the report's other sheets say
+    (7 coaching trajects of 50 h are 350 h due, not 351 after rounding each month)."""
+    exact = [h * 4 for h in hours]
+    floors = [int(e // 1) for e in exact]
+    missing = round(sum(exact)) - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: max(0, missing)]:
+        floors[i] += 1
+    return [f / 4 for f in floors]
+
+
 def _setup(sheet: Worksheet, header_row: int | None, widths: Sequence[float]) -> None:
     """A4 landscape, fit to the page width, header row repeated on every page."""
     sheet.page_setup.orientation = "landscape"
@@ -227,17 +240,19 @@ def _capacity(book: Workbook, report: Report) -> None:
             headers.append(_("{role}: supply (variant)", role=short))
             columns.append(("variant", role))
     _header(sheet, header_row, headers)
+    by_column = []
+    for kind, key in columns:
+        if kind == "supply":
+            exact = [report.supply.roles[key].months[month] for month in months]
+        elif kind == "booked":
+            exact = [report.booked.roles[key].months[month] for month in months]
+        elif kind == "due":
+            exact = [report.due[key].hours / len(months)] * len(months)
+        else:
+            exact = [report.variant.supply.roles[key].months[month] for month in months]  # type: ignore[union-attr]
+        by_column.append(_quarters(exact))
     for index, month in enumerate(months):
-        values: list[Any] = [month_label(month)]
-        for kind, key in columns:
-            if kind == "supply":
-                values.append(_quarter(report.supply.roles[key].months[month]))
-            elif kind == "booked":
-                values.append(_quarter(report.booked.roles[key].months[month]))
-            elif kind == "due":
-                values.append(_quarter(report.due[key].hours / len(months)))
-            else:
-                values.append(_quarter(report.variant.supply.roles[key].months[month]))  # type: ignore[union-attr]
+        values: list[Any] = [month_label(month), *(column[index] for column in by_column)]
         _row(sheet, header_row + 1 + index, values, [None] + [HOURS] * len(columns))
     last = header_row + len(months)
     total_row = last + 1
