@@ -315,7 +315,7 @@ def test_as_of_moves_the_decision():
     [
         (
             ["--as-of", "22.11.2026"],
-            "'22.11.2026' is not a date; write it as 2027-01-31 or 31/01/2027",
+            "'22.11.2026' is not a date that exists; write a date such as 2027-03-10 or 10/03/2027",
         ),
         (["--format", "xml"], "'xml' is not one of 'table', 'json', 'csv'"),
         (["--subsidy-step", "4", "--ikt-places", "1", "--postcode", "2600"], "--subsidy-step"),
@@ -338,7 +338,7 @@ def test_as_of_moves_the_decision():
         ),
         (
             [*QUICK, "--last-coaching", "2025-13-01"],
-            "'2025-13-01' is not a date; write it as 2027-01-31",
+            "'2025-13-01' is not a date that exists; write a date such as 2027-03-10",
         ),
         (
             [*QUICK, "--last-support", "soon"],

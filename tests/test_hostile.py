@@ -122,7 +122,7 @@ REFUSED: dict[str, list[str]] = {
     ],
     "impossible-date-workbook": [
         "Error: Sluitingen, row 2, Van: '31/02/2027' is not a day of the calendar; must be a "
-        "date: a date cell, or text such as 31/01/2027 or 2027-01-31"
+        "date (a date cell, or text such as 31/01/2027 or 2027-01-31)"
     ],
     "impossible-date-toml": [
         "Error: organisations.toml, line 13: not valid TOML (not a date that exists; write a "
@@ -300,7 +300,7 @@ def test_a_device_given_as_workbook_is_refused_without_reading_it_all():
     [
         (
             ["check-eligibility", "--as-of", "2027-02-31"],
-            "'2027-02-31' is not a date; write it as 2027-01-31 or 31/01/2027",
+            "'2027-02-31' is not a date that exists; write a date such as 2027-03-10 or 10/03/2027",
         ),
         (
             ["quote", "--traject", "C", "--output", "offerte.csv"],

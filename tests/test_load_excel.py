@@ -284,7 +284,7 @@ DAYS = (
     "must be weekdays separated by commas: ma, di, wo, do, vr, za, zo (also maandag…zondag "
     "or mon…sun, or a range such as ma-vr, ma t/m do or maandag tot vrijdag)"
 )
-DATE = "must be a date: a date cell, or text such as 31/01/2027 or 2027-01-31"
+DATE = "must be a date (a date cell, or text such as 31/01/2027 or 2027-01-31)"
 
 
 @pytest.mark.parametrize(

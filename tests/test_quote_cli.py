@@ -311,7 +311,7 @@ def test_output_writes_the_offerte(tmp_path):
     target = tmp_path / "offerte.xlsx"
     result = quote("--traject", "B", "--location", "LOC-001", "--output", str(target), *AS_OF)
     assert result.exit_code == 0, result.output
-    assert "Offerte OFF-20261122-LOC001-B-" in result.stderr
+    assert "Quote OFF-20261122-LOC001-B-" in result.stderr
     sheet = openpyxl.load_workbook(target)["Quote"]
     assert (
         sheet["B8"].value

@@ -160,7 +160,7 @@ def quote(
         from mentes_cli.export.offerte import write_offerte
 
         write_offerte(result, output)
-        notice(_("Offerte {number} written to {path}", number=result.number, path=output))
+        notice(_("Quote {number} written to {path}", number=result.number, path=output))
 
 
 def _recipient(

@@ -185,7 +185,7 @@ def _accepted_texts() -> dict[str, str]:
             "ja or nee (also yes/no, waar/onwaar, true/false, 1/0 or a TRUE/FALSE cell), or "
             "empty when Opgroeien has not decided"
         ),
-        DATE: _("a date: a date cell, or text such as 31/01/2027 or 2027-01-31"),
+        DATE: _("a date (a date cell, or text such as 31/01/2027 or 2027-01-31)"),
         WEEKDAYS_LIST: _(
             "weekdays separated by commas: ma, di, wo, do, vr, za, zo (also maandag…zondag or "
             "mon…sun, or a range such as ma-vr, ma t/m do or maandag tot vrijdag)"
