@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
 
 from mentes_cli.cli import app
 from mentes_cli.cli.common import (
@@ -47,12 +48,45 @@ LARGE_PLAN_VISITS = 200
 SHOWN_REASONS = 10
 
 
+class PlanCommand(typer.core.TyperCommand):
+    """The command line of `plan`, which reads `--check=PLAN.toml` as `--check PLAN.toml`.
+
+    `--check` is a switch that may be followed by the plan file to check (`--check PLAN.toml`)
+    or not (`--check` alone checks the visits committed in the records). Click knows a switch
+    without a value only, and would refuse the `=` form; it is split here, before Click reads
+    the command line, so that all three forms work. Nothing after `--` is touched.
+    """
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        split: list[str] = []
+        for position, arg in enumerate(args):
+            if arg == "--":
+                split.extend(args[position:])
+                break
+            if arg.startswith("--check="):
+                path = arg.removeprefix("--check=")
+                if not path:
+                    raise typer.BadParameter(
+                        _(
+                            "give the saved plan after the = (--check=PLAN.toml), or --check "
+                            "alone to check the visits committed in the records"
+                        ),
+                        ctx=ctx,
+                        param_hint="'--check'",
+                    )
+                split.extend(("--check", path))
+            else:
+                split.append(arg)
+        return super().parse_args(ctx, split)
+
+
 def next_monday(today: date) -> date:
     """Give the first Monday after `today` (a week later when today is a Monday)."""
     return today + timedelta(days=7 - today.weekday())
 
 
 @app.command(
+    cls=PlanCommand,
     help=_("Plan every approved traject into visit days, or check a plan with --check."),
 )
 @handle_errors
@@ -138,8 +172,8 @@ def plan(
             "--check",
             help=_(
                 "Check instead of planning: the visits committed in the records, or the saved "
-                "plan given after it (mentes plan --check PLAN.toml), against the records and "
-                "every hard constraint; exit 1 when one breaks a rule."
+                "plan given after it (mentes plan --check PLAN.toml, or --check=PLAN.toml), "
+                "against the records and every hard constraint; exit 1 when one breaks a rule."
             ),
         ),
     ] = False,

@@ -143,6 +143,18 @@ def read_plan(path: Path) -> Plan:
 
     data, text = read_toml(path)
     name = path.name
+    if not {"start", "end", "visits"} & set(data):
+        # Another TOML file (the records' trajects.toml, a reference file): one sentence, not
+        # the list of every key a plan has and this file has not.
+        raise InputError(
+            Problem(
+                name,
+                message=_(
+                    "this is not a saved plan; mentes reads the TOML file that `mentes plan "
+                    "--save PLAN.toml` writes"
+                ),
+            )
+        )
     starts, keys = _lines(text)
     for key in ("visits", "unplanned", "incomplete"):
         data.setdefault(key, [])
