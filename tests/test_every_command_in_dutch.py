@@ -40,7 +40,8 @@ DAY = [
     (["plan", "--check-records", "--data", "DIR"], 0),
     (["letters", "--to", "DIR/brieven", "--data", "DIR"], 0),
     (["visit", "T-2026-022", "1", "--state", "fixed", "--data", "DIR"], 0),
-    (["start", "T-2026-022", "--data", "DIR"], 0),
+    # Refused: its first visit is still ahead (a traject starts once it took place).
+    (["start", "T-2026-022", "--data", "DIR"], 1),
     (["cancel", "T-2026-023", "--reason", "dubbel", "--data", "DIR"], 0),
     (["reopen", "T-2026-023", "--data", "DIR"], 0),
     (["unplan", "T-2026-024", "--data", "DIR"], 0),

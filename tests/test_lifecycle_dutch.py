@@ -127,7 +127,9 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(("good", "bad", "message", "code"), RUNS, ids=[r[0][0] for r in RUNS])
-def test_each_command_speaks_dutch(records: Path, good, bad, message, code):
+def test_each_command_speaks_dutch(records: Path, good, bad, message, code, monkeypatch):
+    if good[0] == "start":  # a traject starts once its first visit (12/01/2027) took place
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1806494400")  # 2027-03-31 12:00 UTC
     output = dutch(records, *good)
     assert output.strip()
     assert not english_in(output), output

@@ -154,16 +154,18 @@ def test_an_edit_that_keeps_both_free_is_made(two_free: Path):
 # --- done only once it took place (finding 8) ------------------------------------------------
 
 
-def test_done_without_end_is_refused_while_the_last_visit_is_ahead(records: Path):
+def test_done_without_end_is_refused_while_the_last_visit_is_ahead(records: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_THE_FIRST_VISIT)
     mentes(records, "start", "T-2026-022")
     output = refused(records, "done", "T-2026-022")
-    assert "T-2026-022: its last committed visit is on 2027-03-02, after today (2026-12-10)" in (
+    assert "T-2026-022: its last committed visit is on 2027-03-02, after today (2027-01-20)" in (
         output
     )
     assert traject(records, "T-2026-022")["status"] == "active"
 
 
 def test_done_with_an_end_after_today_is_refused(records: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_THE_FIRST_VISIT)
     mentes(records, "start", "T-2026-022")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_THE_VISITS)
     output = refused(records, "done", "T-2026-022", "--end", "2030-01-01")
@@ -394,8 +396,9 @@ def test_an_empty_theme_is_no_theme(records: Path):
         (["cancel", "T-2026-022"], 0, ""),
     ],
 )
-def test_the_refusals_in_dutch(records: Path, args, code: int, said: str):
+def test_the_refusals_in_dutch(records: Path, args, code: int, said: str, monkeypatch):
     if args[0] == "done":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_THE_FIRST_VISIT)
         mentes(records, "start", "T-2026-022")
     output = mentes(records, *args, code=code, lang="nl").output.replace(str(records), "MAP")
     assert said in " ".join(output.split())

@@ -119,9 +119,9 @@ def test_a_coordinators_week(sample_dir: Path):
     assert "[leave]" in reported
 
     # The week goes on: start, done; the entitlement counts as used.
-    mentes(records, "start", "T-2026-023")
-    with pytest.MonkeyPatch.context() as later:  # done once its visits took place
+    with pytest.MonkeyPatch.context() as later:  # started and done once its visits took place
         later.setenv("SOURCE_DATE_EPOCH", "1806494400")  # 2027-03-31 12:00 UTC
+        mentes(records, "start", "T-2026-023")
         mentes(records, "done", "T-2026-023")
     done = trajects(records)["T-2026-023"]
     assert done["status"] == "done" and {v["state"] for v in done["visits"]} == {"done"}

@@ -187,9 +187,9 @@ def test_a_coordinators_week_on_a_workbook(tmp_path: Path):
     assert "1 violation:" in reported and f"{fixed_id}, visit on" in reported
 
     # The week goes on: start, done; the entitlement counts as used.
-    mentes(book, "start", "T-2026-023")
-    with pytest.MonkeyPatch.context() as later:  # done once its visits took place
+    with pytest.MonkeyPatch.context() as later:  # started and done once its visits took place
         later.setenv("SOURCE_DATE_EPOCH", "1806494400")  # 2027-03-31 12:00 UTC
+        mentes(book, "start", "T-2026-023")
         mentes(book, "done", "T-2026-023")
     done = trajects(book)["T-2026-023"]
     assert done["status"] == "done" and {v["state"] for v in done["visits"]} == {"done"}

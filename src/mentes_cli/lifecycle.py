@@ -150,6 +150,47 @@ def check_end(traject: Traject, end: date, today: date, *, given: bool) -> None:
     )
 
 
+def first_visit_day(traject: Traject) -> date | None:
+    """Give the day `traject` begins on location: its first committed visit that is not
+    cancelled (not the intake call, a phone call before it), else its `start`; None when the
+    records say neither."""
+    days = [v.date for v in traject.visits if v.state in LIVE_STATES and v.kind == "visit"]
+    return min(days, default=traject.start)
+
+
+def check_start(traject: Traject, today: date) -> None:
+    """Raise LifecycleError when `traject` cannot start (planned -> active) on `today`: its
+    first visit is still ahead.
+
+    A traject starts when its first visit takes place, on that day at the earliest. Started
+    too early it would be stuck: an active traject can only end, and it ends no earlier than
+    its first visit, while a planned one can still be unplanned or cancelled. A traject whose
+    records give no day (no committed visits, no start) starts when the coordinator says so.
+    """
+    first = first_visit_day(traject)
+    if first is None or first <= today:
+        return
+    if any(v.kind == "visit" and v.state in LIVE_STATES for v in traject.visits):
+        message = _(
+            "{traject} cannot start yet: its first visit is on {first}, after today "
+            "({today}). A traject starts when its first visit takes place: run mentes start "
+            "{traject} on {first} or later. Until then it can still be unplanned or cancelled.",
+            traject=traject.id,
+            first=day(first),
+            today=day(today),
+        )
+    else:
+        message = _(
+            "{traject} cannot start yet: it starts on {first}, after today ({today}). Run "
+            "mentes start {traject} on {first} or later. Until then it can still be unplanned "
+            "or cancelled.",
+            traject=traject.id,
+            first=day(first),
+            today=day(today),
+        )
+    raise LifecycleError(message)
+
+
 def check_visits_open(traject: Traject) -> None:
     """Raise LifecycleError when the visits of `traject` are history: it is done or
     cancelled, and what its letters and calendars said stays as it is."""

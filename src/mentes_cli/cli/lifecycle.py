@@ -343,15 +343,19 @@ def _move(
     *,
     release: bool = False,
     leave_plan: bool = False,
+    check: Callable | None = None,
 ) -> None:
     """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too;
     `release` keeps its committed visits as cancelled, for the calendars; `leave_plan` clears
-    what the plan gave it (`lifecycle.unplanned_fields`)."""
+    what the plan gave it (`lifecycle.unplanned_fields`); `check(traject)` may refuse the move
+    (LifecycleError) once it is allowed."""
     from mentes_cli.lifecycle import check_move, released, status_word, unplanned_fields
 
     with _refused_in_one_sentence(traject_id), record_store(data).change(command) as change:
         traject = _traject(change, traject_id)
         check_move(traject, status)
+        if check is not None:
+            check(traject)
         fields = {**(unplanned_fields(traject) if leave_plan else {}), **(fields or {})}
         change.set_fields(traject_id, {"status": status, **fields})
         if release and traject.visits:
@@ -844,11 +848,25 @@ def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     _move(data, traject_id, "approved", f"unplan {traject_id}", release=True, leave_plan=True)
 
 
-@app.command(help=_("Mark a planned traject as running (planned → active)."))
+@app.command(
+    help=_(
+        "Mark a planned traject as running (planned → active), on the day of its first visit "
+        "or later."
+    )
+)
 @handle_errors
 def start(traject_id: TrajectArgument, data: DataOption = None) -> None:
-    """Mark a planned traject as running (planned → active)."""
-    _move(data, traject_id, "active", f"start {traject_id}")
+    """Mark a planned traject as running (planned → active), from its first visit's day."""
+    from mentes_cli import clock
+    from mentes_cli.lifecycle import check_start
+
+    _move(
+        data,
+        traject_id,
+        "active",
+        f"start {traject_id}",
+        check=lambda traject: check_start(traject, clock.today()),
+    )
 
 
 @app.command(
