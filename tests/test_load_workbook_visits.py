@@ -148,8 +148,8 @@ def test_visit_rules_are_reported_at_the_visit_row(tmp_path):
         "are not cancelled",
         "Bezoeken, row 4, traject T-1, visit 1, UID: uid 'b' is also the uid of a visit of "
         "traject T-1",
-        "Bezoeken, row 5, traject T-1, visit 0: the intake call has number 0 and every visit "
-        "on location a number from 1; got visit number 0",
+        "Bezoeken, row 5, traject T-1, visit 0: a visit on location is numbered from 1, not 0; "
+        "number 0 is the intake call's",
         "Bezoeken, row 6, traject T-1, visit 2, Coach: is required",
     ]
 

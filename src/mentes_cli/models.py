@@ -466,14 +466,19 @@ class CommittedVisit(Record):
 
     @model_validator(mode="after")
     def _intake_is_number_zero(self) -> CommittedVisit:
-        if (self.kind == "intake") != (self.number == 0):
+        # Said in words, not with the kind's code ("visit", "intake"): a coordinator reads
+        # bezoek and intakegesprek.
+        if self.kind == "intake" and self.number != 0:
             raise ValueError(
                 _(
-                    "the intake call has number 0 and every visit on location a number from 1; "
-                    "got {kind} number {number}",
-                    kind=self.kind,
+                    "the intake call has number 0, not {number}; the visits on location are "
+                    "numbered from 1",
                     number=self.number,
                 )
+            )
+        if self.kind != "intake" and self.number == 0:
+            raise ValueError(
+                _("a visit on location is numbered from 1, not 0; number 0 is the intake call's")
             )
         return self
 
@@ -502,13 +507,15 @@ class Traject(Record):
     @model_validator(mode="after")
     def _started_has_start(self) -> Traject:
         if self.start is None and self.status in STARTED_STATUSES:
+            from mentes_cli.lifecycle import status_word  # it imports this module
+
             raise ValueError(
                 _(
                     "{start} is required for a traject with status {status} (it dates the "
                     "traject for eligibility); it is optional for requested, approved and "
                     "cancelled",
                     start=_field("trajects", "start"),
-                    status=self.status,
+                    status=status_word(self.status),
                 )
             )
         return self

@@ -137,6 +137,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return _("is required")
     if kind == "extra_forbidden":
+        where = error["loc"]
+        if len(where) >= 2 and where[0] == "visits" and isinstance(where[1], int):
+            model = CommittedVisit  # a field of a traject's visit: the visit's fields
         known = ", ".join(
             f for f in model.model_fields if f not in ("locations", "closures", "leave")
         )
@@ -297,6 +300,8 @@ def _field_path(loc: list[str]) -> str:
     """Give the field a coordinator looks for: `visit 2, start` for a committed visit's field."""
     if len(loc) >= 3 and loc[0] == "visits" and loc[1].isdigit():
         return visit_field(int(loc[1]) + 1, loc[2])
+    if len(loc) == 2 and loc[0] == "visits" and loc[1].isdigit():
+        return _("visit {number}", number=int(loc[1]) + 1)  # a rule across its fields
     return loc[0]
 
 
