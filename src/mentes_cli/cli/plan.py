@@ -1061,19 +1061,22 @@ def _print_changes(changes: list, records: Records) -> None:
     if not changes:
         stdout.print(_("No committed visit changes."))
         return
-    from mentes_cli.plan.changes import change_word
+    from mentes_cli.i18n import p_
+    from mentes_cli.plan.changes import change_header, change_word, number_words
 
     words = {kind: change_word(kind) for kind in ("new", "moved", "cancelled")}
     location_names = {loc.id: loc.name for _org, loc in records.locations()}
     coach_names = {coach.id: coach.name for coach in records.coaches}
     layout = {"box": box.SIMPLE_HEAD, "title_justify": "left", "pad_edge": False}
+    # Short headers (Locatie, Wijziging), so that at 80 columns only the location's name gives
+    # way and the visit's number (3 → 2 after a renumbering) stays, in both languages.
     columns = [
-        FitColumn(_("Location")),
+        FitColumn(p_("short column header", "Location")),
         FitColumn(_("Location name"), give_way=1, wraps=True),
         FitColumn(_("Coach")),
         FitColumn(_("Traject")),
         FitColumn(_("Visit"), give_way=2),
-        FitColumn(_("Kind of change")),
+        FitColumn(change_header()),
         FitColumn(_("Old")),
         FitColumn(_("New")),
     ]
@@ -1092,7 +1095,7 @@ def _print_changes(changes: list, records: Records) -> None:
                 clean(location_names.get(change.location, "")),
                 coach,
                 clean(change.traject),
-                _("intake call") if change.kind == "intake" else str(change.number or ""),
+                number_words(change),
                 words[change.change],
                 day(change.old_date) if change.old_date else "",
                 day(change.new_date) if change.new_date else "",

@@ -460,6 +460,8 @@ def _visit_row(context: _Context, visit: Visit, numbers: dict[Visit, tuple[int, 
 
 
 def changes_columns() -> list[Column]:
+    from mentes_cli.plan.changes import change_header
+
     return [
         Column(_("Location")),
         Column(_("Address")),
@@ -467,7 +469,7 @@ def changes_columns() -> list[Column]:
         Column(_("Previous coach")),
         Column(_("Traject")),
         Column(_("Visit"), width=15),
-        Column(_("Change")),
+        Column(change_header()),
         Column(_("Old date"), "date"),
         Column(_("New date"), "date"),
     ]
@@ -476,15 +478,10 @@ def changes_columns() -> list[Column]:
 def _change_rows(context: _Context, changes: Sequence[VisitChange]) -> list[list[Any]]:
     """Give the rows of the sheet Wijzigingen: per location, per coach, by day."""
     rows = []
-    from mentes_cli.plan.changes import change_word
+    from mentes_cli.plan.changes import change_word, visit_words
 
     for change in changes:
-        if change.kind == "intake":
-            label = _("intake call")
-        elif change.number:
-            label = _("visit {number}", number=change.number)
-        else:
-            label = _("visit")
+        label = visit_words(change)  # the number after the change; "visit 3 → 2" renumbered
         rows.append(
             [
                 context.location_name(change.location),
