@@ -49,10 +49,7 @@ OLD_OR_LOCKED = (
 NOT_UTF8 = (
     "the file is not UTF-8 text; save it as UTF-8 (in most editors: Save as… > Encoding UTF-8)"
 )
-TOO_LARGE = (
-    "is larger than 40 MB; mentes reads record files up to 32 MB (limits.toml [records] "
-    "max_file_bytes). Is this the right file?"
-)
+TOO_LARGE = "is larger than 40 MB; mentes reads record files up to 32 MB. Is this the right file?"
 MISSING_SHEET = (
     "the sheet {name!r} is missing (the workbook has the sheets 'Blad1', 'Blad2'); "
     "Organisaties and Locaties are required, Sluitingen, Coaches, Verlof and Trajecten may be "

@@ -66,8 +66,11 @@ def test_a_plan_past_the_limit_is_refused_and_writes_nothing(tmp_path):
     assert result.stdout == ""
     assert (
         f"the records hold {SAMPLE_APPROVED} approved trajects to plan; mentes plans at most "
-        f"{SAMPLE_APPROVED - 1} at once (limits.toml [plan] max_trajects_per_plan"
-    ) in result.stderr
+        f"{SAMPLE_APPROVED - 1} at once (the whole of Flanders approves about 4,000 a year). "
+        "Are these the right records? If they are, a file limits.toml in the records folder "
+        f"with the setting [plan] max_trajects_per_plan = {SAMPLE_APPROVED} raises the limit "
+        "(up to 20,000)"
+    ) in " ".join(result.stderr.split())
     assert not saved.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
 
@@ -114,5 +117,5 @@ def test_the_refusal_writes_its_numbers_as_people_read_them():
         check_trajects_per_plan(19_389)
     assert "the records hold 19,389 approved trajects to plan" in str(caught.value)
     assert "mentes plans at most 10,000 at once" in str(caught.value)
-    assert "may raise the limit up to 20,000" in str(caught.value)
+    assert "max_trajects_per_plan = 19389 raises the limit (up to 20,000)" in str(caught.value)
     check_trajects_per_plan(10_000)  # at the limit: no error

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentes_cli.errors import InputError, Problem, ReferenceDataError, UsageError
-from mentes_cli.i18n import _, number
+from mentes_cli.i18n import _, n_, number
 
 FILE = "limits.toml"
 
@@ -42,13 +42,17 @@ def checked_limits(bundled: dict[str, Any], override: dict[str, Any] | None, whe
     Raises ReferenceDataError naming the file (`where`) and the key for an unknown key, a
     value that is not a whole number of at least 1, or one past its hard ceiling.
     """
+    from mentes_cli.reference import bundled_data_dir, reference_name
+
     merged: dict[str, dict[str, int]] = {}
-    for source, name in ((bundled, "the bundled limits.toml"), (override or {}, where)):
+    # The bundled file is named as mentes's own reference data, not as a file of the package.
+    own = reference_name(bundled_data_dir() / FILE)
+    for source, name in ((bundled, own), (override or {}, where)):
         for section, values in source.items():
             if section not in HARD_CEILINGS or not isinstance(values, dict):
                 raise ReferenceDataError(
                     _(
-                        "{file}: unknown section [{section}]; limits.toml has {known}",
+                        "{file}: unknown section [{section}]; the sections are {known}",
                         file=name,
                         section=section,
                         known=", ".join(f"[{s}]" for s in HARD_CEILINGS),
@@ -101,16 +105,26 @@ def limit(section: str, key: str) -> int:
     return load_reference(FILE)[section][key]
 
 
+def _count_words(kind: str, count: int) -> str:
+    """Give a count of records of `kind` in the reader's words: "16 opvanglocaties"."""
+    words = {
+        "organisations": lambda: n_("{count} organisation", "{count} organisations", count),
+        "locations": lambda: n_("{count} location", "{count} locations", count),
+        "coaches": lambda: n_("{count} coach", "{count} coaches", count),
+        "trajects": lambda: n_("{count} traject", "{count} trajects", count),
+    }
+    return words[kind]() if kind in words else f"{count} {kind}"
+
+
 def _count_problem(source: str, what: str, count: int, key: str) -> Problem:
+    # No file or key named: a record set this large is the wrong file, not a limit to raise.
     return Problem(
         source,
         message=_(
-            "holds {count} {what}; mentes reads at most {most} (limits.toml [records] {key}; "
-            "the whole of Flanders has far fewer). Is this the right file?",
-            count=count,
-            what=what,
-            most=limit("records", key),
-            key=key,
+            "holds {records}; mentes reads at most {most} (a safety limit: the whole of "
+            "Flanders has far fewer). Is this the right file?",
+            records=_count_words(what, count),
+            most=number(limit("records", key), 0),
         ),
     )
 
@@ -137,8 +151,8 @@ def check_file_bytes(source: str, size: int) -> None:
             Problem(
                 source,
                 message=_(
-                    "is larger than {size} MB; mentes reads record files up to {most} MB "
-                    "(limits.toml [records] max_file_bytes). Is this the right file?",
+                    "is larger than {size} MB; mentes reads record files up to {most} MB. Is "
+                    "this the right file?",
                     size=_megabytes(size),
                     most=_megabytes(most),
                 ),
@@ -147,7 +161,9 @@ def check_file_bytes(source: str, size: int) -> None:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.0f}" if size >= 10_000_000 else f"{size / 1_000_000:.1f}"
+    """Give a size in MB as the language writes it: 32, 2,5 (Dutch), 0,001."""
+    megabytes = size / 1_000_000
+    return number(megabytes, 0 if megabytes >= 10 else 1 if megabytes >= 1 else 3)
 
 
 def check_plan_days(days: int, what: str) -> None:
@@ -171,13 +187,16 @@ def check_trajects_per_plan(count: int) -> None:
     most = limit("plan", "max_trajects_per_plan")
     if count > most:
         raise InputError(
+            # The one limit a centre may need to raise: the file and the setting are named.
             _(
                 "the records hold {count} approved trajects to plan; mentes plans at most "
-                "{most} at once (limits.toml [plan] max_trajects_per_plan; the whole of "
-                "Flanders approves about 4,000 a year). Are these the right records? A "
-                "limits.toml in the records folder may raise the limit up to {ceiling}",
+                "{most} at once (the whole of Flanders approves about 4,000 a year). Are these "
+                "the right records? If they are, a file limits.toml in the records folder "
+                "with the setting [plan] max_trajects_per_plan = {wanted} raises the limit "
+                "(up to {ceiling})",
                 count=number(count, 0),
                 most=number(most, 0),
+                wanted=min(count, HARD_CEILINGS["plan"]["max_trajects_per_plan"]),
                 ceiling=number(HARD_CEILINGS["plan"]["max_trajects_per_plan"], 0),
             )
         )

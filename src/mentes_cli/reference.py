@@ -455,7 +455,7 @@ def _check_planning(data: dict[str, Any], path: str) -> None:
         raise ReferenceDataError(
             _(
                 "{path}: window.default_days = {days} is longer than the {most} days mentes "
-                "plans at once (limits.toml [plan] max_days)",
+                "plans at once",
                 path=path,
                 days=days,
                 most=most,
@@ -494,8 +494,7 @@ def _check_visit_counts(visits: Any, path: str, what: str) -> None:
             if isinstance(count, int) and count > most:
                 raise ReferenceDataError(
                     _(
-                        "{path}: {what} holds {count}; a traject has at most {most} "
-                        "visits (limits.toml [plan] max_visits_per_traject)",
+                        "{path}: {what} holds {count}; a traject has at most {most} visits",
                         path=path,
                         what=what,
                         count=count,

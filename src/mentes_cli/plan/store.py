@@ -217,8 +217,7 @@ def read_plan(path: Path) -> Plan:
                 name,
                 ("end",),
                 _(
-                    "the plan spans {days} days; mentes plans at most {most} days at once "
-                    "(limits.toml [plan] max_days)",
+                    "the plan spans {days} days; mentes plans at most {most} days at once",
                     days=days,
                     most=limit("plan", "max_days"),
                 ),
