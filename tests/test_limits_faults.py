@@ -439,5 +439,5 @@ def test_import_refuses_to_write_a_file_that_validate_would_refuse(tmp_path: Pat
     from mentes_cli.load import DataSource, load_records
 
     loaded = load_records(DataSource(book, "test"))
-    with pytest.raises(InputError, match=r"organisations\.toml: is larger than 0\.00\d MB"):
+    with pytest.raises(InputError, match=r"organisations\.toml: is larger than 0\.0\d\d MB"):
         _fits_the_limits(loaded.records, book.name)
