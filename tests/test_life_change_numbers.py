@@ -170,6 +170,7 @@ def test_a_committed_visit_that_moves_before_an_earlier_one(sample_dir: Path, mo
         ("nl", "Wat er verandert", ("Bezoek", "2 → 1", "verplaatst", "17/02/2027")),
     ):
         shown = mentes(records, "plan", *WINDOW, lang=lang).stdout
+        assert " 0 trajects are placed" not in shown and "alle 0 trajecten" not in shown
         table = shown[shown.index(title) :].split("\n\n\n")[0]
         lines = table.splitlines()
         assert all(len(line) <= 80 for line in lines)

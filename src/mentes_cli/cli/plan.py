@@ -779,8 +779,8 @@ def _optimality_line(result: Plan) -> str | None:
     from mentes_cli.i18n import _, n_
 
     quality = result.optimality
-    if quality is None:
-        return None
+    if quality is None or quality.trajects == 0:
+        return None  # no approved traject to place (a re-plan of committed visits): nothing
     gained = quality.placed - quality.greedy
     better = (
         n_(
