@@ -2,6 +2,7 @@
 
     python benchmarks/bench_optimize.py [--instances 30] [--budget 3] [--reference 60]
         [--sizes 6,30] [--out FILE.json] [--large] [--history SHARE] [--no-third]
+        [--only 14,28,30] [--known EARLIER.json]
 
 For each generated tight instance (`generate_tight.py`: 6-30 requests, 1-3 coaches, 1
 supporter, January-June 2027, seeds 1..N) it plans three times in-process:
@@ -21,6 +22,10 @@ With --history SHARE the tight instances get done paid trajects at that share of
 locations (who served them before), so that coach continuity can be measured; with
 --no-third, mentes runs without the third solver stage (continuity and balance), for the
 figures before it. Each row has the continuity and the spread of hours per FTE.
+
+--only runs the instances of those numbers alone (the same files as in a whole run); --known
+takes the proven optima of an earlier --out file instead of running the reference again (each
+row carries the placed sets, so the queue preference is still compared).
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ def run_instance(folder: Path, start: date, end: date, budget: float, reference:
         "mentes_seconds": round(mentes_seconds, 2),
         "mentes_cpu_seconds": round(mentes_cpu, 2),
         "violations": len(check_plan(mentes, records)),
+        "mentes_set": sorted(_placed(mentes)),
         "greedy_preferences": preferences(greedy, records),
         "mentes_preferences": preferences(mentes, records),
     }
@@ -112,6 +118,7 @@ def run_instance(folder: Path, start: date, end: date, budget: float, reference:
             reference_bound=row["mentes_bound"],
             reference_seconds=0.0,
             same_set=True,
+            reference_set=row["mentes_set"],
         )
     elif reference is not None:
         began = time.perf_counter()
@@ -122,6 +129,7 @@ def run_instance(folder: Path, start: date, end: date, budget: float, reference:
             reference_bound=best.optimality.bound if best.optimality else None,
             reference_seconds=round(time.perf_counter() - began, 2),
             same_set=_placed(best) == _placed(mentes),
+            reference_set=sorted(_placed(best)),
         )
     return row
 
@@ -144,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--history", type=float, default=0.0)
     parser.add_argument("--no-third", action="store_true")
+    parser.add_argument("--only", help="comma-separated instance numbers (default: all)")
+    parser.add_argument(
+        "--known",
+        type=Path,
+        help="an earlier --out file: its proven optima stand in for the reference run",
+    )
     args = parser.parse_args(argv)
     if args.no_third:
         optimize.PREFERENCE_SHARE = 0.0
@@ -151,7 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     start, end = generate_tight.START, generate_tight.END
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
+        only = {int(x) for x in args.only.split(",")} if args.only else None
+        known = {}
+        if args.known:
+            for row in json.loads(args.known.read_text(encoding="utf-8"))["instances"]:
+                if row.get("reference_status") == "optimal":
+                    known[row["instance"]] = row
         for seed in range(1, args.instances + 1):
+            if only is not None and seed not in only:
+                continue
             requests = low + (seed - 1) * (high - low) // max(1, args.instances - 1)
             coaches = max(1, requests // 12) + seed % 2
             supporters = 1
@@ -159,7 +181,21 @@ def main(argv: list[str] | None = None) -> int:
                 Path(scratch) / f"tight-{seed}", requests, coaches, supporters, seed, args.history
             )
             row = {"instance": f"tight-{seed}", "requests": requests}
-            row.update(run_instance(folder, start, end, args.budget, args.reference))
+            earlier = known.get(row["instance"])
+            row.update(
+                run_instance(folder, start, end, args.budget, None if earlier else args.reference)
+            )
+            if earlier:
+                row.update(
+                    reference=earlier["reference"],
+                    reference_status="optimal",
+                    reference_bound=earlier["reference_bound"],
+                    reference_seconds=0.0,
+                    same_set=earlier.get("reference_set") == row["mentes_set"]
+                    if "reference_set" in earlier
+                    else None,
+                    reference_set=earlier.get("reference_set"),
+                )
             rows.append(row)
             print(json.dumps(row), flush=True)
         large = []
