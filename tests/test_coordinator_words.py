@@ -371,3 +371,28 @@ def test_a_usage_error_in_a_terminal_wraps_between_words(tmp_path: Path):
     # Every word of the sentence is whole on the screen: none is cut at the edge.
     for word in ("planned,", "fixed", "done"):
         assert word in error.split(), (word, text)
+
+
+# --- review 2, finding 39: a list inside its owner is named once ----------------------------
+
+
+def test_a_closure_or_leave_whose_end_is_before_its_start_names_the_list_once(tmp_path: Path):
+    from mentes_cli.reference import sample_records_dir
+
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for name in ("organisations.toml", "coaches.toml", "trajects.toml"):
+        text = (sample_records_dir() / name).read_text("utf-8")
+        text = text.replace(
+            "closures = [{ start = 2026-12-24, end = 2027-01-01",
+            "closures = [{ start = 2027-01-01, end = 2026-12-24",
+            1,
+        )
+        (folder / name).write_text(text, "utf-8")
+    result = dutch("validate", "--data", str(folder))
+    assert result.exit_code == 1, result.output
+    assert "locatie LOC-001, Sluitingen (closures): einde 24/12/2026 ligt voor start" in (
+        result.stderr
+    )
+    assert "closures.closures" not in result.stderr
+    assert not english_left(result.stderr)

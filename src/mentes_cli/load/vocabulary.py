@@ -689,7 +689,9 @@ def toml_field_labels(kind: str, prefix: str = "") -> dict[str, str]:
         return {column.key: f"{prefix}{column.key}" for column in spec.columns}
     labels = {column.key: f"{column.header} ({prefix}{column.key})" for column in spec.columns}
     for key, nested in _NESTED.items():
-        labels.setdefault(key, f"{nested.name} ({prefix}{key})")
+        # a list inside its owner (a location's closures) is named as the list, not as a
+        # field of itself: "Sluitingen (closures)", never "(closures.closures)"
+        labels.setdefault(key, f"{nested.name} ({key})")
     return labels
 
 
