@@ -46,7 +46,9 @@ class LocationFacts:
 # sheet fits one A4 landscape page wide at a readable scale.
 WIDTHS: tuple[float, ...] = (
     *(10, 18, 10, 18, 9, 12, 11, 8, 8, 7, 12, 11, 6, 14),
-    *(11, 11, 11, 14, 40) * len(FAMILIES),
+    # a date (free from) needs 13: at 11 LibreOffice's wider fallback font ran it into the
+    # next column ("01/01/2028T-2026-017")
+    *(11, 13, 11, 14, 40) * len(FAMILIES),
     24,
 )
 # The columns whose text wraps (1-based): names, enforcement, rules, used by, explanations,
