@@ -396,3 +396,27 @@ def test_a_closure_or_leave_whose_end_is_before_its_start_names_the_list_once(tm
     )
     assert "closures.closures" not in result.stderr
     assert not english_left(result.stderr)
+
+
+# --- review 2, finding 40: a postcode typo in the records gets the suggestion ----------------
+
+
+def test_a_postcode_typo_in_the_records_suggests_the_postcodes_one_typo_away(tmp_path: Path):
+    from mentes_cli.reference import sample_records_dir
+
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for name in ("organisations.toml", "coaches.toml", "trajects.toml"):
+        text = (sample_records_dir() / name).read_text("utf-8")
+        (folder / name).write_text(text.replace('postcode = "2600"', 'postcode = "2690"', 1))
+    result = dutch("validate", "--data", str(folder))
+    assert result.exit_code == 1, result.output
+    assert "postcode 2690 is geen Belgische postcode die mentes kent; bedoel je " in (
+        result.stderr
+    )
+    assert "2600 Antwerpen (district Berchem)" in result.stderr
+    assert not english_left(result.stderr)
+    result = english("validate", "--data", str(folder))
+    assert "did you mean" in result.stderr and "2600 Antwerpen (district Berchem)" in (
+        result.stderr
+    )

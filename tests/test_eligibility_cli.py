@@ -729,7 +729,7 @@ def test_quick_check_of_an_unknown_postcode_is_a_usage_error_naming_the_close_on
 
 
 def test_postcodes_one_typo_away_are_a_changed_digit_or_two_swapped():
-    from mentes_cli.cli.eligibility import postcodes_one_typo_away
+    from mentes_cli.regions import postcodes_one_typo_away
 
     close = postcodes_one_typo_away("2190")
     assert {"2180", "2100", "2910"} <= set(close)  # 2910: the 1 and the 9 swapped

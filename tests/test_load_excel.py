@@ -301,7 +301,12 @@ DATE = "must be a date (a date cell, or text such as 31/01/2027 or 2027-01-31)"
         ("IKT-plaatsen", -1, "IKT-plaatsen: must be at least 0, got -1"),
         ("Postcode", 26000, "Postcode: must be a Belgian postcode of 4 digits, got '26000'"),
         ("Postcode", 2600.5, "Postcode: must be text or a whole number of 4 digits, got 2600.5"),
-        ("Postcode", 9999, "Postcode: postcode 9999 is not a Belgian postcode mentes knows"),
+        (
+            "Postcode",
+            9999,
+            "Postcode: postcode 9999 is not a Belgian postcode mentes knows; did you mean 9990 "
+            "Maldegem; 9991 Maldegem; 9992 Maldegem?",
+        ),
         (
             "Type opvang",
             "creche",

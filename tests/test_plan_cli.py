@@ -166,7 +166,9 @@ def test_check_a_hand_edited_plan_with_a_violation(tmp_path: Path):
 def test_bad_dates_are_usage_errors():
     result = run("--start", "2027-13-01")
     assert result.exit_code == 2
-    assert "'2027-13-01' is not a date that exists; write a date such as 2027-03-10" in result.stderr
+    assert (
+        "'2027-13-01' is not a date that exists; write a date such as 2027-03-10" in result.stderr
+    )
     result = run("--start", "2027-02-01", "--end", "2027-01-01")
     assert result.exit_code == 2
     assert "Error: --end 2027-01-01 is before --start 2027-02-01" in result.stderr

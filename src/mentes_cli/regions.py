@@ -220,6 +220,30 @@ def place_for_postcode(postcode: str) -> Place | None:
     return _tables().places.get(postcode.strip())
 
 
+def postcodes_one_typo_away(postcode: str) -> list[str]:
+    """Give the known postcodes one typo away from `postcode`: one digit changed, or two
+    neighbouring digits swapped; in number order."""
+    candidates = set()
+    for index, digit in enumerate(postcode):
+        for other in "0123456789":
+            if other != digit:
+                candidates.add(postcode[:index] + other + postcode[index + 1 :])
+    for index in range(len(postcode) - 1):
+        swapped = postcode[:index] + postcode[index + 1] + postcode[index] + postcode[index + 2 :]
+        if swapped != postcode:
+            candidates.add(swapped)
+    return sorted(code for code in candidates if place_for_postcode(code) is not None)
+
+
+def typo_places(postcodes: list[str]) -> str:
+    """Give known postcodes in words, "2170 Antwerpen (district Merksem); 2180 Antwerpen
+    (district Ekeren)", for a message that suggests them."""
+    from mentes_cli.eligibility import place_json
+    from mentes_cli.render_eligibility import place_text
+
+    return "; ".join(place_text(place_json(code, place_for_postcode(code))) for code in postcodes)
+
+
 def municipality_contradicts(place: Place, municipality: str) -> bool:
     """Give whether a record's municipality is none of the names accepted for its postcode.
 

@@ -110,7 +110,8 @@ def parse_date(value: str | None) -> date | None:
     except ValueError:
         raise typer.BadParameter(
             _(
-                "'{value}' is not a date that exists; write a date such as 2027-03-10 or 10/03/2027",
+                "'{value}' is not a date that exists; write a date such as 2027-03-10 or "
+                "10/03/2027",
                 value=value,
             )
         ) from None

@@ -412,28 +412,9 @@ def _quick_check(
     return [result], facts, {}
 
 
-def postcodes_one_typo_away(postcode: str) -> list[str]:
-    """Give the known postcodes one typo away from `postcode`: one digit changed, or two
-    neighbouring digits swapped; in number order."""
-    from mentes_cli.regions import place_for_postcode
-
-    candidates = set()
-    for index, digit in enumerate(postcode):
-        for other in "0123456789":
-            if other != digit:
-                candidates.add(postcode[:index] + other + postcode[index + 1 :])
-    for index in range(len(postcode) - 1):
-        swapped = postcode[:index] + postcode[index + 1] + postcode[index] + postcode[index + 2 :]
-        if swapped != postcode:
-            candidates.add(swapped)
-    return sorted(code for code in candidates if place_for_postcode(code) is not None)
-
-
 def _unknown_postcode_text(postcode: str) -> str:
     """Give the usage error for a postcode mentes does not know, with the ones close by."""
-    from mentes_cli.eligibility import place_json
-    from mentes_cli.regions import place_for_postcode
-    from mentes_cli.render_eligibility import place_text
+    from mentes_cli.regions import postcodes_one_typo_away, typo_places
 
     close = postcodes_one_typo_away(postcode)
     if not close:
@@ -446,7 +427,7 @@ def _unknown_postcode_text(postcode: str) -> str:
         "--postcode {postcode}: not a postcode mentes knows. Known postcodes one typo away: "
         "{close}",
         postcode=postcode,
-        close="; ".join(place_text(place_json(code, place_for_postcode(code))) for code in close),
+        close=typo_places(close),
     )
 
 

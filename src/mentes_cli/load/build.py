@@ -613,13 +613,21 @@ def _role_word(role: str) -> str:
 
 
 def _check_places(locations: list[tuple[Raw, Location, Any]], problems: list[Problem]) -> None:
-    from mentes_cli.regions import place_for_postcode
+    from mentes_cli.regions import place_for_postcode, postcodes_one_typo_away, typo_places
 
     for raw, location, _organisation in locations:
         if place_for_postcode(location.postcode) is None:
+            close = postcodes_one_typo_away(location.postcode)
             problems.append(
                 raw.problem(
                     _(
+                        "postcode {postcode} is not a Belgian postcode mentes knows; did you "
+                        "mean {close}?",
+                        postcode=location.postcode,
+                        close=typo_places(close),
+                    )
+                    if close
+                    else _(
                         "postcode {postcode} is not a Belgian postcode mentes knows",
                         postcode=location.postcode,
                     ),
