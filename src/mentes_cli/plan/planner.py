@@ -246,6 +246,7 @@ class Planner:
         # committed visits after the plan's end (outside this plan: they stay as they are).
         self.stuck: dict[str, Incomplete] = {}
         self.outside: list[Visit] = []
+        self._unmovable: set[Visit] = set()  # kept visits that are done, fixed or outside
         self.kept_visits = self._keep(promised)
         self.kept_by_traject = self._by_traject(self.kept_visits)
         # The bookings of this run; `base` stays as it is, for `placeable_alone`.
@@ -337,6 +338,8 @@ class Planner:
             movable = item.state == "planned" and visit.date >= self.start and not outside
             if outside:
                 self.outside.append(visit)
+            if not movable:
+                self._unmovable.add(visit)
             movable_trajects[visit.traject] = movable_trajects.get(visit.traject, True) and movable
             broken = self._broken(visit) if movable else None
             if broken is None:
@@ -409,6 +412,8 @@ class Planner:
             return
         if saved is not None:
             self.base[coach] = saved  # none of its visits moves after all
+            if self._mend_shifting(traject_id, breaking, staying):
+                return
         mine = [v for v in staying if v.traject == traject_id]
         reasons = [
             _(
@@ -449,6 +454,59 @@ class Planner:
             visits_missing=len(breaking),  # the intake call counts when it cannot move
             reasons=reasons,
         )
+
+    def _mend_shifting(
+        self, traject_id: str, breaking: list[tuple[Visit, str]], staying: list[Visit]
+    ) -> bool:
+        """Move the breaking visits of a committed traject with the same coach, moving some of
+        its other movable visits too where they are in the way; give whether it worked.
+
+        An intake call that has no valid day before the first visit, or a visit that has none
+        between its neighbours, may need the visits around it to move as well (SPEC 5 rule 7:
+        same coach first, as little as possible). The other visits are released one at a
+        time, nearest to the breaking ones first; with each release every released and
+        breaking visit goes (intake calls first, then the visits by date) to its nearest
+        valid day, its own day first for a released one. The first release that works is
+        taken: the fewest visits released, and only those that had to leave their day move.
+        """
+        coach = breaking[0][0].coach
+        broken = dict(breaking)
+        mine = [v for v in staying if v.traject == traject_id and v not in self._unmovable]
+        dates = [v.date for v, _b in breaking]
+        mine.sort(key=lambda v: (min(abs((v.date - d).days) for d in dates), v.date, v.kind))
+        for count in range(1, len(mine) + 1):
+            released = mine[:count]
+            rest = [v for v in staying if v not in released]
+            trial = self.base[coach].clone()
+            for visit in released:
+                self._unbook_kept(trial, visit, rest)
+            todo = sorted([*broken, *released], key=lambda v: (v.kind != "intake", v.date))
+            placed: list[Visit] = []
+            for visit in todo:
+                day = self._nearest(
+                    visit, [*rest, *placed], state=trial, own_day=visit not in broken
+                )
+                if day is None:
+                    break
+                placed.append(self._move_to(visit, day, {coach: trial}))
+            else:
+                self.base[coach] = trial
+                staying[:] = [*rest, *placed]
+                first = next(m for v, m in zip(todo, placed, strict=True) if v in broken)
+                for visit, moved in zip(todo, placed, strict=True):
+                    if visit in broken:
+                        self.moved.append(self._moved(visit, moved, broken[visit]))
+                    elif moved.date != visit.date:
+                        reason = _(
+                            "makes way for the {kind} moved to {day}, so that {coach} stays "
+                            "the coach (one coach per traject)",
+                            kind=_kind_word(first.kind),
+                            day=first.date,
+                            coach=coach,
+                        )
+                        self.moved.append(self._moved(visit, moved, reason))
+                return True
+        return False
 
     def _recoach(
         self,
@@ -529,6 +587,8 @@ class Planner:
             return c.tagged(_("is after the deadline"), c.DEADLINE.tag)
         if traject.earliest is not None and visit.date < traject.earliest:
             return c.tagged(_("is before the earliest day"), c.EARLIEST.tag)
+        if traject.requested_on is not None and visit.date < traject.requested_on:
+            return c.tagged(_("is before the request date"), c.EARLIEST.tag)
         if not state.works[index]:
             away = c.coach_away(state.coach, visit.date)
             return c.tagged(
@@ -571,8 +631,9 @@ class Planner:
         traject = self.trajects[visit.traject]
         minutes = round(visit.hours * 60)
         low, high = self.first, self.last
-        if traject.earliest is not None:
-            low = max(low, self.index_of(traject.earliest))
+        not_before = self.not_before(traject)
+        if not_before is not None:
+            low = max(low, self.index_of(not_before))
         if traject.deadline is not None:
             high = min(high, self.index_of(traject.deadline))
         mine = [v for v in staying if v.traject == visit.traject]
@@ -925,14 +986,23 @@ class Planner:
     def window(self, traject: Traject) -> tuple[int, int]:
         """Give the first and last day number a visit of `traject` may fall on."""
         low, high = self.first, self.last
-        if traject.earliest is not None:
-            low = max(low, self.index_of(traject.earliest))
+        not_before = self.not_before(traject)
+        if not_before is not None:
+            low = max(low, self.index_of(not_before))
         if traject.deadline is not None:
             high = min(high, self.index_of(traject.deadline))
         after_intake = self.after_kept_intake(traject)
         if after_intake is not None:
             low = max(low, after_intake)
         return low, high
+
+    @staticmethod
+    def not_before(traject: Traject) -> date | None:
+        """Give the first day a visit of `traject` may fall on by its own dates: its earliest
+        day, and never before it was requested (a plan that starts in the past places nothing
+        before the request), or None."""
+        days = [day for day in (traject.earliest, traject.requested_on) if day is not None]
+        return max(days, default=None)
 
     def after_kept_intake(self, traject: Traject) -> int | None:
         """Give the day after the kept intake call of `traject`, or None when none is kept.
