@@ -272,9 +272,19 @@ def plan(
     settings = load_settings()
     first = start or next_monday(date.today())
     last = end or first + timedelta(days=settings.window_days - 1)
-    if last < first:
-        from mentes_cli.i18n import day
+    from mentes_cli import clock
+    from mentes_cli.i18n import day
 
+    if commit and first < clock.today():  # a commit promises visits: none in the past
+        raise UsageError(
+            _(
+                "--start {start} is before today ({today}): --commit plans from today on. "
+                "Leave out --commit to look at a plan from that day.",
+                start=day(first),
+                today=day(clock.today()),
+            )
+        )
+    if last < first:
         raise UsageError(
             _("--end {end} is before --start {start}", end=day(last), start=day(first))
         )
@@ -319,6 +329,7 @@ def plan(
             from mentes_cli.plan.changes import changes_json
 
             payload["changes"] = changes_json(changes)
+        payload["warnings"] = list(result.warnings)  # English, as the reasons (SPEC 7)
         textout.write_json(payload, sys.stdout)
     elif output_format is PlanFormat.csv:
         from mentes_cli.plan.store import plan_csv
@@ -578,7 +589,7 @@ def _print_incomplete(result: Plan) -> None:
     if not result.incomplete:
         return
     _print_reasons(
-        _("Incomplete (kept visits stay; the rest fits nowhere)"),
+        _("Incomplete (no visit moves; the missing ones have no valid day)"),
         [
             (
                 _(

@@ -490,6 +490,16 @@ class _Checker:
                 ),
             )
         for visit in visits:
+            if traject.requested_on and visit.date < traject.requested_on:
+                self.add(
+                    order,
+                    c.EARLIEST,
+                    _(
+                        "{what}: before the request date {day}",
+                        what=_what(visit),
+                        day=traject.requested_on,
+                    ),
+                )
             if traject.earliest and visit.date < traject.earliest:
                 self.add(
                     order,
@@ -631,6 +641,58 @@ class _Checker:
                     ),
                 )
             earlier[key].append(first)
+        self._committed_entitlements(by_traject)
+
+    def _committed_entitlements(self, by_traject: dict[str, list[Visit]]) -> None:
+        """Check that each planned free traject of the records is still entitled on its first
+        visit day (SPEC 5): its location may have lost its right since the commit (PRIOR taken
+        away, a rule changed). It counts the trajects that use an entitlement and come before
+        it, not itself. An active traject has begun: it is not judged again.
+
+        The plan keeps it as it is (a kept visit never moves for this: no other day mends it,
+        and taking it out of the planning is the coordinator's decision); the violation says
+        what the coordinator can do.
+        """
+        from mentes_cli.eligibility import entitlement_date, uses_entitlement
+
+        for traject_id in sorted(by_traject):
+            traject = self.trajects.get(traject_id)
+            if traject is None or traject.status != "planned" or not traject.is_free_offer:
+                continue
+            if traject.location not in self.locations or traject_id in self.unplanned:
+                continue
+            visits = [v for v in by_traject[traject_id] if v.kind == "visit"]
+            if not visits:
+                continue
+            first = min(v.date for v in visits)
+            family = c.family_of(traject)
+            used = [
+                day
+                for other in self.records.trajects
+                if other.id != traject.id
+                and other.status != "approved"
+                and other.location == traject.location
+                and uses_entitlement(other)
+                and c.family_of(other) == family
+                and (day := entitlement_date(other, self.plan.start)) < first
+            ]
+            answer = c.entitled(self.records, traject, first, used)
+            if answer.entitled:
+                continue
+            self.add(
+                (first, traject.id, "~"),
+                c.ENTITLEMENT,
+                _(
+                    "{traject}: planned free, but {location} is no longer entitled to it on "
+                    "its first visit {day}. Keep it as decided, or take it out of the planning "
+                    "(mentes unplan {traject}) and cancel it or request a paid package. "
+                    "Why: {reason}",
+                    traject=traject.id,
+                    location=traject.location,
+                    day=first,
+                    reason=joined([answer.reason], ""),
+                ),
+            )
 
 
 def _visit_order(visit: Visit) -> tuple:

@@ -125,7 +125,13 @@ GAP = _c(
     ("min_gap_days", "offers.toml"),
     "visits at least the offer's min_gap_days apart",
 )
-EARLIEST = _c("earliest", "SPEC 5.5", VISIT_DAY, ("traject.earliest",), "not before earliest")
+EARLIEST = _c(
+    "earliest",
+    "SPEC 5.5",
+    VISIT_DAY,
+    ("traject.earliest", "traject.requested_on"),
+    "not before earliest, nor before the request",
+)
 DEADLINE = _c("deadline", "SPEC 5.5", VISIT_DAY, ("traject.deadline",), "not after deadline")
 PLAN_WINDOW = _c("plan window", "SPEC 5.5", VISIT_DAY, ("--end",), "not after the plan's end")
 INTAKE_FIRST = _c(

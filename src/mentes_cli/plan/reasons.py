@@ -149,6 +149,14 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
     # English says "earliest 2027-02-01 is after deadline 2027-01-31"; Dutch needs the article.
     earliest = words("earliest", lambda: i18n._("the earliest day"))
     low_why = earliest if low > planner.first else _("the plan's start")
+    asked = traject.requested_on
+    if (
+        asked is not None
+        and low > planner.first
+        and low == planner.index_of(asked)
+        and (traject.earliest is None or asked > traject.earliest)
+    ):
+        low_why = _("the request date")
     if low == planner.after_kept_intake(traject) and low > planner.first:
         low_why = _("the day after the kept intake call,")
     deadline = words("deadline", lambda: i18n._("the deadline"))
@@ -258,6 +266,9 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
     ]
 
     reasons: list[Sentence] = []
+    # The coaches who do not serve the area: said last, after the coaches who could have
+    # taken the traject and why they could not (the reason that binds).
+    outside: list[Sentence] = []
     role_name = ROLE_NAMES[demand.role]
     named = kept.coach if kept is not None else traject.coach
     if named is not None:
@@ -327,7 +338,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
                 )
             )
         for coach in elsewhere[:SHOWN]:
-            reasons.append(
+            outside.append(
                 _(
                     "{coach} does not serve {location} (areas: {areas})",
                     coach=coach.id,
@@ -336,7 +347,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
                 )
             )
         if len(elsewhere) > SHOWN:
-            reasons.append(
+            outside.append(
                 _(
                     "and {count} more {roles} who do not serve {location}",
                     count=len(elsewhere) - SHOWN,
@@ -349,6 +360,7 @@ def reasons_for(planner: Planner, traject: Traject) -> list[Sentence]:
         reasons.append(
             _coach_reason(planner, traject, demand, state, location_days, fitting, low, high)
         )
+    reasons += outside
     return reasons or [_("no feasible schedule found")]
 
 
