@@ -329,7 +329,8 @@ def plan(
             from mentes_cli.plan.changes import changes_json
 
             payload["changes"] = changes_json(changes)
-        payload["warnings"] = list(result.warnings)  # English, as the reasons (SPEC 7)
+        if result.warnings:  # English, as the reasons (SPEC 7); the key only when any
+            payload["warnings"] = list(result.warnings)
         textout.write_json(payload, sys.stdout)
     elif output_format is PlanFormat.csv:
         from mentes_cli.plan.store import plan_csv
