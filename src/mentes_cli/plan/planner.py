@@ -10,9 +10,12 @@ The algorithm (SPEC 5):
    from `--keep` or the records) are booked first, where they are. A planned visit on or
    after the start that now breaks a rule of its own day (leave, closure, holiday, area,
    window) moves to the nearest valid day with the same coach (the earlier on a tie). When
-   one of a committed traject's visits fits no day of its coach, another coach takes the
-   whole traject over when all its visits may move; else the traject is incomplete and none
-   of its visits moves. A kept visit of an approved traject (--keep) that fits no day is
+   one of a committed traject's visits fits no day of its coach, its other movable visits
+   nearest to it are released one at a time and moved too where they are in the way (an
+   intake call with no day left before the first visit moves, and the first visit after it):
+   the same coach first. Only when that fails does another coach take the whole traject
+   over, when all its visits may move; else the traject is incomplete and none of its
+   visits moves. A kept visit of an approved traject (--keep) that fits no day is
    taken out, and its traject misses it. Done and fixed visits, visits before the start and
    committed visits after the end never move; the checker reports their broken rules.
    Trajects with kept visits are completed first: the visits still missing are placed
@@ -51,6 +54,11 @@ Choices where SPEC 5 is silent:
   never moves for room. Another coach takes a committed traject over only whole (one coach
   per traject), and only when its own coach has no valid day for a visit that must move.
 - The queue puts trajects with neither requested_on nor earliest after the others.
+- No visit falls before its traject's requested_on (a plan that starts in the past, which
+  `plan` allows without --commit, places nothing before a request was made).
+- A planned free traject whose location is no longer entitled on its first visit day stays
+  as it is: no other day mends that, and unplanning it is the coordinator's decision. The
+  checker reports it, so the plan warns.
 - Coaching takes 8 days whenever some coach can fit 8, and 7 only when none can.
 
 The planner never prints; `progress(done, total)` is called after each traject.
