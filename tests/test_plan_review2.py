@@ -163,3 +163,19 @@ def test_the_coaches_who_could_serve_come_first(sample_dir: Path):
     could = [i for i, r in enumerate(reasons) if r.startswith(("C-01:", "C-02:"))]
     assert outside and len(could) == 2
     assert max(could) < min(outside)
+
+
+def test_one_check_of_the_committed_visits_for_every_command(sample_dir: Path):
+    """letters, undo and validate can ask the same question as plan --check-records."""
+    from mentes_cli.load import DataSource, load_records
+    from mentes_cli.plan.check import check_committed
+
+    def violations() -> list:
+        return check_committed(load_records(DataSource(sample_dir, "test")).records)
+
+    assert violations() == []  # nothing committed yet
+    mentes(sample_dir, "plan", *WINDOW, "--commit")
+    assert violations() == []
+    lose_prior(sample_dir, "ORG-003")
+    (found,) = violations()
+    assert found.tag == "entitlement" and "T-2026-023" in found.message

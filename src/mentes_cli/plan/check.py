@@ -69,6 +69,20 @@ def check_violations(
     return _Checker(plan, records, settings or load_settings()).run()
 
 
+def check_committed(
+    records: Records, *, settings: PlanningSettings | None = None
+) -> list[Violation]:
+    """Give every hard-constraint violation of the visits committed in `records` (the one
+    check of `plan --check-records`; `plan` warns about the same for the visits it keeps).
+    Empty when the records hold no committed visit."""
+    from mentes_cli.plan.commit import committed_plan
+
+    committed = committed_plan(records)
+    if committed is None:
+        return []
+    return check_violations(committed, records, settings=settings)
+
+
 def _what(visit: Visit) -> Sentence:
     facts = {"traject": visit.traject, "day": visit.date, "coach": visit.coach}
     if visit.kind == "intake":
