@@ -669,6 +669,11 @@ class _Checker:
         """
         from mentes_cli.eligibility import entitlement_date, uses_entitlement
 
+        using: dict[tuple[str, str], list[tuple[str, date]]] = defaultdict(list)
+        for other in self.records.trajects:
+            if other.status != "approved" and uses_entitlement(other):
+                key = (other.location, c.family_of(other))
+                using[key].append((other.id, entitlement_date(other, self.plan.start)))
         for traject_id in sorted(by_traject):
             traject = self.trajects.get(traject_id)
             if traject is None or traject.status != "planned" or not traject.is_free_offer:
@@ -679,17 +684,8 @@ class _Checker:
             if not visits:
                 continue
             first = min(v.date for v in visits)
-            family = c.family_of(traject)
-            used = [
-                day
-                for other in self.records.trajects
-                if other.id != traject.id
-                and other.status != "approved"
-                and other.location == traject.location
-                and uses_entitlement(other)
-                and c.family_of(other) == family
-                and (day := entitlement_date(other, self.plan.start)) < first
-            ]
+            key = (traject.location, c.family_of(traject))
+            used = [day for other, day in using[key] if other != traject.id and day < first]
             answer = c.entitled(self.records, traject, first, used)
             if answer.entitled:
                 continue
