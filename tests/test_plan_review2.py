@@ -179,3 +179,19 @@ def test_one_check_of_the_committed_visits_for_every_command(sample_dir: Path):
     lose_prior(sample_dir, "ORG-003")
     (found,) = violations()
     assert found.tag == "entitlement" and "T-2026-023" in found.message
+
+
+def test_an_approved_traject_left_unplanned_is_no_violation_of_the_committed_visits(
+    sample_dir: Path,
+):
+    """After a commit that could not place every approved traject, --check-records checks the
+    committed visits only (it reported 'approved but neither planned nor listed')."""
+    mentes(
+        sample_dir,
+        *["request", "LOC-004", "B", "--requested-on", "2026-11-30", "--earliest", "2027-01-04"],
+        *["--deadline", "2027-01-20", "--approve"],
+    )
+    mentes(sample_dir, "plan", *WINDOW, "--commit")
+    assert any(t["status"] == "approved" for t in trajects(sample_dir).values())
+    checked = mentes(sample_dir, "plan", "--check-records")
+    assert "The committed visits break no rule" in checked.output

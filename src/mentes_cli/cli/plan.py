@@ -517,7 +517,7 @@ def _commit(data: Path | None, first: date, last: date, settings, budget: float)
 def _check_committed(data: Path | None) -> None:
     """Check the visits committed in the records; exit 1 when one breaks a rule."""
     from mentes_cli.i18n import _, n_
-    from mentes_cli.plan.check import check_plan
+    from mentes_cli.plan.check import check_committed
     from mentes_cli.plan.commit import committed_plan
 
     loaded = load(data)
@@ -525,7 +525,7 @@ def _check_committed(data: Path | None) -> None:
     if committed is None:
         stdout.print(_("The records hold no committed visits."))
         return
-    violations = check_plan(committed, loaded.records)
+    violations = [v.message for v in check_committed(loaded.records)]
     if not violations:
         stdout.print(
             _(

@@ -74,13 +74,15 @@ def check_committed(
 ) -> list[Violation]:
     """Give every hard-constraint violation of the visits committed in `records` (the one
     check of `plan --check-records`; `plan` warns about the same for the visits it keeps).
-    Empty when the records hold no committed visit."""
+    Empty when the records hold no committed visit. The approved trajects are not its
+    business: they have no committed visits, `plan` places them."""
     from mentes_cli.plan.commit import committed_plan
 
     committed = committed_plan(records)
     if committed is None:
         return []
-    return check_violations(committed, records, settings=settings)
+    found = check_violations(committed, records, settings=settings)
+    return [v for v in found if v.constraint is not c.EVERY_APPROVED]
 
 
 def _what(visit: Visit) -> Sentence:
