@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, timedelta
 from enum import StrEnum
@@ -400,35 +401,37 @@ def plan(
         )
 
 
-def _print_wrapped(text: str) -> None:
-    """Print running text on stdout, wrapped between words at the terminal's width."""
+# A number and its unit, and a count and what it counts ("2 × 4 u"), stay on one line.
+_GLUED = re.compile(r"(?<=\d) (?=(?:h|u|×)(?:\W|$))|(?<=×) (?=\d)")
+
+
+def _fill(text: str, width: int, **options) -> str:
+    """Give `text` wrapped between words at `width` (textwrap.fill's options), an id or a date
+    never broken (no break inside a word, nor at its hyphens), a number never parted from
+    its unit."""
     import textwrap
 
+    glued = _GLUED.sub("\u00a0", text)
+    wrapped = textwrap.fill(
+        glued, width=width, break_long_words=False, break_on_hyphens=False, **options
+    )
+    return wrapped.replace("\u00a0", " ")
+
+
+def _print_wrapped(text: str) -> None:
+    """Print running text on stdout, wrapped between words at the terminal's width."""
     from mentes_cli.cli.common import plain
 
     width = max(40, stdout.width)
-    wrapped = textwrap.fill(
-        plain(text), width=width, break_long_words=False, break_on_hyphens=False
-    )
+    wrapped = _fill(plain(text), width)
     stdout.print(wrapped, markup=False, highlight=False, soft_wrap=True)
 
 
 def _notice_wrapped(text: str) -> None:
     """Say a notice on stderr, wrapped between words, its next lines indented by two."""
-    import textwrap
-
     from mentes_cli.cli.common import stderr
 
-    width = max(40, stderr.width)
-    notice(
-        textwrap.fill(
-            text,
-            width=width,
-            subsequent_indent="  ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-    )
+    notice(_fill(text, max(40, stderr.width), subsequent_indent="  "))
 
 
 def _notice_outside(records: Records, result: Plan) -> None:
@@ -655,18 +658,14 @@ def _print_hanging(sentence: str, first: str) -> None:
     """Print a sentence in the reader's language, wrapped between words at the terminal's
     width after `first`, its next lines indented by four spaces; an id or a date is never
     broken (no break inside a word, nor at its hyphens)."""
-    import textwrap
-
     from mentes_cli.cli.common import plain
     from mentes_cli.plan.model import said
 
-    text = textwrap.fill(
+    text = _fill(
         plain(said(sentence)),
-        width=max(40, stdout.width),
+        max(40, stdout.width),
         initial_indent=first,
         subsequent_indent="    ",
-        break_long_words=False,
-        break_on_hyphens=False,
     )
     stdout.print(text, markup=False, highlight=False, soft_wrap=True)
 
