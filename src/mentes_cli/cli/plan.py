@@ -489,18 +489,22 @@ def _commit(data: Path | None, first: date, last: date, settings, budget: float)
         for item in commits:
             change.set_fields(item.traject, item.fields)
             change.set_visits(item.traject, item.visits)
+        written = change.changed
     planned = [item for item in commits if item.new]
-    notice(
-        _(
-            "Committed to the records: {planned}, {moved}.",
-            planned=n_("{count} traject planned", "{count} trajects planned", len(planned)),
-            moved=n_(
-                "{count} kept visit moved",
-                "{count} kept visits moved",
-                sum(item.moved for item in commits),
-            ),
+    if not written:
+        notice(_("Nothing to commit: the records already hold this plan; nothing was written."))
+    else:
+        notice(
+            _(
+                "Committed to the records: {planned}, {moved}.",
+                planned=n_("{count} traject planned", "{count} trajects planned", len(planned)),
+                moved=n_(
+                    "{count} kept visit moved",
+                    "{count} kept visits moved",
+                    sum(item.moved for item in commits),
+                ),
+            )
         )
-    )
     if result.incomplete:
         _notice_wrapped(
             n_(
