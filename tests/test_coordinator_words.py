@@ -411,9 +411,7 @@ def test_a_postcode_typo_in_the_records_suggests_the_postcodes_one_typo_away(tmp
         (folder / name).write_text(text.replace('postcode = "2600"', 'postcode = "2690"', 1))
     result = dutch("validate", "--data", str(folder))
     assert result.exit_code == 1, result.output
-    assert "postcode 2690 is geen Belgische postcode die mentes kent; bedoel je " in (
-        result.stderr
-    )
+    assert "postcode 2690 is geen Belgische postcode die mentes kent; bedoel je " in (result.stderr)
     assert "2600 Antwerpen (district Berchem)" in result.stderr
     assert not english_left(result.stderr)
     result = english("validate", "--data", str(folder))

@@ -172,7 +172,7 @@ areas = ["Atlantis"]
     problems = problems_of(write_records(tmp_path, organisations=organisations, coaches=coaches))
     assert problems[0] == (
         "organisations.toml, line 12, location LOC-1, postcode: postcode 0001 is not a Belgian "
-        "postcode mentes knows"
+        "postcode mentes knows; did you mean 3001 Leuven; 5001 Namur; 6001 Charleroi?"
     )
     assert problems[1].startswith(
         "coaches.toml, line 7, coach C-1, areas: area 'Atlantis' is not a scope id"
