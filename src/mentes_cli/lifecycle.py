@@ -48,10 +48,96 @@ def allowed_moves(traject: Traject) -> list[str]:
     return [COMMANDS[(traject.status, status)] for status in MOVES[traject.status]]
 
 
+# What each command that moves a traject is for: the statuses it moves a traject from. A
+# move SPEC 8 allows is made only by its own command (`unplan` does not approve a request).
+COMMAND_FROM: dict[str, tuple[str, ...]] = {
+    "approve": ("requested",),
+    "cancel": ("requested", "approved", "planned"),
+    "unplan": ("planned",),
+    "start": ("planned",),
+    "done": ("active",),
+    "reopen": ("cancelled",),
+}
+# The status each of those commands moves a traject to.
+COMMAND_TO = {
+    "approve": "approved",
+    "cancel": "cancelled",
+    "unplan": "approved",
+    "start": "active",
+    "done": "done",
+    "reopen": "requested",
+}
+
+
+def _purpose(command: str) -> str:
+    """Give what `command` is for, as the error that refuses it says."""
+    purposes = {
+        "approve": _("mentes approve is for a request (a requested traject)"),
+        "cancel": _("mentes cancel is for a requested, approved or planned traject"),
+        "unplan": _("mentes unplan is for a planned traject"),
+        "start": _("mentes start is for a planned traject"),
+        "done": _("mentes done is for an active traject"),
+        "reopen": _("mentes reopen is for a cancelled traject"),
+    }
+    return purposes[command]
+
+
+def check_command(traject: Traject, command: str) -> None:
+    """Raise LifecycleError, naming what the coordinator can do instead, unless `command`
+    (approve, cancel, unplan, start, done, reopen) may move `traject` from its status; then
+    the move's own checks (`check_move`)."""
+    if traject.status not in COMMAND_FROM[command]:
+        moves = allowed_moves(traject)
+        if not moves:
+            raise LifecycleError(_no_change_any_more(traject))
+        raise LifecycleError(
+            _(
+                "Traject {traject} is {status}; {purpose}. What it can do now: {moves}.",
+                traject=traject.id,
+                status=status_word(traject.status),
+                purpose=_purpose(command),
+                moves=", ".join(_with_id(move, traject.id) for move in moves),
+            )
+        )
+    check_move(traject, COMMAND_TO[command])
+
+
+def _no_change_any_more(traject: Traject) -> str:
+    return _(
+        "Traject {traject} is {status}; a {status} traject does not change any more.",
+        traject=traject.id,
+        status=status_word(traject.status),
+    )
+
+
 def check_move(traject: Traject, status: str) -> None:
     """Raise LifecycleError, naming the allowed moves, unless `traject` may become `status`."""
+    if status not in MOVES[traject.status]:
+        moves = allowed_moves(traject)
+        if not moves:
+            raise LifecycleError(_no_change_any_more(traject))
+        raise LifecycleError(
+            _(
+                "Traject {traject} is {status}; it cannot become {wanted}. "
+                "What it can do now: {moves}.",
+                traject=traject.id,
+                status=status_word(traject.status),
+                wanted=status_word(status),
+                moves=", ".join(_with_id(move, traject.id) for move in moves),
+            )
+        )
     has_done_visit = any(v.state == "done" for v in traject.visits)
     if status == "cancelled" and has_done_visit:
+        if traject.status == "planned":
+            # Only an active traject is done: it starts first.
+            raise LifecycleError(
+                _(
+                    "Traject {traject} has a visit that is done, so it cannot be cancelled. "
+                    "Start it (mentes start {traject}) and end it with: "
+                    "mentes done {traject} --end DATE",
+                    traject=traject.id,
+                )
+            )
         raise LifecycleError(
             _(
                 "Traject {traject} has a visit that is done, so it cannot be cancelled. "
@@ -69,27 +155,6 @@ def check_move(traject: Traject, status: str) -> None:
                 traject=traject.id,
             )
         )
-    if status in MOVES[traject.status]:
-        return
-    moves = allowed_moves(traject)
-    if moves:
-        raise LifecycleError(
-            _(
-                "Traject {traject} is {status}; it cannot become {wanted}. "
-                "What it can do now: {moves}.",
-                traject=traject.id,
-                status=status_word(traject.status),
-                wanted=status_word(status),
-                moves=", ".join(_with_id(move, traject.id) for move in moves),
-            )
-        )
-    raise LifecycleError(
-        _(
-            "Traject {traject} is {status}; a {status} traject does not change any more.",
-            traject=traject.id,
-            status=status_word(traject.status),
-        )
-    )
 
 
 def _with_id(command: str, traject_id: str) -> str:

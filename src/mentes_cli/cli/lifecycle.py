@@ -337,7 +337,6 @@ def _traject(change, traject_id: str):
 def _move(
     data: Path | None,
     traject_id: str,
-    status: str,
     command: str,
     fields: dict | None = None,
     *,
@@ -345,15 +344,26 @@ def _move(
     leave_plan: bool = False,
     check: Callable | None = None,
 ) -> None:
-    """Move one traject to `status` (SPEC 8's allowed moves), with `fields` changed too;
+    """Move one traject as `command` (approve, cancel, unplan, start, reopen) does, by SPEC
+    8's allowed moves and only from the statuses the command is for, with `fields` changed too;
     `release` keeps its committed visits as cancelled, for the calendars; `leave_plan` clears
     what the plan gave it (`lifecycle.unplanned_fields`); `check(traject)` may refuse the move
     (LifecycleError) once it is allowed."""
-    from mentes_cli.lifecycle import check_move, released, status_word, unplanned_fields
+    from mentes_cli.lifecycle import (
+        COMMAND_TO,
+        check_command,
+        released,
+        status_word,
+        unplanned_fields,
+    )
 
-    with _refused_in_one_sentence(traject_id), record_store(data).change(command) as change:
+    status = COMMAND_TO[command]
+    with (
+        _refused_in_one_sentence(traject_id),
+        record_store(data).change(f"{command} {traject_id}") as change,
+    ):
         traject = _traject(change, traject_id)
-        check_move(traject, status)
+        check_command(traject, command)
         if check is not None:
             check(traject)
         fields = {**(unplanned_fields(traject) if leave_plan else {}), **(fields or {})}
@@ -692,27 +702,76 @@ def edit(
     ):
         traject = _traject(change, traject_id)
         if traject.status not in ("requested", "approved"):
-            raise LifecycleError(
-                _(
-                    "Traject {traject} is {status}: only a requested or approved "
-                    "traject is edited. Unplan it first (mentes unplan {traject}).",
-                    traject=traject_id,
-                    status=status_word(traject.status),
-                )
-            )
+            raise LifecycleError(_not_editable(traject))
         if coach is not None and coach not in change.records.coach_index():
             raise InputError(_("no coach {coach} in the records", coach=coach))
         edited = _edited(traject, fields)
         if "earliest" in fields:
             _check_still_free(change.records, edited)
         change.set_fields(traject_id, fields)
+        misfit = _coach_misfit(change.records, edited) if "coach" in fields else None
     stdout.print(
         _(
             "{traject}: changed {fields}.",
             traject=traject_id,
-            fields=", ".join(OPTION_OF_FIELD[key] for key in sorted(fields)),
+            fields=", ".join(
+                f"{OPTION_OF_FIELD[key]} {_edited_value(key, fields[key])}"
+                for key in sorted(fields)
+            ),
         )
     )
+    if misfit:
+        notice(_("Warning: {text}", text=misfit))
+
+
+def _not_editable(traject) -> str:
+    """Say why a traject that is neither requested nor approved is not edited, and what
+    makes it editable again where something does."""
+    from mentes_cli.lifecycle import status_word
+
+    said = _(
+        "Traject {traject} is {status}: only a requested or approved traject is edited.",
+        traject=traject.id,
+        status=status_word(traject.status),
+    )
+    if traject.status == "planned":
+        said += " " + _("Unplan it first (mentes unplan {traject}).", traject=traject.id)
+    elif traject.status == "cancelled":
+        said += " " + _("Open it again first (mentes reopen {traject}).", traject=traject.id)
+    return said
+
+
+def _edited_value(field: str, value) -> str:
+    """Give a value typed to `edit` as the coordinator reads it back."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, list):
+        return clean(", ".join(value))
+    return clean(str(value))
+
+
+def _coach_misfit(records, traject) -> str | None:
+    """Say why the coach asked for on `traject` cannot take it (the planner's AREA rule, SPEC
+    5.4: it would leave the traject unplanned; the records refuse a coach of the wrong role);
+    None when the coach serves its location."""
+    from mentes_cli import clock
+    from mentes_cli.plan.constraints import serves
+
+    coach = records.coach_index().get(traject.coach) if traject.coach else None
+    found = records.location_index().get(traject.location)
+    if coach is None or found is None:
+        return None
+    if not serves(coach, found[1], traject.earliest or clock.today()):
+        return _(
+            "{coach} does not serve the area of {location}; mentes plan cannot give {traject} "
+            "to {coach}.",
+            coach=coach.id,
+            location=traject.location,
+            traject=traject.id,
+        )
+    return None
 
 
 def _edited(traject, fields: dict):
@@ -790,11 +849,11 @@ def _check_still_free(records, edited) -> None:
 def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Approve a request (requested → approved); a free offer must be free on its date."""
     from mentes_cli.errors import LifecycleError
-    from mentes_cli.lifecycle import check_move, status_word
+    from mentes_cli.lifecycle import check_command, status_word
 
     with record_store(data).change(f"approve {traject_id}") as change:
         traject = _traject(change, traject_id)
-        check_move(traject, "approved")
+        check_command(traject, "approve")
         outcome = _request_outcome(change.records, traject, _approval_day(traject))
         if _refuses_approval(traject, outcome):
             if traject.is_free_offer:
@@ -837,7 +896,7 @@ def cancel(
     data: DataOption = None,
 ) -> None:
     """Cancel a traject; its committed visits are released (kept as cancelled for calendars)."""
-    _move(data, traject_id, "cancelled", f"cancel {traject_id}", {"reason": reason}, release=True)
+    _move(data, traject_id, "cancel", {"reason": reason}, release=True)
 
 
 @app.command(help=_("Take a planned traject back to approved; its visits are released."))
@@ -845,7 +904,7 @@ def cancel(
 def unplan(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Take a planned traject back to approved; its visits are released."""
     # What came from the plan goes: an approved traject is dated by earliest again.
-    _move(data, traject_id, "approved", f"unplan {traject_id}", release=True, leave_plan=True)
+    _move(data, traject_id, "unplan", release=True, leave_plan=True)
 
 
 @app.command(
@@ -860,13 +919,7 @@ def start(traject_id: TrajectArgument, data: DataOption = None) -> None:
     from mentes_cli import clock
     from mentes_cli.lifecycle import check_start
 
-    _move(
-        data,
-        traject_id,
-        "active",
-        f"start {traject_id}",
-        check=lambda traject: check_start(traject, clock.today()),
-    )
+    _move(data, traject_id, "start", check=lambda traject: check_start(traject, clock.today()))
 
 
 @app.command(
@@ -890,11 +943,11 @@ def done(
     """Mark a running traject as done (active → done); its visits up to the end are done."""
     from mentes_cli import clock
     from mentes_cli.errors import LifecycleError
-    from mentes_cli.lifecycle import check_end, check_move, finished, live_days, status_word
+    from mentes_cli.lifecycle import check_command, check_end, finished, live_days, status_word
 
     with record_store(data).change(f"done {traject_id}") as change:
         traject = _traject(change, traject_id)
-        check_move(traject, "done")
+        check_command(traject, "done")
         visits = _plain_visits(traject)
         days = live_days(visits)
         last = end or (days[-1] if days else None)
@@ -935,7 +988,7 @@ def done(
 def reopen(traject_id: TrajectArgument, data: DataOption = None) -> None:
     """Open a cancelled traject again as a request (cancelled → requested)."""
     # A request again, as unplan leaves an approved one: what came from the plan goes.
-    _move(data, traject_id, "requested", f"reopen {traject_id}", {"reason": None}, leave_plan=True)
+    _move(data, traject_id, "reopen", {"reason": None}, leave_plan=True)
 
 
 def field_word(field: str) -> str:
