@@ -334,7 +334,7 @@ def test_as_of_moves_the_decision():
         ),
         (
             ["--subsidy-step", "2", "--ikt-places", "1", "--postcode", "2600", "--care-type", "x"],
-            "'x' is not one of 'group', 'family'",
+            "'x' is not a care type; write groepsopvang or gezinsopvang",
         ),
         (
             [*QUICK, "--last-coaching", "2025-13-01"],

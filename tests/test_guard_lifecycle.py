@@ -8,21 +8,27 @@ names what the coordinator can do.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from english import english_left
-from test_lifecycle_cli import LATER, PLANNED
 from typer.testing import CliRunner
 
+from english import english_left
 from mentes_cli.cli import app
+from test_lifecycle_cli import LATER, PLANNED
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _today_is_later(monkeypatch: pytest.MonkeyPatch) -> None:
+def _today_is_later(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Today is after the committed visits; `--lang nl` is given back after each test."""
+    from mentes_cli import i18n
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", LATER)
+    yield
+    i18n.set_language(None)
 
 
 @pytest.fixture

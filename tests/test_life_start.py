@@ -116,7 +116,7 @@ def test_the_allowed_moves_come_first(records: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_BEFORE)
     result = runner.invoke(app, ["start", "T-2026-020", "--data", str(records)])
     assert result.exit_code == 1
-    assert "Traject T-2026-020 is requested; it cannot become active." in result.output
+    assert "T-2026-020 is requested; mentes start is for a planned traject." in result.output
 
 
 def test_check_start_itself():

@@ -143,7 +143,7 @@ def test_approve_then_a_second_approve_names_the_allowed_moves(records: Path):
     mentes(records, "approve", "T-2026-020")
     assert traject(records, "T-2026-020")["status"] == "approved"
     result = mentes(records, "approve", "T-2026-020", code=1)
-    assert "Traject T-2026-020 is approved; it cannot become approved." in result.output
+    assert "Traject T-2026-020 is approved; mentes approve is for a request" in result.output
     assert "mentes plan --commit, mentes cancel T-2026-020" in result.output
 
 
@@ -206,7 +206,7 @@ def test_a_visit_can_be_fixed_and_an_unknown_number_is_named(records: Path):
     mentes(records, "visit", "T-2026-022", "2", "--state", "fixed")
     assert traject(records, "T-2026-022")["visits"][2]["state"] == "fixed"
     result = mentes(records, "visit", "T-2026-022", "7", "--state", "done", code=1)
-    assert "T-2026-022 has no visit 7; its visits: 0, 1, 2" in result.output
+    assert "T-2026-022 has no visit 7; its visits: 0 (the intake call), 1, 2" in result.output
 
 
 def test_edit_changes_only_a_request_or_an_approved_traject(records: Path):

@@ -53,13 +53,13 @@ RUNS = [
     (
         ["request", "LOC-012", "bvv-basis", "--requested-on", "30/11/2026"],
         ["request", "LOC-999", "coaching"],
-        "locatie LOC-999 staat niet in de gegevens",
+        "opvanglocatie LOC-999 in de gegevens",
         1,
     ),
     (
         ["approve", "T-2026-020"],
         ["approve", "T-2026-020"],
-        "Traject T-2026-020 is goedgekeurd; het kan niet goedgekeurd worden",
+        "Traject T-2026-020 is goedgekeurd; mentes approve is voor een aanvraag",
         1,
     ),
     (
@@ -77,7 +77,7 @@ RUNS = [
     (
         ["reopen", "T-2026-029"],
         ["reopen", "T-2026-020"],
-        "het kan niet aangevraagd worden",
+        "mentes reopen is voor een geannuleerd traject",
         1,
     ),
     (
@@ -86,11 +86,11 @@ RUNS = [
         "Traject T-2026-022 is goedgekeurd",
         1,
     ),
-    (["start", "T-2026-023"], ["start", "T-2026-020"], "het kan niet lopend worden", 1),
+    (["start", "T-2026-023"], ["start", "T-2026-020"], "start is voor een gepland traject", 1),
     (
         ["done", "T-2026-017", "--end", "20/11/2026"],
         ["done", "T-2026-020"],
-        "het kan niet afgerond worden",
+        "mentes done is voor een lopend traject",
         1,
     ),
     (
@@ -99,7 +99,7 @@ RUNS = [
         "T-2026-023 heeft geen bezoek 9",
         1,
     ),
-    (["history"], ["history", "T-9999-001"], "Nog geen wijzigingen", 0),
+    (["history"], ["history", "T-9999-001"], "traject T-9999-001 staat niet in de gegevens", 1),
     (["undo"], ["undo"], "", 1),
 ]
 

@@ -86,6 +86,8 @@ def check_command(traject: Traject, command: str) -> None:
     """Raise LifecycleError, naming what the coordinator can do instead, unless `command`
     (approve, cancel, unplan, start, done, reopen) may move `traject` from its status; then
     the move's own checks (`check_move`)."""
+    if command == "cancel" and traject.status == "active":
+        check_move(traject, "cancelled")  # an active traject ends: `done --end`
     if traject.status not in COMMAND_FROM[command]:
         moves = allowed_moves(traject)
         if not moves:
@@ -112,22 +114,9 @@ def _no_change_any_more(traject: Traject) -> str:
 
 def check_move(traject: Traject, status: str) -> None:
     """Raise LifecycleError, naming the allowed moves, unless `traject` may become `status`."""
-    if status not in MOVES[traject.status]:
-        moves = allowed_moves(traject)
-        if not moves:
-            raise LifecycleError(_no_change_any_more(traject))
-        raise LifecycleError(
-            _(
-                "Traject {traject} is {status}; it cannot become {wanted}. "
-                "What it can do now: {moves}.",
-                traject=traject.id,
-                status=status_word(traject.status),
-                wanted=status_word(status),
-                moves=", ".join(_with_id(move, traject.id) for move in moves),
-            )
-        )
     has_done_visit = any(v.state == "done" for v in traject.visits)
-    if status == "cancelled" and has_done_visit:
+    # A traject that took place ends; one that is done or cancelled does not change any more.
+    if status == "cancelled" and has_done_visit and MOVES[traject.status]:
         if traject.status == "planned":
             # Only an active traject is done: it starts first.
             raise LifecycleError(
@@ -143,6 +132,20 @@ def check_move(traject: Traject, status: str) -> None:
                 "Traject {traject} has a visit that is done, so it cannot be cancelled. "
                 "End it with: mentes done {traject} --end DATE",
                 traject=traject.id,
+            )
+        )
+    if status not in MOVES[traject.status]:
+        moves = allowed_moves(traject)
+        if not moves:
+            raise LifecycleError(_no_change_any_more(traject))
+        raise LifecycleError(
+            _(
+                "Traject {traject} is {status}; it cannot become {wanted}. "
+                "What it can do now: {moves}.",
+                traject=traject.id,
+                status=status_word(traject.status),
+                wanted=status_word(status),
+                moves=", ".join(_with_id(move, traject.id) for move in moves),
             )
         )
     if status == "approved" and traject.status == "planned" and has_done_visit:
@@ -269,8 +272,16 @@ def check_visits_open(traject: Traject) -> None:
         )
 
 
+def visit_name(number: int, kind: str) -> str:
+    """Give a committed visit as the coordinator says it: "visit 3", or "intake call" for the
+    call before the first visit (number 0)."""
+    if kind == "intake":
+        return _("intake call")
+    return _("visit {number}", number=number)
+
+
 def check_visit_state(
-    traject: Traject, number: int, visit_day: date, state: str, today: date
+    traject: Traject, number: int, visit_day: date, state: str, today: date, kind: str = "visit"
 ) -> None:
     """Raise LifecycleError unless visit `number` (on `visit_day`) of `traject` may become
     `state`: the visits of a done or cancelled traject do not change (`check_visits_open`); a
@@ -291,10 +302,10 @@ def check_visit_state(
     if visit_day > today:
         raise LifecycleError(
             _(
-                "{traject}, visit {number} is on {day}, after today ({today}): a visit is done "
+                "{traject}, {visit} is on {day}, after today ({today}): a visit is done "
                 "once it took place.",
                 traject=traject.id,
-                number=number,
+                visit=visit_name(number, kind),
                 day=day(visit_day),
                 today=day(today),
             )

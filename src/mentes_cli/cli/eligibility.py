@@ -55,6 +55,25 @@ class CareType(StrEnum):
     family = "family"
 
 
+def _care_type(value: str | None) -> str | None:
+    """Give the care type typed after --care-type as the records write it: group or family,
+    or the Dutch groepsopvang or gezinsopvang, in any case (as a workbook takes it)."""
+    from mentes_cli.load.vocabulary import CARE_TYPE_WORDS, fold
+
+    if value is None:
+        return None
+    care_type = CARE_TYPE_WORDS.get(fold(value))
+    if care_type is None:
+        raise typer.BadParameter(
+            _(
+                "'{value}' is not a care type; write groepsopvang or gezinsopvang (group or "
+                "family)",
+                value=value,
+            )
+        )
+    return care_type
+
+
 def _postcode(value: str | None) -> str | None:
     if value is None:
         return None
@@ -156,9 +175,11 @@ def check_eligibility(
         ),
     ] = None,
     care_type: Annotated[
-        CareType | None,
+        str | None,
         typer.Option(
             "--care-type",
+            callback=_care_type,
+            metavar=_("CARE TYPE"),
             help=_("Quick check: group (default) or family care."),
             show_default=False,
         ),
@@ -241,7 +262,7 @@ def check_eligibility(
             postcode=postcode,  # type: ignore[arg-type]
             enforcement=enforcement,
             places=places,
-            care_type=(care_type or CareType.group).value,
+            care_type=care_type or CareType.group.value,
             last_coaching=last_coaching,  # type: ignore[arg-type]
             last_support=last_support,  # type: ignore[arg-type]
         )

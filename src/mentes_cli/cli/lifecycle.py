@@ -329,9 +329,16 @@ def _traject(change, traject_id: str):
     for traject in change.records.trajects:
         if traject.id == traject_id:
             return traject
+    raise _unknown_traject(change.records, traject_id)
+
+
+def _unknown_traject(records, traject_id: str):
+    """Give the error for a traject id the records do not hold, with the ids close to it."""
+    from mentes_cli.eligibility.engine import did_you_mean
     from mentes_cli.errors import InputError
 
-    raise InputError(_("no traject {traject} in the records", traject=traject_id))
+    hint = did_you_mean(traject_id, [t.id for t in records.trajects])
+    return InputError(_("no traject {traject} in the records{hint}", traject=traject_id, hint=hint))
 
 
 def _move(
@@ -471,7 +478,7 @@ def request(
     from mentes_cli.errors import LifecycleError, UsageError
     from mentes_cli.lifecycle import same_open_requests
 
-    location, coach = typed_id(location), typed_id(coach)
+    location, coach, offer = typed_id(location), typed_id(coach), _offer_code(offer)
     today = clock.today()
     if requested_on is not None and requested_on > today:
         raise UsageError(
@@ -541,6 +548,16 @@ def request(
         )
 
 
+def _offer_code(typed: str) -> str:
+    """Give the offer typed on the command line as the records write it: its code in any
+    case or one of its words, as `quote --traject` and a workbook take it (offers.find); an
+    unknown word stays as typed, for the check to name it."""
+    from mentes_cli.offers import catalogue
+
+    found = catalogue().find(typed)
+    return found.code if found else typed.strip()
+
+
 def _theme(text: str | None) -> str | None:
     """Give a typed theme as the records keep it: "" (nothing typed between the quotes) is
     no theme."""
@@ -568,15 +585,22 @@ def _checked_traject(records, values: dict):
     offer, coach, a field)."""
     from pydantic import ValidationError
 
+    from mentes_cli.eligibility.engine import did_you_mean
     from mentes_cli.errors import InputError, Problem
     from mentes_cli.models import Traject
 
     problems = []
-    if values["location"] not in records.location_index():
+    locations = records.location_index()
+    if values["location"] not in locations:
+        hint = did_you_mean(values["location"], locations)
         problems.append(
             Problem(
                 _("the request"),
-                message=_("no location {location} in the records", location=values["location"]),
+                message=_(
+                    "no location {location} in the records{hint}",
+                    location=values["location"],
+                    hint=hint,
+                ),
             )
         )
     coaches = records.coach_index()
@@ -593,7 +617,7 @@ def _checked_traject(records, values: dict):
     except ValidationError as error:
         for item in error.errors():
             key = str(item["loc"][0]) if item["loc"] else None
-            where = OPTION_OF_FIELD.get(key, key) if key else None
+            where = _field_option(key) if key else None
             problems.append(
                 Problem(
                     _("the request"), field=where, message=item["msg"].removeprefix("Value error, ")
@@ -676,7 +700,6 @@ def edit(
 ) -> None:
     """Change a requested or approved traject."""
     from mentes_cli.errors import InputError, LifecycleError, UsageError
-    from mentes_cli.lifecycle import status_word
 
     fields = {
         "coach": typed_id(coach),
@@ -896,6 +919,14 @@ def cancel(
     data: DataOption = None,
 ) -> None:
     """Cancel a traject; its committed visits are released (kept as cancelled for calendars)."""
+    if reason is not None:
+        reason = reason.strip()
+        if not reason:
+            from mentes_cli.errors import UsageError
+
+            # The letter says the reason: "Reden: " and nothing after it tells the location
+            # nothing.
+            raise UsageError(_("--reason is empty: say why it is cancelled, or leave --reason out"))
     _move(data, traject_id, "cancel", {"reason": reason}, release=True)
 
 
@@ -1098,7 +1129,7 @@ def visit(
     """Mark one committed visit as fixed (never moves), done or planned again."""
     from mentes_cli import clock
     from mentes_cli.errors import LifecycleError
-    from mentes_cli.lifecycle import check_visit_state, check_visits_open
+    from mentes_cli.lifecycle import check_visit_state, check_visits_open, visit_name
 
     with record_store(data).change(f"visit {traject_id} {number}") as change:
         traject = _traject(change, traject_id)
@@ -1114,32 +1145,36 @@ def visit(
                         traject=traject_id,
                     )
                 )
+            intake = {v["number"] for v in visits if v.get("kind") == "intake"}
+            numbers = [
+                _("{number} (the intake call)", number=n) if n in intake else str(n) for n in live
+            ]
             raise LifecycleError(
                 _(
                     "{traject} has no visit {number}; its visits: {numbers}",
                     traject=traject_id,
                     number=number,
-                    numbers=", ".join(map(str, live)) or "—",
+                    numbers=", ".join(numbers) or "—",
                 )
             )
-        check_visit_state(traject, number, found[0]["date"], state, clock.today())
+        kind = found[0].get("kind", "visit")
+        check_visit_state(traject, number, found[0]["date"], state, clock.today(), kind)
         found[0]["state"] = state
         change.set_visits(traject_id, visits)
+    which = visit_name(number, kind)
     if not change.changed:  # the visit had that state already: nothing written, undo kept
         from mentes_cli.records.history import visit_value_words
 
         stdout.print(
-            _("{traject}, visit {number}: {state} already; nothing changed.", traject=traject_id,
-              number=number, state=visit_value_words("visits.1.state", state))
+            _("{traject}, {visit}: {state} already; nothing changed.", traject=traject_id,
+              visit=which, state=visit_value_words("visits.1.state", state))
         )  # fmt: skip
         return
     said = {
-        "planned": _("{traject}, visit {number}: planned (may move).", traject=traject_id,
-                     number=number),
-        "fixed": _("{traject}, visit {number}: fixed (never moves).", traject=traject_id,
-                   number=number),
-        "done": _("{traject}, visit {number}: done.", traject=traject_id, number=number),
-    }  # fmt: skip
+        "planned": _("{traject}, {visit}: planned (may move).", traject=traject_id, visit=which),
+        "fixed": _("{traject}, {visit}: fixed (never moves).", traject=traject_id, visit=which),
+        "done": _("{traject}, {visit}: done.", traject=traject_id, visit=which),
+    }
     stdout.print(said[state])
 
 
@@ -1158,7 +1193,15 @@ def history(
     from rich import box
     from rich.table import Table
 
-    entries = record_store(data).history(traject_id)
+    store = record_store(data)
+    traject_id = typed_id(traject_id)
+    entries = store.history(traject_id)
+    if not entries and traject_id is not None:
+        from mentes_cli.load import load_records
+
+        records = load_records(use_reference_data(data)).records
+        if traject_id not in {t.id for t in records.trajects}:
+            raise _unknown_traject(records, traject_id)
     if not entries:
         stdout.print(_("No changes recorded yet."))
         return

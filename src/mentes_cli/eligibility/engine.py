@@ -251,18 +251,30 @@ def location_warnings(records: Records) -> dict[str, list[str]]:
 def _site(prepared: _Prepared, location_id: str) -> _Site:
     site = prepared.sites.get(location_id)
     if site is None:
-        hint = _did_you_mean(location_id, prepared.sites)
+        hint = did_you_mean(location_id, prepared.sites)
         raise InputError(
             _("no location {location} in the records{hint}", location=repr(location_id), hint=hint)
         )
     return site
 
 
-def _did_you_mean(wanted: str, known: Iterable[str]) -> str:
+def did_you_mean(wanted: str, known: Iterable[str]) -> str:
+    """Give " (did you mean …?)" with up to three ids of `known` close to the id typed,
+    `wanted`, or "" when none is close: first the ids that are the same but for case and
+    leading zeros (t-2026-36 → T-2026-036, LOC-01 → LOC-001), then the ones difflib finds."""
     import difflib
+    import re
 
-    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)
-    return _(" (did you mean {ids}?)", ids=", ".join(close)) if close else ""
+    def shape(text: str) -> tuple:
+        parts = re.split(r"(\d+)", text.casefold())
+        return tuple(int(p) if p.isdigit() else p for p in parts)
+
+    known = list(known)
+    same = [k for k in known if shape(k) == shape(wanted)]
+    close = same + [
+        k for k in difflib.get_close_matches(wanted, known, n=3, cutoff=0.6) if k not in same
+    ]
+    return _(" (did you mean {ids}?)", ids=", ".join(close[:3])) if close else ""
 
 
 # --- deciding ----------------------------------------------------------------------------
