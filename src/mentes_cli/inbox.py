@@ -100,7 +100,51 @@ def request_decision(
     entitlement = free_entitlement(records, traject.location, family, day, used)
     if entitlement.entitled:
         return FREE, None, ""
-    return (PAID if in_paid_scope else UNAVAILABLE), entitlement.next_free, entitlement.reason
+    next_free = entitlement.next_free
+    since = enforcement_from(records, traject.location, day)
+    if next_free is None and since is not None:
+        # Not PRIOR yet, but in enforcement from a later day (PRIOR-ENFORCEMENT): free from
+        # then, when the rest (area, frequency) allows it on that day.
+        used = _used_dates(records, traject, family, since)
+        later = free_entitlement(records, traject.location, family, since, used)
+        next_free = since if later.entitled else later.next_free
+    return (PAID if in_paid_scope else UNAVAILABLE), next_free, entitlement.reason
+
+
+def enforcement_from(records: Records, location_id: str, day: date) -> date | None:
+    """Give the day after `day` from which the location is in enforcement (and so PRIOR,
+    PRIOR-ENFORCEMENT), as the records announce it (`enforcement_since`); None when it is
+    not announced or has begun already."""
+    found = records.location_index().get(location_id)
+    if found is None:
+        return None
+    location = found[1]
+    since = location.enforcement_since
+    return since if location.enforcement and since is not None and since > day else None
+
+
+def paid_price(traject: Traject, day: date) -> Decimal:
+    """Give the price of the paid package of `traject` on `day` (tariffs.toml, as the
+    offerte quotes it)."""
+    from mentes_cli.tariffs import package_at
+
+    return package_at(traject.offer, day).price_eur
+
+
+def free_instead(records: Records, traject: Traject, day: date) -> str | None:
+    """Say, in the reader's language, that the location of a paid request may get this
+    support for free (now or from a date), as `quote` warns (quote.free_offer_notice); None
+    when it may not, or for a free offer."""
+    from mentes_cli.quote import free_offer_entitlement, free_offer_notice, quoted_location
+
+    found = records.location_index().get(traject.location)
+    if traject.is_free_offer or found is None:
+        return None
+    family = family_of_offer(traject.offer)
+    entitlement = free_offer_entitlement(records, traject.location, family, day)
+    if entitlement is None:
+        return None
+    return free_offer_notice(quoted_location(*found), entitlement)
 
 
 def _used_dates(records: Records, traject: Traject, family: str, day: date) -> list[date]:
@@ -177,6 +221,15 @@ def why_not_free(records: Records, traject: Traject, day: date, next_free: date 
             offers=family.paid_offers(),
         )
     if not decide_location(records, location, day).prior:
+        since = enforcement_from(records, location, day)
+        if next_free is not None and since is not None:
+            return _(
+                "{location} is not PRIOR on {day}; it is in enforcement from {since}, and "
+                "so PRIOR from then.",
+                location=location,
+                day=day_text(day),
+                since=day_text(since),
+            )
         return _("{location} is not PRIOR on {day}.", location=location, day=day_text(day))
     if next_free is None:
         return _(

@@ -531,10 +531,7 @@ def request(
             status=_("approved") if approve else _("requested"),
         )
     )
-    if outcome.decision == "free":
-        stdout.print(outcome.text)
-    elif outcome.text:
-        notice(_("Warning: {text}", text=outcome.text))
+    _say_outcome(traject, outcome)
     if twins:
         notice(
             _(
@@ -556,6 +553,19 @@ def _offer_code(typed: str) -> str:
 
     found = catalogue().find(typed)
     return found.code if found else typed.strip()
+
+
+def _say_outcome(traject, outcome: _Outcome) -> None:
+    """Say what a request gets: what it asked for (free, or paid with its price) on stdout;
+    a free offer that is not free, a package not sold there, or a paid request of a location
+    that may have it free, as a warning."""
+    wanted = "free" if traject.is_free_offer else "paid"
+    if outcome.decision == wanted:
+        stdout.print(outcome.text)
+    elif outcome.text:
+        notice(_("Warning: {text}", text=outcome.text))
+    if outcome.warning:
+        notice(_("Warning: {text}", text=outcome.warning))
 
 
 def _theme(text: str | None) -> str | None:
@@ -634,19 +644,33 @@ class _Outcome:
     decision: str
     day: date
     text: str
+    # A paid request of a location that may have it free: said, never refused.
+    warning: str = ""
 
 
 def _request_outcome(records, traject, when: date) -> _Outcome:
     """Give what the request gets on `when` and the sentences that say why and what instead."""
-    from mentes_cli.inbox import request_decision, why_not_free
+    from mentes_cli.inbox import (
+        enforcement_from,
+        free_instead,
+        paid_price,
+        request_decision,
+        why_not_free,
+    )
     from mentes_cli.lifecycle import outside_paid_scope
 
     if not traject.is_free_offer:
         # A paid package: sold where the offerte may quote it (quote.outside_scope_reason).
         reason = outside_paid_scope(records, traject, when)
-        if reason is None:
-            return _Outcome("paid", when, "")
-        return _Outcome("unavailable", when, f"{reason}.")
+        if reason is not None:
+            return _Outcome("unavailable", when, f"{reason}.")
+        text = _(
+            "Paid: {offer} costs {price} on {day}.",
+            offer=traject.offer,
+            price=money(paid_price(traject, when)),
+            day=day(when),
+        )
+        return _Outcome("paid", when, text, free_instead(records, traject, when) or "")
     decision, next_free, _why = request_decision(records, traject, when, day=when)
     if decision == "free":
         text = _(
@@ -660,7 +684,9 @@ def _request_outcome(records, traject, when: date) -> _Outcome:
         _("Not free on {day}.", day=day(when)),
         why_not_free(records, traject, when, next_free),
     ]
-    if next_free:
+    if next_free and enforcement_from(records, traject.location, when):
+        parts.append(_("Free from {day}.", day=day(next_free)))
+    elif next_free:
         parts.append(_("Free again from {day}.", day=day(next_free)))
     alternative = _paid_alternative(records, traject, when) if decision == "paid" else None
     if alternative:
@@ -899,6 +925,8 @@ def approve(traject_id: TrajectArgument, data: DataOption = None) -> None:
             new=status_word("approved"),
         )
     )
+    if outcome.warning:
+        notice(_("Warning: {text}", text=outcome.warning))
 
 
 @app.command(
