@@ -136,3 +136,10 @@ def test_the_refusals_in_dutch(records: Path):
     said = mentes(records, "edit", "T-2026-025", "--coach", "C-02", lang="nl").output
     assert "Waarschuwing" in said
     assert not english_left(said), said
+
+
+def test_request_warns_of_a_coach_outside_the_area_too(records: Path):
+    said = " ".join(
+        mentes(records, "request", "LOC-009", "coaching", "--coach", "C-02").output.split()
+    )
+    assert "Warning: C-02 does not serve the area of LOC-009" in said

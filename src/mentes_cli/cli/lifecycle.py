@@ -514,6 +514,7 @@ def request(
         traject = _checked_traject(records, values)
         twins = same_open_requests(records, location, traject.offer)
         outcome = _request_outcome(records, traject, earliest or asked)
+        misfit = _coach_misfit(records, traject)
         if approve and _refuses_approval(traject, outcome):
             raise LifecycleError(
                 _(
@@ -532,6 +533,8 @@ def request(
         )
     )
     _say_outcome(traject, outcome)
+    if misfit:
+        notice(_("Warning: {text}", text=misfit))
     if twins:
         notice(
             _(
