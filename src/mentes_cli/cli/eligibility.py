@@ -179,7 +179,7 @@ def check_eligibility(
         typer.Option(
             "--care-type",
             callback=_care_type,
-            metavar=_("CARE TYPE"),
+            metavar=_("TYPE"),
             help=_("Quick check: group (default) or family care."),
             show_default=False,
         ),
