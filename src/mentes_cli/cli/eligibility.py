@@ -123,7 +123,7 @@ def check_eligibility(
         Path | None,
         typer.Option(
             "--output",
-            metavar="FILE.xlsx",
+            metavar=_("FILE.xlsx"),
             help=_(
                 "Also write an overview workbook (.xlsx) with a filter, one row per location; "
                 "the table then shows only the summary."
