@@ -15,6 +15,10 @@ os.environ["TERM"] = "dumb"
 os.environ.pop("MENTES_DATA", None)
 # The suite reads English unless a test chooses Dutch (MENTES_LANG=nl or --lang nl).
 os.environ["MENTES_LANG"] = "en"
+# Today is 30 November 2026 for every test (clock.now() honours SOURCE_DATE_EPOCH), unless a
+# test sets its own day: many tests commit a plan from 4 January 2027, which `plan --commit`
+# refuses once that day is past, and the sample's ids and ages are of 2026.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1796040000")  # 2026-11-30 12:00 UTC
 
 from mentes_cli.reference import sample_records_dir
 
