@@ -82,6 +82,8 @@ def check_workbook(content: bytes, name: str) -> None:
                 continue
             for relation in ElementTree.fromstring(package.read(rels + ".rels")).iter(_REL):
                 kind = relation.get("Type", "").rsplit("/", 1)[-1]
+                if kind == "drawing" and _is_empty_drawing(package, part, relation):
+                    continue  # LibreOffice writes one for every sheet: nothing to lose
                 if kind in dropped:
                     found.append(_("sheet {sheet}: {what}", sheet=sheet, what=dropped[kind]))
         for prefix, what in _dropped_parts().items():
@@ -98,6 +100,28 @@ def check_workbook(content: bytes, name: str) -> None:
                 what="; ".join(found),
             )
         )
+
+
+# A drawing holds its charts, images and shapes each in an anchor (DrawingML, ECMA-376 20.5).
+_ANCHORS = {"twoCellAnchor", "oneCellAnchor", "absoluteAnchor"}
+
+
+def _is_empty_drawing(package: zipfile.ZipFile, sheet_part: str, relation: Any) -> bool:
+    """Give whether a sheet's drawing holds nothing: no anchor, so no chart, image or shape
+    (LibreOffice saves such an empty drawing with every sheet). A drawing that cannot be
+    found or read counts as not empty."""
+    if relation.get("TargetMode") == "External":
+        return False
+    target = relation.get("Target", "")
+    if target.startswith("/"):
+        part = target.lstrip("/")
+    else:
+        part = posixpath.normpath(posixpath.join(posixpath.dirname(sheet_part), target))
+    try:
+        drawing = ElementTree.fromstring(package.read(part))
+    except (KeyError, ElementTree.ParseError):
+        return False
+    return not any(element.tag.rsplit("}", 1)[-1] in _ANCHORS for element in drawing.iter())
 
 
 def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:

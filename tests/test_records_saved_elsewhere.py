@@ -1,0 +1,176 @@
+"""Records as other programs save them stay records mentes can change (SPEC 8).
+
+LibreOffice writes an empty drawing with every sheet; a coordinator formats a sheet as an
+Excel table; Notepad saves TOML with Windows line endings. A change keeps each of them as it
+is. The LibreOffice round trip is skipped where LibreOffice (`soffice`) is not installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from excel_helpers import sheet_part, zip_with
+from mentes_cli.cli import app
+from mentes_cli.errors import UnsafeWorkbookError
+from mentes_cli.records.workbook_form import check_workbook
+
+runner = CliRunner()
+SOFFICE = shutil.which("soffice")
+WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
+
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+DRAWING_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+# What LibreOffice Calc writes for a sheet without any drawing (299 bytes).
+EMPTY_DRAWING = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<xdr:wsDr xmlns:xdr="{DRAWING_NS}" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    "</xdr:wsDr>"
+)
+# A drawing holding one shape (a rectangle), which openpyxl would drop on saving.
+SHAPE_DRAWING = EMPTY_DRAWING.replace(
+    "</xdr:wsDr>",
+    "<xdr:twoCellAnchor><xdr:from><xdr:col>1</xdr:col><xdr:colOff>0</xdr:colOff>"
+    "<xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>3</xdr:col>"
+    "<xdr:colOff>0</xdr:colOff><xdr:row>4</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+    '<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="Rechthoek 1"/><xdr:cNvSpPr/></xdr:nvSpPr>'
+    '<xdr:spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:sp>'
+    "<xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>",
+)
+
+
+def mentes(book: Path, *args: str, code: int = 0):
+    result = runner.invoke(app, [*args, "--data", str(book)])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def exported(tmp_path: Path, name: str = "wb.xlsx") -> Path:
+    book = tmp_path / name
+    result = runner.invoke(app, ["export", "--to", str(book)])
+    assert result.exit_code == 0, result.output
+    return book
+
+
+def with_drawing(book: Path, title: str, drawing: str) -> Path:
+    """Give `title` of `book` a drawing part, the way LibreOffice links one to a sheet."""
+    part = sheet_part(book, title)
+    folder, name = part.rsplit("/", 1)
+    rels = f"{folder}/_rels/{name}.rels"
+    with zipfile.ZipFile(book) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    assert rels not in entries  # the export links nothing to its sheets
+    number = sum(1 for n in entries if n.startswith("xl/drawings/drawing")) + 1
+    entries[f"xl/drawings/drawing{number}.xml"] = drawing.encode()
+    entries[rels] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        f'Type="{DRAWING_TYPE}" Target="../drawings/drawing{number}.xml"/></Relationships>'
+    ).encode()
+    sheet = entries[part].decode()
+    entries[part] = sheet.replace(
+        "</worksheet>",
+        '<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships" r:id="rId1"/></worksheet>',
+    ).encode()
+    types = entries["[Content_Types].xml"].decode()
+    entries["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        f'<Override PartName="/xl/drawings/drawing{number}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+    ).encode()
+    book.write_bytes(zip_with(entries))
+    return book
+
+
+def cells(book: Path) -> dict[str, list[tuple]]:
+    workbook = openpyxl.load_workbook(book)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
+
+
+# --- LibreOffice's empty drawings ----------------------------------------------------------
+
+
+def test_an_empty_drawing_is_accepted_and_a_change_keeps_everything_else(tmp_path):
+    book = with_drawing(exported(tmp_path), "Trajecten", EMPTY_DRAWING)
+    with_drawing(book, "Organisaties", EMPTY_DRAWING)
+    before = cells(book)
+    mentes(book, "approve", "T-2026-020")
+    after = cells(book)
+    assert set(after) == {*before, "Historiek"}
+    for title in before:
+        if title != "Trajecten":
+            assert after[title] == before[title], title
+    changed = [
+        (b, a) for b, a in zip(before["Trajecten"], after["Trajecten"], strict=True) if a != b
+    ]
+    assert [(b[0], a[0]) for b, a in changed] == [("T-2026-020", "T-2026-020")]
+    assert [row[2:7] for row in after["Historiek"][1:]] == [
+        ("approve T-2026-020", "T-2026-020", "status", "requested", "approved")
+    ]
+
+
+def test_a_drawing_with_a_shape_is_still_refused(tmp_path):
+    book = with_drawing(exported(tmp_path), "Trajecten", SHAPE_DRAWING)
+    with_drawing(book, "Organisaties", EMPTY_DRAWING)
+    before = book.read_bytes()
+    with pytest.raises(UnsafeWorkbookError) as caught:
+        check_workbook(before, book.name)
+    assert "sheet Trajecten: a drawing (a chart, an image or a shape)" in str(caught.value)
+    assert "Organisaties" not in str(caught.value)
+    result = mentes(book, "approve", "T-2026-020", code=1)
+    assert "sheet Trajecten: a drawing" in result.output
+    assert book.read_bytes() == before
+
+
+def test_a_drawing_that_cannot_be_found_is_refused(tmp_path):
+    book = with_drawing(exported(tmp_path), "Trajecten", EMPTY_DRAWING)
+    with zipfile.ZipFile(book) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist() if "drawings/" not in n}
+    with pytest.raises(UnsafeWorkbookError, match="sheet Trajecten: a drawing"):
+        check_workbook(zip_with(entries), book.name)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_a_workbook_saved_by_libreoffice_can_be_changed(tmp_path):
+    book = exported(tmp_path)
+    profile = tmp_path / "libreoffice-profile"
+    out = tmp_path / "saved"
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    saved = out / "wb.xlsx"
+    assert result.returncode == 0 and saved.is_file(), result.stderr
+    with zipfile.ZipFile(saved) as archive:
+        assert any(n.startswith("xl/drawings/") for n in archive.namelist())
+    before = cells(saved)
+    mentes(saved, "approve", "T-2026-020")
+    mentes(saved, "plan", *WINDOW, "--commit")
+    after = cells(saved)
+    for title in ("Organisaties", "Locaties", "Sluitingen", "Coaches", "Verlof"):
+        assert after[title] == before[title], title
+    assert len([r for r in after["Bezoeken"][1:] if r[0]]) > 0
+    statuses = {row[0]: row for row in after["Trajecten"][1:] if row[0]}
+    assert "gepland" in statuses["T-2026-020"]
