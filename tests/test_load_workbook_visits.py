@@ -167,7 +167,9 @@ def test_a_requested_traject_with_live_visits_is_refused_at_the_visit(tmp_path):
 
 
 def test_mentes_own_sheets_are_not_called_ignored(tmp_path):
-    sheets = sheets_with_visits()
+    sheets = sheets_with_visits(
+        ["T-1", 1, "bezoek", datetime(2027, 1, 11), "9:00", 3, "C-1", None, "u1@m", None]
+    )
     sheets[HISTORY_SHEET] = [["Wanneer", "Gebruiker"], ["2027-01-01T10:00:00+00:00", "an"]]
     sheets["Brieven"] = [["Traject", "Brief"]]
     sheets["Notities"] = [["wat ik nog moet doen"]]

@@ -110,7 +110,18 @@ def load_workbook_records(path: Path) -> tuple[Records, list[str]]:
         reading.problems.extend(p for p in exc.problems if reading.keeps(p))
     if reading.problems:
         raise InputError(reading.sorted_problems())
-    return records, reading.notices()
+    return records, [*reading.notices(), *reading.visit_warnings(records)]
+
+
+def looks_like_visits(header: list[Any]) -> bool:
+    """Give whether a header row holds every required column of the sheet Bezoeken (a
+    renamed or copied sheet of committed visits, such as 'Bezoeken 2027')."""
+    folded = {vocab.fold_header(str(v)) for v in header if isinstance(v, str)}
+    return all(
+        any(name in folded for name in column.names())
+        for column in vocab.VISITS.columns
+        if column.required
+    )
 
 
 # --- the file ---------------------------------------------------------------------------------
@@ -543,6 +554,9 @@ class _Reading:
         self.sheets: list[_Sheet] = []
         self.missing_optional: list[str] = []
         self.ignored_sheets: list[str] = []
+        # Whether the sheet Bezoeken is there, and the ignored sheets that look like it.
+        self.has_visits_sheet = False
+        self.visits_lookalikes: list[str] = []
         # (sheet, row) -> the field labels whose cell was already reported as wrong
         self.failed: dict[tuple[str, int], set[str]] = {}
         self.parsed: dict[tuple[str, type, Any], Any] = {}
@@ -619,6 +633,20 @@ class _Reading:
         self.ignored_sheets = [
             t for t in workbook.sheetnames if vocab.fold_header(t) not in known | own
         ]
+        visits = [s for s in self.sheets if s.spec is vocab.VISITS]
+        self.has_visits_sheet = bool(visits)
+        if not visits or not any(number > 1 for number in visits[0].rows):
+            self.visits_lookalikes = [
+                t for t in self.ignored_sheets if self._looks_like_visits(t, workbook)
+            ]
+
+    def _looks_like_visits(self, title: str, workbook: _Book) -> bool:
+        """Give whether an ignored sheet holds visits: the columns of the sheet Bezoeken."""
+        try:
+            rows, _scan = sheet_cells(self.path, workbook, title)
+        except (InputError, *_calamine_errors(), *_READ_ERRORS):
+            return False  # not records: whatever is wrong with it is not the records' problem
+        return looks_like_visits(rows.get(1, [])) and any(number > 1 for number in rows)
 
     def _missing_sheet(self, spec: vocab.SheetSpec, titles: list[str]) -> Problem:
         having = ", ".join(repr(t) for t in titles) or _("none")
@@ -921,6 +949,59 @@ class _Reading:
                     )
                 )
         return notices
+
+    def visit_warnings(self, records: Records) -> list[str]:
+        """Warn about planned trajects without a visit: their committed visits are not in
+        the sheet Bezoeken (renamed, removed or emptied), so no command sees the days their
+        coaches are booked, and plan would book those days again."""
+        lost = [t.id for t in records.trajects if t.status == "planned" and not t.visits]
+        if not lost and not (self.visits_lookalikes and not self.has_visits_sheet):
+            return []
+        shown = ", ".join(lost[:10]) + (" …" if len(lost) > 10 else "")
+        if not lost:
+            what = _(
+                "the workbook has no sheet {sheet}: the committed visits are read from that "
+                "sheet only.",
+                sheet=vocab.VISITS.name,
+            )
+        elif self.has_visits_sheet:
+            what = i18n.n_(
+                "sheet {sheet} holds no visit of {count} planned traject ({trajects}): no "
+                "command sees the days its coach is booked, and plan would book them again.",
+                "sheet {sheet} holds no visit of {count} planned trajects ({trajects}): no "
+                "command sees the days their coaches are booked, and plan would book them "
+                "again.",
+                len(lost),
+                sheet=vocab.VISITS.name,
+                trajects=shown,
+            )
+        else:
+            what = i18n.n_(
+                "the workbook has no sheet {sheet}, where the visits of {count} planned "
+                "traject ({trajects}) belong: no command sees the days its coach is booked, "
+                "and plan would book them again.",
+                "the workbook has no sheet {sheet}, where the visits of {count} planned "
+                "trajects ({trajects}) belong: no command sees the days their coaches are "
+                "booked, and plan would book them again.",
+                len(lost),
+                sheet=vocab.VISITS.name,
+                trajects=shown,
+            )
+        if self.visits_lookalikes:
+            fix = i18n.n_(
+                "Sheet {sheets} has its columns: if it holds these visits, name it {sheet} again.",
+                "Sheets {sheets} have its columns: if one holds these visits, name it {sheet} "
+                "again.",
+                len(self.visits_lookalikes),
+                sheets=", ".join(repr(title) for title in self.visits_lookalikes),
+                sheet=vocab.VISITS.name,
+            )
+        else:
+            fix = _(
+                "Put the visits back (mentes keeps the workbook as it was before each change "
+                "in the folder backup beside it), or unplan those trajects to plan them anew."
+            )
+        return [_("Warning: {warning} {fix}", warning=what, fix=fix)]
 
 
 def _unknown_columns_hint(column: vocab.Column, unknown: list[tuple[int, str]]) -> str:

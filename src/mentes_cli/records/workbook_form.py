@@ -174,6 +174,9 @@ class TrajectsWorkbook:
         self._widths: dict[str, int] = {}
         self._visit_rows: dict[str, list[int]] | None = None
         self._visit_columns: dict[str, int] | None = None
+        # The trajects this change touched, and whether the visits were looked for (once).
+        self._touched: set[str] = set()
+        self._visits_checked = False
 
     # --- checks ---
 
@@ -268,6 +271,7 @@ class TrajectsWorkbook:
     def set_fields(self, traject_id: str, changes: dict[str, Any]) -> None:
         """Set fields of one traject in its row; a value None empties the cell."""
         row = self._row(traject_id)
+        self._touched.add(traject_id)
         for key, value in changes.items():
             if key == "visits":
                 self.set_visits(traject_id, value or [])
@@ -277,6 +281,7 @@ class TrajectsWorkbook:
 
     def add_traject(self, values: dict[str, Any]) -> None:
         """Add a row for a new traject below the last one, formatted as the row above it."""
+        self._touched.add(str(values["id"]))
         row = self._last_row(self.sheet) + 1
         _copy_format(self.sheet, row - 1, row, self._width(self.sheet))
         for key, value in values.items():
@@ -291,6 +296,10 @@ class TrajectsWorkbook:
 
     def add_visit(self, traject_id: str, visit: dict[str, Any]) -> None:
         """Add a row for a visit of a traject to the sheet Bezoeken (made when missing)."""
+        self._touched.add(traject_id)
+        if not self._visits_checked:
+            self._refuse_lost_visits()
+            self._visits_checked = True
         sheet = self._visits_sheet()
         row = self._last_row(sheet) + 1
         _copy_format(sheet, row - 1, row, self._width(sheet))
@@ -304,6 +313,7 @@ class TrajectsWorkbook:
         """Replace the visits of a traject in the sheet Bezoeken, in place: its rows keep
         their places (and a coordinator's notes beside them) and get the visits in order; a
         visit more gets a new row at the end, a row too many is removed."""
+        self._touched.add(traject_id)
         sheet = self._find_sheet(vocab.VISITS.names())
         rows: list[int] = []
         if sheet is not None:
@@ -357,6 +367,82 @@ class TrajectsWorkbook:
         values = {"traject": traject_id, **visit}
         for column in vocab.VISITS.columns:
             self._put(sheet, row, columns[column.key], _shown_as(column, values.get(column.key)))
+
+    def _refuse_lost_visits(self) -> None:
+        """Refuse to write visits while committed visits cannot be found: the sheet Bezoeken
+        is missing and another sheet has its columns (renamed: a new Bezoeken beside it would
+        book its coaches' days again), or a planned traject this change leaves alone has no
+        visit in it (the sheet or its rows removed). RecordChangeError, nothing written."""
+        from mentes_cli.load.excel_records import looks_like_visits
+
+        sheet = self._find_sheet(vocab.VISITS.names())
+        if sheet is None:
+            record_sheets = {name for spec in vocab.SHEETS for name in spec.names()}
+            lookalikes = [
+                other.title
+                for other in self.workbook.worksheets
+                if vocab.fold_header(other.title) not in record_sheets
+                and looks_like_visits(
+                    [c.value for c in next(other.iter_rows(min_row=1, max_row=1), ())]
+                )
+            ]
+            if lookalikes:
+                raise RecordChangeError(
+                    _(
+                        "{name}: has no sheet {sheet}, but sheet {other} has its columns "
+                        "(renamed?); mentes would start a new sheet {sheet} beside it and "
+                        "book the days of its visits again. Name it {sheet} again (or change "
+                        "its headers when it is an archive) and try again; nothing was written",
+                        name=self.name,
+                        sheet=vocab.VISITS.name,
+                        other=", ".join(repr(title) for title in lookalikes),
+                    )
+                )
+        found = self._visit_index(sheet) if sheet is not None else {}
+        lost = [
+            traject
+            for traject, status in self._statuses().items()
+            if status == "planned" and traject not in self._touched and traject not in found
+        ]
+        if lost:
+            shown = ", ".join(lost[:10]) + (" …" if len(lost) > 10 else "")
+            where = (
+                _(
+                    "{name}: has no sheet {sheet}, where the visits of the planned trajects "
+                    "{trajects} belong",
+                    name=self.name,
+                    sheet=vocab.VISITS.name,
+                    trajects=shown,
+                )
+                if sheet is None
+                else _(
+                    "{name}: sheet {sheet} holds no visit of the planned trajects {trajects}",
+                    name=self.name,
+                    sheet=repr(sheet.title),
+                    trajects=shown,
+                )
+            )
+            raise RecordChangeError(
+                _(
+                    "{where}; writing new visits would book their coaches' days again. Put "
+                    "their visits back (mentes keeps the workbook as it was before each "
+                    "change in the folder backup beside it), or unplan them to plan them "
+                    "anew; nothing was written",
+                    where=where,
+                )
+            )
+
+    def _statuses(self) -> dict[str, str]:
+        """Give the status of every traject by id, as the loader reads its cell."""
+        column = self.columns.get("status")
+        if column is None:
+            return {}
+        statuses = {}
+        for traject, row in self._rows().items():
+            value = self.sheet.cell(row=row, column=column).value
+            if isinstance(value, str):
+                statuses[traject] = vocab.STATUS_WORDS.get(value.strip().casefold(), "")
+        return statuses
 
     def _visits_sheet(self) -> Worksheet:
         sheet = self._find_sheet(vocab.VISITS.names())
