@@ -174,3 +174,58 @@ def test_a_workbook_saved_by_libreoffice_can_be_changed(tmp_path):
     assert len([r for r in after["Bezoeken"][1:] if r[0]]) > 0
     statuses = {row[0]: row for row in after["Trajecten"][1:] if row[0]}
     assert "gepland" in statuses["T-2026-020"]
+
+
+# --- a sheet formatted as an Excel table ------------------------------------------------------
+
+
+def as_table(book: Path, title: str, name: str) -> None:
+    """Format the rows of `title` as a table, as "Format as Table" in Excel does (the table
+    has its own filter; the sheet's is removed)."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook[title]
+    sheet.auto_filter.ref = None
+    last = max(row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value)
+    last = max(last, 2)
+    table = Table(displayName=name, ref=f"A1:{sheet.cell(1, sheet.max_column).column_letter}{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)
+    workbook.save(book)
+
+
+def tables(book: Path, title: str) -> dict[str, tuple[str, str | None]]:
+    sheet = openpyxl.load_workbook(book)[title]
+    return {
+        table.displayName: (table.ref, table.autoFilter.ref if table.autoFilter else None)
+        for table in sheet.tables.values()
+    }
+
+
+def test_a_new_traject_lands_inside_the_table_of_its_sheet(tmp_path):
+    book = exported(tmp_path)
+    as_table(book, "Trajecten", "Aanvragen")
+    assert tables(book, "Trajecten") == {"Aanvragen": ("A1:N15", "A1:N15")}
+    mentes(book, "request", "LOC-011", "bvv-basis")
+    assert tables(book, "Trajecten") == {"Aanvragen": ("A1:N16", "A1:N16")}
+    assert openpyxl.load_workbook(book)["Trajecten"]["A16"].value == "T-2026-029"
+    mentes(book, "request", "LOC-011", "coaching")
+    assert tables(book, "Trajecten") == {"Aanvragen": ("A1:N17", "A1:N17")}
+
+
+def test_new_visits_land_inside_the_table_of_sheet_bezoeken(tmp_path):
+    book = exported(tmp_path)
+    as_table(book, "Bezoeken", "Bezoeken_tabel")  # the header and one blank row
+    mentes(book, "plan", *WINDOW, "--commit")
+    sheet = openpyxl.load_workbook(book)["Bezoeken"]
+    last = max(row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value)
+    assert last > 40
+    assert tables(book, "Bezoeken") == {"Bezoeken_tabel": (f"A1:J{last}", f"A1:J{last}")}
+
+
+def test_the_sheet_filter_takes_in_a_new_traject(tmp_path):
+    book = exported(tmp_path)
+    assert openpyxl.load_workbook(book)["Trajecten"].auto_filter.ref == "A1:N15"
+    mentes(book, "request", "LOC-011", "bvv-basis")
+    assert openpyxl.load_workbook(book)["Trajecten"].auto_filter.ref == "A1:N16"

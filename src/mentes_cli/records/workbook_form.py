@@ -288,6 +288,8 @@ class TrajectsWorkbook:
             if key == "visits":
                 continue
             self._put(self.sheet, row, self._column(key), _shown(key, value))
+        _grow_filter(self.sheet, row)
+        _grow_tables(self.sheet, row)
         self._last_rows[self.sheet.title] = row
         self._rows().setdefault(str(values["id"]), row)
         for visit in values.get("visits") or []:
@@ -305,6 +307,7 @@ class TrajectsWorkbook:
         _copy_format(sheet, row - 1, row, self._width(sheet))
         self._write_visit(sheet, row, traject_id, visit)
         _grow_filter(sheet, row)
+        _grow_tables(sheet, row)
         self._last_rows[sheet.title] = row
         self._visit_index(sheet).setdefault(traject_id, []).append(row)
         self.changed = True
@@ -619,6 +622,26 @@ def _grow_filter(sheet: Worksheet, row: int) -> None:
     if cells.max_row < row:
         cells.expand(down=row - cells.max_row)
         sheet.auto_filter.ref = cells.coord
+
+
+def _grow_tables(sheet: Worksheet, row: int) -> None:
+    """Let a table ("Format as Table") that ends right above `row` take it in, with its filter
+    and sort range, so that the coordinator's filters, sorting and banding see the new row."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    for table in sheet.tables.values():
+        cells = CellRange(table.ref)
+        if cells.max_row != row - 1:
+            continue
+        table.ref = CellRange(
+            min_col=cells.min_col, min_row=cells.min_row, max_col=cells.max_col, max_row=row
+        ).coord
+        for part in (table.autoFilter, table.sortState):
+            if part is not None and part.ref:
+                inner = CellRange(part.ref)
+                if inner.max_row == row - 1:
+                    inner.expand(down=1)
+                    part.ref = inner.coord
 
 
 def _last_row(sheet: Worksheet) -> int:
