@@ -229,3 +229,59 @@ def test_the_sheet_filter_takes_in_a_new_traject(tmp_path):
     assert openpyxl.load_workbook(book)["Trajecten"].auto_filter.ref == "A1:N15"
     mentes(book, "request", "LOC-011", "bvv-basis")
     assert openpyxl.load_workbook(book)["Trajecten"].auto_filter.ref == "A1:N16"
+
+
+# --- TOML saved with Windows line endings ------------------------------------------------------
+
+
+def test_toml_with_windows_line_endings_keeps_them_on_every_line(tmp_path):
+    """The same commands on the sample with LF and with CRLF give the same bytes, but for the
+    line ending: every line mentes adds or edits ends as the file's lines do."""
+    from mentes_cli.reference import sample_records_dir
+
+    folders = {}
+    for ending in ("\n", "\r\n"):
+        folder = tmp_path / ("crlf" if ending == "\r\n" else "lf")
+        shutil.copytree(sample_records_dir(), folder)
+        text = (folder / "trajects.toml").read_bytes().decode()
+        (folder / "trajects.toml").write_bytes(text.replace("\n", ending).encode())
+        for args in (
+            ["request", "LOC-011", "bvv-basis", "--theme", "taal"],
+            ["approve", "T-2026-020"],
+            ["plan", *WINDOW, "--commit"],
+            ["cancel", "T-2026-021", "--reason", "verhuisd"],
+            ["edit", "T-2026-029", "--theme", "spel"],
+        ):
+            mentes(folder, *args)
+        folders[ending] = (folder / "trajects.toml").read_bytes()
+    windows = folders["\r\n"]
+    assert windows.count(b"\n") == windows.count(b"\r\n") > 700
+    assert windows == folders["\n"].replace(b"\n", b"\r\n")
+
+
+def test_a_crlf_file_edited_as_a_whole_keeps_crlf_too():
+    """A header inside a multi-line string: the file is edited through tomlkit as one
+    document."""
+    from mentes_cli.records.toml_form import TrajectsToml
+
+    text = (
+        "# mijn trajecten\r\n[[trajects]]\r\n"
+        'id = "T-1"\r\nlocation = "LOC-1"\r\noffer = "coaching"\r\n'
+        'theme = """\r\n[[trajects]]\r\n"""\r\nstatus = "approved"\r\n'
+    )
+    form = TrajectsToml(text)
+    form.set_fields("T-1", {"status": "planned", "coach": "C-1"})
+    form.add_visit("T-1", {"number": 1, "kind": "visit", "coach": "C-1", "hours": 3.0})
+    form.add_traject({"id": "T-2", "location": "LOC-1", "offer": "B", "status": "requested"})
+    new = form.text()
+    assert new.startswith("# mijn trajecten\r\n[[trajects]]\r\n")
+    assert new.count("\n") == new.count("\r\n") > 12
+    assert 'coach = "C-1"' in new and 'id = "T-2"' in new
+
+
+def test_a_file_with_unix_line_endings_stays_so():
+    from mentes_cli.records.toml_form import TrajectsToml
+
+    form = TrajectsToml('[[trajects]]\nid = "T-1"\nstatus = "approved"\n')
+    form.add_visit("T-1", {"number": 1, "kind": "visit"})
+    assert "\r" not in form.text()

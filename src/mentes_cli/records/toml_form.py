@@ -26,6 +26,7 @@ from mentes_cli.i18n import _
 TRAJECTS = "trajects"
 VISITS = "visits"
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*trajects[ \t]*\]\][ \t]*(#.*)?\r?\n?$")
+_BARE_LF = re.compile(r"(?<!\r)\n")
 _VISITS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*trajects[ \t]*\.[ \t]*visits[ \t]*\]\]")
 
 
@@ -35,6 +36,10 @@ class TrajectsToml:
     def __init__(self, text: str, source: str = "trajects.toml"):
         self.original = text
         self.source = source
+        # The file's line ending, as its first line has it: what mentes writes ends so too
+        # (a file saved on Windows keeps CRLF on every line, added ones included).
+        first = text.find("\n")
+        self.newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
         self.data = tomllib.loads(text)
         items = self.data.get(TRAJECTS, [])
         self.trajects: list[dict[str, Any]] = [copy.deepcopy(t) for t in items]
@@ -153,9 +158,9 @@ class TrajectsToml:
                 edited[position] = _Block(blocks[position])
             edited[position].apply(kind, values)
         for position, block in edited.items():
-            blocks[position] = block.text()
+            blocks[position] = self._ended(block.text())
         text = head + "".join(blocks)
-        return text + _appended(text, added)
+        return text + self._ended(_appended(text, added))
 
     def _text_by_document(self) -> str:
         document = tomlkit.parse(self.original)
@@ -168,7 +173,13 @@ class TrajectsToml:
                 ids.append(values.get("id"))
             else:
                 _apply(document[TRAJECTS][ids.index(traject_id)], kind, values)
-        return tomlkit.dumps(document)
+        return self._ended(tomlkit.dumps(document))
+
+    def _ended(self, text: str) -> str:
+        """Give text that mentes wrote (tomlkit, tomli-w: LF) with the file's line ending."""
+        if self.newline == "\n":
+            return text
+        return _BARE_LF.sub(self.newline, text)
 
 
 class _Block:
@@ -203,7 +214,7 @@ class _Block:
         if not keys.endswith("\n"):
             keys += "\n"
         if self.visits.startswith("\n"):  # visits written here bring their own blank line
-            keys = keys.rstrip("\n") + "\n"
+            keys = keys.rstrip("\r\n") + "\n"
         body = keys + self.visits
         return body + ("" if body.endswith("\n") or not self.tail else "\n") + self.tail
 
@@ -307,8 +318,9 @@ def _appended(text: str, added: list[dict[str, Any]]) -> str:
     document = tomlkit.document()
     document.append(TRAJECTS, _aot(added))
     piece = tomlkit.dumps(document).lstrip("\n")
+    ending = text[-4:].replace("\r\n", "\n")  # the same in a file with Windows line endings
     separator = (
-        "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        "" if not text or ending.endswith("\n\n") else ("\n" if ending.endswith("\n") else "\n\n")
     )
     # tomlkit separates the tables of one array with no blank line: add one, as people do.
     piece = piece.replace("\n[[trajects]]\n", "\n\n[[trajects]]\n")
