@@ -219,7 +219,13 @@ def test_import_refuses_to_replace_files_and_writes_none(tmp_path, exported):
     assert (folder / "coaches.toml").read_text(encoding="utf-8") == "# mine\n"
     result = invoke("import", exported, "--to", folder, "--force")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == RECORD_FILES
+    # The file it replaced is kept in backup/ (and the records' lock file stays, as after
+    # every change).
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".mentes.lock") == sorted(
+        [*RECORD_FILES, "backup"]
+    )
+    kept = [p for p in (folder / "backup").iterdir() if p.name.startswith("coaches.")]
+    assert [p.read_text(encoding="utf-8") for p in kept] == ["# mine\n"]
 
 
 def test_import_of_a_bad_workbook_writes_nothing(tmp_path):

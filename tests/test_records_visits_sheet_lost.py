@@ -19,6 +19,17 @@ from english import english_left
 from mentes_cli.cli import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A Dutch run sets the language of this process: the next test reads English again."""
+    yield
+    from mentes_cli import i18n
+
+    i18n.set_language(None)
+
+
 WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
 PLANNED = [f"T-2026-0{n}" for n in range(21, 29)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -96,11 +97,13 @@ def import_(
     ],
     force: ForceOption = False,
 ) -> None:
-    from mentes_cli.export.records_toml import write_record_files
+    from mentes_cli.export.records_toml import records_toml, write_record_files
     from mentes_cli.letters.memory import carried_memory
     from mentes_cli.load import DataSource, load_records, summary
     from mentes_cli.output import check_output_path, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
+    from mentes_cli.records.history import HISTORY_FILE, entries_toml
+    from mentes_cli.records.store import BACKUP_FOLDER
     from mentes_cli.reference import set_override_dir
 
     if workbook.is_dir():
@@ -111,15 +114,30 @@ def import_(
         notice(line)
     _fits_the_limits(loaded.records, workbook.name)
     carried = carried_memory(workbook, to, into_folder=True)  # the letters sent, along
-    with outputs_together():
-        written = write_record_files(
-            loaded.records,
-            to,
-            force=force,
-            origin=workbook.name,
-            inputs=[workbook],
-            history=RecordStore(workbook).history(),  # its sheet Historiek, as history.toml
-        )
+    history = RecordStore(workbook).history()  # its sheet Historiek, as history.toml
+    # Over records (--force) the import is a change like any other (SPEC 8): under their
+    # lock, each file it replaces kept in backup/, and `mentes undo` gives them back.
+    replacing = (
+        RecordStore(to).replacing(f"import {workbook.name}")
+        if force and _holds_records(to)
+        else contextlib.nullcontext()
+    )
+    with replacing as replace, outputs_together():
+        if replace is None:
+            written = write_record_files(
+                loaded.records,
+                to,
+                force=force,
+                origin=workbook.name,
+                inputs=[workbook],
+                history=history,
+            )
+        else:
+            texts = records_toml(loaded.records, workbook.name)
+            if history:
+                texts[HISTORY_FILE] = entries_toml(list(history), first=True)
+            replace({name: text.encode("utf-8") for name, text in texts.items()})
+            written = [to / name for name in texts]
         if carried:  # checked once the folder is there (made above when missing)
             check_output_path(carried[0], force=force, inputs=[workbook])
             write_atomically(*carried)
@@ -132,6 +150,25 @@ def import_(
         ),
         markup=False,
         soft_wrap=True,
+    )
+    if replace is not None:
+        notice(
+            _(
+                "The files it replaced are kept in {folder}; mentes undo --data {path} gives "
+                "them back.",
+                folder=plain(to / BACKUP_FOLDER),
+                path=plain(to),
+            )
+        )
+
+
+def _holds_records(folder: Path) -> bool:
+    """Give whether `folder` holds a record file that an import would replace."""
+    from mentes_cli.export.records_toml import RECORD_FILES
+    from mentes_cli.records.history import HISTORY_FILE
+
+    return folder.is_dir() and any(
+        (folder / name).is_file() for name in (*RECORD_FILES, HISTORY_FILE)
     )
 
 

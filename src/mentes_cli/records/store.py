@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import os
 import re
@@ -173,6 +174,8 @@ class RecordStore:
         self._refuse_sample()
         with self._lock():
             last = self._last_change()
+            if last.get("also"):  # whole files replaced (import --force): give each back
+                return self._undo_replaced(last)
             self._check_history()
             content, state = FileState.read(self.target)
             if state.sha256 != last["written"]:
@@ -204,6 +207,89 @@ class RecordStore:
                     self._append_history(entries)
             self._forget_last_change()  # after the rest landed: undo works once
             return entries
+
+    @contextlib.contextmanager
+    def replacing(self, command: str) -> Iterator[Callable[[dict[str, bytes]], None]]:
+        """Give, under the records' lock, a function that replaces whole files of a records
+        folder (`import --force`), by name: each file it replaces is kept in `backup/` first,
+        and the note for undo names them all, so that `undo` gives every one back. Call it
+        inside `outputs_together()` (in this block), with the other files that go along."""
+        self._refuse_sample()
+        with self._lock():
+            yield functools.partial(self._replace_files, command=command)
+
+    def _replace_files(self, files: dict[str, bytes], *, command: str) -> None:
+        replaced = []
+        for name, new in files.items():
+            path = self.folder / name
+            content, state = FileState.read(path)
+            backup = self._backup(content, path) if state.size >= 0 else ""
+            write_atomically(path, new, force=True)
+            replaced.append(
+                {"file": name, "backup": backup, "written": hashlib.sha256(new).hexdigest()}
+            )
+        main = next((r for r in replaced if r["file"] == self.target.name and r["backup"]), None)
+        if main is None:  # no trajects.toml before: nothing for undo to give back
+            self._forget_last_change()
+            return
+        # Not for the history (the files replaced carry their own): for undo to say what it
+        # undid ("the last change (import wb.xlsx)").
+        entry = HistoryEntry(now().isoformat(), current_user(), command, command, "", "", "")
+        note = {
+            **main,
+            "command": command,
+            "entries": [asdict(entry)],
+            "also": [r for r in replaced if r is not main],
+        }
+        write_atomically(self.undo_note, tomli_w.dumps(note).encode("utf-8"), force=True)
+
+    def _undo_replaced(self, last: dict[str, Any]) -> list[HistoryEntry]:
+        """Give back every file that `replacing` replaced, as it was (a file it made is
+        removed), when each is still what it wrote; the versions replaced go to `backup/`."""
+        items = [last, *last["also"]]
+        if not all(_is_replaced_file(item) for item in items):
+            raise RecordChangeError(
+                _(
+                    "{path}: is not the note of a change of {name}; nothing was undone. "
+                    "Its backups are in {folder}",
+                    path=self.undo_note,
+                    name=self.target.name,
+                    folder=self.backups,
+                )
+            )
+        now_there, before = {}, {}
+        for item in items:
+            path = self.folder / item["file"]
+            content, state = FileState.read(path)
+            if state.sha256 != item["written"]:
+                raise RecordChangeError(
+                    _(
+                        "{path}: changed after the last change by mentes (by hand, or by "
+                        "another program); undo would lose that. Nothing was written",
+                        path=path,
+                    )
+                )
+            now_there[path] = content
+            if item["backup"]:
+                backup = self.backups / item["backup"]
+                try:
+                    before[path] = backup.read_bytes()
+                except OSError:
+                    raise RecordChangeError(
+                        _(
+                            "{path}: the backup to undo is missing; nothing was written",
+                            path=backup,
+                        )
+                    ) from None
+        with outputs_together():
+            for path, content in now_there.items():
+                self._backup(content, path)
+                if path in before:
+                    write_atomically(path, before[path], force=True)
+        for path in now_there.keys() - before.keys():
+            path.unlink(missing_ok=True)  # made by the change: it was not there before
+        self._forget_last_change()
+        return [HistoryEntry(**item) for item in last["entries"]]
 
     # --- reading ---
 
@@ -326,11 +412,12 @@ class RecordStore:
                 )
                 raise InputError([heading, *problems]) from None
 
-    def _backup(self, content: bytes) -> str:
-        """Keep `content` (the version being replaced) as a dated copy; give its name."""
+    def _backup(self, content: bytes, of: Path | None = None) -> str:
+        """Keep `content` (the version being replaced of `of`, by default the file that
+        changes) as a dated copy; give its name."""
         make_folder(self.backups)
         stamp = now().strftime("%Y%m%dT%H%M%SZ")
-        stem, suffix = self.target.stem, self.target.suffix
+        stem, suffix = (of or self.target).stem, (of or self.target).suffix
         number = 0
         while True:
             name = f"{stem}.{stamp}{f'-{number}' if number else ''}{suffix}"
@@ -476,6 +563,21 @@ def _is_note(data: Any, name: str) -> bool:
             isinstance(item, dict) and set(item) == set(HistoryEntry.__dataclass_fields__)
             for item in data["entries"]
         )
+    )
+
+
+def _is_replaced_file(item: Any) -> bool:
+    """Give whether `item` names a file of the folder that `replacing` replaced: its name,
+    its backup in backup/ ("" when it was made) and the hash of what was written."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("file"), str)
+        and item["file"] not in ("", ".", "..")
+        and Path(item["file"]).name == item["file"]
+        and isinstance(item.get("backup"), str)
+        and item["backup"] not in (".", "..")
+        and (item["backup"] == "" or Path(item["backup"]).name == item["backup"])
+        and isinstance(item.get("written"), str)
     )
 
 
