@@ -341,6 +341,7 @@ class OutputSet:
                     item.folder.put_in_place(item)
                 except OSError as exc:
                     raise _fault(item.target, exc, "replace") from None
+            _written.extend(item.target for item in self.staged)  # in the try: all, or none
         except BaseException:
             self._undo()
             raise
@@ -379,6 +380,19 @@ class OutputSet:
 
 
 _current: ContextVar[OutputSet | None] = ContextVar("mentes_outputs", default=None)
+# The files put in place since `forget_written`, so that an interrupted command can say
+# truly whether it wrote anything.
+_written: list[Path] = []
+
+
+def written_files() -> list[Path]:
+    """Give the files put in place since `forget_written()` (the command's start)."""
+    return list(_written)
+
+
+def forget_written() -> None:
+    """Start counting the files put in place afresh (a command starts)."""
+    _written.clear()
 
 
 # --- one folder, opened once -------------------------------------------------------------------

@@ -3,11 +3,53 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
 
-import typer
 
-from mentes_cli import __version__, i18n
+def _interrupted(kind, value, trace) -> None:
+    """Say Ctrl-C that no command caught (mentes was still starting) in one sentence, not
+    a traceback; Python then ends the process as interrupted (exit status 130)."""
+    if not issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, trace)
+        return
+    try:
+        common = sys.modules.get("mentes_cli.cli.common")
+        if common is not None:
+            message = common.interrupted_message()
+        else:
+            from mentes_cli import i18n
+
+            i18n.choose_from_arguments(sys.argv[1:])
+            message = i18n._("Interrupted; nothing was written.")
+    except BaseException:  # a second Ctrl-C, or the catalogue not there yet
+        message = "Interrupted; nothing was written."
+    _end_interrupted(message)
+
+
+def _end_interrupted(message: str) -> None:
+    """Say `message` and end the process as Ctrl-C ends a program (exit status 130)."""
+    import os
+    import signal
+
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    if os.name == "posix":
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    os._exit(130)
+
+
+# First of all, so that Ctrl-C while the rest loads (about 0.1 s) gives no traceback either.
+sys.excepthook = _interrupted
+
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+
+from mentes_cli import __version__, i18n  # noqa: E402
 
 # Before any option or command is declared: Typer builds the help texts at import.
 i18n.choose_from_arguments(sys.argv[1:])
@@ -93,5 +135,13 @@ from mentes_cli.cli import (  # noqa: E402, F401
 def main() -> None:
     """Run the mentes command line, Typer's own words in the chosen language too."""
     from mentes_cli.cli.clicktext import run
+    from mentes_cli.cli.common import State, interrupted_message
 
-    run(app)
+    try:
+        run(app)
+    except SystemExit as end:
+        # Typer ends Ctrl-C outside a command's error handler (while it reads the command
+        # line or loads the command) silently with 130: say it as the handler does.
+        if end.code == 130 and not State.said_interrupted:
+            _end_interrupted(interrupted_message())
+        raise

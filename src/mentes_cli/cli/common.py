@@ -80,6 +80,8 @@ class State:
     """Options of the top-level callback that every command can see."""
 
     debug = False
+    # Whether a command's error handler said that Ctrl-C stopped it (main says it otherwise).
+    said_interrupted = False
 
 
 class OutputFormat(StrEnum):
@@ -381,6 +383,7 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        _forget_writes()
         try:
             return command(*args, **kwargs)
         except MentesError as exc:
@@ -389,7 +392,8 @@ def handle_errors(command):
             report_error(exc)
             raise typer.Exit(code=2 if isinstance(exc, UsageError) else 1) from None
         except KeyboardInterrupt:
-            stderr.print(_("Interrupted; nothing was written."), markup=False)
+            stderr.print(interrupted_message(), markup=False)
+            State.said_interrupted = True
             raise typer.Exit(code=130) from None
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
@@ -425,6 +429,38 @@ def handle_errors(command):
             _internal(exc)
 
     return wrapper
+
+
+def _forget_writes() -> None:
+    """Let the writes of this command alone count for `_interrupted` (a test's process runs
+    many commands)."""
+    for name, forget in (
+        ("mentes_cli.output", "forget_written"),
+        ("mentes_cli.records.store", "forget_changed"),
+    ):
+        module = sys.modules.get(name)  # not imported: nothing written by it
+        if module is not None:
+            getattr(module, forget)()
+
+
+def interrupted_message() -> str:
+    """Give what to say when Ctrl-C stops the command: whether it wrote anything, truly."""
+    store = sys.modules.get("mentes_cli.records.store")
+    output = sys.modules.get("mentes_cli.output")
+    changed = store.changed_records() if store is not None else []
+    written = output.written_files() if output is not None else []
+    if changed:
+        return _(
+            "Interrupted, but the change was written to {path} already: mentes history shows "
+            "it, mentes undo takes it back.",
+            path=plain(changed[-1]),
+        )
+    if written:
+        return _(
+            "Interrupted, but written already: {paths}.",
+            paths=", ".join(plain(path) for path in dict.fromkeys(written)),
+        )
+    return _("Interrupted; nothing was written.")
 
 
 # What reading a value of the wrong type raises (a text where a table was expected).

@@ -117,9 +117,16 @@ def import_(
     history = RecordStore(workbook).history()  # its sheet Historiek, as history.toml
     # Over records (--force) the import is a change like any other (SPEC 8): under their
     # lock, each file it replaces kept in backup/, and `mentes undo` gives them back.
+    texts = None
+    if force and _holds_records(to):
+        texts = records_toml(loaded.records, workbook.name)
+        if history:
+            texts[HISTORY_FILE] = entries_toml(list(history), first=True)
+        for name in texts:  # never over the workbook read (a link to it, say)
+            check_output_path(to / name, force=True, inputs=[workbook])
     replacing = (
         RecordStore(to).replacing(f"import {workbook.name}")
-        if force and _holds_records(to)
+        if texts is not None
         else contextlib.nullcontext()
     )
     with replacing as replace, outputs_together():
@@ -133,9 +140,6 @@ def import_(
                 history=history,
             )
         else:
-            texts = records_toml(loaded.records, workbook.name)
-            if history:
-                texts[HISTORY_FILE] = entries_toml(list(history), first=True)
             replace({name: text.encode("utf-8") for name, text in texts.items()})
             written = [to / name for name in texts]
         if carried:  # checked once the folder is there (made above when missing)

@@ -88,6 +88,21 @@ from mentes_cli.records.lock import (
 from mentes_cli.records.toml_form import TrajectsToml
 from mentes_cli.records.workbook_form import TrajectsWorkbook, history_rows
 
+# The record files a change was written to since `forget_changed` (the command's start), so
+# that an interrupted command can say truly that the records changed.
+_changed: list[Path] = []
+
+
+def changed_records() -> list[Path]:
+    """Give the record files changed since `forget_changed()`."""
+    return list(_changed)
+
+
+def forget_changed() -> None:
+    """Start counting the changed record files afresh (a command starts)."""
+    _changed.clear()
+
+
 TRAJECTS_FILE = "trajects.toml"
 BACKUP_FOLDER = "backup"
 # The undo note of an earlier mentes, one for the whole folder (still read, see above).
@@ -376,6 +391,7 @@ class RecordStore:
             self._remember_last_change(change, backup, new)
             if not self.is_workbook:
                 self._append_history(change.entries)
+        _changed.append(self.target)
 
     def _validate(self, new: bytes) -> None:
         """Load the whole record set as it would be with `new`; InputError when invalid."""
