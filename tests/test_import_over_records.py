@@ -66,8 +66,8 @@ def test_import_force_keeps_the_files_it_replaces_and_undo_gives_them_back(tmp_p
     result = mentes("import", book, "--to", records, "--force")
     assert "Vzw Nieuwe Naam" in (records / "organisations.toml").read_text(encoding="utf-8")
     assert (
-        f"The files it replaced are kept in {records / 'backup'}; mentes undo --data {records} "
-        "gives them back." in " ".join(result.stderr.split())
+        f"The files the import replaced are kept in {records / 'backup'}; mentes undo --data "
+        f"{records} gives them back." in " ".join(result.stderr.split())
     )
     backups = {p.read_bytes() for p in (records / "backup").iterdir()}
     assert all(content in backups for content in before.values())

@@ -158,8 +158,8 @@ def import_(
     if replace is not None:
         notice(
             _(
-                "The files it replaced are kept in {folder}; mentes undo --data {path} gives "
-                "them back.",
+                "The files the import replaced are kept in {folder}; mentes undo --data {path} "
+                "gives them back.",
                 folder=plain(to / BACKUP_FOLDER),
                 path=plain(to),
             )
