@@ -188,12 +188,13 @@ def test_a_broken_memory_is_an_error_naming_the_file(sample_dir: Path):
     assert not Path("brieven").exists()
 
 
-def test_the_memory_of_a_workbook_lies_beside_it(tmp_path: Path):
-    from mentes_cli.letters.memory import memory_path
+def test_the_memory_of_a_workbook_is_the_workbook_and_once_lay_beside_it(tmp_path: Path):
+    from mentes_cli.letters.memory import legacy_path, memory_path
 
     book = tmp_path / "gegevens.xlsx"
     book.write_bytes(b"")
-    assert memory_path(book) == tmp_path / "gegevens.letters.toml"
+    assert memory_path(book) == book  # its sheet Brieven
+    assert legacy_path(book) == tmp_path / "gegevens.letters.toml"  # an earlier mentes'
     assert memory_path(tmp_path) == tmp_path / "letters.toml"
 
 

@@ -204,20 +204,22 @@ def test_the_coaching_letter_asks_to_think_about_the_question_in_good_dutch():
 
 def test_the_memory_of_letters_can_go_along_with_converted_records(sample_dir: Path, monkeypatch):
     """`export` to a workbook wrote every letter again from it (finding 5): with the memory
-    carried along (what export and import are to write with the records), nothing is new."""
-    from mentes_cli.letters.memory import carried_memory
+    carried along (the sheet Brieven of the workbook, letters.toml of the folder), nothing is
+    new."""
+    from mentes_cli.letters.memory import carried_memory, read_memory, read_sheet
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY)
     book = sample_dir.parent / "x.xlsx"
-    assert carried_memory(sample_dir, book, into_folder=False) is None  # no letters yet
     mentes(sample_dir, "plan", *WINDOW, "--commit")
+    mentes(sample_dir, "export", "--to", str(book))
+    assert carried_memory(book, sample_dir.parent / "none") is None  # no letters yet
+    book.unlink()
     mentes(sample_dir, "letters", "--to", "first")
     mentes(sample_dir, "export", "--to", str(book))
-    path, content = carried_memory(sample_dir, book, into_folder=False)
-    assert path == sample_dir.parent / "x.letters.toml"
-    assert content == (sample_dir / "letters.toml").read_bytes()
-    path.write_bytes(content)
+    sent = read_memory(sample_dir / "letters.toml")
+    assert sent and read_sheet(book.read_bytes(), book.name) == sent
     assert "No new letters" in mentes(book, "letters", "--to", "second").output
     back = sample_dir.parent / "back"
-    path, _content = carried_memory(book, back, into_folder=True)
+    path, content = carried_memory(book, back)
     assert path == back / "letters.toml"
+    assert content == (sample_dir / "letters.toml").read_bytes()

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import tomllib
 from datetime import date
 from email import policy
 from email.message import EmailMessage
@@ -24,6 +23,7 @@ from typer.testing import CliRunner
 
 from english import english_left
 from mentes_cli.cli import app
+from mentes_cli.letters.memory import read_sheet
 from mentes_cli.load import DataSource, load_records
 from test_plan_commit_workbook import add_leave
 
@@ -90,11 +90,10 @@ def test_letters_on_a_workbook_from_planning_to_a_leave(tmp_path: Path, monkeypa
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Traject", "Letter", "To", "E-mail", "Subject", "File")
     assert sorted(row[0] for row in rows[1:]) == sorted(planned)
-    memory = tmp_path / "w.letters.toml"
-    assert len(tomllib.loads(memory.read_text(encoding="utf-8"))["letters"]) == len(planned)
-    assert "remembered in" in first.output and "w.letters.toml" in first.output
-    # The workbook is not written for letters: no sheet Brieven, no change of the records.
-    assert "Brieven" not in openpyxl.load_workbook(book).sheetnames
+    # The memory is the sheet Brieven of the workbook (SPEC 9), no file beside it.
+    assert len(read_sheet(book.read_bytes(), book.name)) == len(planned)
+    assert "remembered in the sheet Brieven of" in first.output
+    assert not (tmp_path / "w.letters.toml").exists()
 
     records = trajects(book)
     for traject in sorted(planned):
@@ -144,10 +143,10 @@ def test_letters_on_a_workbook_from_planning_to_a_leave(tmp_path: Path, monkeypa
             assert events[uid].decoded("DTSTART").date() == visit.date
         assert sorted(v.sequence for v in visits.values()).count(1) == len(moved)
 
-    # Nothing new: nothing written, the memory unchanged.
-    remembered = memory.read_bytes()
+    # Nothing new: nothing written, the workbook unchanged.
+    remembered = book.read_bytes()
     assert "No new letters" in mentes("letters", "--to", "brieven", "--data", str(book)).output
-    assert memory.read_bytes() == remembered
+    assert book.read_bytes() == remembered
 
 
 def test_a_dutch_run_on_a_workbook_speaks_dutch(tmp_path: Path, monkeypatch):

@@ -40,10 +40,11 @@ def export(
     data: DataOption = None,
     force: ForceOption = False,
 ) -> None:
-    from mentes_cli.export.records_xlsx import write_records_workbook
-    from mentes_cli.letters.memory import carried_memory, memory_path
+    from mentes_cli.export.cells import save_workbook
+    from mentes_cli.export.records_xlsx import records_workbook
+    from mentes_cli.letters.memory import add_to_sheet, remembered_of
     from mentes_cli.load import resolve_source, summary
-    from mentes_cli.output import check_output_path, outputs_together, write_atomically
+    from mentes_cli.output import check_output_path, outputs_together
     from mentes_cli.records import RecordStore
 
     _workbook_target(to, _("--to {path} must end in .xlsx (an Excel workbook)", path=to))
@@ -53,18 +54,16 @@ def export(
     # The history goes along as the sheet Historiek (SPEC 8): a change by mentes to the new
     # workbook appends to it, `import` gives it back as history.toml.
     history = RecordStore(source).history()
-    # The memory of letters sent goes along too (beside the workbook), so that the new
-    # workbook does not write every letter again; all files land together, or none.
-    carried = carried_memory(source, to, into_folder=False)
-    if carried:
-        # Beside the workbook, which may lie in the records' folder: never the memory it
-        # comes from (a record file there is never named NAME.letters.toml).
-        check_output_path(carried[0], force=force, inputs=[memory_path(source)])
+    # The memory of letters sent goes along as the sheet Brieven (SPEC 9), so that the new
+    # workbook does not write every letter again.
+    remembered = remembered_of(source)
+    workbook, notices = records_workbook(loaded.records, history)
+    if remembered:
+        add_to_sheet(workbook, remembered, to.name)
     with outputs_together():
-        for line in write_records_workbook(loaded.records, to, history):
+        for line in notices:
             notice(line)
-        if carried:
-            write_atomically(*carried)
+        save_workbook(workbook, to)
     stdout.print(
         _("Wrote {path}: {summary}.", path=plain(to), summary=summary(loaded.records)),
         markup=False,
@@ -113,7 +112,7 @@ def import_(
     for line in loaded.notices:
         notice(line)
     _fits_the_limits(loaded.records, workbook.name)
-    carried = carried_memory(workbook, to, into_folder=True)  # the letters sent, along
+    carried = carried_memory(workbook, to)  # the letters sent (sheet Brieven), along
     history = RecordStore(workbook).history()  # its sheet Historiek, as history.toml
     # Over records (--force) the import is a change like any other (SPEC 8): under their
     # lock, each file it replaces kept in backup/, and `mentes undo` gives them back.

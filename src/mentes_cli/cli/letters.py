@@ -61,12 +61,20 @@ def letters(
     from mentes_cli.export.ics import traject_calendar
     from mentes_cli.letters.due import due_letters, sequenced, told_now
     from mentes_cli.letters.gather import build_letter
-    from mentes_cli.letters.memory import Remembered, memory_path, memory_text, read_memory
+    from mentes_cli.letters.memory import (
+        LETTERS_SHEET,
+        Remembered,
+        legacy_path,
+        memory_path,
+        memory_text,
+        read_memory,
+        read_sheet,
+        sheet_bytes,
+    )
     from mentes_cli.letters.overview import kind_word, overview_bytes
     from mentes_cli.letters.texts import letter_texts
     from mentes_cli.output import make_folder, outputs_together, write_atomically
     from mentes_cli.records import RecordStore
-    from mentes_cli.records.lock import RecordsLock
     from mentes_cli.reference import load_reference
 
     if to.exists() and not to.is_dir():
@@ -83,14 +91,25 @@ def letters(
     moment = clock.now()
     today = moment.date()
     # The memory of letters is read and written under the records' lock, so that two runs at
-    # once never lose each other's letters (the second waits for the first).
-    store = RecordStore(source)
-    with RecordsLock(store.lock_path, on_wait=waiting_for_records):
+    # once never lose each other's letters (the second waits for the first). In a workbook it
+    # is the sheet Brieven, written through the records' safe write, but no record change.
+    store = RecordStore(source, on_wait=waiting_for_records)
+    workbook = store.is_workbook
+    legacy = legacy_path(source) if workbook else None
+    with store.keeping() as kept:
         memory = memory_path(source)
-        remembered = read_memory(memory)
+        moved: list[Remembered] = []
+        if legacy is not None:
+            # What an earlier mentes remembered beside the workbook moves into its sheet.
+            in_sheet = read_sheet(kept.content, source.name)
+            moved = [r for r in read_memory(legacy) if r not in set(in_sheet)]
+            remembered = moved + in_sheet
+        else:
+            remembered = read_memory(memory)
+        moving = legacy is not None and legacy.exists()
         history = store.history()
         due = due_letters(records, history, remembered, today, since=since, chosen=traject or None)
-        if not due:
+        if not due and not moving:
             stdout.print(_("No new letters: nothing was written."))
             return
 
@@ -145,30 +164,75 @@ def letters(
                 ]
             )
         overview = _free_name(to, f"overzicht-{moment:%Y%m%dT%H%M%SZ}", ".xlsx", taken)
-        try:
-            old_memory = memory.read_bytes()
-        except FileNotFoundError:
-            old_memory = b""
         # One change: the drafts and the overview land first, then what was written is
         # remembered; when anything fails, none of it stays.
         with outputs_together():
-            make_folder(to)
-            for target, content in files.items():
-                write_atomically(target, content, force=False, inputs=[source])
-            write_atomically(to / overview, overview_bytes(rows), force=False, inputs=[source])
-            write_atomically(memory, memory_text(old_memory, added), force=True)
+            if files:
+                make_folder(to)
+                for target, content in files.items():
+                    write_atomically(target, content, force=False, inputs=[source])
+                write_atomically(to / overview, overview_bytes(rows), force=False, inputs=[source])
+            if workbook:
+                kept.write(sheet_bytes(kept.content, source.name, moved + added))
+            else:
+                try:
+                    old_memory = memory.read_bytes()
+                except FileNotFoundError:
+                    old_memory = b""
+                write_atomically(memory, memory_text(old_memory, added), force=True)
+        if moving and legacy is not None:
+            _remove_legacy(legacy, source)
     for row in rows:
         stdout.print(
             f"{clean(row[0])}  {clean(row[1])}  {clean(row[3]) or '-'}  {clean(row[5])}",
             soft_wrap=True,
         )
+    kept_in = (
+        _("the sheet {sheet} of {workbook}", sheet=LETTERS_SHEET, workbook=source)
+        if workbook
+        else str(memory)
+    )
+    if files:
+        notice(
+            _(
+                "{letters} written to {folder}; overview {overview}; remembered in {memory}.",
+                letters=n_("{count} letter", "{count} letters", len(files)),
+                folder=to,
+                overview=overview,
+                memory=kept_in,
+            )
+        )
+    else:
+        stdout.print(_("No new letters."))
+
+
+def _remove_legacy(legacy: Path, workbook: Path) -> None:
+    """Remove the memory an earlier mentes kept beside the workbook, now in its sheet."""
+    from mentes_cli.letters.memory import LETTERS_SHEET
+
+    try:
+        legacy.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        notice(
+            _(
+                "The letters remembered in {old} are now in the sheet {sheet} of {workbook}, "
+                "but {old} could not be removed ({reason}); remove it yourself.",
+                old=legacy,
+                sheet=LETTERS_SHEET,
+                workbook=workbook,
+                reason=exc.strerror or exc,
+            )
+        )
+        return
     notice(
         _(
-            "{letters} written to {folder}; overview {overview}; remembered in {memory}.",
-            letters=n_("{count} letter", "{count} letters", len(files)),
-            folder=to,
-            overview=overview,
-            memory=memory,
+            "The letters remembered in {old} are now in the sheet {sheet} of {workbook}; "
+            "{old} is removed.",
+            old=legacy,
+            sheet=LETTERS_SHEET,
+            workbook=workbook,
         )
     )
 

@@ -86,7 +86,7 @@ from mentes_cli.records.lock import (
     office_lock,
 )
 from mentes_cli.records.toml_form import TrajectsToml
-from mentes_cli.records.workbook_form import TrajectsWorkbook, history_rows
+from mentes_cli.records.workbook_form import LETTERS_SHEET, TrajectsWorkbook, history_rows
 
 # The record files a change was written to since `forget_changed` (the command's start), so
 # that an interrupted command can say truly that the records changed.
@@ -212,6 +212,9 @@ class RecordStore:
             entries = [HistoryEntry(**item).undone(when, user, command) for item in last["entries"]]
             if self.is_workbook:
                 form = TrajectsWorkbook(previous, self.target.name)
+                # The memory of letters sent stays as it is now (letters.toml in a folder is
+                # not touched by undo either): what was sent was sent.
+                form.keep_sheet(content, LETTERS_SHEET)
                 form.add_history(entries)
                 previous = form.content()
             self._validate(previous)
@@ -306,6 +309,19 @@ class RecordStore:
         self._forget_last_change()
         return [HistoryEntry(**item) for item in last["entries"]]
 
+    def keeping(self) -> Iterator[Kept]:
+        """Give, under the records' lock, the file of the records as read, for a write that
+        is not a change of the records: the memory of letters sent (SPEC 9) in the sheet
+        Brieven of a workbook. `Kept.write` writes it safely (see there); no history line,
+        no note for undo: `undo` still undoes the last change of the records.
+        """
+        self._refuse_sample()
+        if not self.source.exists():
+            raise InputError(_("{path}: no such file or folder", path=self.source))
+        with self._lock(office=False):
+            content, state = FileState.read(self.target)
+            yield Kept(self, content, state)
+
     # --- reading ---
 
     def history(self, traject: str | None = None) -> list[HistoryEntry]:
@@ -342,7 +358,7 @@ class RecordStore:
                 )
 
     @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
+    def _lock(self, *, office: bool = True) -> Iterator[None]:
         lock = RecordsLock(
             self.lock_path, timeout=self.timeout, on_wait=self.on_wait, records=self.source
         )
@@ -350,18 +366,21 @@ class RecordStore:
             # Under the lock no other mentes writes here: what a killed one left can go.
             for folder in (self.folder, self.backups):
                 remove_stale_temporaries(folder)
-            if self.is_workbook:
-                held = office_lock(self.target)
-                if held is not None:
-                    raise RecordsBusyError(
-                        _(
-                            "{path}: is open in Excel or LibreOffice ({lock} beside it); "
-                            "close it there and try again; nothing was written",
-                            path=self.target,
-                            lock=held.name,
-                        )
-                    )
+            if self.is_workbook and office:
+                self._refuse_while_open()
             yield
+
+    def _refuse_while_open(self) -> None:
+        held = office_lock(self.target)
+        if held is not None:
+            raise RecordsBusyError(
+                _(
+                    "{path}: is open in Excel or LibreOffice ({lock} beside it); "
+                    "close it there and try again; nothing was written",
+                    path=self.target,
+                    lock=held.name,
+                )
+            )
 
     def _form(self, content: bytes) -> TrajectsToml | TrajectsWorkbook:
         if self.is_workbook:
@@ -452,6 +471,10 @@ class RecordStore:
             (p for p in self.backups.iterdir() if dated.fullmatch(p.name) and p.is_file()),
             key=lambda p: (p.stat().st_mtime_ns, p.name),
         )
+        # The backup undo restores stays, however many writes of letters came after it.
+        with contextlib.suppress(RecordChangeError):
+            needed = self._last_change()["backup"]
+            kept = [p for p in kept if p.name != needed]
         for old in kept[:-KEEP_BACKUPS]:
             with contextlib.suppress(OSError):
                 old.unlink()
@@ -604,6 +627,36 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return _("not UTF-8 text")
     return _("not valid TOML")
+
+
+@dataclass
+class Kept:
+    """The records' file as read under their lock, for a write that is no record change."""
+
+    store: RecordStore
+    content: bytes
+    state: FileState
+
+    def write(self, new: bytes) -> None:
+        """Write `new` over the records' file, safely: refused while Excel or LibreOffice has
+        the workbook open, or when the file changed on disk since it was read (each with
+        nothing written); the version replaced kept in `backup/`; atomic. The note for
+        `undo` follows the file, so that undo still restores the version before the last
+        change of the records (undo keeps the sheet Brieven as it is then). Inside
+        `outputs_together()` it lands with the other outputs, or none does.
+        """
+        store = self.store
+        if store.is_workbook:
+            store._refuse_while_open()
+        note = None
+        with contextlib.suppress(RecordChangeError):
+            note = store._last_change()
+        store._backup(self.content)
+        store._replace(new, self.state)
+        if note is not None and note["written"] == self.state.sha256:
+            note = {**note, "written": hashlib.sha256(new).hexdigest()}
+            text = tomli_w.dumps(note).encode("utf-8")
+            write_atomically(store.undo_note, text, force=True)
 
 
 @dataclass

@@ -32,6 +32,8 @@ from mentes_cli.records.history import HISTORY_HEADERS, HISTORY_SHEET, HistoryEn
 # The sheet Bezoeken and the Trajecten columns are those the loader reads (load.vocabulary):
 # one vocabulary, so what a change writes is what every command reads back.
 VISITS_SHEET = vocab.VISITS.name
+# The sheet in which a workbook remembers the letters sent (SPEC 9, mentes_cli.letters).
+LETTERS_SHEET = vocab.LETTERS_SHEET
 DATE_FORMAT = "DD/MM/YYYY"
 
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -497,6 +499,35 @@ class TrajectsWorkbook:
                 self._put(sheet, row, column, value)
         self._last_rows[sheet.title] = row
 
+    def keep_sheet(self, current: bytes, title: str) -> None:
+        """Give this workbook the sheet `title` as it is in the workbook `current` (its
+        cells, their formats, column widths, row heights, frozen panes, filter and print
+        layout), in the place this workbook had it (else last); without it when `current`
+        has none. For `undo`: an earlier workbook comes back with the memory of letters sent
+        as it is now (the sheet Brieven, SPEC 9).
+        """
+        source_book = openpyxl.load_workbook(io.BytesIO(current), rich_text=True)
+        source = next(
+            (
+                source_book[t]
+                for t in source_book.sheetnames
+                if vocab.fold_header(t) == vocab.fold_header(title)
+            ),
+            None,
+        )
+        mine = self._find_sheet((vocab.fold_header(title),))
+        index = len(self.workbook.sheetnames)
+        if mine is not None:
+            index = self.workbook.sheetnames.index(mine.title)
+            self.workbook.remove(mine)
+        self._last_rows = {}
+        self._widths = {}
+        if source is None:
+            return
+        target = self.workbook.create_sheet(source.title, index)
+        _copy_sheet(source, target)
+        self.changed = True
+
     def content(self) -> bytes:
         """Give the bytes of the workbook as changed."""
         buffer = io.BytesIO()
@@ -560,6 +591,12 @@ def write_history_sheet(workbook: openpyxl.Workbook, entries: list[HistoryEntry]
 
 def history_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
     """Give the rows of the sheet Historiek of a workbook below its header (read only)."""
+    return own_sheet_rows(content, name, HISTORY_SHEET)[1:]
+
+
+def own_sheet_rows(content: bytes, name: str, title: str) -> list[tuple[Any, ...]]:
+    """Give the rows of a sheet mentes keeps in a workbook (Historiek, Brieven), its header
+    row first; [] when the workbook has no such sheet (read only)."""
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -567,9 +604,9 @@ def history_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
             _("{name}: cannot be read ({reason})", name=name, reason=type(exc).__name__)
         ) from None
     try:
-        for title in workbook.sheetnames:
-            if vocab.fold_header(title) == vocab.fold_header(HISTORY_SHEET):
-                return list(workbook[title].iter_rows(min_row=2, values_only=True))
+        for found in workbook.sheetnames:
+            if vocab.fold_header(found) == vocab.fold_header(title):
+                return list(workbook[found].iter_rows(values_only=True))
         return []
     finally:
         workbook.close()
@@ -610,6 +647,44 @@ _HISTORY_WIDTHS = {
     "Oud": 20.0,
     "Nieuw": 20.0,
 }
+
+
+def _copy_sheet(source: Worksheet, target: Worksheet) -> None:
+    """Copy the cells (values and formats) and the layout of `source` into the empty
+    `target` of another workbook."""
+    for row in source.iter_rows():
+        for cell in row:
+            if cell.value is None and not cell.has_style:
+                continue
+            new = target.cell(row=cell.row, column=cell.column)
+            new.value = cell.value
+            new.data_type = cell.data_type
+            if cell.has_style:
+                new.font = copy(cell.font)
+                new.border = copy(cell.border)
+                new.fill = copy(cell.fill)
+                new.number_format = cell.number_format
+                new.alignment = copy(cell.alignment)
+                new.protection = copy(cell.protection)
+                new.quotePrefix = cell.quotePrefix
+    for key, dimension in source.column_dimensions.items():
+        target.column_dimensions[key].width = dimension.width
+        target.column_dimensions[key].hidden = dimension.hidden
+    for key, dimension in source.row_dimensions.items():
+        if dimension.height is not None:
+            target.row_dimensions[key].height = dimension.height
+    for merged in source.merged_cells.ranges:
+        target.merge_cells(str(merged))
+    target.freeze_panes = source.freeze_panes
+    target.auto_filter.ref = source.auto_filter.ref
+    target.print_title_rows = source.print_title_rows
+    target.page_setup.orientation = source.page_setup.orientation
+    target.page_setup.paperSize = source.page_setup.paperSize
+    target.page_setup.fitToWidth = source.page_setup.fitToWidth
+    target.page_setup.fitToHeight = source.page_setup.fitToHeight
+    target.sheet_properties.pageSetUpPr = copy(source.sheet_properties.pageSetUpPr)
+    target.page_margins = copy(source.page_margins)
+    target.sheet_properties.tabColor = copy(source.sheet_properties.tabColor)
 
 
 def _grow_filter(sheet: Worksheet, row: int) -> None:
