@@ -187,10 +187,12 @@ def changed_letter(
     cancelled: list[LetterVisit] = (),
     now: list[LetterVisit] = (),
     calendar: bytes | None = None,
+    new_coach: bool = False,
 ) -> Letter:
-    """Give the letter that tells a location what changed: moved (old → new), new, cancelled,
-    then every visit as it is `now` (numbered in time: a moved visit may change its number,
-    so a moved line names its days, not a number)."""
+    """Give the letter that tells a location what changed: who the coach is now when another
+    coach took the traject over (`new_coach`, the name in `facts`), moved (old → new), new,
+    cancelled, then every visit as it is `now` (numbered in time: a moved visit may change
+    its number, so a moved line names its days, not a number)."""
     blocks: list[tuple[str, object]] = [
         (
             "p",
@@ -201,6 +203,21 @@ def changed_letter(
             ),
         ),
     ]
+    if new_coach and facts.coach_name:
+        blocks.append(
+            (
+                "p",
+                _(
+                    "Your traject has a new pedagogical coach: from now on {coach} comes to you.",
+                    coach=facts.coach_name,
+                )
+                if facts.family == COACHING
+                else _(
+                    "Your traject has a new regional supporter: from now on {coach} supports you.",
+                    coach=facts.coach_name,
+                ),
+            )
+        )
     if moved:
         blocks.append(("h", _("Moved:")))
         blocks.append(

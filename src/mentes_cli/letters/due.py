@@ -47,6 +47,7 @@ class Due:
     added: tuple[CommittedVisit, ...] = ()
     cancelled: tuple[ToldVisit, ...] = ()
     decision: tuple[str, date | None, str] | None = field(default=None)  # not-free: why
+    new_coach: bool = False  # changed: another coach took the traject over since last told
 
 
 def event_key(entry: HistoryEntry) -> str:
@@ -73,7 +74,9 @@ def live(traject: Traject) -> list[CommittedVisit]:
 def told_now(traject: Traject) -> tuple[ToldVisit, ...]:
     """Give the visits of a traject as a letter tells them now."""
     return tuple(
-        ToldVisit(v.uid or "", v.number, v.kind, v.date, v.start, v.hours, v.state, v.sequence)
+        ToldVisit(
+            v.uid or "", v.number, v.kind, v.date, v.start, v.hours, v.state, v.sequence, v.coach
+        )
         for v in sorted(traject.visits, key=lambda v: (v.date, v.number))
         if v.uid
     )
@@ -197,8 +200,26 @@ def _due(
             before = known.get(visit.uid or "")
             if visit.state == "cancelled" and before is not None and before.state != "cancelled":
                 gone.append(before)
-        if moved or added or gone:
-            return Due(traject, CHANGED, keys, tuple(moved), tuple(added), tuple(gone))
+        # A hand-over to another coach (the planner's answer to a long leave) is a change of
+        # its own, also when the new coach keeps every date. A memory of an earlier mentes
+        # did not keep the coach a letter named ("" : unknown, no hand-over seen).
+        told_coaches = {
+            known[v.uid or ""].coach
+            for v in visits
+            if v.uid in known and known[v.uid or ""].state != "cancelled"
+        } - {""}
+        coaches_now = {v.coach for v in visits}
+        new_coach = bool(told_coaches) and not coaches_now <= told_coaches
+        if moved or added or gone or new_coach:
+            return Due(
+                traject,
+                CHANGED,
+                keys,
+                tuple(moved),
+                tuple(added),
+                tuple(gone),
+                new_coach=new_coach,
+            )
         return None
     if traject.status == "approved" and "approved" in statuses:
         return Due(traject, APPROVED, keys)

@@ -98,7 +98,14 @@ def build_letter(
         ]
         now = [_now(traject, v) for v in live(traject)]
         return changed_letter(
-            facts, texts, moved=moves, added=added, cancelled=gone, now=now, calendar=calendar
+            facts,
+            texts,
+            moved=moves,
+            added=added,
+            cancelled=gone,
+            now=now,
+            calendar=calendar,
+            new_coach=due.new_coach,
         )
     if due.kind == CANCELLED:
         return decision_letter(

@@ -20,7 +20,7 @@ Why the memory is kept this way (decisions):
   calendar that saw a SEQUENCE ignores a lower one for the same UID.
 - The sheet is Dutch in both languages, as the record sheets are: headers *Brief, Traject,
   Soort brief, Geschreven, Bestand, Aan, Beantwoordt, Nummer, Soort, Datum, Start, Uren,
-  Status, UID, Volgnummer*; a letter's own columns are filled on its first row only, *Brief*
+  Coach, Status, UID, Volgnummer*; a letter's own columns are filled on its first row only, *Brief*
   (its number) on every row, so that a sorted or filtered sheet still reads back. Deleting
   a letter's rows has its letter written again.
 - An earlier mentes kept a workbook's memory in `NAME.letters.toml` beside it. It is still
@@ -66,12 +66,13 @@ _COLUMNS = (
     ("date", "Datum", 12.0),
     ("start", "Start", 8.0),
     ("hours", "Uren", 7.0),
+    ("coach", "Coach", 9.0),
     ("state", "Status", 12.0),
     ("uid", "UID", 46.0),
     ("sequence", "Volgnummer", 12.0),
 )
-_LETTER_KEYS = ("traject", "kind", "written", "file", "to", "events")
-_VISIT_KEYS = ("number", "visit_kind", "date", "start", "hours", "state", "uid", "sequence")
+# Columns a sheet may lack (a coordinator's older copy): read as empty.
+_OPTIONAL = {"coach"}
 # The kind of letter as the sheet shows it (the overview's Dutch words); English read too.
 _KIND_DUTCH = {
     "planned": "planning",
@@ -96,6 +97,7 @@ class ToldVisit:
     hours: float
     state: str
     sequence: int
+    coach: str = ""  # the coach the letter named ("" in a memory of an earlier mentes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,7 @@ def read_memory(path: Path) -> list[Remembered]:
                     hours=float(v["hours"]),
                     state=str(v["state"]),
                     sequence=int(v["sequence"]),
+                    coach=str(v.get("coach", "")),
                 )
                 for v in item.get("told", [])
             )
@@ -249,6 +252,7 @@ def memory_text(old: bytes, added: list[Remembered]) -> bytes:
                     "hours": v.hours,
                     "state": v.state,
                     "sequence": v.sequence,
+                    **({"coach": v.coach} if v.coach else {}),
                 }
                 for v in letter.told
             ]
@@ -339,7 +343,7 @@ def _header_columns(header: tuple[Any, ...], where: str) -> dict[str, int]:
             for key, title, _width in _COLUMNS:
                 if vocab.fold_header(value) == vocab.fold_header(title):
                     columns.setdefault(key, index)
-    missing = [title for key, title, _width in _COLUMNS if key not in columns]
+    missing = [title for key, title, _w in _COLUMNS if key not in columns and key not in _OPTIONAL]
     if missing:
         raise InputError(
             Problem(
@@ -440,15 +444,16 @@ def _visit_cells(cells: dict[str, Any]) -> ToldVisit:
         start=_text(start),
         hours=hours,
         state=state,
-        sequence=_whole(
-            cells.get("sequence") if cells.get("sequence") is not None else 0, "sequence"
-        ),
+        sequence=0 if cells.get("sequence") is None else _whole(cells["sequence"], "sequence"),
+        coach=_text(cells.get("coach")),
     )
 
 
 def add_to_sheet(workbook: Any, added: list[Remembered], name: str) -> None:
     """Append `added` to the sheet Brieven of an openpyxl workbook (made when missing): the
     rows already there stay as they are."""
+    from openpyxl.styles import Alignment
+
     from mentes_cli.export.cells import put, set_print_layout, write_header
 
     sheet = next(
@@ -499,13 +504,16 @@ def add_to_sheet(workbook: Any, added: list[Remembered], name: str) -> None:
                     "state": vocab.VISIT_STATE_DUTCH.get(visit.state, visit.state),
                     "uid": visit.uid,
                     "sequence": visit.sequence,
+                    "coach": visit.coach,
                 }
             for key, value in values.items():
-                if value is None or value == "":
+                if value is None or value == "" or key not in columns:
                     continue
                 cell = put(sheet.cell(row=last, column=columns[key]), value)
                 if isinstance(value, date):
                     cell.number_format = "DD/MM/YYYY"
+                elif key == "letter":
+                    cell.alignment = Alignment(horizontal="center")
     if sheet.auto_filter.ref:
         last_column = sheet.auto_filter.ref.split(":")[-1].rstrip("0123456789")
         sheet.auto_filter.ref = f"A1:{last_column}{max(last, 2)}"
