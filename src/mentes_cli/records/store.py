@@ -30,6 +30,17 @@ is itself kept in `backup/`. Several record sets may share one folder (a TOML fo
 workbooks beside it, or two workbooks): each has its own lock, backups and undo note, named
 after its file. An undo note of an earlier mentes (`backup/undo.toml`, one for the whole
 folder) is still read when it is about this record set.
+
+What undo gives back is the earlier version with two exceptions, so that nothing already
+sent is contradicted (SPEC 9): no visit gets a SEQUENCE lower than it has now (one more when
+it is not as it is now: a calendar ignores an update whose SEQUENCE it has seen), and a
+workbook keeps its sheet Brieven (the memory of letters sent) as it is now, as undo in a
+folder never touches letters.toml.
+
+Writing that memory (`keeping`, `Kept.write`) is no change of the records: it takes the lock,
+is refused while Excel has the workbook open or when it changed since it was read, keeps a
+backup and writes atomically, but adds no history line, and the note for undo follows the
+file, so that undo still undoes the coordinator's last change of the records.
 """
 
 from __future__ import annotations
@@ -210,13 +221,17 @@ class RecordStore:
                 ) from None
             when, user = now().isoformat(), current_user()
             entries = [HistoryEntry(**item).undone(when, user, command) for item in last["entries"]]
-            if self.is_workbook:
-                form = TrajectsWorkbook(previous, self.target.name)
+            form = self._form(previous)
+            # No visit goes back to a lower SEQUENCE than calendars may have seen (SPEC 9).
+            raised = self._never_lower(form, previous)
+            if isinstance(form, TrajectsWorkbook):
                 # The memory of letters sent stays as it is now (letters.toml in a folder is
                 # not touched by undo either): what was sent was sent.
                 form.keep_sheet(content, LETTERS_SHEET)
                 form.add_history(entries)
                 previous = form.content()
+            elif raised:
+                previous = form.text().encode("utf-8")
             self._validate(previous)
             with outputs_together():
                 self._backup(content)
@@ -412,6 +427,57 @@ class RecordStore:
                 self._append_history(change.entries)
         _changed.append(self.target)
 
+    def _never_lower(self, form: TrajectsToml | TrajectsWorkbook, previous: bytes) -> bool:
+        """Raise in `form` (the version undo restores, `previous`) the SEQUENCE of every visit
+        the records hold now with a higher one: to the one it has now, one more when it is not
+        as it is now (another day, time, length, coach or state: a calendar is to take the
+        restored visit as an update, and ignores one whose SEQUENCE it has seen, RFC 5545).
+        Give whether any was raised. The history says no more of it, as a move's history
+        line does not name the SEQUENCE that follows the move.
+        """
+        from mentes_cli.load import DataSource, load_records
+
+        now = load_records(DataSource(self.source, _("the records"))).records
+        seen = {v.uid: v for t in now.trajects for v in t.visits if v.uid}
+        if not seen:
+            return False
+        restored = self._records_of(previous)
+        raised = False
+        for traject in restored.trajects:
+            visits, changed = [], False
+            for visit in traject.visits:
+                plain = visit.model_dump(exclude_none=True)
+                later = seen.get(visit.uid) if visit.uid else None
+                if later is not None:
+                    floor = later.sequence + (
+                        0 if _as_calendar(later) == _as_calendar(visit) else 1
+                    )
+                    if floor > visit.sequence:
+                        plain["sequence"] = floor
+                        changed = True
+                visits.append(plain)
+            if changed:
+                form.set_visits(traject.id, visits)
+                raised = True
+        return raised
+
+    def _records_of(self, content: bytes):
+        """Give the records as they would be with `content` (InputError when invalid)."""
+        from mentes_cli.load import DataSource, load_records
+
+        with tempfile.TemporaryDirectory(prefix="mentes-check-") as scratch:
+            folder = Path(scratch)
+            if self.is_workbook:
+                candidate = folder / self.target.name
+                candidate.write_bytes(content)
+            else:
+                candidate = folder
+                (folder / TRAJECTS_FILE).write_bytes(content)
+                for name in OTHER_RECORD_FILES:
+                    with contextlib.suppress(FileNotFoundError):
+                        shutil.copyfile(self.folder / name, folder / name)
+            return load_records(DataSource(candidate, _("the records"))).records
+
     def _validate(self, new: bytes) -> None:
         """Load the whole record set as it would be with `new`; InputError when invalid."""
         from mentes_cli.load import DataSource, load_records
@@ -586,6 +652,20 @@ class RecordStore:
             old += b"\n"  # a last line typed by hand without its end: the next one starts anew
         text = entries_toml(entries, first=not old).encode("utf-8")
         write_atomically(path, old + text, force=True)
+
+
+def _as_calendar(visit: Any) -> tuple:
+    """Give what a calendar shows of a committed visit: when, how long, whose, whether on."""
+    cancelled = visit.state == "cancelled"
+    return (
+        visit.kind,
+        visit.number,
+        visit.date,
+        visit.start,
+        float(visit.hours),
+        visit.coach,
+        cancelled,
+    )
 
 
 def _is_note(data: Any, name: str) -> bool:
