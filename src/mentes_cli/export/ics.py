@@ -12,6 +12,12 @@ Decisions, so that a coach's calendar app shows the right thing and re-importing
 - Cancelled committed visits (8 days became 7, the traject was cancelled or unplanned) are
   written with STATUS:CANCELLED in their coach's calendar until their traject is done, so that
   a calendar program that re-imports the file removes the appointment (RFC 5545 3.8.1.11).
+- The committed visits of a traject the plan calls incomplete that it leaves out (they break
+  a rule and fit no other day of their coach, and the traject cannot go to another coach)
+  are written as the records hold them, same UID and sequence, CONFIRMED: the records still
+  promise them, the location was told them, and a calendar that re-imports or subscribes to
+  the file keeps them until the coordinator moves or cancels them (the plan says which).
+  Its visits are numbered n of all its committed visits, as before the plan.
 - A visit that moved to another coach is written, same UID and sequence, as CANCELLED in the
   calendar of the coach it had before (the traject's coach, and the coach in the records
   before this commit) and as the live visit in the new coach's calendar.
@@ -120,6 +126,13 @@ def calendar_entries(
             if visit.state != "cancelled":
                 committed[(traject.id, visit.kind, visit.date)] = visit
     moved_to = {(m.traject, m.kind, m.new_date): m for m in plan.moved}
+    # An incomplete traject's visits are numbered as the records hold them (n of all its
+    # committed visits), not as the plan holds the ones it kept (n of fewer).
+    incomplete = {item.traject for item in plan.incomplete}
+    totals = {
+        t.id: sum(1 for v in t.visits if v.kind == "visit" and v.state != "cancelled")
+        for t in records.trajects
+    }
 
     entries: list[CalendarEntry] = []
     seen: set[str] = set()
@@ -138,7 +151,10 @@ def calendar_entries(
         if uid in seen:
             continue
         seen.add(uid)
-        entries.append(CalendarEntry(visit, visit.coach, uid, sequence, number=numbers.get(visit)))
+        number = numbers.get(visit)
+        if visit.traject in incomplete and found is not None and found.kind == "visit":
+            number = (found.number, max(totals.get(visit.traject, 0), found.number))
+        entries.append(CalendarEntry(visit, visit.coach, uid, sequence, number=number))
         # The calendars the visit leaves: the coach it had, when another has it now.
         former = set()
         if found is not None and found.coach != visit.coach:
@@ -153,8 +169,23 @@ def calendar_entries(
                     former.add(previous.coach)
         for coach in sorted(former - {visit.coach}):
             entries.append(
+                CalendarEntry(visit, coach, uid, sequence, cancelled=True, number=number)
+            )
+    # Committed visits the plan leaves out (those of an incomplete traject that break a rule
+    # and fit no other day) are still promised in the records: they stay in their coach's
+    # calendar as the records hold them, until the coordinator moves or cancels them.
+    for traject in records.trajects:
+        if traject.status not in ("planned", "active"):
+            continue
+        for kept in traject.visits:
+            if kept.state == "cancelled" or not kept.uid or kept.uid in seen:
+                continue
+            seen.add(kept.uid)
+            total = max(totals.get(traject.id, 0), kept.number)
+            number = (kept.number, total) if kept.kind == "visit" else None
+            entries.append(
                 CalendarEntry(
-                    visit, coach, uid, sequence, cancelled=True, number=numbers.get(visit)
+                    plan_visit(traject, kept), kept.coach, kept.uid, kept.sequence, number=number
                 )
             )
     # Visits that disappeared stay in their coach's calendar, cancelled, until the traject
