@@ -288,3 +288,17 @@ def test_the_workbook_with_brieven_opens_in_libreoffice(book: Path, tmp_path: Pa
     saved = (out / "w.xlsx").read_bytes()
     assert read_sheet(saved, "w.xlsx") == sent
     assert "Brieven" in openpyxl.load_workbook(io.BytesIO(saved)).sheetnames
+
+
+def test_a_workbook_that_saving_would_damage_gets_no_letters(book: Path):
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.load_workbook(book)
+    chart = BarChart()
+    chart.add_data(Reference(workbook["Coaches"], min_col=1, min_row=1, max_row=2))
+    workbook["Coaches"].add_chart(chart, "H2")
+    workbook.save(book)
+    before = book.read_bytes()
+    result = mentes("letters", "--to", str(book.parent / "a"), "--data", str(book), code=1)
+    assert "sheet Coaches: a drawing (a chart, an image or a shape)" in result.output
+    assert book.read_bytes() == before and not (book.parent / "a").exists()

@@ -664,7 +664,7 @@ VISITS = SheetSpec(
 SHEETS = (ORGANISATIONS, LOCATIONS, CLOSURES, COACHES, LEAVE, TRAJECTS, VISITS)
 EXPLANATION_SHEET = "Uitleg"
 # Sheets mentes itself keeps in a records workbook (SPEC 8 and 9): the history of changes,
-# and Brieven, the name SPEC 9 gives the letters' memory (kept beside the workbook today,
+# and Brieven, the memory of the letters sent (SPEC 9, written by `mentes letters`,
 # letters/memory.py). They are not records, and no notice calls them ignored.
 HISTORY_SHEET = "Historiek"
 LETTERS_SHEET = "Brieven"
