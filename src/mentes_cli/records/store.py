@@ -324,6 +324,7 @@ class RecordStore:
         self._forget_last_change()
         return [HistoryEntry(**item) for item in last["entries"]]
 
+    @contextlib.contextmanager
     def keeping(self) -> Iterator[Kept]:
         """Give, under the records' lock, the file of the records as read, for a write that
         is not a change of the records: the memory of letters sent (SPEC 9) in the sheet
