@@ -462,10 +462,10 @@ class RecordStore:
                 raised = True
         return raised
 
-    def _records_of(self, content: bytes):
-        """Give the records as they would be with `content` (InputError when invalid)."""
-        from mentes_cli.load import DataSource, load_records
-
+    @contextlib.contextmanager
+    def _as_if(self, content: bytes) -> Iterator[Path]:
+        """Give, in a scratch folder, the records as they would be with `content` in place of
+        the file that changes (the other record files copied beside it)."""
         with tempfile.TemporaryDirectory(prefix="mentes-check-") as scratch:
             folder = Path(scratch)
             if self.is_workbook:
@@ -477,23 +477,20 @@ class RecordStore:
                 for name in OTHER_RECORD_FILES:
                     with contextlib.suppress(FileNotFoundError):
                         shutil.copyfile(self.folder / name, folder / name)
+            yield candidate
+
+    def _records_of(self, content: bytes):
+        """Give the records as they would be with `content` (InputError when invalid)."""
+        from mentes_cli.load import DataSource, load_records
+
+        with self._as_if(content) as candidate:
             return load_records(DataSource(candidate, _("the records"))).records
 
     def _validate(self, new: bytes) -> None:
         """Load the whole record set as it would be with `new`; InputError when invalid."""
         from mentes_cli.load import DataSource, load_records
 
-        with tempfile.TemporaryDirectory(prefix="mentes-check-") as scratch:
-            folder = Path(scratch)
-            if self.is_workbook:
-                candidate = folder / self.target.name
-                candidate.write_bytes(new)
-            else:
-                candidate = folder
-                (folder / TRAJECTS_FILE).write_bytes(new)
-                for name in OTHER_RECORD_FILES:
-                    with contextlib.suppress(FileNotFoundError):
-                        shutil.copyfile(self.folder / name, folder / name)
+        with self._as_if(new) as candidate:
             try:
                 load_records(DataSource(candidate, _("the records after the change")))
             except InputError as exc:
