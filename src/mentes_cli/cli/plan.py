@@ -381,10 +381,19 @@ def plan(
 
             write_schedule(result, records, output, force=force, inputs=inputs, changes=changes)
         if ics is not None:
-            from mentes_cli.export.ics import write_calendars
+            from mentes_cli.export.ics import former_coaches, write_calendars
+            from mentes_cli.records import RecordStore
 
+            formers = former_coaches(RecordStore(source_path).history())
             written = write_calendars(
-                result, records, ics, force=force, notify=notice, inputs=inputs, before=before
+                result,
+                records,
+                ics,
+                force=force,
+                notify=notice,
+                inputs=inputs,
+                before=before,
+                formers=formers,
             )
     if save is not None:
         notice(_("Plan saved to {path}.", path=save))

@@ -56,6 +56,7 @@ from mentes_cli.offers import catalogue
 from mentes_cli.output import check_output_path, make_folder, outputs_together, write_atomically
 from mentes_cli.plan.commit import UID_NAMESPACE, plan_visit
 from mentes_cli.plan.model import Plan, Visit
+from mentes_cli.records.history import HistoryEntry, parse_visit_field
 
 TIMEZONE = "Europe/Brussels"
 PRODID = "-//Pedagogie in Praktijk//mentes//NL"
@@ -64,6 +65,19 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(10)
 }
+
+
+def told_total(traject: Traject) -> int:
+    """Give the "of N" a cancelled visit of `traject` keeps: the total it was told with.
+
+    A cancelled visit keeps its number; its total is the traject's visits on location as
+    they stood with it: the live ones, or, when fewer, as many as the highest number a
+    visit on location has (a cancelled traject's 8 visits stay 1/8 ... 8/8, a traject
+    ended after visit 1 keeps 2/8 ... 8/8 for the 7 it cancelled).
+    """
+    on_location = [v for v in traject.visits if v.kind == "visit"]
+    live = sum(1 for v in on_location if v.state != "cancelled")
+    return max([live, *(v.number for v in on_location)])
 
 
 def calendar_file_names(coach_ids: list[str]) -> dict[str, str]:
@@ -106,14 +120,31 @@ class CalendarEntry:
     number: tuple[int, int] | None = None  # n of N for a visit on location
 
 
+def former_coaches(history: Iterable[HistoryEntry]) -> dict[str, set[str]]:
+    """Give, per traject, the coaches that had one of its committed visits before another
+    coach got it (the old values of the history's `visits.N.coach` changes)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for entry in history:
+        parsed = parse_visit_field(entry.field)
+        if parsed is not None and parsed[1] == "coach" and entry.old:
+            found[entry.traject].add(entry.old)
+    return dict(found)
+
+
 def calendar_entries(
-    plan: Plan, records: Records, before: Records | None = None
+    plan: Plan,
+    records: Records,
+    before: Records | None = None,
+    formers: dict[str, set[str]] | None = None,
 ) -> list[CalendarEntry]:
     """Give every event of every coach's calendar for `plan`, in a stable order.
 
     `records` are the records the plan goes with (after `plan --commit`, the committed ones);
-    `before` the records before that commit, to know the coach a moved visit had before.
+    `before` the records before that commit, to know the coach a moved visit had before;
+    `formers` (`former_coaches` of the history) the coaches its traject's visits had in an
+    earlier commit: a committed visit is written CANCELLED in each of their calendars.
     """
+    formers = formers or {}
     numbers = visit_numbers(plan.visits)
     trajects = {t.id: t for t in records.trajects}
     earlier = {t.id: t for t in before.trajects} if before is not None else {}
@@ -162,6 +193,8 @@ def calendar_entries(
         traject = trajects.get(visit.traject)
         if found is not None and traject is not None and traject.coach:
             former.add(traject.coach)
+        if found is not None:
+            former |= formers.get(visit.traject, set())
         old = earlier.get(visit.traject)
         if old is not None:
             for previous in old.visits:
@@ -189,18 +222,22 @@ def calendar_entries(
                 )
             )
     # Visits that disappeared stay in their coach's calendar, cancelled, until the traject
-    # is done.
+    # is done; those a done traject still holds from today on (`done --end` cancelled them)
+    # too, so that the coach's calendar drops them. A coach who had such a visit before
+    # another coach got it has it cancelled too.
+    today = now().date()
     for traject in records.trajects:
-        if traject.status == "done":
-            continue
-        total = sum(1 for v in traject.visits if v.kind == "visit" and v.state != "cancelled")
+        total = told_total(traject)
         for gone in traject.visits:
             if gone.state != "cancelled" or not gone.uid or gone.uid in seen:
                 continue
+            if traject.status == "done" and gone.date < today:
+                continue
             seen.add(gone.uid)
             visit = plan_visit(traject, gone)
-            number = (gone.number, max(total, gone.number)) if gone.kind == "visit" else None
-            entries.append(CalendarEntry(visit, gone.coach, gone.uid, gone.sequence, True, number))
+            number = (gone.number, total) if gone.kind == "visit" else None
+            for coach in sorted({gone.coach} | formers.get(traject.id, set())):
+                entries.append(CalendarEntry(visit, coach, gone.uid, gone.sequence, True, number))
     entries.sort(
         key=lambda e: (e.calendar, e.visit.date, e.visit.start, e.visit.traject, e.visit.kind)
     )
@@ -208,7 +245,10 @@ def calendar_entries(
 
 
 def build_calendars(
-    plan: Plan, records: Records, before: Records | None = None
+    plan: Plan,
+    records: Records,
+    before: Records | None = None,
+    formers: dict[str, set[str]] | None = None,
 ) -> dict[str, bytes]:
     """Give the .ics content of every coach with visits in `plan`, by coach id.
 
@@ -221,7 +261,7 @@ def build_calendars(
     stamp = now()
 
     by_coach: dict[str, list[CalendarEntry]] = defaultdict(list)
-    for entry in calendar_entries(plan, records, before):
+    for entry in calendar_entries(plan, records, before, formers):
         by_coach[entry.calendar].append(entry)
 
     contents: dict[str, bytes] = {}
@@ -280,8 +320,11 @@ def traject_calendar(records: Records, traject_id: str) -> bytes | None:
     ordered = sorted(traject.visits, key=lambda v: (v.date, v.start, v.kind))
     for committed in ordered:
         visit = plan_visit(traject, committed)
+        # A traject ended early keeps the numbers it was told (1/8, 2/8 done, 3/8 ... cancelled).
+        ended = committed.state == "cancelled" or traject.status == "done"
+        told = told_total(traject) if ended else total
         number = (
-            (committed.number, max(total, committed.number)) if committed.kind == "visit" else None
+            (committed.number, max(told, committed.number)) if committed.kind == "visit" else None
         )
         event = _event(
             visit,
@@ -384,10 +427,12 @@ def write_calendars(
     notify: Callable[[str], None] | None = None,
     inputs: Iterable[Path] = (),
     before: Records | None = None,
+    formers: dict[str, set[str]] | None = None,
 ) -> list[Path]:
     """Write one .ics file per coach with visits into `folder`; give the files written.
 
-    `before`: the records before this run's commit, for the coach a moved visit had.
+    `before`: the records before this run's commit, for the coach a moved visit had;
+    `formers`: the coaches each traject's visits had in earlier commits (`former_coaches`).
 
     Refuses (OutputError, nothing written) when a file exists and `force` is false, or when
     `folder` is a file. Creates `folder` when missing and tells `notify`. Each file is
@@ -395,7 +440,7 @@ def write_calendars(
     """
     if folder.exists() and not folder.is_dir():
         raise OutputError(_("{path}: is a file; give a folder for the calendars", path=folder))
-    contents = build_calendars(plan, records, before)
+    contents = build_calendars(plan, records, before, formers)
     names = calendar_file_names(list(contents))
     targets = {coach_id: folder / names[coach_id] for coach_id in contents}
     inputs = list(inputs)

@@ -188,11 +188,13 @@ def changed_letter(
     now: list[LetterVisit] = (),
     calendar: bytes | None = None,
     new_coach: bool = False,
+    ended: date | None = None,
 ) -> Letter:
     """Give the letter that tells a location what changed: who the coach is now when another
     coach took the traject over (`new_coach`, the name in `facts`), moved (old → new), new,
     cancelled, then every visit as it is `now` (numbered in time: a moved visit may change
-    its number, so a moved line names its days, not a number)."""
+    its number, so a moved line names its days, not a number). A traject `ended` early says
+    so, and that the visits after it are cancelled, instead of listing the visits now."""
     blocks: list[tuple[str, object]] = [
         (
             "p",
@@ -203,6 +205,23 @@ def changed_letter(
             ),
         ),
     ]
+    if ended is not None:
+        blocks.append(
+            (
+                "p",
+                _(
+                    "The traject ended on {day}: the visits after that day do not take place.",
+                    day=long_day(ended),
+                )
+                if facts.family == COACHING
+                else _(
+                    "The traject ended on {day}: the contact moments after that day do not "
+                    "take place.",
+                    day=long_day(ended),
+                ),
+            )
+        )
+        now = ()
     if new_coach and facts.coach_name:
         blocks.append(
             (

@@ -8,7 +8,8 @@ One letter per traject, the one that says the most:
    visits of an earlier planning, or only that they are cancelled) → the planned letter:
    coach, every visit, what to prepare;
 3. planned or active, and the visits differ from what the last letter told → the change:
-   moved (old → new), new, cancelled;
+   moved (old → new), new, cancelled; done, and visits the location was told are cancelled
+   (`done --end`) → the change that cancels them;
 4. approved since the last letters → the approval (free, or the paid offer);
 5. requested since the last letters, for a free offer that is not free now → not free, why,
    from when it is free again, and the paid alternative with its price.
@@ -221,6 +222,16 @@ def _due(
                 new_coach=new_coach,
             )
         return None
+    if traject.status == "done" and told:
+        # Ended early (`done --end`): the visits the location was told that the end cancelled
+        # are taken out of its calendar by a change letter.
+        known = {v.uid: v for v in told}
+        gone = [
+            known[v.uid]
+            for v in traject.visits
+            if v.state == "cancelled" and v.uid in known and known[v.uid].state != "cancelled"
+        ]
+        return Due(traject, CHANGED, keys, cancelled=tuple(gone)) if gone else None
     if traject.status == "approved" and "approved" in statuses:
         return Due(traject, APPROVED, keys)
     return None

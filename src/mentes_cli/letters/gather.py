@@ -106,6 +106,7 @@ def build_letter(
             now=now,
             calendar=calendar,
             new_coach=due.new_coach,
+            ended=traject.end if traject.status == "done" else None,
         )
     if due.kind == CANCELLED:
         return decision_letter(
