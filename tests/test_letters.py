@@ -158,7 +158,7 @@ def test_a_refusal_gives_the_reason_the_next_free_day_and_the_paid_offer():
             paid_price=Decimal("4900"),
         )
         text = decision_letter(facts(), decision, letter_texts(CENTRE)).text
-        assert "kan nu niet gratis" in text
+        assert "is nu niet gratis" in text
         assert "Waarom: deze locatie had al een gratis traject" in text
         assert "Vanaf maandag 10 mei 2027 kan een gratis traject opnieuw." in text
         assert "een betalend traject kiezen: traject C, voor €\u00a04.900,00" in text

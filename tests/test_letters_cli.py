@@ -129,7 +129,7 @@ def test_letters_from_planning_to_change_and_decision(sample_dir: Path, monkeypa
     events = Calendar.from_ical(removal.get_content()).walk("VEVENT")
     assert events and {str(e["STATUS"]) for e in events} == {"CANCELLED"}
     refusal = text_of(new["T-2026-029-not-free.eml"])
-    assert "cannot be free now" in refusal and "€" in refusal
+    assert "is not free now" in refusal and "€" in refusal
     # Plain words; LOC-005's other coaching traject starts in 2027: it "has one coming".
     assert "already has a free traject of this kind coming, from " in refusal
     assert "recently" not in refusal

@@ -54,6 +54,9 @@ class Facts:
     to_name: str  # the contact person, else the location's name
     coach_name: str | None = None
     phone: str | None = None  # the location's, else the organisation's: for the intake call
+    traject_name: str = ""  # "your ... ": "BVV-basistraject", "traject pedagogische coaching"
+    to_contact: bool = True  # to_name is a contact person (else the location: its team)
+    price: Decimal | None = None  # a paid traject: its price
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ class Decision:
     next_free: date | None = None
     paid_name: str | None = None
     paid_price: Decimal | None = None
+    enforcement: bool = False  # not free now, free from next_free: the location's enforcement
+    free_instead: str | None = None  # a paid request: the location may get this free
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +129,14 @@ def planned_letter(
         (
             "p",
             _(
-                "Your {offer} traject at {location} is planned.",
-                offer=facts.offer_name,
+                "Your {traject} at {location} is planned.",
+                traject=_traject(facts),
                 location=facts.location_name,
             ),
         ),
     ]
+    if facts.price is not None:
+        blocks.append(("p", _("This is a paid traject: {price}.", price=money(facts.price))))
     if on_location and facts.coach_name:
         first = long_day(on_location[0].day)
         blocks.append(
@@ -199,8 +206,8 @@ def changed_letter(
         (
             "p",
             _(
-                "There is a change in your {offer} traject at {location}.",
-                offer=facts.offer_name,
+                "There is a change in your {traject} at {location}.",
+                traject=_traject(facts),
                 location=facts.location_name,
             ),
         ),
@@ -299,14 +306,18 @@ def decision_letter(
         blocks.append(
             ("p", _("Good news: your request for {offer} at {location} is approved.", **where))
         )
+        if facts.price is not None:
+            blocks.append(("p", _("This is a paid traject: {price}.", price=money(facts.price))))
+        if decision.free_instead:
+            blocks.append(("p", decision.free_instead))
         blocks.append(("p", _("You will soon hear who your coach is and when the traject starts.")))
     elif decision.outcome == "not-free":
-        blocks.append(
-            ("p", _("Your request for {offer} at {location} cannot be free now.", **where))
-        )
+        blocks.append(("p", _("Your request for {offer} at {location} is not free now.", **where)))
         if decision.reason:
             blocks.append(("p", _("Why: {reason}", reason=decision.reason)))
-        if decision.next_free:
+        if decision.next_free and decision.enforcement:
+            blocks.append(("p", _("Free from {day}.", day=long_day(decision.next_free))))
+        elif decision.next_free:
             blocks.append(
                 (
                     "p",
@@ -331,7 +342,16 @@ def decision_letter(
         else:
             blocks.append(("p", _("There is no paid offer for this location.")))
     else:
-        blocks.append(("p", _("Your {offer} traject at {location} is cancelled.", **where)))
+        blocks.append(
+            (
+                "p",
+                _(
+                    "Your {traject} at {location} is cancelled.",
+                    traject=_traject(facts),
+                    location=facts.location_name,
+                ),
+            )
+        )
         if decision.reason:
             blocks.append(("p", _("Reason: {reason}", reason=decision.reason)))
         if calendar:
@@ -347,6 +367,11 @@ def decision_letter(
     return _letter(DECISION, facts, subject, blocks, texts, calendar)
 
 
+def _traject(facts: Facts) -> str:
+    """Give what "your ..." calls the traject (its name, else "{offer} traject")."""
+    return facts.traject_name or _("{offer} traject", offer=facts.offer_name)
+
+
 def _letter(
     kind: str,
     facts: Facts,
@@ -355,10 +380,18 @@ def _letter(
     texts: LetterTexts,
     calendar: bytes | None,
 ) -> Letter:
-    # Record text may hold line breaks: the greeting is one line.
-    greeting = f"{texts.greeting} {' '.join(facts.to_name.split())},"
+    # Record text may hold line breaks: the greeting is one line. Without a contact person
+    # the letter greets the location's team, not the location's name.
+    name = " ".join(facts.to_name.split())
+    if facts.to_contact:
+        greeting = f"{texts.greeting} {name},"
+    else:
+        greeting = _("{greeting} colleagues at {location},", greeting=texts.greeting, location=name)
     filled = subject.format(
-        offer=facts.offer_name, location=facts.location_name, traject=facts.traject
+        offer=facts.offer_name,
+        location=facts.location_name,
+        traject=facts.traject,
+        traject_name=_traject(facts),
     )
     attachments = (
         (Attachment(f"{facts.traject}.ics", "text/calendar", calendar),) if calendar else ()

@@ -33,8 +33,27 @@ def offer_name(code: str) -> str:
     return name
 
 
-def facts_of(records: Records, traject: Traject) -> Facts:
-    """Give what every letter about `traject` needs: names, address, coach, phone."""
+def traject_name(code: str) -> str:
+    """Give what a letter calls a traject of offer `code` after "your": a name that is a
+    traject already as it is ("BVV-basistraject" in Dutch, "BVV basic traject"), else
+    "traject pedagogische coaching" / "pedagogical coaching traject"; a package keeps the
+    capital of its name ("traject Coaching werkvloer B")."""
+    name = offer_name(code)
+    words = name.split()
+    if words and words[-1].casefold().endswith("traject"):
+        if language() == "nl" and len(words) > 1 and words[-1].casefold() != "traject":
+            return f"{' '.join(words[:-1])}-{words[-1]}"
+        return name
+    label = _BRACKETS.sub("", catalogue().offer(code).label(language()))
+    last = label.split()[-1] if label.split() else ""
+    if len(last) == 1 and last.isupper():
+        name = label  # a package: a name of its own
+    return _("{offer} traject", offer=name)
+
+
+def facts_of(records: Records, traject: Traject, day: date | None = None) -> Facts:
+    """Give what every letter about `traject` needs: names, address, coach, phone; for a
+    paid traject its price on `day` (its request day, else today's letters' day)."""
     found = records.location_index().get(traject.location)
     organisation, location = found if found else (None, None)
     email = (location.email if location else None) or (organisation.email if organisation else None)
@@ -54,7 +73,24 @@ def facts_of(records: Records, traject: Traject) -> Facts:
         to_name=contact or location_name,
         coach_name=coach.name if coach else None,
         phone=phone,
+        traject_name=traject_name(traject.offer),
+        to_contact=bool(contact),
+        price=_price(traject, day) if not traject.is_free_offer else None,
     )
+
+
+def _price(traject: Traject, day: date | None):
+    """Give the price of a paid traject's package, None when the tariffs have none then."""
+    from mentes_cli.errors import ReferenceDataError
+    from mentes_cli.inbox import paid_price
+
+    when = traject.requested_on or day
+    if when is None:
+        return None
+    try:
+        return paid_price(traject, when)
+    except (KeyError, ReferenceDataError):
+        return None
 
 
 def positions(traject: Traject) -> dict[str, int]:
@@ -82,10 +118,10 @@ def build_letter(
     today: date,
 ) -> Letter:
     """Give the letter `due` asks for, in the current language."""
-    from mentes_cli.inbox import paid_alternative
+    from mentes_cli.inbox import blocking_dates, paid_alternative
 
     traject = due.traject
-    facts = facts_of(records, traject)
+    facts = facts_of(records, traject, today)
     if due.kind == PLANNED:
         visits = [_now(traject, v) for v in live(traject)]
         return planned_letter(facts, visits, texts, calendar=calendar)
@@ -113,12 +149,15 @@ def build_letter(
             facts, Decision("cancelled", reason=traject.reason or ""), texts, calendar
         )
     if due.kind == APPROVED:
-        outcome = "free" if traject.is_free_offer else "approved"
-        return decision_letter(facts, Decision(outcome), texts)
+        if traject.is_free_offer:
+            return decision_letter(facts, Decision("free"), texts)
+        instead = _free_instead(records, traject, traject.requested_on or today, facts)
+        return decision_letter(facts, Decision("approved", free_instead=instead), texts)
     if due.kind == NOT_FREE:
         _outcome, next_free, _why = due.decision or ("", None, "")
         day = traject.requested_on or today
         paid = paid_alternative(records, traject, day)
+        enforcement = next_free is not None and not blocking_dates(records, traject, day)
         return decision_letter(
             facts,
             Decision(
@@ -127,10 +166,38 @@ def build_letter(
                 next_free=next_free,
                 paid_name=paid[0] if paid else None,
                 paid_price=paid[1] if paid else None,
+                enforcement=enforcement,
             ),
             texts,
         )
     raise ValueError(f"unknown letter kind {due.kind!r}")
+
+
+def _free_instead(records: Records, traject: Traject, day: date, facts: Facts) -> str | None:
+    """Say, to the location, that it may get this support free (now or from a day) instead
+    of the paid package it asked for; None when it may not. (`inbox.free_instead` says the
+    same to the coordinator, with the command that explains it.)"""
+    from mentes_cli.eligibility import family_of_offer
+    from mentes_cli.quote import free_offer_entitlement
+
+    found = free_offer_entitlement(records, traject.location, family_of_offer(traject.offer), day)
+    if found is None or not found.offers:
+        return None
+    free = offer_name(found.offers[0])
+    if found.now or found.next_free is None:
+        return _(
+            "{location} can also get {free} free of charge. Would you rather have that? Let "
+            "us know.",
+            location=facts.location_name,
+            free=free,
+        )
+    return _(
+        "From {day}, {location} can get {free} free of charge. Would you rather wait for "
+        "that? Let us know.",
+        day=long_day(found.next_free),
+        location=facts.location_name,
+        free=free,
+    )
 
 
 def plain_reason(
@@ -149,7 +216,17 @@ def plain_reason(
     from mentes_cli.inbox import blocking_dates
 
     if next_free is not None:
-        return _used_reason(blocking_dates(records, traject, day), location, today)
+        used = blocking_dates(records, traject, day)
+        if not used:
+            # Free from a later day without another traject in the way: the enforcement
+            # the records announce makes the location PRIOR from then.
+            return _(
+                "This traject is free only for locations in the priority target group, and "
+                "{location} belongs to it from {day} (enforcement).",
+                location=location,
+                day=long_day(next_free),
+            )
+        return _used_reason(used, location, today, _period_rule(traject, day))
     rules = getattr(decide_location(records, traject.location, day), family_of_offer(traject.offer))
     if NOT_PRIOR in rules.rules:
         return _(
@@ -166,12 +243,26 @@ def plain_reason(
     return _("The conditions for a free traject are not met now.")
 
 
-def _used_reason(used: list[date], location: str, today: date) -> str:
+def _period_rule(traject: Traject, day: date) -> str:
+    """Say how often the rules (rules.toml, in force on `day`) allow a free traject of this
+    kind: per calendar year, or once in N months."""
+    from mentes_cli.eligibility import family_of_offer
+    from mentes_cli.eligibility.parameters import parameters_at
+
+    period = parameters_at(day).families[family_of_offer(traject.offer)].period
+    if period.months is None:
+        return _("The rules allow one free traject of this kind per calendar year.")
+    return _(
+        "The rules allow one free traject of this kind in {months} months.", months=period.months
+    )
+
+
+def _used_reason(used: list[date], location: str, today: date, rule: str) -> str:
     """Say which free traject of the same kind keeps a request from being free: one the
-    location had (dated before `today`) or one it has coming (from `today` on)."""
+    location had (dated before `today`) or one it has coming (from `today` on), and the
+    `rule` that says how often one may be free."""
     had = [d for d in used if d < today]
     coming = [d for d in used if d >= today]
-    rule = _("The rules allow one free traject of a kind per period.")
     if coming and had:
         sentence = _(
             "{location} already had a free traject of this kind, from {had}, and has another "

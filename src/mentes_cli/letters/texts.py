@@ -13,7 +13,7 @@ _TEXTS = ("subject_planned", "subject_changed", "subject_decision", "greeting", 
 # Optional texts, and the text used when a centre.toml from before them lacks one.
 _FALLBACKS = {"subject_cancelled": "subject_decision"}
 _LISTS = ("prepare_coaching", "prepare_support")
-_FILLED = {"offer", "location", "traject"}
+_FILLED = {"offer", "location", "traject", "traject_name"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +100,11 @@ def _check_placeholders(text: str, where: str) -> None:
     if unknown:
         raise ReferenceDataError(
             _(
-                "centre.toml, {where}: mentes fills in only {offer}, {location} and "
-                "{traject}, not {unknown}",
+                "centre.toml, {where}: mentes fills in only {offer}, {traject_name}, "
+                "{location} and {traject}, not {unknown}",
                 where=where,
                 offer="{offer}",
+                traject_name="{traject_name}",
                 location="{location}",
                 traject="{traject}",
                 unknown=", ".join(sorted("{" + n + "}" for n in unknown)),
