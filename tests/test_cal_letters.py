@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from english import english_left
+from mentes_cli import i18n
 from test_calendar_updates import EPOCH, WINDOW, mentes
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A run with --lang nl chooses Dutch for the whole process: the next test reads English."""
+    yield
+    i18n.set_language(None)
 
 
 def letters_of(folder: Path) -> dict[str, tuple[str, str]]:

@@ -14,10 +14,20 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 
 from english import english_left
+from mentes_cli import i18n
 from test_calendar_updates import EPOCH, WINDOW, mentes
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A run with --lang nl chooses Dutch for the whole process: the next test reads English."""
+    yield
+    i18n.set_language(None)
+
 
 LATER = "1800446400"  # 2027-01-20 12:00 UTC
 
