@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -418,3 +419,31 @@ def test_a_postcode_typo_in_the_records_suggests_the_postcodes_one_typo_away(tmp
     assert "did you mean" in result.stderr and "2600 Antwerpen (district Berchem)" in (
         result.stderr
     )
+
+
+# --- review 2, finding 10/11: validate warns about committed visits that break a rule -------
+
+
+def test_validate_warns_about_a_committed_visit_on_a_closure(tmp_path: Path):
+    from mentes_cli.reference import sample_records_dir
+
+    folder = tmp_path / "recs"
+    shutil.copytree(sample_records_dir(), folder)
+    assert english("plan", "--commit", "--data", str(folder)).exit_code == 0
+    before = english("validate", "--data", str(folder))
+    assert before.exit_code == 0 and "committed visit breaks" not in before.stderr
+    organisations = folder / "organisations.toml"
+    text = organisations.read_text("utf-8")
+    block = text.index('id = "LOC-003"')
+    line_end = text.index("\n", text.index("opening_hours", block))
+    closure = 'closures = [{ start = 2027-02-08, end = 2027-02-12, reason = "verbouwing" }]\n'
+    organisations.write_text(text[: line_end + 1] + closure + text[line_end + 1 :], "utf-8")
+    result = english("validate", "--data", str(folder))
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: a committed visit breaks a rule: T-2026-022, visit on 2027-02-09 (C-02): "
+        "LOC-003 is closed (verbouwing)"
+    ) in result.stderr
+    dutch_run = dutch("validate", "--data", str(folder))
+    assert "Waarschuwing: een vastgelegd bezoek breekt een regel: T-2026-022" in dutch_run.stderr
+    assert not english_left(dutch_run.stderr)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from mentes_cli.cli import app
 from mentes_cli.cli.common import DataOption, handle_errors, load, notice, stdout
 from mentes_cli.i18n import _
@@ -12,10 +10,13 @@ from mentes_cli.i18n import _
 @app.command(help=_("Load and check all records; report every problem at once (file, row, field)."))
 @handle_errors
 def validate(data: DataOption = None) -> None:
+    from mentes_cli.clock import today
     from mentes_cli.eligibility import conflicting_approved, location_warnings
     from mentes_cli.eligibility.sentences import say
     from mentes_cli.load import summary
     from mentes_cli.load.build import lookalike_warnings, plan_refusals
+    from mentes_cli.plan.check import check_committed
+    from mentes_cli.plan.model import said
 
     loaded = load(data)
     records = loaded.records
@@ -29,8 +30,17 @@ def validate(data: DataOption = None) -> None:
                     warning=say(warning),
                 )
             )
-    for warning in conflicting_approved(records, date.today()):
+    for warning in conflicting_approved(records, today()):
         notice(_("Warning: {warning}", warning=say(warning)))
-    for warning in [*lookalike_warnings(records), *plan_refusals(records, date.today())]:
+    for warning in [*lookalike_warnings(records), *plan_refusals(records, today())]:
         notice(_("Warning: {warning}", warning=warning))
+    # Committed visits that now break a rule (a closure or leave added later, a visit edited
+    # by hand): the one check of `plan --check-records`; `mentes plan` moves what it can.
+    for violation in check_committed(records):
+        notice(
+            _(
+                "Warning: a committed visit breaks a rule: {problem}",
+                problem=said(violation.message),
+            )
+        )
     stdout.print(_("OK: {summary}.", summary=summary(records)), markup=False)
