@@ -317,7 +317,7 @@ def show(result: Report) -> None:
     stdout.print(
         _(
             "Can give: the hours not yet booked divided by the hours of one traject "
-            "({coaching} h a traject {coaching_offer}, {bvv} h a traject {bvv_offer}). Due: "
+            "({coaching} h per {coaching_offer} traject, {bvv} h per {bvv_offer} traject). Due: "
             "PRIOR locations in the free scope that may have a free traject in the period and "
             "have none yet.",
             **due_words(result),

@@ -205,9 +205,9 @@ def _summary(book: Workbook, report: Report, source: str) -> None:
         note,
         _(
             "Can give: the hours not yet booked divided by the hours of one traject "
-            "({coaching} h a traject {coaching_offer}, {bvv} h a traject {bvv_offer}). Due: PRIOR "
-            "locations in the free scope whose free traject is available in the period and not "
-            "yet approved or done.",
+            "({coaching} h per {coaching_offer} traject, {bvv} h per {bvv_offer} traject). Due: "
+            "PRIOR locations in the free scope whose free traject is available in the period "
+            "and not yet approved or done.",
             **due_words(report),
         ),
         widths,
