@@ -447,3 +447,32 @@ def test_validate_warns_about_a_committed_visit_on_a_closure(tmp_path: Path):
     dutch_run = dutch("validate", "--data", str(folder))
     assert "Waarschuwing: een vastgelegd bezoek breekt een regel: T-2026-022" in dutch_run.stderr
     assert not english_left(dutch_run.stderr)
+
+
+def test_undo_and_letters_warn_about_a_visit_put_back_on_a_closure(tmp_path: Path):
+    # Review 2, finding 11: a commit moved a visit off a closure, undo put it back; undo and
+    # letters said nothing and the change letter told the location the closed day.
+    from mentes_cli.reference import sample_records_dir
+
+    folder = tmp_path / "recs"
+    shutil.copytree(sample_records_dir(), folder)
+    assert english("plan", "--commit", "--data", str(folder)).exit_code == 0
+    assert english("letters", "--to", str(tmp_path / "L1"), "--data", str(folder)).exit_code == 0
+    organisations = folder / "organisations.toml"
+    text = organisations.read_text("utf-8")
+    line_end = text.index("\n", text.index("opening_hours", text.index('id = "LOC-003"')))
+    closure = 'closures = [{ start = 2027-02-08, end = 2027-02-12, reason = "verbouwing" }]\n'
+    organisations.write_text(text[: line_end + 1] + closure + text[line_end + 1 :], "utf-8")
+    moved = english("plan", "--commit", "--data", str(folder))
+    assert moved.exit_code == 0, moved.output
+    assert "committed visit breaks" not in moved.stderr
+    undone = english("undo", "--data", str(folder))
+    assert undone.exit_code == 0, undone.output
+    warning = (
+        "Warning: a committed visit breaks a rule: T-2026-022, visit on 2027-02-09 (C-02): "
+        "LOC-003 is closed (verbouwing)"
+    )
+    assert warning in undone.stderr
+    letters = english("letters", "--to", str(tmp_path / "L2"), "--data", str(folder))
+    assert letters.exit_code == 0, letters.output
+    assert warning in letters.stderr

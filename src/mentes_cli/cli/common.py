@@ -249,6 +249,22 @@ def describe_source(source: DataSource) -> str:
     return _("{path} ({reason})", path=source.path, reason=source.reason)
 
 
+def warn_broken_visits(records) -> None:
+    """Warn about every committed visit that now breaks a rule (a closure or leave added after
+    the commit, a visit edited by hand or put back by undo): the one check of `plan
+    --check-records`; `mentes plan` moves what it can."""
+    from mentes_cli.plan.check import check_committed
+    from mentes_cli.plan.model import said
+
+    for violation in check_committed(records):
+        notice(
+            _(
+                "Warning: a committed visit breaks a rule: {problem}",
+                problem=said(violation.message),
+            )
+        )
+
+
 def load(data: Path | None) -> Loaded:
     """Give the records the user asked for, telling on stderr which were used."""
     from mentes_cli.i18n import _

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from mentes_cli.cli import app
-from mentes_cli.cli.common import DataOption, clean, handle_errors, load, notice, parse_date, stdout
+from mentes_cli.cli.common import (
+    DataOption,
+    clean,
+    handle_errors,
+    load,
+    notice,
+    parse_date,
+    stdout,
+    warn_broken_visits,
+)
 from mentes_cli.errors import OutputError
 from mentes_cli.i18n import _, n_
 
@@ -83,6 +92,9 @@ def letters(
     records = loaded.records
     source = loaded.source.path
     _refuse_sample(source)
+    # A letter must not tell a location a day that breaks a rule without the coordinator
+    # knowing (a closure added after the commit, a visit edited by hand or put back by undo).
+    warn_broken_visits(records)
     known = {t.id for t in records.trajects}
     for wanted in traject or []:
         if wanted not in known:

@@ -27,6 +27,7 @@ from mentes_cli.cli.common import (
     plain,
     stdout,
     use_reference_data,
+    warn_broken_visits,
 )
 from mentes_cli.i18n import _, day, money, n_
 
@@ -1262,6 +1263,10 @@ def undo(data: DataOption = None) -> None:
     entries = record_store(data).undo()
     trajects = sorted({entry.traject for entry in entries})
     stdout.print(_("Undone: the last change ({trajects}).", trajects=", ".join(trajects)))
+    # Visits put back may fall on a day that broke a rule since (the closure that moved them).
+    from mentes_cli.load import load_records
+
+    warn_broken_visits(load_records(use_reference_data(data)).records)
 
 
 EMPTY_RECORD_FILES = {

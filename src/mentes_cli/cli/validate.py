@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from mentes_cli.cli import app
-from mentes_cli.cli.common import DataOption, handle_errors, load, notice, stdout
+from mentes_cli.cli.common import (
+    DataOption,
+    handle_errors,
+    load,
+    notice,
+    stdout,
+    warn_broken_visits,
+)
 from mentes_cli.i18n import _
 
 
@@ -15,8 +22,6 @@ def validate(data: DataOption = None) -> None:
     from mentes_cli.eligibility.sentences import say
     from mentes_cli.load import summary
     from mentes_cli.load.build import lookalike_warnings, plan_refusals
-    from mentes_cli.plan.check import check_committed
-    from mentes_cli.plan.model import said
 
     loaded = load(data)
     records = loaded.records
@@ -34,13 +39,5 @@ def validate(data: DataOption = None) -> None:
         notice(_("Warning: {warning}", warning=say(warning)))
     for warning in [*lookalike_warnings(records), *plan_refusals(records, today())]:
         notice(_("Warning: {warning}", warning=warning))
-    # Committed visits that now break a rule (a closure or leave added later, a visit edited
-    # by hand): the one check of `plan --check-records`; `mentes plan` moves what it can.
-    for violation in check_committed(records):
-        notice(
-            _(
-                "Warning: a committed visit breaks a rule: {problem}",
-                problem=said(violation.message),
-            )
-        )
+    warn_broken_visits(records)
     stdout.print(_("OK: {summary}.", summary=summary(records)), markup=False)
