@@ -71,7 +71,7 @@ WHOLE_PER_SECOND = 10_000
 EXACT_LEXICOGRAPHIC = 40
 # The budget's shares: the count placed on the whole model; the queue preference (it also
 # gets what the first stage and the searches for one more traject left).
-FIRST_SHARE = 0.4
+FIRST_SHARE = 0.25
 SECOND_SHARE = 0.2
 # The third stage (coach continuity, then balance, with the placed set fixed): this share of
 # the budget when the count is proved (else what the others left, when at least half that).
@@ -88,6 +88,14 @@ SEARCH: dict = {}
 # search (with it, 0.6 s found not even the hint back on tight-19).
 PREFERENCE_SEARCH: dict = {"cp_model_probing_level": 0}
 FORCE = True
+# The week model (`_Weeks`) after the first stage, while the count is not proved: this share
+# of the budget, for the week plans and the day plans made of them (tight-14: five week plans
+# and 1.1 s to the optimum). After a cut, the first week plan found is taken.
+WEEK_SHARE = 0.35
+# The order of the first stages: the week model ("weeks"), the count on the day model ("days").
+STAGES = ("days", "weeks")
+DAYS_SEARCH: dict = {"cp_model_probing_level": 0}
+WEEK_AGAIN: dict = {"stop_after_first_solution": True}
 # The searches for one more traject after the first stage: (parameters, keep the objective).
 MORE: tuple[tuple[dict, bool], ...] = (
     ({"linearization_level": 0, "cp_model_probing_level": 0}, False),
@@ -225,6 +233,8 @@ class _Builder:
         self.shapes: dict[str, list] = {}
         self.first: dict[str, object] = {}
         self.first_low: dict[str, int] = {}
+        # per free traject: (its window's first day, 1 for each day a first visit may fall on)
+        self.allowed_first: dict[str, tuple[int, bytearray]] = {}
 
     # --- the fixed part: kept visits and the trajects built around them -------------------
 
@@ -373,6 +383,7 @@ class _Builder:
                 model.Add(placed == 0)
                 return
             first_allowed = low + allowed.index(1)
+            self.allowed_first[tid] = (low, allowed)
         shapes = [model.NewBoolVar(f"s_{tid}_{k}") for k in range(len(demand.shapes))]
         self.shapes[tid] = shapes
         model.Add(sum(shapes) == placed)
@@ -485,31 +496,18 @@ class _Builder:
         # each visit as its levels: (the length it reaches at least, the level's variable)
         week_visits: dict[tuple[str, int], list] = {}
         for key, levels in self.levels.items():
-            reached = 0
-            steps = []
-            for minutes, level in levels:
-                reached += minutes
-                steps.append((reached, level))
-            week_visits.setdefault((key[1], key[2] // 7), []).append(steps)
+            week_visits.setdefault((key[1], key[2] // 7), []).append(_reached(levels))
         for (coach_id, week), terms in week_terms.items():
             state = self.days[coach_id]
             room = max(0, state.week_cap - state.week[week])
             model.Add(sum(terms) <= room)
-            # Redundant, for the linear relaxation: per length, how many visits that long
-            # fit in the week's room (the relaxation alone would allow fractions of one).
-            visits = week_visits.get((coach_id, week), [])
-            for least in sorted({reached for steps in visits for reached, _level in steps}):
-                longer = [
-                    next(level for reached, level in steps if reached >= least)
-                    for steps in visits
-                    if steps[-1][0] >= least
-                ]
-                fit = room // least
-                if fit < len(longer):
-                    model.Add(sum(longer) <= fit)
+            _length_fits(model, room, week_visits.get((coach_id, week), []))
 
-    def _families(self) -> None:
-        """At most one placed free traject per location and family, where any two block."""
+    def _families(self, model=None, placed: dict | None = None) -> None:
+        """At most one placed free traject per location and family, where any two block (in
+        `model` over `placed`, by default this model's)."""
+        model = self.model if model is None else model
+        placed = self.placed if placed is None else placed
         planner = self.planner
         groups: dict[tuple[str, str], list[Traject]] = {}
         for traject in self.trajects:
@@ -523,8 +521,8 @@ class _Builder:
                 self._always_block(a, b) for i, a in enumerate(members) for b in members[i + 1 :]
             )
             approximated += not exact
-            self.model.AddAtMostOne([self.placed[t.id] for t in members])
-        if approximated:
+            model.AddAtMostOne([placed[t.id] for t in members])
+        if approximated and model is self.model:
             self.notes.append(
                 n_(
                     "{count} location with several free trajects of one family was held to "
@@ -640,6 +638,268 @@ class _Builder:
         return [n - i for i in range(n)]
 
 
+def _length_fits(model, room: int, visits: list[list[tuple[int, object]]]) -> None:
+    """Redundant, for the linear relaxation: per length, how many visits that long fit in a
+    week's `room` (the relaxation alone would allow fractions of one). Each visit is given as
+    its levels: (the length it reaches at least, the level's variable)."""
+    for least in sorted({reached for steps in visits for reached, _level in steps}):
+        longer = [
+            next(level for reached, level in steps if reached >= least)
+            for steps in visits
+            if steps[-1][0] >= least
+        ]
+        fit = room // least
+        if fit < len(longer):
+            model.Add(sum(longer) <= fit)
+
+
+def _reached(levels: list[tuple[int, object]]) -> list[tuple[int, object]]:
+    """Give a visit's levels as (the length it reaches at least, the level's variable)."""
+    reached = 0
+    steps = []
+    for minutes, level in levels:
+        reached += minutes
+        steps.append((reached, level))
+    return steps
+
+
+class _Weeks:
+    """The week model: a relaxation of a `_Builder`'s day model that says in which ISO weeks a
+    traject's visits fall, not on which days (issue 17).
+
+    On tight instances the day model's search spends its time on the order of the days within
+    a week (tight-14: 60 deterministic seconds to find the optimum); the week model finds the
+    same count in a fraction of a second, and its bound is a bound of the day model too,
+    because each of its constraints follows from the day model's:
+
+    - a traject whose visits lie at least 7 days apart (every gap of the catalogue) has at
+      most one visit per week: one 0/1 variable per traject, coach and week with a day the
+      day model allows, its lengths as levels as in the day model;
+    - two weeks of one traject whose days are all closer than its gap hold at most one visit;
+    - per coach and week, the visits' and intake calls' minutes within the room, and the
+      visits at most as many as the distinct days they may fall on (for each set of days:
+      the trajects that may only use those days);
+    - the intake call in a week before the first visit's (in the same week only where an
+      intake day comes before a visit day); a free traject's visit in a week without an
+      entitled day after a visit in an earlier week; the families as in the day model.
+
+    A week plan is made a day plan by the day model with the placed set fixed and the week
+    plan as its objective (the most visits in the weeks the week plan chose).
+    """
+
+    def __init__(self, builder: _Builder, within: bool = False):
+        self.builder = builder
+        if within:
+            # added to the day model, tied to its day variables (redundant constraints)
+            model = self.model = builder.model
+            self.placed = builder.placed
+        else:
+            model = self.model = builder.cp.CpModel()
+            self.placed = {t.id: model.NewBoolVar(f"p_{t.id}") for t in builder.trajects}
+        # (traject, coach, week) -> the days the day model allows there
+        self.days: dict[tuple[str, str, int], list[int]] = {}
+        for tid, coach_id, day in builder.visit:
+            self.days.setdefault((tid, coach_id, day // 7), []).append(day)
+        intake_days: dict[tuple[str, str, int], list[int]] = {}
+        for tid, coach_id, day in builder.intake:
+            intake_days.setdefault((tid, coach_id, day // 7), []).append(day)
+        self.intake_days = intake_days
+        self.week: dict[tuple[str, str, int], object] = {}
+        self.levels: dict[tuple[str, str, int], list[tuple[int, object]]] = {}
+        self.intake: dict[tuple[str, str, int], object] = {}
+        by_traject: dict[str, list[tuple[str, int]]] = {}
+        for tid, coach_id, week in sorted(self.days):
+            by_traject.setdefault(tid, []).append((coach_id, week))
+        for traject in builder.trajects:
+            self._traject(traject, by_traject.get(traject.id, []), intake_days)
+        self._coach_weeks()
+        if within:
+            self._tie()
+        else:
+            builder._families(model, self.placed)
+
+    def _tie(self) -> None:
+        """Tie each week variable to the day model's variables of its days."""
+        builder = self.builder
+        for (tid, coach_id, week), levels in self.levels.items():
+            days = self.days[tid, coach_id, week]
+            for j, (_minutes, level) in enumerate(levels):
+                self.model.Add(level == sum(builder.levels[tid, coach_id, d][j][1] for d in days))
+        calls: dict[tuple[str, str, int], list] = {}
+        for (tid, coach_id, day), var in builder.intake.items():
+            calls.setdefault((tid, coach_id, day // 7), []).append(var)
+        for key, call in self.intake.items():
+            self.model.Add(call == sum(calls[key]))
+
+    @staticmethod
+    def applies(builder: _Builder) -> bool:
+        """Give whether every traject's visits lie at least a week apart (else the week model
+        is no relaxation of the day model)."""
+        return all(builder.planner.demand(t).gap >= 7 for t in builder.trajects)
+
+    def _traject(self, traject: Traject, weeks: list[tuple[str, int]], intake_days) -> None:
+        builder = self.builder
+        model = self.model
+        tid = traject.id
+        placed = self.placed[tid]
+        demand = builder.planner.demand(traject)
+        if tid not in builder.shapes or not weeks:
+            model.Add(placed == 0)
+            return
+        if tid not in builder.planner.placements and not builder._placeable_alone(traject):
+            model.Add(placed == 0)
+        shapes = [model.NewBoolVar("") for _ in demand.shapes]
+        model.Add(sum(shapes) == placed)
+        lengths = sorted({m for shape in demand.shapes for m in shape})
+        level_vars: dict[int, list] = {j: [] for j in range(len(lengths))}
+        coaches = sorted({coach_id for coach_id, _week in weeks})
+        coach_vars = []
+        most = max(len(shape) for shape in demand.shapes)
+        fewest = min(len(shape) for shape in demand.shapes)
+        mine_all = []
+        for coach_id in coaches:
+            chosen = model.NewBoolVar("")
+            coach_vars.append(chosen)
+            mine = []
+            for week in [w for cid, w in weeks if cid == coach_id]:
+                key = (tid, coach_id, week)
+                var = model.NewBoolVar("")
+                model.AddImplication(var, chosen)
+                self.week[key] = var
+                mine.append((week, var))
+                # the same levels as the day model's visits of this coach (a day's cap)
+                steps = [m for m, _level in builder.levels[tid, coach_id, self.days[key][0]]]
+                levels = [(steps[0], var)]
+                level_vars[0].append(var)
+                previous = var
+                for j, step in enumerate(steps[1:], start=1):
+                    above = model.NewBoolVar("")
+                    model.AddImplication(above, previous)
+                    levels.append((step, above))
+                    level_vars[j].append(above)
+                    previous = above
+                self.levels[key] = levels
+            model.Add(sum(v for _w, v in mine) <= most * chosen)
+            model.Add(sum(v for _w, v in mine) >= fewest * chosen)
+            self._gap(tid, coach_id, mine, demand.gap)
+            if demand.intake:
+                calls = []
+                own = sorted(w for (t, cid, w) in intake_days if t == tid and cid == coach_id)
+                for week in own:
+                    call = model.NewBoolVar("")
+                    self.intake[tid, coach_id, week] = call
+                    calls.append(call)
+                    first_call = min(intake_days[tid, coach_id, week])
+                    for visit_week, var in mine:
+                        if visit_week < week or (
+                            visit_week == week
+                            and max(self.days[tid, coach_id, visit_week]) <= first_call
+                        ):
+                            model.AddBoolOr([call.Not(), var.Not()])
+                model.Add(sum(calls) == chosen)
+            mine_all.extend(((coach_id, w), v) for w, v in mine)
+        model.Add(sum(coach_vars) == placed)
+        for j, minutes in enumerate(lengths):
+            wanted = sum(
+                shape_var * sum(1 for m in shape if m >= minutes)
+                for shape_var, shape in zip(shapes, demand.shapes, strict=True)
+            )
+            model.Add(sum(level_vars[j]) == wanted)
+        first = builder.allowed_first.get(tid)
+        if first is not None:
+            low, allowed = first
+            for (coach_id, week), var in mine_all:
+                if not any(allowed[day - low] for day in self.days[tid, coach_id, week]):
+                    earlier = [v for (_c, w), v in mine_all if w < week]
+                    model.Add(sum(earlier) >= 1).OnlyEnforceIf(var)
+
+    def _gap(self, tid: str, coach_id: str, mine: list[tuple[int, object]], gap: int) -> None:
+        """Two weeks whose days all lie closer than the gap hold at most one visit."""
+        for i, (week, var) in enumerate(mine):
+            earliest = min(self.days[tid, coach_id, week])
+            for later, other in mine[i + 1 :]:
+                if later - week > gap // 7 + 1:
+                    break
+                if max(self.days[tid, coach_id, later]) - earliest < gap:
+                    self.model.AddBoolOr([var.Not(), other.Not()])
+
+    def _coach_weeks(self) -> None:
+        builder = self.builder
+        model = self.model
+        terms: dict[tuple[str, int], list] = {}
+        members: dict[tuple[str, int], list[str]] = {}
+        for (tid, coach_id, week), levels in self.levels.items():
+            terms.setdefault((coach_id, week), []).extend(m * level for m, level in levels)
+            members.setdefault((coach_id, week), []).append(tid)
+        for (tid, coach_id, week), call in self.intake.items():
+            terms.setdefault((coach_id, week), []).append(builder.intake_minutes[tid] * call)
+        for (coach_id, week), parts in terms.items():
+            state = builder.days[coach_id]
+            room = max(0, state.week_cap - state.week[week])
+            model.Add(sum(parts) <= room)
+            tids = members.get((coach_id, week), [])
+            _length_fits(model, room, [_reached(self.levels[t, coach_id, week]) for t in tids])
+            # at most one visit a day: the trajects that may only use a set of days make at
+            # most as many visits as it has days
+            sets = {frozenset(self.days[t, coach_id, week]) for t in tids}
+            if sets:
+                sets.add(frozenset().union(*sets))
+            for days in sorted(sets, key=sorted):
+                inside = [
+                    self.week[t, coach_id, week]
+                    for t in tids
+                    if set(self.days[t, coach_id, week]) <= days
+                ]
+                if len(inside) > len(days):
+                    model.Add(sum(inside) <= len(days))
+            self._late(coach_id, week, tids)
+
+    def _late(self, coach_id: str, week: int, tids: list[str]) -> None:
+        """A visit in the week of its traject's intake call falls on a day after the call: the
+        visits that must lie after the week's first day of a call are at most as many as the
+        days after it (tight-14: three trajects begin in the first week of a coach's three
+        days; only two can)."""
+        model = self.model
+        starts = [
+            min(self.intake_days[t, coach_id, week])
+            for t in tids
+            if (t, coach_id, week) in self.intake
+        ]
+        if not starts:
+            return
+        after = {day for t in tids for day in self.days[t, coach_id, week] if day > min(starts)}
+        counted = []
+        for t in tids:
+            key = (t, coach_id, week)
+            if set(self.days[key]) <= after:
+                counted.append(self.week[key])
+            elif key in self.intake:
+                both = model.NewBoolVar("")
+                model.AddBoolOr([self.intake[key].Not(), self.week[key].Not(), both])
+                counted.append(both)
+        if len(counted) > len(after):
+            model.Add(sum(counted) <= len(after))
+
+    def hint(self, current: Current) -> None:
+        """Give the solver `current` (a plan of the day model) as a starting solution."""
+        model = self.model
+        model.ClearHints()
+        weeks = {
+            (tid, coach, day // 7)
+            for tid, (coach, visits, _intake) in current.items()
+            for day, _minutes in visits
+        }
+        for tid, var in self.placed.items():
+            model.AddHint(var, tid in current)
+        for key, var in self.week.items():
+            model.AddHint(var, key in weeks)
+
+    def chosen(self, solver) -> tuple[set[str], set[tuple[str, str, int]]]:
+        """Give the placed trajects of the solver's week plan and its (traject, coach, week)s."""
+        placed = {tid for tid, var in self.placed.items() if solver.Value(var)}
+        return placed, {key for key, var in self.week.items() if solver.Value(var)}
+
+
 def _count(trajects: list[Traject], current: Current) -> int:
     return sum(1 for t in trajects if t.id in current)
 
@@ -652,19 +912,38 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
     model = builder.model
     greedy = _count(trajects, current)
     placed = [builder.placed[t.id] for t in trajects]
-    builder.hint(current)
-    model.Maximize(sum(placed))
-    first = builder.solver(budget * FIRST_SHARE)
-    status = first.Solve(model)
-    used = first.deterministic_time
+    used = 0.0
     bound = None
     proven = False
-    if status in (cp.OPTIMAL, cp.FEASIBLE):
-        bound = int(first.BestObjectiveBound() + 1e-6)
-        proven = status == cp.OPTIMAL
-        if round(first.ObjectiveValue()) > greedy:
-            current = builder.solution(first)
-    best = _count(trajects, current)
+    best = greedy
+    queue_proven = False
+    for stage in STAGES:
+        if proven:
+            break
+        if stage == "weeks" and WEEK_SHARE and _Weeks.applies(builder):
+            # The week model: more trajects than found so far, or earlier ones of the queue,
+            # by week; its bound is the day model's too.
+            current, week_bound, queue_proven, spent = _by_weeks(
+                builder, current, min(budget * WEEK_SHARE, budget - used)
+            )
+            used += spent
+            best = _count(trajects, current)
+            if week_bound is not None:
+                bound = week_bound if bound is None else min(bound, week_bound)
+            proven = queue_proven or (bound is not None and best >= bound)
+        elif stage == "days":
+            builder.hint(current)
+            model.Maximize(sum(placed))
+            first = builder.solver(budget * FIRST_SHARE)
+            status = first.Solve(model)
+            used += first.deterministic_time
+            if status in (cp.OPTIMAL, cp.FEASIBLE):
+                day_bound = int(first.BestObjectiveBound() + 1e-6)
+                bound = day_bound if bound is None else min(bound, day_bound)
+                if round(first.ObjectiveValue()) > best:
+                    current = builder.solution(first)
+                best = _count(trajects, current)
+                proven = status == cp.OPTIMAL or best >= bound
     # One more than the best found, asked of the model with other searches than the first
     # stage's (MORE): each finds plans the others miss within a few seconds (tight-15 and
     # tight-19 the first, tight-28 the second), and an infeasible answer proves the best.
@@ -694,27 +973,29 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
     # second: the queue preference, with the count at least what was found; while the count
     # is not proved, it stays in the objective (above every queue weight), so that the rest of
     # the budget may still place more.
-    open_count = not proven and (bound is None or best < bound)
-    model.Add(sum(placed) >= best)
-    model.ClearObjective()
-    weights = builder.queue_weights(exact=True)
-    queue = sum(w * p for w, p in zip(weights, placed, strict=True))
-    scale = sum(weights) + 1 if open_count else 0
-    model.Maximize(scale * sum(placed) + queue if open_count else queue)
-    builder.hint(current)
-    # a proved count leaves PREFERENCE_SHARE of the budget to the third stage
-    later = 0.0 if open_count else budget * PREFERENCE_SHARE
-    second = builder.solver(max(budget * SECOND_SHARE, budget - used - later))
-    status = second.Solve(model)
-    used += second.deterministic_time
-    if status in (cp.OPTIMAL, cp.FEASIBLE):
-        found = builder.solution(second)
-        if _count(trajects, found) >= best:
-            current = found
-        if open_count:
-            count_bound = int(second.BestObjectiveBound() + 1e-6) // scale
-            bound = count_bound if bound is None else min(bound, count_bound)
-            proven = status == cp.OPTIMAL
+    # (the week model may have proved the queue preference already)
+    if not queue_proven:
+        open_count = not proven and (bound is None or best < bound)
+        model.Add(sum(placed) >= best)
+        model.ClearObjective()
+        weights = builder.queue_weights(exact=True)
+        queue = sum(w * p for w, p in zip(weights, placed, strict=True))
+        scale = sum(weights) + 1 if open_count else 0
+        model.Maximize(scale * sum(placed) + queue if open_count else queue)
+        builder.hint(current)
+        # a proved count leaves PREFERENCE_SHARE of the budget to the third stage
+        later = 0.0 if open_count else budget * PREFERENCE_SHARE
+        second = builder.solver(max(budget * SECOND_SHARE, budget - used - later))
+        status = second.Solve(model)
+        used += second.deterministic_time
+        if status in (cp.OPTIMAL, cp.FEASIBLE):
+            found = builder.solution(second)
+            if _count(trajects, found) >= best:
+                current = found
+            if open_count:
+                count_bound = int(second.BestObjectiveBound() + 1e-6) // scale
+                bound = count_bound if bound is None else min(bound, count_bound)
+                proven = status == cp.OPTIMAL
     final = _count(trajects, current)
     if bound is None:
         # no bound from the solver: every traject placed or with a schedule alone
@@ -747,6 +1028,136 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
         if final >= greedy
         else None,
     )
+
+
+def _by_weeks(
+    builder: _Builder, current: Current, seconds: float
+) -> tuple[Current, int | None, bool, float]:
+    """Search the week model for a plan that places more trajects, or as many and earlier ones
+    of the queue, than `current`, and make each week plan it finds a day plan; give the best
+    day plan, the week model's bound on the count (None when it gave none), whether that plan
+    is proved the best (count, then queue) and the deterministic seconds spent.
+
+    A week plan that has no day plan gives, from the day model, a few of its choices that
+    cannot go together (three trajects with their intake call and a visit in one week of a
+    coach's three days, where `_late` does not see it); the week model learns that they do
+    not, and is asked again. Each such cut holds for every day plan, so the week model's
+    answers stay bounds of the day model: when it has no better week plan than the day plan
+    found, that plan is the best."""
+    cp = builder.cp
+    weeks = _Weeks(builder)
+    trajects = builder.trajects
+    placed = [weeks.placed[t.id] for t in trajects]
+    weights = builder.queue_weights(exact=True)
+    queue = sum(w * p for w, p in zip(weights, placed, strict=True))
+    # first the count alone (it is found sooner so), then the queue with the count fixed
+    weeks.model.Maximize(sum(placed))
+    weeks.hint(current)
+    count_proven = False
+
+    def goal(plan: Current):
+        if not count_proven:
+            return sum(placed) >= _count(trajects, plan) + 1
+        return queue >= sum(w for t, w in zip(trajects, weights, strict=True) if t.id in plan) + 1
+
+    bound = None
+    proven = False
+    used = 0.0
+    first = True
+    while seconds - used > 0.05:
+        trial = weeks.model.Clone()
+        trial.Add(goal(current))
+        # the first search proves what it can; after a cut, the first week plan is enough
+        solver = builder.solver(seconds - used, None if first else WEEK_AGAIN)
+        status = solver.Solve(trial)
+        used += solver.deterministic_time
+        if status == cp.INFEASIBLE:
+            if count_proven:
+                proven = True
+                break
+            bound = _count(trajects, current)
+            count_proven = True
+            weeks.model.Add(sum(placed) == bound)
+            weeks.model.Maximize(queue)
+            weeks.hint(current)
+            first = True
+            continue
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            break
+        if not count_proven:
+            found_bound = max(_count(trajects, current), int(solver.BestObjectiveBound() + 1e-6))
+            bound = found_bound if bound is None else min(bound, found_bound)
+        first = False
+        chosen, pattern = weeks.chosen(solver)
+        days, conflict, spent = _days_of(builder, chosen, pattern, seconds - used)
+        used += spent
+        if days is not None:
+            current = days
+            weeks.hint(current)
+            first = True
+            continue
+        if not conflict:
+            break
+        # none of the day plans makes all of these choices of the week plan
+        weeks.model.AddBoolOr(
+            [
+                (weeks.placed[key] if not on else weeks.placed[key].Not())
+                if isinstance(key, str)
+                else (weeks.week[key].Not() if on else weeks.week[key])
+                for key, on in conflict
+            ]
+        )
+        weeks.model.ClearHints()
+        for key, var in weeks.week.items():
+            weeks.model.AddHint(var, key in pattern)
+        for tid, var in weeks.placed.items():
+            weeks.model.AddHint(var, tid in chosen)
+    return current, bound, proven, used
+
+
+def _days_of(
+    builder: _Builder, chosen: set[str], pattern: set[tuple[str, str, int]], seconds: float
+) -> tuple[Current | None, list | None, float]:
+    """Give a day plan that places exactly `chosen` with its visits in the weeks of
+    `pattern`, and the deterministic seconds spent. When there is none, give instead the
+    choices that conflict: (traject id, placed) and ((traject, coach, week), visited)."""
+    cp = builder.cp
+    trial = builder.model.Clone()
+    trial.ClearHints()
+    trial.ClearObjective()
+    in_week: dict[tuple[str, str, int], list] = {}
+    for (tid, coach_id, day), var in builder.visit.items():
+        if tid in chosen:
+            in_week.setdefault((tid, coach_id, day // 7), []).append(var)
+    meaning: dict[int, tuple] = {}
+    assumptions = []
+    for traject in builder.trajects:
+        var = builder.placed[traject.id]
+        on = traject.id in chosen
+        literal = var if on else var.Not()
+        assumptions.append(literal)
+        meaning[literal.Index()] = (traject.id, on)
+    for key, vars_ in sorted(in_week.items()):
+        if key in pattern:
+            visited = trial.NewBoolVar("")
+            trial.Add(sum(vars_) >= 1).OnlyEnforceIf(visited)
+            assumptions.append(visited)
+            meaning[visited.Index()] = (key, True)
+        else:
+            for var in vars_:
+                assumptions.append(var.Not())
+                meaning[var.Not().Index()] = (key, False)
+    trial.AddAssumptions(assumptions)
+    solver = builder.solver(seconds, DAYS_SEARCH)
+    status = solver.Solve(trial)
+    if status in (cp.OPTIMAL, cp.FEASIBLE):
+        return builder.solution(solver), None, solver.deterministic_time
+    conflict = None
+    if status == cp.INFEASIBLE:
+        conflict = sorted(
+            {meaning[i] for i in solver.SufficientAssumptionsForInfeasibility()}, key=str
+        )
+    return None, conflict, solver.deterministic_time
 
 
 def served_before(planner: Planner) -> dict[str, set[str]]:

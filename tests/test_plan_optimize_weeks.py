@@ -1,0 +1,136 @@
+"""The week model of the optimality step (issue 17): a relaxation of the day model whose week
+plans, made day plans, reach the proven optimum of tight-14, where the day model alone needed
+about 60 deterministic seconds."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mentes_cli.plan import optimize
+from mentes_cli.plan.check import check_plan
+from mentes_cli.plan.planner import make_plan
+
+ortools = pytest.importorskip("ortools")
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+START, END = date(2027, 1, 4), date(2027, 6, 30)
+
+
+def _tight(folder: Path, requests: int, coaches: int, seed: int):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import generate_tight
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    from mentes_cli.load import DataSource, load_records
+
+    generate_tight.write_tight(folder, requests, coaches, 1, seed)
+    return load_records(DataSource(folder, "test")).records
+
+
+@pytest.fixture(scope="module")
+def tight14(tmp_path_factory):
+    """bench_optimize.py's tight-14: 16 requests, 1 coach, 1 supporter; the greedy places 13,
+    the proven optimum is 14 (70 visits of the coach on 74 working days)."""
+    return _tight(tmp_path_factory.mktemp("tight14"), 16, 1, 14)
+
+
+@pytest.fixture(scope="module")
+def best14(tight14):
+    """The plan of tight-14 at the default budget: the proven optimum, 14."""
+    best = make_plan(tight14, start=START, end=END, optimize=6)
+    assert check_plan(best, tight14) == [] and len(_placed(best)) == 14
+    return best
+
+
+def _placed(result) -> set[str]:
+    return {v.traject for v in result.visits} - {u.traject for u in result.unplanned}
+
+
+def _weeks_of(planner, result) -> set[tuple[str, str, int]]:
+    """Give the (traject, coach, week) of each visit of a plan's placed trajects."""
+    placed = _placed(result)
+    return {
+        (v.traject, v.coach, planner.index_of(v.date) // 7)
+        for v in result.visits
+        if v.traject in placed and v.kind == "visit"
+    }
+
+
+def _planner(monkeypatch, recs):
+    """Give the planner of a plan of `recs` (as the optimality step sees it)."""
+    seen = {}
+    original = optimize.improve
+
+    def capture(planner, budget):
+        seen["planner"] = planner
+        return original(planner, budget)
+
+    monkeypatch.setattr(optimize, "improve", capture)
+    result = make_plan(recs, start=START, end=END, optimize=0.01)
+    monkeypatch.setattr(optimize, "improve", original)
+    return seen["planner"], result
+
+
+def test_the_week_model_alone_reaches_the_proven_optimum_of_tight_14(monkeypatch, tight14):
+    monkeypatch.setattr(optimize, "STAGES", ("weeks",))
+    result = make_plan(tight14, start=START, end=END, optimize=4)
+    assert check_plan(result, tight14) == []
+    assert result.optimality.greedy == 13
+    assert len(_placed(result)) == 14
+    assert result.optimality.status == "optimal"
+    assert result.optimality.bound == 14
+
+
+def test_every_day_plan_is_a_week_plan(monkeypatch, tight14, best14):
+    """The relaxation: the weeks of a plan the checker accepts satisfy the week model, so its
+    bound is a bound of the day model."""
+    from ortools.sat.python import cp_model
+
+    best = best14
+    planner, _result = _planner(monkeypatch, tight14)
+    trajects = [t for t in planner.queue if t.id not in planner.kept_by_traject]
+    builder = optimize._Builder(planner, trajects, cp_model)
+    assert builder.build()
+    weeks = optimize._Weeks(builder)
+    visited = _weeks_of(planner, best)
+    assert visited
+    for tid, var in weeks.placed.items():
+        weeks.model.Add(var == int(tid in _placed(best)))
+    for key, var in weeks.week.items():
+        weeks.model.Add(var == int(key in visited))
+    assert not visited - set(weeks.week), "a visit in a week the week model has no variable for"
+    solver = builder.solver(5)
+    assert solver.Solve(weeks.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_a_week_plan_without_a_day_plan_gives_a_conflict_every_day_plan_avoids(
+    monkeypatch, tight14, best14
+):
+    """The coach's trajects with an intake call, each with one visit in the first week: no day
+    plan does that; the conflict the day model names is a part of those choices, and the
+    optimal plan does not make all of them (so the cut the week model learns is valid)."""
+    from ortools.sat.python import cp_model
+
+    best = best14
+    planner, _result = _planner(monkeypatch, tight14)
+    trajects = [t for t in planner.queue if t.id not in planner.kept_by_traject]
+    builder = optimize._Builder(planner, trajects, cp_model)
+    assert builder.build()
+    chosen = {tid for tid, _coach, _day in builder.intake}
+    weeks = optimize._Weeks(builder)
+    first_week = min(key[2] for key in weeks.week)
+    pattern = {key for key in weeks.week if key[0] in chosen and key[2] == first_week}
+    assert len(pattern) >= 4
+    plan, conflict, _spent = optimize._days_of(builder, chosen, pattern, 2)
+    assert plan is None and conflict
+    visited, placed = _weeks_of(planner, best), _placed(best)
+    holds = [
+        (key in placed) == on if isinstance(key, str) else (key in visited) == on
+        for key, on in conflict
+    ]
+    assert not all(holds)
