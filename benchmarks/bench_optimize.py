@@ -2,7 +2,7 @@
 
     python benchmarks/bench_optimize.py [--instances 30] [--budget 3] [--reference 60]
         [--sizes 6,30] [--out FILE.json] [--large] [--history SHARE] [--no-third]
-        [--only 14,28,30] [--known EARLIER.json]
+        [--only 14,28,30] [--known EARLIER.json] [--first-seed 31]
 
 For each generated tight instance (`generate_tight.py`: 6-30 requests, 1-3 coaches, 1
 supporter, January-June 2027, seeds 1..N) it plans three times in-process:
@@ -154,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-third", action="store_true")
     parser.add_argument("--only", help="comma-separated instance numbers (default: all)")
     parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=1,
+        help="the generator's seed of the first instance (the sizes stay those of 1..N): "
+        "--first-seed 31 gives another 30 instances, tight-31 to tight-60",
+    )
+    parser.add_argument(
         "--known",
         type=Path,
         help="an earlier --out file: its proven optima stand in for the reference run",
@@ -171,10 +178,11 @@ def main(argv: list[str] | None = None) -> int:
             for row in json.loads(args.known.read_text(encoding="utf-8"))["instances"]:
                 if row.get("reference_status") == "optimal":
                     known[row["instance"]] = row
-        for seed in range(1, args.instances + 1):
+        for number in range(1, args.instances + 1):
+            seed = args.first_seed + number - 1
             if only is not None and seed not in only:
                 continue
-            requests = low + (seed - 1) * (high - low) // max(1, args.instances - 1)
+            requests = low + (number - 1) * (high - low) // max(1, args.instances - 1)
             coaches = max(1, requests // 12) + seed % 2
             supporters = 1
             folder = generate_tight.write_tight(

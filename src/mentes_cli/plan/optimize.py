@@ -28,13 +28,16 @@ most MAX_DAY_VARIABLES day variables (and WHOLE_PER_SECOND per second of the bud
 lexicographically:
 
 1. the number placed, with the greedy plan as a complete hint (FIRST_SHARE of the budget);
-2. while that is not proved: one more than the best found, asked with other searches (MORE:
-   without objective and without the linear relaxation, then the count objective without
-   probing), each of which finds plans the first stage's search misses; an infeasible answer
-   proves the best optimal;
-3. with the number fixed, the queue preference (weights 2^(n-1-position), exact for up to 40
-   trajects, else n - position); while the number is not proved it stays in the objective
-   above the queue weights, so that the rest of the budget may still place more;
+2. while that is not proved, the week model (`_Weeks`, WEEK_SHARE): more than the best found
+   by ISO week, each week plan made a day plan, cuts learned from the week plans that have
+   none; its bound holds for the day model; with the count proved, the queue preference the
+   same way. Then, while the count is still not proved: one more than the best found, asked
+   with other searches (MORE: without objective and without the linear relaxation, then the
+   count objective without probing); an infeasible answer proves the best optimal;
+3. unless the week model proved it, with the number fixed, the queue preference (weights
+   2^(n-1-position), exact for up to 40 trajects, else n - position); while the number is
+   not proved it stays in the objective above the queue weights, so that the rest of the
+   budget may still place more;
 4. with what is left (at least PREFERENCE_SHARE of the budget), on a model of the placed set
    alone: the most trajects that keep a coach who served their location before, then the
    smallest sum over the roles of the most minutes per FTE of anyone (`preference_key`). The
@@ -65,9 +68,10 @@ if TYPE_CHECKING:
 # instead): building it in Python would take longer than the budget is meant to.
 MAX_DAY_VARIABLES = 250_000
 # ... and above this many per deterministic second of the budget: its presolve alone would
-# take the budget (tight 70: 39,000 day variables, no solution within 3 s), so a small budget
-# goes to the neighbourhoods instead.
-WHOLE_PER_SECOND = 10_000
+# take the budget (tight 70: 39,000 day variables, no solution within 6 s), so a small budget
+# goes to the neighbourhoods instead. At the default budget (6) that is 30,000: the 30 small
+# tight instances of benchmarks/bench_optimize.py stay below it.
+WHOLE_PER_SECOND = 5_000
 EXACT_LEXICOGRAPHIC = 40
 # The budget's shares: the count placed on the whole model; the queue preference (it also
 # gets what the first stage and the searches for one more traject left).
