@@ -134,3 +134,30 @@ def test_a_week_plan_without_a_day_plan_gives_a_conflict_every_day_plan_avoids(
         for key, on in conflict
     ]
     assert not all(holds)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize(
+    ("budget", "said"),
+    [
+        ("2", {"en": "The exact step placed 1 more traject than the greedy plan.",
+               "nl": "De exacte stap plande 1 traject meer dan het gretige plan."}),
+        ("1", {"en": "Not proved optimal: at most 3 more trajects could be placed",
+               "nl": "hoogstens 3 trajecten meer passen nog"}),
+    ],
+)  # fmt: skip
+def test_the_command_says_what_the_step_gained_and_its_bound(tmp_path, lang, budget, said):
+    """The last line of `mentes plan` where the step placed more than the greedy, or where it
+    proved no optimum (both crashed: `count` was given twice to the plural form)."""
+    from typer.testing import CliRunner
+
+    from english import english_left
+    from mentes_cli.cli import app
+
+    _tight(tmp_path / "t14", 16, 1, 14)
+    window = ["--start", "2027-01-04", "--end", "2027-06-30", "--data", str(tmp_path / "t14")]
+    result = CliRunner().invoke(app, ["--lang", lang, "plan", *window, "--optimize", budget])
+    assert result.exit_code == 0, result.output
+    assert said[lang] in " ".join(result.output.split())
+    if lang == "nl":
+        assert not english_left(result.output)

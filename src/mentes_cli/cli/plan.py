@@ -811,7 +811,6 @@ def _optimality_line(result: Plan) -> str | None:
             " The exact step placed {count} more traject than the greedy plan.",
             " The exact step placed {count} more trajects than the greedy plan.",
             gained,
-            count=gained,
         )
         if gained > 0
         else ""
@@ -836,7 +835,6 @@ def _optimality_line(result: Plan) -> str | None:
                 "Not proved optimal: at most {count} more trajects could be placed (CP-SAT's "
                 "bound).",
                 more,
-                count=more,
             )
             + better
         )
