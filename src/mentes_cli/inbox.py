@@ -4,6 +4,15 @@ whether it can be free, its place in the planning queue and how long it has wait
 A request's decision is taken on its `requested_on` (else today), counting every other
 traject of the location that uses the entitlement, but not the request itself: an approved
 free request takes the entitlement, and must not block itself.
+
+A planned or active traject whose committed visits are not whole is something to act on
+(`shortfalls`): the one check of `plan --check-records` (plan.check.check_committed) says so,
+and the inbox only counts what it found per traject. *Incomplete*: its live visits are not
+the offer's shape (the rule "visits" of SPEC 5.1: a visit cancelled or deleted by hand, or
+the plan could not complete it), said as "7 of 8 visits planned", 8 being the visits the
+location was told (calendars and letters number them so). *Breaking a rule*: visits on a
+day that now breaks a rule (a leave, a closure added after the commit): `mentes plan` moves
+them where it can, and calls the traject incomplete where it cannot (SPEC 5 rule 7).
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from mentes_cli.i18n import _
 from mentes_cli.i18n import day as day_text
 from mentes_cli.models import Records, Traject
 from mentes_cli.plan.calendar import planning_queue
+from mentes_cli.plan.model import Sentence
 
 OPEN_STATUSES = ("requested", "approved", "planned", "active")
 DECIDED_STATUSES = ("requested", "approved")
@@ -47,6 +57,66 @@ class InboxRow:
     why_words: str  # why it is not free, in the reader's language ("" when free)
     queue: int | None  # 1-based place in the planning queue, for an approved traject
     age_days: int | None  # days since requested_on, for a requested or approved traject
+    shortfall: Shortfall | None = None  # a planned or active traject's visits, when not whole
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """What the check of the committed visits found about one planned or active traject."""
+
+    planned: int  # its live committed visits on location
+    told: int  # the visits on location the location was told (calendars: "n of told")
+    incomplete: bool  # the live visits are not the offer's shape (rule "visits")
+    breaking: int  # days of its committed visits that break a rule
+    problems: tuple[Sentence, ...]  # the check's sentences about it, in its order
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.told - self.planned) if self.incomplete else 0
+
+
+def shortfalls(records: Records) -> dict[str, Shortfall]:
+    """Give, per planned or active traject whose committed visits are not whole, what the check
+    of `plan --check-records` found (see the module's note); the others are left out."""
+    from mentes_cli.export.ics import told_total
+    from mentes_cli.plan import constraints as c
+    from mentes_cli.plan.check import check_committed
+
+    found: dict[str, list] = {}
+    for violation in check_committed(records):
+        traject_id = _fact(violation.message, "traject")
+        if traject_id is not None:
+            found.setdefault(str(traject_id), []).append(violation)
+    result = {}
+    for traject in records.trajects:
+        mine = found.get(traject.id)
+        if not mine or traject.status not in ("planned", "active"):
+            continue
+        # The day of the visit a sentence is about ("{what}: ..."), not another day it names.
+        days = {_fact(_fact(v.message, "what"), "day") for v in mine} - {None}
+        planned = sum(1 for v in traject.visits if v.kind == "visit" and v.state != "cancelled")
+        result[traject.id] = Shortfall(
+            planned=planned,
+            told=told_total(traject),
+            incomplete=any(v.constraint is c.VISITS for v in mine),
+            breaking=len(days),
+            problems=tuple(v.message for v in mine),
+        )
+    return result
+
+
+def _fact(sentence: object, name: str) -> object | None:
+    """Give the fact `name` a sentence of the check was made of (also inside the sentences it
+    is made of: "{what}: ... [leave]"), or None."""
+    facts = getattr(sentence, "facts", None) or {}
+    if name in facts:
+        return facts[name]
+    for value in facts.values():
+        if isinstance(value, Sentence):
+            found = _fact(value, name)
+            if found is not None:
+                return found
+    return None
 
 
 def inbox(
@@ -60,6 +130,7 @@ def inbox(
     wanted = set(statuses)
     locations = records.location_index()
     queue = {t.id: n for n, t in enumerate(planning_queue(records, today), start=1)}
+    short = shortfalls(records) if wanted & {"planned", "active"} else {}
     rows = []
     for traject in records.trajects:
         if traject.status not in wanted or (location and traject.location != location):
@@ -77,7 +148,17 @@ def inbox(
             if traject.requested_on:
                 age = (today - traject.requested_on).days
         rows.append(
-            InboxRow(traject, name, decision, next_free, why, words, queue.get(traject.id), age)
+            InboxRow(
+                traject,
+                name,
+                decision,
+                next_free,
+                why,
+                words,
+                queue.get(traject.id),
+                age,
+                short.get(traject.id),
+            )
         )
     rows.sort(key=lambda r: (r.traject.requested_on or date.max, r.traject.id))
     return rows

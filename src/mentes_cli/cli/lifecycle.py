@@ -141,6 +141,10 @@ INBOX_FIELDS = (
     "reason",
     "queue",
     "age_days",
+    "incomplete",
+    "visits_planned",
+    "visits_told",
+    "visits_breaking_rule",
 )
 
 
@@ -162,7 +166,22 @@ def _inbox_values(row: InboxRow) -> list:
         row.why or None,
         row.queue,
         row.age_days,
+        *_shortfall_values(row),
     ]
+
+
+def _shortfall_values(row: InboxRow) -> list:
+    """Give incomplete, visits_planned, visits_told and visits_breaking_rule: for a planned or
+    active traject the check of its committed visits; None for the others."""
+    if row.traject.status not in ("planned", "active"):
+        return [None, None, None, None]
+    from mentes_cli.export.ics import told_total
+
+    short = row.shortfall
+    if short is None:
+        live = [v for v in row.traject.visits if v.kind == "visit" and v.state != "cancelled"]
+        return [False, len(live), told_total(row.traject), 0]
+    return [short.incomplete, short.planned, short.told, short.breaking]
 
 
 def inbox_json(today: date, rows: list[InboxRow]) -> dict:
@@ -219,6 +238,69 @@ def _print_inbox(rows: list[InboxRow]) -> None:
         )
     stdout.print(table)
     stdout.print(n_("{count} traject.", "{count} trajects.", len(rows)))
+    _print_to_act_on(rows)
+
+
+def _shortfall_words(row: InboxRow) -> str | None:
+    """Say what a planned or active traject's committed visits lack, in a few words."""
+    short = row.shortfall
+    if short is None:
+        return None
+    if short.incomplete and short.missing:
+        return _(
+            "incomplete: {planned} of {told} visits planned",
+            planned=short.planned,
+            told=short.told,
+        )
+    if short.incomplete:
+        return _("incomplete: its visits are not those of its offer")
+    if short.breaking:
+        return n_(
+            "{count} of {told} visits breaks a rule",
+            "{count} of {told} visits break a rule",
+            short.breaking,
+            told=short.told,
+        )
+    return _("its visits break a rule")
+
+
+def _print_to_act_on(rows: list[InboxRow]) -> None:
+    """List the planned and active trajects whose committed visits are not whole, with what
+    the check of the committed visits says about each, and what to do."""
+    from mentes_cli.plan.model import said
+
+    flagged = [row for row in rows if row.shortfall is not None]
+    if not flagged:
+        return
+    stdout.print()
+    stdout.print(
+        n_("{count} traject to act on:", "{count} trajects to act on:", len(flagged)),
+        style="bold",
+    )
+    from rich.table import Table
+
+    for row in flagged:
+        stdout.print(f"{clean(row.traject.id)}: {clean(_shortfall_words(row))}", style="bold red")
+        problems = Table.grid(padding=(0, 1))
+        problems.add_column(no_wrap=True)
+        problems.add_column(overflow="fold")
+        for problem in row.shortfall.problems:
+            problems.add_row(" -", clean(said(problem)))
+        stdout.print(problems)
+    if any(row.shortfall.breaking for row in flagged):
+        stdout.print(
+            _(
+                "A visit that breaks a rule: mentes plan --commit moves it where it can; what "
+                "it cannot move, it reports as incomplete."
+            )
+        )
+    if any(row.shortfall.incomplete for row in flagged):
+        stdout.print(
+            _(
+                "An incomplete traject: put the missing visits back in the records, or unplan "
+                "it (mentes unplan) and plan it again."
+            )
+        )
 
 
 def _decision_words(row: InboxRow) -> str:
@@ -226,7 +308,10 @@ def _decision_words(row: InboxRow) -> str:
         parts = []
         if row.traject.start:
             parts.append(_("from {day}", day=day(row.traject.start)))
-        return " ".join(parts) or "—"
+        flag = _shortfall_words(row)
+        if flag is not None:
+            parts.append(f"[bold red]{clean(flag)}[/]")
+        return "\n".join(parts) or "—"
     word = {"free": _("free"), "paid": _("paid"), "unavailable": _("unavailable")}[row.decision]
     lines = [word]
     if row.next_free:

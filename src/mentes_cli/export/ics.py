@@ -17,7 +17,10 @@ Decisions, so that a coach's calendar app shows the right thing and re-importing
   are written as the records hold them, same UID and sequence, CONFIRMED: the records still
   promise them, the location was told them, and a calendar that re-imports or subscribes to
   the file keeps them until the coordinator moves or cancels them (the plan says which).
-  Its visits are numbered n of all its committed visits, as before the plan.
+- An incomplete traject keeps the numbers its location was told: n of `numbered_total` (8 when
+  one of 8 was cancelled by hand, also when it was not the last), never renumbered "n of 7";
+  the visit it lost is written CANCELLED with its own number ("3/8"), same UID, so that a
+  re-import over the older calendar removes it.
 - A visit that moved to another coach is written, same UID and sequence, as CANCELLED in the
   calendar of the coach it had before (the traject's coach, and the coach in the records
   before this commit) and as the live visit in the new coach's calendar.
@@ -78,6 +81,16 @@ def told_total(traject: Traject) -> int:
     on_location = [v for v in traject.visits if v.kind == "visit"]
     live = sum(1 for v in on_location if v.state != "cancelled")
     return max([live, *(v.number for v in on_location)])
+
+
+def numbered_total(traject: Traject) -> int:
+    """Give the "of N" of a traject's live visits on location: how many there are, or, when a
+    live one has a higher number, that number (one of 8 cancelled or deleted by hand, not the
+    last: the other 7 keep 1-2, 4-8 "of 8", as the location was told). Cancelled visits of
+    an earlier planning (before an `unplan`) do not count: each commit numbers its live
+    visits 1..N."""
+    live = [v.number for v in traject.visits if v.kind == "visit" and v.state != "cancelled"]
+    return max([len(live), *live])
 
 
 def calendar_file_names(coach_ids: list[str]) -> dict[str, str]:
@@ -157,12 +170,17 @@ def calendar_entries(
             if visit.state != "cancelled":
                 committed[(traject.id, visit.kind, visit.date)] = visit
     moved_to = {(m.traject, m.kind, m.new_date): m for m in plan.moved}
-    # An incomplete traject's visits are numbered as the records hold them (n of all its
-    # committed visits), not as the plan holds the ones it kept (n of fewer).
-    incomplete = {item.traject for item in plan.incomplete}
-    totals = {
-        t.id: sum(1 for v in t.visits if v.kind == "visit" and v.state != "cancelled")
-        for t in records.trajects
+    # An incomplete traject's visits are numbered as the records hold them, n of the visits
+    # its location was told (numbered_total), not as the plan holds the ones it kept (n of
+    # fewer): the one the plan calls incomplete, and a committed one with fewer live visits
+    # than it was told (one cancelled or deleted by hand: 8 became 7). The letter said 8.
+    told = {t.id: numbered_total(t) for t in records.trajects if t.status in ("planned", "active")}
+    in_plan: dict[str, int] = defaultdict(int)
+    for visit in plan.visits:
+        if visit.kind == "visit":
+            in_plan[visit.traject] += 1
+    incomplete = {item.traject for item in plan.incomplete} | {
+        traject for traject, total in told.items() if in_plan[traject] < total
     }
 
     entries: list[CalendarEntry] = []
@@ -184,7 +202,7 @@ def calendar_entries(
         seen.add(uid)
         number = numbers.get(visit)
         if visit.traject in incomplete and found is not None and found.kind == "visit":
-            number = (found.number, max(totals.get(visit.traject, 0), found.number))
+            number = (found.number, max(told.get(visit.traject, 0), found.number))
         entries.append(CalendarEntry(visit, visit.coach, uid, sequence, number=number))
         # The calendars the visit leaves: the coach it had, when another has it now.
         former = set()
@@ -214,7 +232,7 @@ def calendar_entries(
             if kept.state == "cancelled" or not kept.uid or kept.uid in seen:
                 continue
             seen.add(kept.uid)
-            total = max(totals.get(traject.id, 0), kept.number)
+            total = max(told.get(traject.id, 0), kept.number)
             number = (kept.number, total) if kept.kind == "visit" else None
             entries.append(
                 CalendarEntry(
@@ -308,7 +326,7 @@ def traject_calendar(records: Records, traject_id: str) -> bytes | None:
         return None
     zone = ZoneInfo(TIMEZONE)
     locations = records.location_index()
-    total = sum(1 for v in traject.visits if v.kind == "visit" and v.state != "cancelled")
+    total = numbered_total(traject)  # 8 when one of 8 was cancelled by hand, not 7
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

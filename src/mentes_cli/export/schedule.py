@@ -10,6 +10,12 @@ names), in this order:
 - `Capaciteit`: hours per coach against capacity over the plan window (see `_capacity_rows`);
 - `Trajecten`: one row per planned traject (coach, first and last day, days, hours);
 - `Niet gepland`: the trajects that could not be placed, one row per reason;
+- `Onvolledig`: the incomplete trajects, one row per reason, only when there are any: those
+  the plan calls incomplete (SPEC 5 rule 7: kept visits that fit no valid day) and the
+  committed ones whose live visits are fewer than the offer's (the check of `plan
+  --check-records`, inbox.shortfalls). Their row on `Trajecten` says "incomplete: 5 of 8
+  visits planned" in the column Opmerking, and their visits keep the numbers the location was
+  told ("Bezoek 4 van 8"), not "4 van 5";
 - `Meldingen`: the plan's warnings, only when there are any;
 - one sheet per coach with visits, in date order.
 
@@ -78,6 +84,7 @@ def sheet_names() -> dict[str, str]:
         "capacity": _("Capacity"),
         "trajects": _("Trajects"),
         "unplanned": _("Not planned"),
+        "incomplete": _("Incomplete"),
         "warnings": _("Warnings"),
         "changes": _("Changes"),
     }
@@ -333,7 +340,80 @@ def traject_columns() -> list[Column]:
         Column(_("Last day"), "date"),
         Column(_("Days"), "count"),
         Column(_("Hours"), "hours"),
+        Column(_("Remark"), "wrap", most=30),
     ]
+
+
+def incomplete_columns() -> list[Column]:
+    return [
+        Column(_("Traject")),
+        Column(_("Location")),
+        Column(_("Organisation")),
+        Column(_("Offer")),
+        Column(_("Coach")),
+        Column(_("Visits"), width=24),
+        Column(_("Reason"), "wrap", width=80),
+    ]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """An incomplete traject as the workbook shows it: visits planned of those told."""
+
+    planned: int
+    told: int
+    reasons: tuple[str, ...]
+
+    def words(self) -> str:
+        return _(
+            "incomplete: {planned} of {told} visits planned",
+            planned=self.planned,
+            told=self.told,
+        )
+
+
+def incomplete_trajects(plan: Plan, records: Records) -> dict[str, Shortfall]:
+    """Give the incomplete trajects: the plan's (SPEC 5 rule 7) and the committed ones whose
+    live visits are not the offer's shape (inbox.shortfalls, the check of `plan
+    --check-records`), with the number of visits planned and told."""
+    from mentes_cli.inbox import shortfalls
+
+    found = {
+        item.traject: Shortfall(
+            item.visits_kept, item.visits_kept + item.visits_missing, tuple(item.reasons)
+        )
+        for item in plan.incomplete
+    }
+    for traject_id, short in shortfalls(records).items():
+        if short.incomplete and traject_id not in found:
+            found[traject_id] = Shortfall(short.planned, short.told, short.problems)
+    return found
+
+
+def told_numbers(
+    visits: Iterable[Visit], records: Records, trajects: Iterable[str]
+) -> dict[Visit, tuple[int, int]]:
+    """Give the visits on location of the incomplete `trajects` the number the records hold
+    and the count their location was told (export.ics.numbered_total): "4 of 8", as their
+    calendar says, where the plan alone would count "4 of 5"."""
+    from mentes_cli.export.ics import numbered_total
+
+    wanted = set(trajects)
+    committed = {}
+    totals = {}
+    for traject in records.trajects:
+        if traject.id not in wanted:
+            continue
+        totals[traject.id] = numbered_total(traject)
+        for visit in traject.visits:
+            if visit.kind == "visit" and visit.state != "cancelled":
+                committed[(traject.id, visit.date)] = visit.number
+    numbers = {}
+    for visit in visits:
+        number = committed.get((visit.traject, visit.date))
+        if visit.kind == "visit" and number is not None:
+            numbers[visit] = (number, max(number, totals[visit.traject]))
+    return numbers
 
 
 def unplanned_columns() -> list[Column]:
@@ -360,7 +440,9 @@ def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | No
         plan.visits,
         key=lambda v: (v.date, v.start, context.coach_name(v.coach), v.coach, v.traject),
     )
+    shortfalls = incomplete_trajects(plan, records)
     numbers = visit_numbers(visits)
+    numbers.update(told_numbers(visits, records, shortfalls))
     visit_rows = [_visit_row(context, visit, numbers) for visit in visits]
     coach_ids = _coach_order(context, visits)
     from mentes_cli.i18n import day
@@ -400,7 +482,7 @@ def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | No
     book.table(
         names["trajects"],
         traject_columns(),
-        _traject_rows(context, visits),
+        _traject_rows(context, visits, shortfalls),
         notes=[trajects_note()],
         heading=_("Trajects {window}", window=window),
     )
@@ -410,6 +492,14 @@ def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | No
         _unplanned_rows(context, plan.unplanned),
         heading=_("Not planned {window}", window=window),
     )
+    if shortfalls:
+        book.table(
+            names["incomplete"],
+            incomplete_columns(),
+            _incomplete_rows(context, visits, shortfalls),
+            notes=[incomplete_note()],
+            heading=_("Incomplete {window}", window=window),
+        )
     if changes is not None:
         book.table(
             names["changes"],
@@ -650,8 +740,49 @@ def _capacity_rows(
     return rows, totals
 
 
-def _traject_rows(context: _Context, visits: Sequence[Visit]) -> list[list[Any]]:
-    """Give one row per planned traject, by first day and id."""
+def incomplete_note() -> str:
+    return _(
+        "The visits that stay are in the other sheets; the missing ones have no valid day. "
+        "Change what stands in the way (the leave, a closure), or unplan the traject and "
+        "plan it again."
+    )
+
+
+def _incomplete_rows(
+    context: _Context, visits: Sequence[Visit], shortfalls: dict[str, Shortfall]
+) -> list[list[Any]]:
+    """Give one row per reason of each incomplete traject, by id."""
+    coaches: dict[str, dict[str, None]] = defaultdict(dict)
+    for visit in visits:
+        coaches[visit.traject][context.coach_name(visit.coach)] = None
+    rows = []
+    for traject_id in sorted(shortfalls):
+        short = shortfalls[traject_id]
+        traject = context.trajects.get(traject_id)
+        location_id = traject.location if traject else ""
+        coach = ", ".join(coaches.get(traject_id, {})) or (
+            context.coach_name(traject.coach) if traject and traject.coach else ""
+        )
+        for reason in short.reasons or [_("(no reason given)")]:
+            rows.append(
+                [
+                    traject_id,
+                    context.location_name(location_id) if location_id else "",
+                    context.organisation_name(location_id) if location_id else "",
+                    context.offer(traject_id),
+                    coach,
+                    short.words(),
+                    said(reason),
+                ]
+            )
+    return rows
+
+
+def _traject_rows(
+    context: _Context, visits: Sequence[Visit], shortfalls: dict[str, Shortfall] | None = None
+) -> list[list[Any]]:
+    """Give one row per planned traject, by first day and id; an incomplete one says so."""
+    shortfalls = shortfalls or {}
     grouped: dict[str, list[Visit]] = defaultdict(list)
     for visit in visits:
         grouped[visit.traject].append(visit)
@@ -674,6 +805,7 @@ def _traject_rows(context: _Context, visits: Sequence[Visit]) -> list[list[Any]]
                 max(dates),
                 len({v.date for v in on_location}),
                 _hours_sum(v.hours for v in on_location),
+                shortfalls[traject_id].words() if traject_id in shortfalls else None,
             ]
         )
     rows.sort(key=lambda row: (row[6], row[0]))

@@ -104,10 +104,24 @@ def positions(traject: Traject) -> dict[str, int]:
 
 
 def _now(traject: Traject, visit: CommittedVisit) -> LetterVisit:
-    """Give a committed visit as a letter tells it now: numbered in time."""
+    """Give a committed visit as a letter tells it now: numbered in time; of an incomplete
+    traject (one of its 8 cancelled or deleted by hand, not the last) with the number it was
+    told, of 8, as its calendar numbers it (export.ics.numbered_total)."""
     places = positions(traject)
-    number = places.get(visit.uid or "", visit.number) if visit.kind == "visit" else 0
-    return LetterVisit(number, len(places), visit.kind, visit.date, visit.start, visit.hours)
+    total = _total(traject)
+    if total > len(places):
+        number = visit.number if visit.kind == "visit" else 0
+    else:
+        number = places.get(visit.uid or "", visit.number) if visit.kind == "visit" else 0
+    return LetterVisit(number, total, visit.kind, visit.date, visit.start, visit.hours)
+
+
+def _total(traject: Traject) -> int:
+    """Give the "of N" of a traject's live visits in a letter: as many as there are, or, for
+    an incomplete one, the visits its location was told (as its calendar says)."""
+    from mentes_cli.export.ics import numbered_total
+
+    return numbered_total(traject)
 
 
 def build_letter(
@@ -126,7 +140,7 @@ def build_letter(
         visits = [_now(traject, v) for v in live(traject)]
         return planned_letter(facts, visits, texts, calendar=calendar)
     if due.kind == CHANGED:
-        total = len(positions(traject))
+        total = _total(traject)
         moves = [Move(old.date, old.start, _now(traject, new)) for old, new in due.moved]
         added = [_now(traject, v) for v in due.added]
         gone = [
