@@ -351,7 +351,7 @@ def incomplete_columns() -> list[Column]:
         Column(_("Organisation")),
         Column(_("Offer")),
         Column(_("Coach")),
-        Column(_("Visits"), width=24),
+        Column(_("Visits planned"), width=18),
         Column(_("Reason"), "wrap", width=80),
     ]
 
@@ -363,6 +363,9 @@ class Shortfall:
     planned: int
     told: int
     reasons: tuple[str, ...]
+
+    def count(self) -> str:
+        return _("{planned} of {told}", planned=self.planned, told=self.told)
 
     def words(self) -> str:
         return _(
@@ -771,7 +774,7 @@ def _incomplete_rows(
                     context.organisation_name(location_id) if location_id else "",
                     context.offer(traject_id),
                     coach,
-                    short.words(),
+                    short.count(),
                     said(reason),
                 ]
             )

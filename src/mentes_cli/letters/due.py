@@ -201,6 +201,12 @@ def _due(
             before = known.get(visit.uid or "")
             if visit.state == "cancelled" and before is not None and before.state != "cancelled":
                 gone.append(before)
+        # A visit the location was told that is no longer in the records at all (its row
+        # deleted by hand: 8 became 7) is cancelled too, never left to stand in its calendar.
+        vanished = [v for v in told if v.uid not in current and v.state != "cancelled"]
+        if vanished:
+            gone.extend(vanished)
+            traject = with_vanished(traject, vanished)
         # A hand-over to another coach (the planner's answer to a long leave) is a change of
         # its own, also when the new coach keeps every date. A memory of an earlier mentes
         # did not keep the coach a letter named ("" : unknown, no hand-over seen).
@@ -235,6 +241,29 @@ def _due(
     if traject.status == "approved" and "approved" in statuses:
         return Due(traject, APPROVED, keys)
     return None
+
+
+def with_vanished(traject: Traject, vanished: list[ToldVisit]) -> Traject:
+    """Give `traject` with the told visits that vanished from its records put back, cancelled,
+    as the letter's calendar is to carry them (same UID: the calendar drops the event)."""
+    from mentes_cli.models import CommittedVisit
+
+    fallback = traject.coach or next((v.coach for v in traject.visits), "") or "?"
+    back = [
+        CommittedVisit(
+            number=v.number,
+            kind=v.kind,
+            date=v.date,
+            start=v.start,
+            hours=v.hours,
+            coach=v.coach or fallback,
+            state="cancelled",
+            uid=v.uid,
+            sequence=v.sequence,
+        )
+        for v in vanished
+    ]
+    return traject.model_copy(update={"visits": [*traject.visits, *back]})
 
 
 def _chosen(traject: Traject, keys, mine: list[HistoryEntry]) -> Due | None:
