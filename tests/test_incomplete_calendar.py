@@ -120,6 +120,31 @@ def test_the_letter_cancels_the_lost_visit_and_keeps_the_numbers(sample_dir, how
     assert "No new letters" in said
 
 
+def test_a_visit_deleted_by_hand_is_cancelled_in_the_coachs_calendar(sample_dir):
+    """The records no longer know the deleted visit: the letters' memory does (its UID, day
+    and number as told), and the coach's calendar cancels it from there."""
+    commit(sample_dir)
+    here = sample_dir.parent
+    before = ics(sample_dir, "c1")
+    mentes(sample_dir, "letters", "--to", str(here / "L1"))
+    path = sample_dir / "trajects.toml"
+    text = path.read_text(encoding="utf-8")
+    at, stop = visit_block(text, TRAJECT, 3)
+    path.write_text(text[:at] + text[stop + 2 :], encoding="utf-8")
+    after = ics(sample_dir, "c2")
+    old, new = events(before), events(after)
+    assert set(new) == set(old)
+    gone = [e for e in new.values() if e["status"] == "CANCELLED"]
+    assert [(e["summary"], e["day"].isoformat()) for e in gone] == [
+        ("Coaching Gezinsopvang El Amrani (visit 3/8)", "2027-01-18")
+    ]
+    assert all(e["summary"].endswith("/8)") for e in new.values())
+    model: dict[str, dict] = {}
+    merge(model, before)
+    merge(model, after)
+    assert sum(e["traject"] == TRAJECT for e in model.values()) == 7
+
+
 def test_the_calendar_in_dutch(sample_dir):
     commit(sample_dir)
     cancel_by_hand(sample_dir, TRAJECT, 3)

@@ -382,6 +382,7 @@ def plan(
             write_schedule(result, records, output, force=force, inputs=inputs, changes=changes)
         if ics is not None:
             from mentes_cli.export.ics import former_coaches, write_calendars
+            from mentes_cli.letters.memory import last_told
             from mentes_cli.records import RecordStore
 
             formers = former_coaches(RecordStore(source_path).history())
@@ -394,6 +395,7 @@ def plan(
                 inputs=inputs,
                 before=before,
                 formers=formers,
+                told=last_told(source_path),
             )
     if save is not None:
         notice(_("Plan saved to {path}.", path=save))

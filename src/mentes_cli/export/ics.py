@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -60,6 +61,9 @@ from mentes_cli.output import check_output_path, make_folder, outputs_together, 
 from mentes_cli.plan.commit import UID_NAMESPACE, plan_visit
 from mentes_cli.plan.model import Plan, Visit
 from mentes_cli.records.history import HistoryEntry, parse_visit_field
+
+if TYPE_CHECKING:
+    from mentes_cli.letters.memory import ToldVisit
 
 TIMEZONE = "Europe/Brussels"
 PRODID = "-//Pedagogie in Praktijk//mentes//NL"
@@ -149,6 +153,7 @@ def calendar_entries(
     records: Records,
     before: Records | None = None,
     formers: dict[str, set[str]] | None = None,
+    told: dict[str, tuple[ToldVisit, ...]] | None = None,
 ) -> list[CalendarEntry]:
     """Give every event of every coach's calendar for `plan`, in a stable order.
 
@@ -156,6 +161,8 @@ def calendar_entries(
     `before` the records before that commit, to know the coach a moved visit had before;
     `formers` (`former_coaches` of the history) the coaches its traject's visits had in an
     earlier commit: a committed visit is written CANCELLED in each of their calendars.
+    `told` (`letters.memory.last_told`): the visits the last letter told per traject; one that
+    is no longer in the records (deleted by hand) is written CANCELLED, never just dropped.
     """
     formers = formers or {}
     numbers = visit_numbers(plan.visits)
@@ -174,13 +181,15 @@ def calendar_entries(
     # its location was told (numbered_total), not as the plan holds the ones it kept (n of
     # fewer): the one the plan calls incomplete, and a committed one with fewer live visits
     # than it was told (one cancelled or deleted by hand: 8 became 7). The letter said 8.
-    told = {t.id: numbered_total(t) for t in records.trajects if t.status in ("planned", "active")}
+    numbered = {
+        t.id: numbered_total(t) for t in records.trajects if t.status in ("planned", "active")
+    }
     in_plan: dict[str, int] = defaultdict(int)
     for visit in plan.visits:
         if visit.kind == "visit":
             in_plan[visit.traject] += 1
     incomplete = {item.traject for item in plan.incomplete} | {
-        traject for traject, total in told.items() if in_plan[traject] < total
+        traject for traject, total in numbered.items() if in_plan[traject] < total
     }
 
     entries: list[CalendarEntry] = []
@@ -202,7 +211,7 @@ def calendar_entries(
         seen.add(uid)
         number = numbers.get(visit)
         if visit.traject in incomplete and found is not None and found.kind == "visit":
-            number = (found.number, max(told.get(visit.traject, 0), found.number))
+            number = (found.number, max(numbered.get(visit.traject, 0), found.number))
         entries.append(CalendarEntry(visit, visit.coach, uid, sequence, number=number))
         # The calendars the visit leaves: the coach it had, when another has it now.
         former = set()
@@ -232,7 +241,7 @@ def calendar_entries(
             if kept.state == "cancelled" or not kept.uid or kept.uid in seen:
                 continue
             seen.add(kept.uid)
-            total = max(told.get(traject.id, 0), kept.number)
+            total = max(numbered.get(traject.id, 0), kept.number)
             number = (kept.number, total) if kept.kind == "visit" else None
             entries.append(
                 CalendarEntry(
@@ -256,6 +265,31 @@ def calendar_entries(
             number = (gone.number, total) if gone.kind == "visit" else None
             for coach in sorted({gone.coach} | formers.get(traject.id, set())):
                 entries.append(CalendarEntry(visit, coach, gone.uid, gone.sequence, True, number))
+    # Visits a letter told that vanished from the records (a row deleted by hand: 8 became
+    # 7) are cancelled in their coach's calendar too, with the UID the letter gave them.
+    for traject in records.trajects:
+        if traject.status not in ("planned", "active"):
+            continue
+        mine = {v.uid for v in traject.visits if v.uid}
+        for vanished in (told or {}).get(traject.id, ()):
+            if vanished.state == "cancelled" or vanished.uid in mine or vanished.uid in seen:
+                continue
+            seen.add(vanished.uid)
+            visit = Visit(
+                traject=traject.id,
+                location=traject.location,
+                coach=vanished.coach or traject.coach or "",
+                date=vanished.date,
+                start=vanished.start,
+                hours=vanished.hours,
+                kind=vanished.kind,
+            )
+            total = max(numbered_total(traject), vanished.number)
+            number = (vanished.number, total) if vanished.kind == "visit" else None
+            for coach in sorted({visit.coach} - {""} | formers.get(traject.id, set())):
+                entries.append(
+                    CalendarEntry(visit, coach, vanished.uid, vanished.sequence, True, number)
+                )
     entries.sort(
         key=lambda e: (e.calendar, e.visit.date, e.visit.start, e.visit.traject, e.visit.kind)
     )
@@ -267,6 +301,7 @@ def build_calendars(
     records: Records,
     before: Records | None = None,
     formers: dict[str, set[str]] | None = None,
+    told: dict[str, tuple[ToldVisit, ...]] | None = None,
 ) -> dict[str, bytes]:
     """Give the .ics content of every coach with visits in `plan`, by coach id.
 
@@ -279,7 +314,7 @@ def build_calendars(
     stamp = now()
 
     by_coach: dict[str, list[CalendarEntry]] = defaultdict(list)
-    for entry in calendar_entries(plan, records, before, formers):
+    for entry in calendar_entries(plan, records, before, formers, told):
         by_coach[entry.calendar].append(entry)
 
     contents: dict[str, bytes] = {}
@@ -446,11 +481,13 @@ def write_calendars(
     inputs: Iterable[Path] = (),
     before: Records | None = None,
     formers: dict[str, set[str]] | None = None,
+    told: dict[str, tuple[ToldVisit, ...]] | None = None,
 ) -> list[Path]:
     """Write one .ics file per coach with visits into `folder`; give the files written.
 
     `before`: the records before this run's commit, for the coach a moved visit had;
-    `formers`: the coaches each traject's visits had in earlier commits (`former_coaches`).
+    `formers`: the coaches each traject's visits had in earlier commits (`former_coaches`);
+    `told`: the visits the last letters told (`letters.memory.last_told`).
 
     Refuses (OutputError, nothing written) when a file exists and `force` is false, or when
     `folder` is a file. Creates `folder` when missing and tells `notify`. Each file is
@@ -458,7 +495,7 @@ def write_calendars(
     """
     if folder.exists() and not folder.is_dir():
         raise OutputError(_("{path}: is a file; give a folder for the calendars", path=folder))
-    contents = build_calendars(plan, records, before, formers)
+    contents = build_calendars(plan, records, before, formers, told)
     names = calendar_file_names(list(contents))
     targets = {coach_id: folder / names[coach_id] for coach_id in contents}
     inputs = list(inputs)

@@ -139,6 +139,21 @@ def remembered_of(source: Path, content: bytes | None = None) -> list[Remembered
     return merged(read_memory(legacy_path(source)), found)
 
 
+def last_told(source: Path) -> dict[str, tuple[ToldVisit, ...]]:
+    """Give, per traject, the visits the last letter about it told (for the calendars: a
+    told visit that vanished from the records is written cancelled). Empty when no letter
+    told visits, or when the memory cannot be read (`mentes letters` says why)."""
+    try:
+        remembered = remembered_of(source)
+    except (InputError, OSError):
+        return {}
+    found: dict[str, tuple[ToldVisit, ...]] = {}
+    for letter in remembered:
+        if letter.told:
+            found[letter.traject] = letter.told
+    return found
+
+
 def merged(earlier: list[Remembered], later: list[Remembered]) -> list[Remembered]:
     """Give the letters of both memories once each, `earlier` first."""
     seen = set(later)
