@@ -143,6 +143,14 @@ def test_a_visit_deleted_by_hand_is_cancelled_in_the_coachs_calendar(sample_dir)
     merge(model, before)
     merge(model, after)
     assert sum(e["traject"] == TRAJECT for e in model.values()) == 7
+    # After the change letter (which told the location it is cancelled), the coach's calendar
+    # still cancels it: a coach who imports only a later file loses it too.
+    mentes(sample_dir, "letters", "--to", str(here / "L2"))
+    later = events(ics(sample_dir, "c3"))
+    assert set(later) == set(new)
+    for uid, event in later.items():
+        assert event["status"] == new[uid]["status"] and event["summary"] == new[uid]["summary"]
+        assert event["sequence"] >= new[uid]["sequence"]  # the letter's SEQUENCE: never down
 
 
 def test_the_calendar_in_dutch(sample_dir):

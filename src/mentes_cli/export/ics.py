@@ -272,7 +272,9 @@ def calendar_entries(
             continue
         mine = {v.uid for v in traject.visits if v.uid}
         for vanished in (told or {}).get(traject.id, ()):
-            if vanished.state == "cancelled" or vanished.uid in mine or vanished.uid in seen:
+            # Also once a letter told it cancelled: until the traject is done, as a cancelled
+            # visit of the records is.
+            if vanished.uid in mine or vanished.uid in seen:
                 continue
             seen.add(vanished.uid)
             visit = Visit(
