@@ -328,8 +328,10 @@ def capacity_columns() -> list[Column]:
     ]
 
 
-def traject_columns() -> list[Column]:
-    return [
+def traject_columns(remark: bool = False) -> list[Column]:
+    """Give the columns of the sheet Trajecten; Opmerking only when a traject has one (an
+    incomplete traject)."""
+    columns = [
         Column(_("Traject")),
         Column(_("Location"), "wrap", most=NAME_WIDTH),
         Column(_("Organisation"), "wrap", most=NAME_WIDTH),
@@ -340,8 +342,8 @@ def traject_columns() -> list[Column]:
         Column(_("Last day"), "date"),
         Column(_("Days"), "count"),
         Column(_("Hours"), "hours"),
-        Column(_("Remark"), "wrap", most=30),
     ]
+    return [*columns, Column(_("Remark"), "wrap", most=30)] if remark else columns
 
 
 def incomplete_columns() -> list[Column]:
@@ -484,7 +486,7 @@ def build_schedule(plan: Plan, records: Records, changes: list[VisitChange] | No
     )
     book.table(
         names["trajects"],
-        traject_columns(),
+        traject_columns(remark=bool(shortfalls)),
         _traject_rows(context, visits, shortfalls),
         notes=[trajects_note()],
         heading=_("Trajects {window}", window=window),
@@ -784,7 +786,8 @@ def _incomplete_rows(
 def _traject_rows(
     context: _Context, visits: Sequence[Visit], shortfalls: dict[str, Shortfall] | None = None
 ) -> list[list[Any]]:
-    """Give one row per planned traject, by first day and id; an incomplete one says so."""
+    """Give one row per planned traject, by first day and id; when any is incomplete, each
+    row ends with its remark (the incomplete one's "incomplete: 5 of 8 visits planned")."""
     shortfalls = shortfalls or {}
     grouped: dict[str, list[Visit]] = defaultdict(list)
     for visit in visits:
@@ -808,7 +811,11 @@ def _traject_rows(
                 max(dates),
                 len({v.date for v in on_location}),
                 _hours_sum(v.hours for v in on_location),
-                shortfalls[traject_id].words() if traject_id in shortfalls else None,
+                *(
+                    [shortfalls[traject_id].words() if traject_id in shortfalls else None]
+                    if shortfalls
+                    else []
+                ),
             ]
         )
     rows.sort(key=lambda row: (row[6], row[0]))
