@@ -167,7 +167,9 @@ def _with_id(command: str, traject_id: str) -> str:
 
 def status_word(status: str) -> str:
     """Give a traject's status as the coordinator reads it (the glossary's words:
-    goedgekeurd, geannuleerd); a status mentes does not know as it is written."""
+    goedgekeurd, geannuleerd); a status mentes does not know as it is written. The one list
+    of these words: plan.check says a status with it too. Each English word is the status
+    itself, so the English of a status is the status (JSON's language-neutral text)."""
     words = {
         "requested": _("requested"),
         "approved": _("approved"),

@@ -712,16 +712,12 @@ def _visit_order(visit: Visit) -> tuple:
 
 
 def _status(status: str) -> Sentence:
-    """Give a traject's status in words (the glossary's: goedgekeurd, geannuleerd)."""
-    names = {
-        "requested": _("requested"),
-        "approved": _("approved"),
-        "planned": _("planned"),
-        "active": _("active"),
-        "done": _("done"),
-        "cancelled": _("cancelled"),
-    }
-    return names.get(status) or joined([status], "")
+    """Give a traject's status in words: the English word (the status itself, as the
+    catalogue's msgids are) where programs read it, said with the coordinator's words of
+    `lifecycle.status_word` (one list of words for both)."""
+    from mentes_cli.lifecycle import status_word
+
+    return words(status, lambda: status_word(status))
 
 
 def iso_week_label(year: int, week: int) -> str:
