@@ -503,7 +503,7 @@ def test_a_workbook_new_traject_gets_a_formatted_row_and_undo_restores(coordinat
     assert new_id not in {
         t.id for t in load_records(DataSource(coordinator_book, "t")).records.trajects
     }
-    assert [e.command for e in store.history(new_id)] == ["undo"]
+    assert [e.command for e in store.history(new_id)] == ["request", "undo"]  # kept, as in a folder
     assert (coordinator_book.parent / "backup").is_dir()
     assert any(p.read_bytes() == original for p in (coordinator_book.parent / "backup").iterdir())
 

@@ -35,7 +35,9 @@ What undo gives back is the earlier version with two exceptions, so that nothing
 sent is contradicted (SPEC 9): no visit gets a SEQUENCE lower than it has now (one more when
 it is not as it is now: a calendar ignores an update whose SEQUENCE it has seen), and a
 workbook keeps its sheet Brieven (the memory of letters sent) as it is now, as undo in a
-folder never touches letters.toml.
+folder never touches letters.toml. A workbook's sheet Historiek is kept as it is now too, and
+the undo is added to it, as a folder's history.toml keeps the undone change and records the
+undo: the history only grows.
 
 Writing that memory (`keeping`, `Kept.write`) is no change of the records: it takes the lock,
 is refused while Excel has the workbook open or when it changed since it was read, keeps a
@@ -80,6 +82,7 @@ from mentes_cli.output import (
 )
 from mentes_cli.records.history import (
     HISTORY_FILE,
+    HISTORY_SHEET,
     WHOLE_TRAJECT,
     HistoryEntry,
     as_text,
@@ -226,8 +229,10 @@ class RecordStore:
             raised = self._never_lower(form, previous)
             if isinstance(form, TrajectsWorkbook):
                 # The memory of letters sent stays as it is now (letters.toml in a folder is
-                # not touched by undo either): what was sent was sent.
-                form.keep_sheet(content, LETTERS_SHEET)
+                # not touched by undo either): what was sent was sent. So does the history,
+                # as a folder's history.toml does: the undone change stays in it, and the
+                # undo is added below it.
+                form.keep_sheets(content, (LETTERS_SHEET, HISTORY_SHEET))
                 form.add_history(entries)
                 previous = form.content()
             elif raised:

@@ -499,34 +499,34 @@ class TrajectsWorkbook:
                 self._put(sheet, row, column, value)
         self._last_rows[sheet.title] = row
 
-    def keep_sheet(self, current: bytes, title: str) -> None:
-        """Give this workbook the sheet `title` as it is in the workbook `current` (its
+    def keep_sheets(self, current: bytes, titles: tuple[str, ...]) -> None:
+        """Give this workbook each sheet of `titles` as it is in the workbook `current` (its
         cells, their formats, column widths, row heights, frozen panes, filter and print
         layout), in the place this workbook had it (else last); without it when `current`
         has none. For `undo`: an earlier workbook comes back with the memory of letters sent
-        as it is now (the sheet Brieven, SPEC 9).
+        (the sheet Brieven, SPEC 9) and the history of changes (Historiek) as they are now.
         """
         source_book = openpyxl.load_workbook(io.BytesIO(current), rich_text=True)
-        source = next(
-            (
-                source_book[t]
-                for t in source_book.sheetnames
-                if vocab.fold_header(t) == vocab.fold_header(title)
-            ),
-            None,
-        )
-        mine = self._find_sheet((vocab.fold_header(title),))
-        index = len(self.workbook.sheetnames)
-        if mine is not None:
-            index = self.workbook.sheetnames.index(mine.title)
-            self.workbook.remove(mine)
-        self._last_rows = {}
-        self._widths = {}
-        if source is None:
-            return
-        target = self.workbook.create_sheet(source.title, index)
-        _copy_sheet(source, target)
-        self.changed = True
+        for title in titles:
+            source = next(
+                (
+                    source_book[t]
+                    for t in source_book.sheetnames
+                    if vocab.fold_header(t) == vocab.fold_header(title)
+                ),
+                None,
+            )
+            mine = self._find_sheet((vocab.fold_header(title),))
+            index = len(self.workbook.sheetnames)
+            if mine is not None:
+                index = self.workbook.sheetnames.index(mine.title)
+                self.workbook.remove(mine)
+            self._last_rows = {}
+            self._widths = {}
+            if source is not None:
+                target = self.workbook.create_sheet(source.title, index)
+                _copy_sheet(source, target)
+            self.changed = True
 
     def content(self) -> bytes:
         """Give the bytes of the workbook as changed."""
