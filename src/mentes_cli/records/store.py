@@ -236,7 +236,7 @@ class RecordStore:
                 form.add_history(entries)
                 previous = form.content()
             elif raised:
-                previous = form.text().encode("utf-8")
+                previous = _toml_bytes(form.text(), like=previous)
             self._validate(previous)
             with outputs_together():
                 self._backup(content)
@@ -421,7 +421,7 @@ class RecordStore:
             form.add_history(change.entries)
             new = form.content()
         else:
-            new = form.text().encode("utf-8")
+            new = _toml_bytes(form.text(), like=content)
         self._validate(new)
         # One change: the backup, the records, the note for undo and the history land
         # together, or none of them does.
@@ -642,6 +642,9 @@ class RecordStore:
             read_history_toml(self.folder / HISTORY_FILE, writing=True)
 
     def _append_history(self, entries: list[HistoryEntry]) -> None:
+        """Append `entries` to the folder's history.toml, its earlier bytes (a BOM included)
+        as they are; the lines added end as the file's own do, or, in a new file, as those
+        of trajects.toml (a folder saved on Windows keeps CRLF)."""
         path = self.folder / HISTORY_FILE
         try:
             old = path.read_bytes()
@@ -651,10 +654,32 @@ class RecordStore:
             raise OutputError(
                 _("{path}: cannot be read ({reason})", path=path, reason=exc)
             ) from None
+        newline = _line_ending(old) if old else None
+        if newline is None:
+            with contextlib.suppress(OSError):
+                newline = _line_ending(self.target.read_bytes())
+        newline = newline or b"\n"
         if old and not old.endswith(b"\n"):
-            old += b"\n"  # a last line typed by hand without its end: the next one starts anew
+            old += newline  # a last line typed by hand without its end: the next one starts anew
         text = entries_toml(entries, first=not old).encode("utf-8")
-        write_atomically(path, old + text, force=True)
+        write_atomically(path, old + text.replace(b"\n", newline), force=True)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _toml_bytes(text: str, *, like: bytes) -> bytes:
+    """Give the new text of trajects.toml as bytes, with the byte-order mark of the file it
+    replaces when that had one (a Windows editor's UTF-8): only the changed lines change."""
+    return (_BOM if like.startswith(_BOM) else b"") + text.encode("utf-8")
+
+
+def _line_ending(content: bytes) -> bytes | None:
+    """Give the line ending of a file as its first line has it; None without any line."""
+    first = content.find(b"\n")
+    if first < 0:
+        return None
+    return b"\r\n" if first > 0 and content[first - 1 : first] == b"\r" else b"\n"
 
 
 def _as_calendar(visit: Any) -> tuple:
