@@ -1086,7 +1086,13 @@ def _print_changes(changes: list, records: Records) -> None:
         stdout.print(_("No committed visit changes."))
         return
     from mentes_cli.i18n import p_
-    from mentes_cli.plan.changes import change_header, change_word, number_words
+    from mentes_cli.plan.changes import (
+        change_header,
+        change_word,
+        change_words,
+        is_handover,
+        number_words,
+    )
 
     words = {kind: change_word(kind) for kind in ("new", "moved", "cancelled")}
     location_names = {loc.id: loc.name for _org, loc in records.locations()}
@@ -1113,6 +1119,8 @@ def _print_changes(changes: list, records: Records) -> None:
         coach = clean(change.coach)
         if change.old_coach:
             coach = f"{clean(change.old_coach)}→{coach}"
+        # A hand-over keeps its day: the day once, under Old (not "moved 04/01 → 04/01").
+        handover = is_handover(change)
         rows.append(
             [
                 clean(change.location),
@@ -1120,18 +1128,24 @@ def _print_changes(changes: list, records: Records) -> None:
                 coach,
                 clean(change.traject),
                 number_words(change),
-                words[change.change],
+                change_words(change),
                 day(change.old_date) if change.old_date else "",
-                day(change.new_date) if change.new_date else "",
+                day(change.new_date) if change.new_date and not handover else "",
             ]
         )
     stdout.print(fitted_table(stdout, columns, rows, title=_("What changed"), **layout))
     per_coach: dict[str, dict[str, int]] = {}
     for change in changes:
         counts = per_coach.setdefault(change.coach, {"new": 0, "moved": 0, "cancelled": 0})
-        counts[change.change] += 1
         if change.old_coach:
-            per_coach.setdefault(change.old_coach, {"new": 0, "moved": 0, "cancelled": 0})
+            had = per_coach.setdefault(change.old_coach, {"new": 0, "moved": 0, "cancelled": 0})
+        if change.old_coach:
+            # As each coach's calendar has it: a visit handed over (on its day or another)
+            # is new to the coach who takes it over, and gone from the one who had it.
+            counts["new"] += 1
+            had["cancelled"] += 1
+        else:
+            counts[change.change] += 1
     coach_columns = [
         FitColumn(_("Coach")),
         FitColumn(_("Coach name"), give_way=1, wraps=True),

@@ -5,7 +5,8 @@ and active trajects, as every plan keeps them (`plan.commit.kept_from_records`).
 plan made from them:
 
 - a committed visit that is in the plan on its day (with its kind) is unchanged, unless its
-  coach changed (then it is "moved", same day, another coach);
+  coach changed (then it is "moved", same day, another coach: people read "other coach",
+  `change_words`);
 - one that the plan moved (`plan.moved`) is "moved", old date → new date;
 - one in the plan's window that is no longer in the plan is "cancelled" (none of an
   incomplete traject: its visits stay as they are);
@@ -44,6 +45,27 @@ def change_word(change: str) -> str:
         CANCELLED: lambda: p_("a visit in a re-plan", "cancelled"),
     }
     return words[change]() if change in words else change
+
+
+def change_words(change: VisitChange) -> str:
+    """Give what happened to a visit as a person reads it: `change_word`, except for a visit
+    that keeps its day and gets another coach (a hand-over): "other coach" (*andere coach*),
+    not "moved", since its day did not change. JSON keeps `change` ("moved") itself."""
+    from mentes_cli.i18n import p_
+
+    if is_handover(change):
+        return p_("a visit in a re-plan", "other coach")
+    return change_word(change.change)
+
+
+def is_handover(change: VisitChange) -> bool:
+    """Give whether `change` hands a visit over to another coach on the same day."""
+    return (
+        change.change == MOVED
+        and change.old_coach is not None
+        and change.old_date is not None
+        and change.old_date == change.new_date
+    )
 
 
 @dataclass(frozen=True, slots=True)
