@@ -114,8 +114,8 @@ def test_an_empty_drawing_is_accepted_and_a_change_keeps_everything_else(tmp_pat
     ]
     assert [(b[0], a[0]) for b, a in changed] == [("T-2026-020", "T-2026-020")]
     assert [row[2:7] for row in after["Historiek"][1:]] == [
-        ("approve T-2026-020", "T-2026-020", "status", "requested", "approved")
-    ]
+        ("approve T-2026-020", "T-2026-020", "Status", "aangevraagd", "goedgekeurd")
+    ]  # the workbook's own words (the history reads them back as codes)
 
 
 def test_a_drawing_with_a_shape_is_still_refused(tmp_path):

@@ -481,8 +481,8 @@ def test_a_workbook_change_touches_only_its_cells(coordinator_book):
     assert workbook["Mijn blad"].column_dimensions["A"].width == 40
     history = [row for row in workbook["Historiek"].iter_rows(min_row=2, values_only=True)]
     assert [(r[2], r[3], r[4], r[6]) for r in history] == [
-        ("approve", "T-2026-021", "coach", "C-01"),
-        ("approve", "T-2026-021", "theme", "nieuw thema"),
+        ("approve", "T-2026-021", "Coach", "C-01"),
+        ("approve", "T-2026-021", "Thema", "nieuw thema"),
     ]
     records = load_records(DataSource(coordinator_book, "test")).records
     traject = next(t for t in records.trajects if t.id == "T-2026-021")

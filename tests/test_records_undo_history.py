@@ -266,7 +266,10 @@ def test_a_workbook_visit_change_is_logged_per_field(records):
     book = workbook_of(records, "wb.xlsx")
     mentes(book, "visit", "T-2026-022", "2", "--state", "fixed")
     rows = list(openpyxl.load_workbook(book)["Historiek"].iter_rows(min_row=2, values_only=True))
-    assert [row[4:] for row in rows] == [("visits.2.state", "planned", "fixed")]
+    assert [row[4:] for row in rows] == [("Bezoek 2: Status", "gepland", "vast")]
+    assert [(e.field, e.old, e.new) for e in RecordStore(book).history()] == [
+        ("visits.2.state", "planned", "fixed")
+    ]
 
 
 # --- finding 16: a broken history.toml ----------------------------------------------------------
@@ -322,7 +325,10 @@ def test_export_and_import_carry_the_history(records, tmp_path):
     mentes(records, "export", "--to", str(book))
     rows = list(openpyxl.load_workbook(book)["Historiek"].iter_rows(values_only=True))
     assert rows[0] == ("Wanneer", "Gebruiker", "Opdracht", "Traject", "Veld", "Oud", "Nieuw")
-    assert [row[4:] for row in rows[1:]] == [(e.field, e.old or None, e.new) for e in history]
+    assert [row[4:] for row in rows[1:]] == [
+        ("Status", "aangevraagd", "goedgekeurd"),
+        ("Bezoek 1: Status", "gepland", "vast"),
+    ]
     assert RecordStore(book).history() == history
     # A change to the exported workbook appends to its history; import gives all of it back.
     mentes(book, "cancel", "T-2026-020")

@@ -45,10 +45,6 @@ class HistoryEntry:
         """Give the entry that undoes this one (old and new swapped)."""
         return HistoryEntry(when, user, command, self.traject, self.field, self.new, self.old)
 
-    def row(self) -> tuple[str, ...]:
-        """Give the entry as a row of the sheet Historiek."""
-        return (self.when, self.user, self.command, self.traject, self.field, self.old, self.new)
-
 
 def as_text(value: Any) -> str:
     """Give a record value as the history writes it ("" for no value)."""
@@ -257,10 +253,221 @@ def _entry(item: Any, path: Path) -> HistoryEntry:
 
 
 def read_history_rows(rows: list[tuple[Any, ...]]) -> list[HistoryEntry]:
-    """Give the entries of the rows of the sheet Historiek (its header row left out)."""
+    """Give the entries of the rows of the sheet Historiek (its header row left out), in the
+    records' words (`entry_of_row`)."""
     entries = []
     for row in rows:
-        cells = [as_text(value) for value in (*row, *[None] * 7)[:7]]
-        if any(cells):
-            entries.append(HistoryEntry(*cells))
+        cells = (*row, *[None] * 7)[:7]
+        if any(as_text(value) for value in cells):
+            entries.append(entry_of_row(cells))
     return entries
+
+
+# --- the sheet Historiek in the workbook's words ---------------------------------------------
+#
+# The record workbook is Dutch in both languages (SPEC 7), so its Historiek says what the
+# coordinator sees in it, in the words of its own sheets (load.vocabulary), whatever language
+# the command ran in: the field as its header (*Status*, *Aangevraagd op*; a visit's as
+# *Bezoek 6: Datum*, *Intake: Coach*), a status as the sheet Trajecten writes it
+# (*goedgekeurd*), a date as a date cell (04/01/2027), and the moment as a date-time cell in
+# the centre's time (Europe/Brussels, as the calendars; 04/01/2027 10:15). Read back, each
+# gives the entry exactly as history.toml keeps it (English keys and codes, ISO 8601 in UTC),
+# so letters, calendars and import read the same history from both forms. A moment that a
+# date-time cell cannot give back exactly (the hour the clocks go back happens twice) stays
+# ISO text; rows of an earlier mentes (codes, ISO text) read as they are.
+
+WHEN_FORMAT = "DD/MM/YYYY HH:MM"
+_CENTRE_TIME = "Europe/Brussels"  # the zone of the calendars (export.ics.TIMEZONE)
+
+
+def _vocab():
+    from mentes_cli.load import vocabulary
+
+    return vocabulary
+
+
+def _trajects_headers() -> dict[str, str]:
+    return {column.key: column.header for column in _vocab().TRAJECTS.columns}
+
+
+def _visits_headers() -> dict[str, str]:
+    return {column.key: column.header for column in _vocab().VISITS.columns}
+
+
+def _date_keys() -> set[str]:
+    vocab = _vocab()
+    return {column.key for column in vocab.TRAJECTS.columns if column.kind == vocab.DATE}
+
+
+def _which_visit(number: int) -> str:
+    """Give a visit as the sheet names it: *Bezoek 6*, the intake call (number 0) *Intake*."""
+    kinds = _vocab().VISIT_KIND_DUTCH
+    if number == 0:
+        return kinds["intake"].capitalize()
+    return f"{kinds['visit'].capitalize()} {number}"
+
+
+def field_in_sheet(field: str) -> str:
+    """Give a history field as the sheet Historiek shows it: the workbook's header."""
+    parsed = parse_visit_field(field)
+    if parsed is not None:
+        number, key = parsed
+        which = _which_visit(number)
+        header = _visits_headers().get(key) if key else None
+        if key and header is None:
+            return field
+        return f"{which}: {header}" if key else which
+    if field == WHOLE_TRAJECT:
+        return _visits_headers()["traject"]
+    if field == VISITS:
+        return _vocab().VISITS.name
+    return _trajects_headers().get(field, field)
+
+
+def field_of_sheet(text: str) -> str:
+    """Give the history field of what the sheet Historiek shows (`field_in_sheet` back); a
+    field of an earlier mentes (`visits.6.date`) or one mentes does not know as it is."""
+    vocab = _vocab()
+    folded = vocab.fold_header(text)
+    if not folded:
+        return text
+    if folded == vocab.fold_header(_visits_headers()["traject"]):
+        return WHOLE_TRAJECT
+    if folded == vocab.fold_header(vocab.VISITS.name):
+        return VISITS
+    for key, header in _trajects_headers().items():
+        if folded == vocab.fold_header(header):
+            return key
+    which, _colon, key_text = text.partition(":")
+    number = _visit_number(which)
+    if number is not None:
+        if not _colon:
+            return visit_field(number)
+        for key, header in _visits_headers().items():
+            if vocab.fold_header(key_text) == vocab.fold_header(header):
+                return visit_field(number, key)
+    return text
+
+
+def _visit_number(text: str) -> int | None:
+    vocab = _vocab()
+    words = vocab.fold(text).split()
+    kinds = vocab.VISIT_KIND_DUTCH
+    if words == [vocab.fold(kinds["intake"])]:
+        return 0
+    if len(words) == 2 and words[0] == vocab.fold(kinds["visit"]) and words[1].isdigit():
+        return int(words[1])
+    return None
+
+
+def _value_kind(field: str) -> str:
+    """Give what a value of `field` is: a status, a visit's state or kind, a date, or text."""
+    if field in ("status", WHOLE_TRAJECT):
+        return "status"
+    parsed = parse_visit_field(field)
+    if parsed is not None:
+        key = parsed[1]
+        if key in ("", "date"):
+            return "date"
+        return key if key in ("state", "kind") else "text"
+    return "date" if field in _date_keys() else "text"
+
+
+def value_in_sheet(field: str, value: str) -> Any:
+    """Give a value of a history field as the sheet Historiek shows it: a status, a visit's
+    state or kind in the sheets' Dutch words, a date as a date; any other value as it is."""
+    vocab = _vocab()
+    kind = _value_kind(field)
+    if kind == "status":
+        return vocab.STATUS_DUTCH.get(value, value)
+    if kind == "state":
+        return vocab.VISIT_STATE_DUTCH.get(value, value)
+    if kind == "kind":
+        return vocab.VISIT_KIND_DUTCH.get(value, value)
+    if kind == "date" and value:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return value
+        return day if day.isoformat() == value else value
+    return value
+
+
+def value_of_sheet(field: str, value: Any) -> str:
+    """Give the records' value of what the sheet Historiek shows (`value_in_sheet` back)."""
+    vocab = _vocab()
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else as_text(value)
+    text = as_text(value)
+    kind = _value_kind(field)
+    words = {"status": vocab.STATUS_WORDS, "state": vocab.VISIT_STATE_WORDS}
+    words["kind"] = vocab.VISIT_KIND_WORDS
+    if kind in words:
+        return words[kind].get(vocab.fold(text), text)
+    return text
+
+
+def _centre_zone():
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(_CENTRE_TIME)
+    except (ZoneInfoNotFoundError, ValueError):  # no time-zone data: ISO text, still exact
+        return None
+
+
+def when_in_sheet(when: str) -> datetime | str:
+    """Give the moment of an entry as the sheet Historiek shows it: the centre's local time
+    as a date-time cell, when reading that cell back gives `when` exactly; else `when`."""
+    zone = _centre_zone()
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return when
+    if zone is None or moment.tzinfo is None or moment.microsecond:
+        return when
+    local = moment.astimezone(zone).replace(tzinfo=None)
+    return local if when_of_sheet(local) == when else when
+
+
+def when_of_sheet(value: Any) -> str:
+    """Give the ISO 8601 moment (UTC) of what the sheet Historiek shows (`when_in_sheet`
+    back); text as it is."""
+    from datetime import UTC, timedelta
+
+    if not isinstance(value, datetime):
+        return as_text(value)
+    zone = _centre_zone()
+    if zone is None:
+        return as_text(value)
+    # A spreadsheet keeps a moment as a fraction of a day: back to the whole second.
+    moment = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+    return moment.replace(tzinfo=zone).astimezone(UTC).isoformat()
+
+
+def sheet_row(entry: HistoryEntry) -> tuple[Any, ...]:
+    """Give an entry as a row of the sheet Historiek, in the workbook's words."""
+    return (
+        when_in_sheet(entry.when),
+        entry.user,
+        entry.command,
+        entry.traject,
+        field_in_sheet(entry.field),
+        value_in_sheet(entry.field, entry.old),
+        value_in_sheet(entry.field, entry.new),
+    )
+
+
+def entry_of_row(cells: tuple[Any, ...]) -> HistoryEntry:
+    """Give the entry of a row of the sheet Historiek (`sheet_row` back)."""
+    when, user, command, traject, field, old, new = cells
+    key = field_of_sheet(as_text(field))
+    return HistoryEntry(
+        when_of_sheet(when),
+        as_text(user),
+        as_text(command),
+        as_text(traject),
+        key,
+        value_of_sheet(key, old),
+        value_of_sheet(key, new),
+    )

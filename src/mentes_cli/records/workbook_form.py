@@ -16,18 +16,25 @@ import posixpath
 import warnings
 import zipfile
 from copy import copy
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.styles import Alignment
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mentes_cli.errors import RecordChangeError, UnsafeWorkbookError
 from mentes_cli.i18n import _
 from mentes_cli.load import vocabulary as vocab
-from mentes_cli.records.history import HISTORY_HEADERS, HISTORY_SHEET, HistoryEntry
+from mentes_cli.records.history import (
+    HISTORY_HEADERS,
+    HISTORY_SHEET,
+    WHEN_FORMAT,
+    HistoryEntry,
+    sheet_row,
+)
 
 # The sheet Bezoeken and the Trajecten columns are those the loader reads (load.vocabulary):
 # one vocabulary, so what a change writes is what every command reads back.
@@ -495,8 +502,8 @@ class TrajectsWorkbook:
         row = self._last_row(sheet)
         for entry in entries:
             row += 1
-            for column, value in enumerate(entry.row(), start=1):
-                self._put(sheet, row, column, value)
+            for column, value in enumerate(sheet_row(entry), start=1):
+                _put_history(sheet.cell(row=row, column=column), value)
         self._last_rows[sheet.title] = row
 
     def keep_sheets(self, current: bytes, titles: tuple[str, ...]) -> None:
@@ -580,13 +587,26 @@ def new_history_sheet(workbook: openpyxl.Workbook) -> Worksheet:
 
 def write_history_sheet(workbook: openpyxl.Workbook, entries: list[HistoryEntry]) -> Worksheet:
     """Add the sheet Historiek with `entries` (oldest first) to a new workbook (the export)."""
-    from mentes_cli.export.cells import put
-
     sheet = new_history_sheet(workbook)
     for row, entry in enumerate(entries, start=2):
-        for column, value in enumerate(entry.row(), start=1):
-            put(sheet.cell(row=row, column=column), value)
+        for column, value in enumerate(sheet_row(entry), start=1):
+            _put_history(sheet.cell(row=row, column=column), value)
     return sheet
+
+
+def _put_history(cell: Any, value: Any) -> None:
+    """Store a value of the sheet Historiek: text as text, a moment with its hour, a date as
+    the record sheets show dates."""
+    from mentes_cli.export.cells import put
+
+    if value is None or value == "":
+        cell.value = None
+        return
+    put(cell, value)
+    if isinstance(value, date):
+        cell.number_format = WHEN_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+        # Left, as the text beside and below it: the sheet reads as lines, not as figures.
+        cell.alignment = Alignment(horizontal="left")
 
 
 def history_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
@@ -636,14 +656,14 @@ def _id_text(value: Any) -> str | None:
     return str(value).strip()
 
 
-# The sheet Historiek's widths: a time stamp (2027-01-04T09:15:00+00:00), a command with its
-# traject (approve T-2027-001), old and new values.
+# The sheet Historiek's widths: a moment (04/01/2027 10:15), a command with its traject
+# (approve T-2027-001), a field (Bezoek 12: Volgnummer), old and new values.
 _HISTORY_WIDTHS = {
-    "Wanneer": 27.0,
+    "Wanneer": 17.0,
     "Gebruiker": 12.0,
     "Opdracht": 28.0,
     "Traject": 14.0,
-    "Veld": 16.0,
+    "Veld": 22.0,
     "Oud": 20.0,
     "Nieuw": 20.0,
 }
