@@ -171,6 +171,15 @@ def test_the_hour_that_comes_twice_reads_back_exactly():
     assert sum(isinstance(c, datetime) for c in cells) == 12
 
 
+def test_the_centre_time_is_belgian_time_in_winter_and_summer():
+    from mentes_cli.records.history import centre_time
+
+    assert centre_time(STAMP).strftime("%d/%m/%Y %H:%M") == "04/01/2027 09:20"
+    summer = centre_time("2027-07-01T08:20:00+00:00")
+    assert summer.strftime("%H:%M") == "10:20"
+    assert centre_time("gisteren") is None and centre_time("2027-01-04T08:20:00") is None
+
+
 def test_rows_of_an_earlier_mentes_read_as_they_are():
     old = [
         (STAMP, "an", "approve T-1", "T-1", "status", "requested", "approved"),

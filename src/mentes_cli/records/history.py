@@ -416,17 +416,27 @@ def _centre_zone():
         return None
 
 
-def when_in_sheet(when: str) -> datetime | str:
-    """Give the moment of an entry as the sheet Historiek shows it: the centre's local time
-    as a date-time cell, when reading that cell back gives `when` exactly; else `when`."""
+def centre_time(when: str) -> datetime | None:
+    """Give the moment of an entry (ISO 8601 with its offset) in the centre's time, as the
+    sheet Historiek shows it (for `mentes history` to show the same hour); None for a moment
+    without an offset or not ISO 8601 (typed by hand), or without time-zone data."""
     zone = _centre_zone()
     try:
         moment = datetime.fromisoformat(when)
     except ValueError:
+        return None
+    if zone is None or moment.tzinfo is None:
+        return None
+    return moment.astimezone(zone)
+
+
+def when_in_sheet(when: str) -> datetime | str:
+    """Give the moment of an entry as the sheet Historiek shows it: the centre's local time
+    as a date-time cell, when reading that cell back gives `when` exactly; else `when`."""
+    moment = centre_time(when)
+    if moment is None or moment.microsecond:
         return when
-    if zone is None or moment.tzinfo is None or moment.microsecond:
-        return when
-    local = moment.astimezone(zone).replace(tzinfo=None)
+    local = moment.replace(tzinfo=None)
     return local if when_of_sheet(local) == when else when
 
 
