@@ -452,13 +452,7 @@ class _Builder:
                         self.intake[tid, coach.id, day] = var
                         intake_days.append((day, var, chosen))
         model.Add(sum(coach_vars) == placed)
-        # the count of visits at each length level is what the chosen shape holds
-        for j, minutes in enumerate(lengths):
-            wanted = sum(
-                shape_var * sum(1 for m in shape if m >= minutes)
-                for shape_var, shape in zip(shapes, demand.shapes, strict=True)
-            )
-            model.Add(sum(level_vars[j]) == wanted)
+        _level_counts(model, lengths, level_vars, shapes, demand.shapes)
         # at most one visit within any min_gap_days days
         gap = max(demand.gap, 1)
         days = sorted(per_day)
@@ -649,6 +643,19 @@ class _Builder:
         return [n - i for i in range(n)]
 
 
+def _level_counts(model, lengths: list[int], level_vars: dict, shapes: list, wanted: list) -> None:
+    """The count of visits at each length level is what the chosen shape holds: per distinct
+    length, the level variables of the visits at least that long add up to that many."""
+    for j, minutes in enumerate(lengths):
+        model.Add(
+            sum(level_vars[j])
+            == sum(
+                shape_var * sum(1 for m in shape if m >= minutes)
+                for shape_var, shape in zip(shapes, wanted, strict=True)
+            )
+        )
+
+
 def _length_fits(model, room: int, visits: list[list[tuple[int, object]]]) -> None:
     """Redundant, for the linear relaxation: per length, how many visits that long fit in a
     week's `room` (the relaxation alone would allow fractions of one). Each visit is given as
@@ -810,12 +817,7 @@ class _Weeks:
                 model.Add(sum(calls) == chosen)
             mine_all.extend(((coach_id, w), v) for w, v in mine)
         model.Add(sum(coach_vars) == placed)
-        for j, minutes in enumerate(lengths):
-            wanted = sum(
-                shape_var * sum(1 for m in shape if m >= minutes)
-                for shape_var, shape in zip(shapes, demand.shapes, strict=True)
-            )
-            model.Add(sum(level_vars[j]) == wanted)
+        _level_counts(model, lengths, level_vars, shapes, demand.shapes)
         first = builder.allowed_first.get(tid)
         if first is not None:
             low, allowed = first
