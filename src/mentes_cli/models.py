@@ -321,7 +321,45 @@ def _domains(value: Any) -> list[str]:
     return value
 
 
+def _email(value: Any) -> str:
+    """Give one e-mail address as a letter can be sent to it: one @, no spaces, and a domain of
+    at least two parts (info@kabouterke.be; `info@kabouterke` is a typo that no mail reaches)."""
+    value = _nonempty_text(value)
+    local, _at, domain = value.partition("@")
+    labels = domain.split(".")
+    well_formed = (
+        local
+        and "@" not in domain
+        and not any(c.isspace() or c in "<>,;" for c in value)
+        and all(
+            label
+            and not label.startswith("-")
+            and not label.endswith("-")
+            and all(c.isalnum() or c == "-" for c in label)
+            for label in labels
+        )
+    )
+    if well_formed and len(labels) == 1:
+        raise ValueError(
+            _(
+                "must be an e-mail address with a dot in the part after @ (such as {example}), "
+                "got {value}",
+                example=value + ".be",
+                value=repr(value),
+            )
+        )
+    if not well_formed or len(labels[-1]) < 2 or labels[-1].isdigit():
+        raise ValueError(
+            _(
+                "must be one e-mail address such as info@opvang.be, got {value}",
+                value=repr(value),
+            )
+        )
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_nonempty_text)]
+Email = Annotated[str, BeforeValidator(_email)]
 # Every id of the records, and every field that names one (a traject's location and coach, a
 # visit's coach and calendar uid).
 Id = Annotated[str, BeforeValidator(checked_id)]
@@ -391,7 +429,7 @@ class Location(Record):
     opening_hours: Annotated[str, BeforeValidator(_opening_hours)] | None = None
     street: Text | None = None  # street and number
     phone: Text | None = None
-    email: Text | None = None
+    email: Email | None = None
     contact: Text | None = None  # the contact person
     closures: list[Closure] = Field(default_factory=list)
 
@@ -420,7 +458,7 @@ class Organisation(Record):
 
     id: Id
     name: Text
-    email: Text | None = None
+    email: Email | None = None
     prior: Flag | None = None
     contact: Text | None = None  # the contact person
     phone: Text | None = None
