@@ -117,12 +117,12 @@ coach = "C-9"
     lines = result.stderr.splitlines()
     assert lines[0] == "Error: 3 problems found:"
     assert lines[1].startswith("  coaches.toml, line 3: not valid TOML")
-    assert lines[2].startswith("  trajects.toml, line 5, traject T-1, status: must be")
     # The coaches could not be read, so C-9 is not called missing; the location is.
     assert (
-        lines[3]
+        lines[2]
         == "  trajects.toml, line 3, traject T-1, location: location 'LOC-404' does not exist"
     )
+    assert lines[3].startswith("  trajects.toml, line 5, traject T-1, status: must be")
 
 
 REFUSED_COACHES = """\

@@ -212,7 +212,10 @@ deadline = 2027-04-01
     assert problems[1].startswith(
         'trajects.toml, line 13, traject T-2, domains: must be one or more of "Pedagogisch beleid"'
     )
-    assert problems[2].startswith("trajects.toml, line 18, traject T-3, offer: must be")
+    # In line order: the rule of T-3 is said at the line of its [[trajects]].
+    assert problems[2].startswith("trajects.toml, line 15, traject T-3: start is required")
+    assert problems[3].startswith("trajects.toml, line 15, traject T-3: deadline 2027-04-01")
+    assert problems[4].startswith("trajects.toml, line 18, traject T-3, offer: must be")
 
 
 @pytest.mark.parametrize(
@@ -310,16 +313,19 @@ contact_moments = 3
 """
     folder = write_records(tmp_path, organisations=organisations, trajects=trajects)
     problems = problems_of(folder)
-    assert problems[1:] == [
+    # File by file, line by line: a rule is said at the line of its record's header.
+    assert problems[0] == (
         "organisations.toml, line 5, location LOC-1: enforcement_since is given but "
-        "enforcement is off; turn enforcement on (ja, true) or remove enforcement_since",
-        'trajects.toml, line 5, traject T-1, status: must be "requested", "approved", '
-        '"planned", "active", "done" or "cancelled", got \'aproved\'',
+        "enforcement is off; turn enforcement on (ja, true) or remove enforcement_since"
+    )
+    assert problems[1].startswith("organisations.toml, line 13, location LOC-1, opening_hour:")
+    assert problems[2:] == [
         "trajects.toml, line 1, traject T-1: deadline 2027-01-01 is before earliest 2027-06-01",
         "trajects.toml, line 1, traject T-1: contact_moments is only for offer bvv-vervolg "
         "(2 to 5), not for coaching",
+        'trajects.toml, line 5, traject T-1, status: must be "requested", "approved", '
+        '"planned", "active", "done" or "cancelled", got \'aproved\'',
     ]
-    assert problems[0].startswith("organisations.toml, line 13, location LOC-1, opening_hour:")
 
 
 def test_a_rule_on_a_wrong_field_is_not_checked_with_its_default(tmp_path):

@@ -301,17 +301,27 @@ def check_visit_state(
                 status=status_word(traject.status),
             )
         )
-    if visit_day > today:
-        raise LifecycleError(
-            _(
-                "{traject}, {visit} is on {day}, after today ({today}): a visit is done "
-                "once it took place.",
-                traject=traject.id,
-                visit=visit_name(number, kind),
-                day=day(visit_day),
-                today=day(today),
-            )
-        )
+    too_soon = done_too_soon(traject.id, number, visit_day, today, kind)
+    if too_soon:
+        raise LifecycleError(too_soon)
+
+
+def done_too_soon(
+    traject_id: str, number: int, visit_day: date, today: date, kind: str = "visit"
+) -> str | None:
+    """Give why visit `number` (on `visit_day`) of traject `traject_id` cannot be done yet:
+    a visit is done once it took place, on or before today; None when it can. The one rule
+    of `mentes visit --state done` and of `mentes validate` (a Status gedaan typed by hand)."""
+    if visit_day <= today:
+        return None
+    return _(
+        "{traject}, {visit} is on {day}, after today ({today}): a visit is done "
+        "once it took place.",
+        traject=traject_id,
+        visit=visit_name(number, kind),
+        day=day(visit_day),
+        today=day(today),
+    )
 
 
 def outside_paid_scope(records: Records, traject: Traject, on: date) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from mentes_cli.errors import InputError
@@ -61,20 +62,22 @@ def resolve_source(
     return DataSource(sample_records_dir(), _("the bundled sample records"))
 
 
-def load_records(source: DataSource) -> Loaded:
-    """Give the validated records of `source`, or raise InputError listing every problem."""
+def load_records(source: DataSource, today: date | None = None) -> Loaded:
+    """Give the validated records of `source`, or raise InputError listing every problem.
+
+    `today`: also report the visits marked done that are still ahead (`mentes validate`)."""
     # Loading makes many small objects that all stay alive: the cyclic garbage collector's
     # passes over them find nothing and cost 5-10 % of a network-sized load.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(source)
+        return _load(source, today)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(source: DataSource) -> Loaded:
+def _load(source: DataSource, today: date | None) -> Loaded:
     path = source.path
     if not path.exists():
         from mentes_cli.i18n import _
@@ -86,13 +89,18 @@ def _load(source: DataSource) -> Loaded:
 
     name_fields_as("toml" if path.is_dir() else "workbook")
     if path.is_dir():
-        from mentes_cli.load.toml_records import load_toml_folder, missing_record_files
+        from mentes_cli.load.toml_records import (
+            load_toml_folder,
+            missing_record_files,
+            visit_warnings,
+        )
 
-        return Loaded(load_toml_folder(path), source, missing_record_files(path))
+        records = load_toml_folder(path, today)
+        return Loaded(records, source, [*missing_record_files(path), *visit_warnings(records)])
     from mentes_cli.limits import check_counts
     from mentes_cli.load.excel_records import load_workbook_records
 
-    records, notices = load_workbook_records(path)
+    records, notices = load_workbook_records(path, today)
     check_counts(str(path), record_counts(records))
     return Loaded(records, source, notices)
 

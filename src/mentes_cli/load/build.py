@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.i18n import _
@@ -48,6 +49,11 @@ class Raw:
     field_labels: dict[str, str] = field(default_factory=dict)
     record: str | None = None
     field_hint: str | None = None
+    # Keys whose value the reader refused and reported itself (a workbook cell): left out of
+    # `values`, and of every check that needs them.
+    refused: set[str] = field(default_factory=set)
+    # Keys of `refused` whose problem hides later checks: the reader says so in its message.
+    hidden_by: set[str] = field(default_factory=set)
 
     def problem(self, message: str, field_name: str | None = None, record: str | None = None):
         """Give a problem located at this record (and at `field_name` when given)."""
@@ -166,14 +172,16 @@ def _check_visits(
     coach_ids: set[str] | None,
     problems: list[Problem],
     visit_raws: list[Raw] | None = None,
+    status_known: bool = True,
 ) -> None:
-    """Check a traject's committed visits: allowed for its status, known coaches, one number
-    each (SPEC 8). `visit_raws`: the visits' own rows (workbook), in the order of the visits."""
+    """Check a traject's committed visits: allowed for its status (unless `status_known` is
+    false: the status is wrong itself), known coaches, one number each (SPEC 8).
+    `visit_raws`: the visits' own rows (workbook), in the order of the visits."""
     if not traject.visits:
         return
     record = record_name("traject", traject.id)
     live = [v for v in traject.visits if v.state != "cancelled"]
-    if live and traject.status not in STATUSES_WITH_VISITS:
+    if live and status_known and traject.status not in STATUSES_WITH_VISITS:
         problem_raw, field_name, named = raw, "visits", record
         if visit_raws is not None:
             position = traject.visits.index(live[0]) + 1
@@ -249,12 +257,12 @@ def _check_unique_uids(
 
 
 def _visit_rows(
-    raw_set: RawSet, trajects: list[tuple[Raw, Traject]], problems: list[Problem]
-) -> tuple[list[tuple[Raw, Traject]], dict[str, list[Raw]]]:
-    """Give the trajects with the visits of a workbook's sheet Bezoeken attached (row order),
-    and the rows of each traject's visits; report a visit of a traject that does not exist."""
+    raw_set: RawSet, trajects: list[Checked], problems: list[Problem]
+) -> dict[str, list[Raw]]:
+    """Attach the visits of a workbook's sheet Bezoeken to their trajects (row order), and
+    give the rows of each traject's visits; report a visit of a traject that does not exist."""
     if not raw_set.visits:
-        return trajects, {}
+        return {}
     for raw in raw_set.visits:
         traject_id, number = raw.values.get("traject"), raw.values.get("number")
         if raw.record is None and isinstance(traject_id, str) and traject_id.strip():
@@ -264,27 +272,29 @@ def _visit_rows(
                 else record_name("traject", traject_id.strip())
             )
     visits = _validate_children(raw_set.visits, "traject", CommittedVisit, problems)
-    known = {traject.id for _, traject in trajects} | _raw_ids(raw_set.trajects)
-    visits_of: dict[str, list[tuple[Raw, CommittedVisit]]] = {}
-    for raw, visit, traject_id in visits:
+    known = {t.model.id for t in trajects if "id" in t.model.__dict__} | _raw_ids(raw_set.trajects)
+    visits_of: dict[str, list[Checked]] = {}
+    for visit in visits:
+        traject_id = visit.parent
         if not _can_look_up(traject_id):
             continue
         if traject_id not in known and "trajects" not in raw_set.unreadable:
             problems.append(
-                raw.problem(
+                visit.raw.problem(
                     _("traject {traject} does not exist", traject=repr(traject_id)), "traject"
                 )
             )
             continue
-        visits_of.setdefault(traject_id, []).append((raw, visit))
-    attached = []
-    for raw, traject in trajects:
-        own = visits_of.get(traject.id, [])
+        if visit.valid:
+            visits_of.setdefault(traject_id, []).append(visit)
+    for traject in trajects:
+        own = visits_of.get(traject.model.__dict__.get("id"), [])
         if own:
             # A workbook's Trajecten sheet has no visits column: the sheet Bezoeken is all.
-            traject = traject.model_copy(update={"visits": [visit for _, visit in own]})
-        attached.append((raw, traject))
-    return attached, {tid: [raw for raw, _ in own] for tid, own in visits_of.items()}
+            traject.model = traject.model.model_copy(
+                update={"visits": [visit.model for visit in own]}
+            )
+    return {tid: [visit.raw for visit in own] for tid, own in visits_of.items()}
 
 
 def visit_field(position: int, key: str) -> str:
@@ -305,71 +315,148 @@ def _field_path(loc: list[str]) -> str:
     return loc[0]
 
 
-def validate_raw(raw: Raw, model: type[BaseModel], problems: list[Problem], **extra: Any):
-    """Give the validated model for `raw`, or None after adding its problems to `problems`."""
+@dataclass
+class Checked:
+    """A record as checked: its valid model, or, for a record with problems, a partial model
+    that holds only the fields that are valid on their own, so that the later checks (unique
+    ids, references, postcodes, visits) still run on them and one run reports everything.
+
+    A check that needs a field the record lacks calls `hide(key)`: the problem of that field
+    then says that more checks follow once it is fixed."""
+
+    raw: Raw
+    model: Any
+    valid: bool
+    parent: Any = None
+    # key -> the index of its problem among the build's problems (None: the reader's problem)
+    failed_at: dict[str, int | None] = field(default_factory=dict)
+    hides: set[str] = field(default_factory=set)
+
+    def has(self, *keys: str) -> bool:
+        """Give whether the record holds valid values for all of `keys`."""
+        return all(key in self.model.__dict__ for key in keys)
+
+    def needs(self, *keys: str) -> bool:
+        """Give whether a check across fields can run on the record: `has(*keys)`, and when
+        not, note the fields it lacks (a check of one field on its own notes nothing: the
+        field's problem says what is wrong with it)."""
+        missing = [key for key in keys if key not in self.model.__dict__]
+        for key in missing:
+            self.hide(key)
+        return not missing
+
+    def hide(self, key: str | None) -> None:
+        """Note that a check could not run for want of field `key` (None: any failed one)."""
+        if key in self.failed_at:
+            self.hides.add(key)
+        elif not self.valid:
+            self.hides.update(self.failed_at)
+
+
+def check_raw(raw: Raw, model: type[BaseModel], problems: list[Problem]) -> Checked:
+    """Give `raw` checked against `model`, after adding its problems to `problems`."""
+    errors: list[dict[str, Any]] = []
     try:
-        return model.model_validate({**raw.values, **extra})
+        record = model.model_validate(raw.values)
     except ValidationError as exc:
-        record = _record_name(model, raw.values)
         errors = exc.errors()
-        failed = set()
-        for error in errors:
-            loc = [str(part) for part in error["loc"]]
-            field_name = _field_path(loc) if loc else raw.field_hint
-            failed.add(loc[0] if loc else None)
-            problems.append(raw.problem(_message(error, model), field_name, record))
-        # pydantic checks the rules across fields only when every field is valid, and stops
-        # at the first rule broken: check them all now on the fields that are valid, so
-        # that one run reports everything.
-        reported = {_message(error, model) for error in errors if not error["loc"]}
-        for message in _record_rules(model, raw.values, failed - {None}):
-            if message not in reported:
-                problems.append(raw.problem(message, raw.field_hint, record))
-        return None
+    else:
+        if not raw.refused:
+            return Checked(raw, record, True)
+    name = _record_name(model, raw.values)
+    failed_at: dict[str, int | None] = dict.fromkeys(raw.refused)
+    reported = set()
+    for error in errors:
+        loc = [str(part) for part in error["loc"]]
+        if (loc and loc[0] in raw.refused) or (not loc and raw.refused):
+            # The reader reported that value; a rule is checked below without it.
+            continue
+        message = _message(error, model)
+        if loc:
+            failed_at.setdefault(loc[0], len(problems))
+        else:
+            reported.add(message)
+        problems.append(raw.problem(message, _field_path(loc) if loc else raw.field_hint, name))
+    checked = Checked(raw, _partial(model, raw.values, failed_at), False, failed_at=failed_at)
+    # pydantic checks the rules across fields only when every field is valid, and stops at
+    # the first rule broken: check them all now on the fields that are valid, so that one
+    # run reports everything.
+    for message in _record_rules(checked, model):
+        if message not in reported:
+            problems.append(raw.problem(message, raw.field_hint, name))
+    return checked
 
 
-def _record_rules(model: type[BaseModel], values: dict[str, Any], failed: set) -> list[str]:
+@cache
+def _field_adapter(model: type[BaseModel], key: str) -> TypeAdapter:
+    info = model.model_fields[key]
+    return TypeAdapter(
+        Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    )
+
+
+def _partial(model: type[BaseModel], values: dict[str, Any], failed_at: dict) -> BaseModel:
+    """Give a model of the fields of `values` that are valid on their own; a failed field is
+    absent (not its default), so that a check that needs it cannot run on a wrong value."""
+    valid = {}
+    for key, value in values.items():
+        if key in failed_at or key not in model.model_fields:
+            continue
+        try:
+            valid[key] = _field_adapter(model, key).validate_python(value)
+        except ValidationError:
+            failed_at.setdefault(key, None)  # wrong only with the others: already reported
+    partial = model.model_construct(**valid)
+    for key in failed_at:
+        partial.__dict__.pop(key, None)
+    return partial
+
+
+def _record_rules(checked: Checked, model: type[BaseModel]) -> list[str]:
     """Give the messages of the model's rules across fields that the valid fields break."""
-    valid = {
-        key: value
-        for key, value in values.items()
-        if key not in failed and key in model.model_fields
-    }
-    unvalidated = model.model_construct(**valid)
-    for key in failed:
-        # Not the default in its place: a rule on a wrong field is not checked at all.
-        unvalidated.__dict__.pop(key, None)
     messages = []
     for name, decorator in model.__pydantic_decorators__.model_validators.items():
         if decorator.info.mode != "after":
             continue
         try:
-            getattr(unvalidated, name)()
+            getattr(checked.model, name)()
         except ValueError as exc:
             messages.append(str(exc))
         except (AttributeError, TypeError):
-            continue  # the rule needs a field that is itself wrong or missing
+            # The rule needs a field that is itself wrong or missing: that field's problem
+            # says what to type, and the rule is checked with it once it is fixed.
+            continue
     return messages
+
+
+def fix_first(message: str) -> str:
+    """Give `message` with the note that checks which need its field follow once it is fixed."""
+    return _("{message} (the checks that need this field follow once it is fixed)", message=message)
 
 
 def _validate_children(
     raws: list[Raw], parent_key: str, model: type[BaseModel], problems: list[Problem]
-) -> list[tuple[Raw, Any, Any]]:
-    """Give (raw, model, parent id) for each record that validates without its parent's id."""
-    valid = []
+) -> list[Checked]:
+    """Give each record checked without its parent's id, with that id as `parent`."""
+    checked = []
     for raw in raws:
         bare, parent_id = _pop_parent(raw, parent_key)
-        record = validate_raw(bare, model, problems)
+        child = check_raw(bare, model, problems)
+        child.raw = raw
         if isinstance(parent_id, str) and parent_id:
             # The parent's id as its own model keeps it: NFC, no invisible character.
             try:
                 parent_id = checked_id(parent_id)
             except ValueError as exc:
                 problems.append(raw.problem(str(exc), parent_key))
-                continue
-        if record is not None:
-            valid.append((raw, record, parent_id))
-    return valid
+                child.valid, parent_id = False, _UNREADABLE
+        child.parent = parent_id
+        checked.append(child)
+    return checked
+
+
+# The parent id of a record whose parent id is itself wrong (and reported): not looked up.
+_UNREADABLE = object()
 
 
 def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
@@ -380,12 +467,14 @@ def _pop_parent(raw: Raw, key: str) -> tuple[Raw, Any]:
     bare = Raw(values, raw.source, raw.row, raw.row_word, raw.field_rows, raw.field_labels)
     bare.record = raw.record
     bare.field_hint = raw.field_hint
+    bare.refused = raw.refused - {key}
     return bare, parent
 
 
 def _check_unique(
-    items: list[tuple[Raw, BaseModel]], kind: str, problems: list[Problem], scope: str = ""
+    checked: list[Checked], kind: str, problems: list[Problem], scope: str = ""
 ) -> None:
+    items = [(c.raw, c.model) for c in checked if c.has("id")]
     counts = Counter(model.id for _, model in items)
     for raw, model in items:
         if counts[model.id] > 1:
@@ -416,105 +505,75 @@ def _where(raw: Raw, field_name: str) -> str:
     return _("row {row}", row=row) if raw.row_word == "row" else _("line {line}", line=row)
 
 
-def build_records(raw_set: RawSet) -> Records:
-    """Give the validated records, or raise InputError listing every problem found."""
+def build_records(raw_set: RawSet, today: date | None = None) -> Records:
+    """Give the validated records, or raise InputError listing every problem found.
+
+    `today`: also report a visit marked done that is still ahead (`mentes validate`; the
+    other commands read such records, and `mentes visit` refuses to mark one)."""
     problems: list[Problem] = list(raw_set.problems)
 
-    organisations = [
-        (raw, org)
-        for raw in raw_set.organisations
-        if (org := validate_raw(raw, Organisation, problems)) is not None
-    ]
+    organisations = [check_raw(raw, Organisation, problems) for raw in raw_set.organisations]
     locations = _validate_children(raw_set.locations, "organisation", Location, problems)
     closures = _validate_children(raw_set.closures, "location", Closure, problems)
-    coaches = [
-        (raw, coach)
-        for raw in raw_set.coaches
-        if (coach := validate_raw(raw, Coach, problems)) is not None
-    ]
+    coaches = [check_raw(raw, Coach, problems) for raw in raw_set.coaches]
     leave = _validate_children(raw_set.leave, "coach", Leave, problems)
-    trajects: list[tuple[Raw, Traject]] = []
-    invalid_trajects: list[Raw] = []
-    for raw in raw_set.trajects:
-        traject = validate_raw(raw, Traject, problems)
-        if traject is None:
-            invalid_trajects.append(raw)
-        else:
-            trajects.append((raw, traject))
+    trajects = [check_raw(raw, Traject, problems) for raw in raw_set.trajects]
 
+    # Every check below also runs on the records with a wrong field, as far as their valid
+    # fields go: one run reports a duplicate id, a dangling reference and an unknown postcode
+    # of a record whose status is mistyped.
     _check_unique(organisations, "organisation", problems)
     _check_unique(
-        [(raw, loc) for raw, loc, _ in locations],
+        locations,
         "location",
         problems,
         _(" (location ids are unique across all organisations)"),
     )
     _check_unique(coaches, "coach", problems)
     _check_unique(trajects, "traject", problems)
-    trajects, visit_raws = _visit_rows(raw_set, trajects, problems)
+    visit_raws = _visit_rows(raw_set, trajects, problems)
 
-    organisation_ids = {org.id for _, org in organisations} | _raw_ids(raw_set.organisations)
-    location_ids = {loc.id for _, loc, _ in locations} | _raw_ids(raw_set.locations)
-    coach_ids = {coach.id for _, coach in coaches} | _raw_ids(raw_set.coaches)
+    organisation_ids = _ids(organisations) | _raw_ids(raw_set.organisations)
+    location_ids = _ids(locations) | _raw_ids(raw_set.locations)
+    coach_ids = _ids(coaches) | _raw_ids(raw_set.coaches)
 
     _check_places(locations, problems)
     _check_areas(coaches, problems)
 
-    locations_of: dict[str, list[Location]] = {}
-    for raw, location, organisation_id in locations:
-        if not _can_look_up(organisation_id):
-            continue
-        if organisation_id not in organisation_ids:
-            if "organisations" in raw_set.unreadable:
-                continue
-            problems.append(
-                raw.problem(
-                    _(
-                        "organisation {organisation} does not exist",
-                        organisation=repr(organisation_id),
-                    ),
-                    "organisation",
-                    record_name("location", location.id),
-                )
-            )
-            continue
-        locations_of.setdefault(organisation_id, []).append(location)
+    locations_of = _children_of(
+        locations,
+        organisation_ids,
+        "organisations" in raw_set.unreadable,
+        lambda parent: _("organisation {organisation} does not exist", organisation=repr(parent)),
+        "organisation",
+        problems,
+    )
+    closures_of = _children_of(
+        closures,
+        location_ids,
+        bool({"organisations", "locations"} & raw_set.unreadable),
+        lambda parent: _("location {location} does not exist", location=repr(parent)),
+        "location",
+        problems,
+    )
+    leave_of = _children_of(
+        leave,
+        coach_ids,
+        "coaches" in raw_set.unreadable,
+        lambda parent: _("coach {coach} does not exist", coach=repr(parent)),
+        "coach",
+        problems,
+    )
 
-    closures_of: dict[str, list[Closure]] = {}
-    for raw, closure, location_id in closures:
-        if not _can_look_up(location_id):
-            continue
-        if location_id not in location_ids:
-            if "locations" not in raw_set.unreadable:
-                problems.append(
-                    raw.problem(
-                        _("location {location} does not exist", location=repr(location_id)),
-                        "location",
-                    )
-                )
-            continue
-        closures_of.setdefault(location_id, []).append(closure)
-
-    leave_of: dict[str, list[Leave]] = {}
-    for raw, period, coach_id in leave:
-        if not _can_look_up(coach_id):
-            continue
-        if coach_id not in coach_ids:
-            if "coaches" not in raw_set.unreadable:
-                problems.append(
-                    raw.problem(_("coach {coach} does not exist", coach=repr(coach_id)), "coach")
-                )
-            continue
-        leave_of.setdefault(coach_id, []).append(period)
-
-    coach_roles = {coach.id: coach.role for _, coach in coaches}
+    coach_roles = {c.model.id: c.model.role for c in coaches if c.valid}
     # A workbook's sheet that could not be read ("locations": Locaties), or the TOML file
     # that holds the locations ("organisations"): no reference to them is reported missing.
     locations_known = not {"organisations", "locations"} & raw_set.unreadable
     coaches_known = "coaches" not in raw_set.unreadable
-    for raw, traject in trajects:
-        record = record_name("traject", traject.id)
-        if locations_known and traject.location not in location_ids:
+    for checked in trajects:
+        raw, traject = checked.raw, checked.model
+        record = _record_name(Traject, raw.values)
+        if locations_known and checked.has("location") and traject.location not in location_ids:
             problems.append(
                 raw.problem(
                     _("location {location} does not exist", location=repr(traject.location)),
@@ -522,57 +581,121 @@ def build_records(raw_set: RawSet) -> Records:
                     record,
                 )
             )
-        if traject.coach is not None and coaches_known and traject.coach not in coach_ids:
-            problems.append(
-                raw.problem(
-                    _("coach {coach} does not exist", coach=repr(traject.coach)), "coach", record
+        if checked.has("coach") and traject.coach is not None:
+            if coaches_known and traject.coach not in coach_ids:
+                problems.append(
+                    raw.problem(
+                        _("coach {coach} does not exist", coach=repr(traject.coach)),
+                        "coach",
+                        record,
+                    )
                 )
-            )
-        elif traject.coach in coach_roles:
-            _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
-        _check_visits(
-            raw, traject, coach_ids if coaches_known else None, problems, visit_raws.get(traject.id)
-        )
-    _check_unique_uids(trajects, problems, visit_raws)
-    # A traject with a bad field still names its location and coach: report a dangling one
-    # now, not after the coordinator has fixed the first problem.
-    for raw in invalid_trajects:
-        record = _record_name(Traject, raw.values)
-        for key, ids, known in (
-            ("location", location_ids, locations_known),
-            ("coach", coach_ids, coaches_known),
-        ):
-            value = raw.values.get(key)
-            if isinstance(value, str) and any(invisible(c) for c in value):
-                continue  # refused as an id already
-            if known and isinstance(value, str) and as_id(value) not in ids:
-                message = (
-                    _("location {location} does not exist", location=repr(as_id(value)))
-                    if key == "location"
-                    else _("coach {coach} does not exist", coach=repr(as_id(value)))
-                )
-                problems.append(raw.problem(message, key, record))
+            elif traject.coach in coach_roles and checked.needs("offer", "id"):
+                _check_coach_role(raw, traject, coach_roles[traject.coach], problems)
+        if checked.has("id", "visits") and traject.visits:
+            rows = visit_raws.get(traject.id)
+            live = any(visit.state != "cancelled" for visit in traject.visits)
+            status_known = not live or checked.needs("status")
+            coach_known = coach_ids if coaches_known else None
+            _check_visits(raw, traject, coach_known, problems, rows, status_known)
+            if today is not None:
+                _check_done_visits(raw, traject, today, problems, rows)
+    _check_unique_uids(
+        [(c.raw, c.model) for c in trajects if c.has("id", "visits")], problems, visit_raws
+    )
 
-    if problems:
-        raise InputError(problems)
+    everything = [*organisations, *locations, *closures, *coaches, *leave, *trajects]
+    # A record may be wrong with no problem here: its reader reported a value it refused.
+    if problems or not all(record.valid for record in everything):
+        raise InputError(_say_what_is_hidden(everything, problems))
 
     return Records(
         organisations=[
-            org.model_copy(
+            org.model.model_copy(
                 update={
                     "locations": [
                         loc.model_copy(update={"closures": closures_of.get(loc.id, [])})
-                        for loc in locations_of.get(org.id, [])
+                        for loc in locations_of.get(org.model.id, [])
                     ]
                 }
             )
-            for _, org in organisations
+            for org in organisations
         ],
         coaches=[
-            coach.model_copy(update={"leave": leave_of.get(coach.id, [])}) for _, coach in coaches
+            c.model.model_copy(update={"leave": leave_of.get(c.model.id, [])}) for c in coaches
         ],
-        trajects=[traject for _, traject in trajects],
+        trajects=[c.model for c in trajects],
     )
+
+
+def _ids(checked: list[Checked]) -> set[str]:
+    return {c.model.id for c in checked if "id" in c.model.__dict__}
+
+
+def _children_of(
+    children: list[Checked],
+    parent_ids: set[str],
+    parents_unreadable: bool,
+    missing: Any,
+    parent_key: str,
+    problems: list[Problem],
+) -> dict[str, list[Any]]:
+    """Give the valid children of each parent id; report a child whose parent does not exist
+    (unless the parents could not be read), valid or not."""
+    children_of: dict[str, list[Any]] = {}
+    for child in children:
+        parent = child.parent
+        if not _can_look_up(parent):
+            continue
+        if parent not in parent_ids:
+            if not parents_unreadable:
+                record = child.raw.record
+                if record is None and "id" in child.model.__dict__:
+                    record = record_name(_KIND_WORDS[type(child.model)], child.model.id)
+                problems.append(child.raw.problem(missing(parent), parent_key, record))
+            continue
+        if child.valid:
+            children_of.setdefault(parent, []).append(child.model)
+    return children_of
+
+
+def _check_done_visits(
+    raw: Raw,
+    traject: Traject,
+    today: date,
+    problems: list[Problem],
+    visit_raws: list[Raw] | None,
+) -> None:
+    """A visit is done once it took place: the rule of `mentes visit --state done`, for a
+    Status gedaan (state = "done") typed by hand."""
+    from mentes_cli.lifecycle import done_too_soon
+
+    record = record_name("traject", traject.id)
+    for position, visit in enumerate(traject.visits, start=1):
+        if visit.state != "done":
+            continue
+        message = done_too_soon(traject.id, visit.number, visit.date, today, visit.kind)
+        if message:
+            at, field_name, named = _visit_place(raw, visit_raws, position, "state", record)
+            problems.append(at.problem(message, field_name, named))
+
+
+def _say_what_is_hidden(checked: list[Checked], problems: list[Problem]) -> list[Problem]:
+    """Give `problems` with a note on each problem whose field kept other checks from running:
+    more problems of that record may follow once it is fixed. A problem the reader reported
+    (a workbook cell) is noted in the raw record, for the reader to say."""
+    noted: set[int] = set()
+    for record in checked:
+        for key in record.hides:
+            index = record.failed_at.get(key)
+            if index is None:
+                record.raw.hidden_by.add(key)
+            else:
+                noted.add(index)
+    return [
+        replace(problem, message=fix_first(problem.message)) if index in noted else problem
+        for index, problem in enumerate(problems)
+    ]
 
 
 def _raw_ids(raws: list[Raw]) -> set[str]:
@@ -612,10 +735,13 @@ def _role_word(role: str) -> str:
     return _("regional supporter") if role == "support" else _("pedagogical coach")
 
 
-def _check_places(locations: list[tuple[Raw, Location, Any]], problems: list[Problem]) -> None:
+def _check_places(locations: list[Checked], problems: list[Problem]) -> None:
     from mentes_cli.regions import place_for_postcode, postcodes_one_typo_away, typo_places
 
-    for raw, location, _organisation in locations:
+    for checked in locations:
+        if not checked.has("id", "postcode"):
+            continue
+        raw, location = checked.raw, checked.model
         if place_for_postcode(location.postcode) is None:
             close = postcodes_one_typo_away(location.postcode)
             problems.append(
@@ -637,10 +763,13 @@ def _check_places(locations: list[tuple[Raw, Location, Any]], problems: list[Pro
             )
 
 
-def _check_areas(coaches: list[tuple[Raw, Coach]], problems: list[Problem]) -> None:
+def _check_areas(coaches: list[Checked], problems: list[Problem]) -> None:
     from mentes_cli.regions import is_known_area
 
-    for raw, coach in coaches:
+    for checked in coaches:
+        if not checked.has("id", "areas"):
+            continue
+        raw, coach = checked.raw, checked.model
         for area in coach.areas:
             if not is_known_area(area):
                 problems.append(
@@ -655,6 +784,30 @@ def _check_areas(coaches: list[tuple[Raw, Coach]], problems: list[Problem]) -> N
                         record_name("coach", coach.id),
                     )
                 )
+
+
+# --- planned trajects whose visits are lost (a notice of every command) -------------------
+
+
+def planned_without_visits(records: Records) -> list[str]:
+    """Give the ids of the planned trajects without a committed visit. `plan --commit` stores
+    the visits with each traject it plans: a planned traject without them lost them by hand
+    (the sheet Bezoeken renamed or emptied, the `[[trajects.visits]]` blocks deleted), and no
+    command sees the days its coach is booked."""
+    return [t.id for t in records.trajects if t.status == "planned" and not t.visits]
+
+
+def some_ids(ids: list[str]) -> str:
+    """Give the first ten of `ids` for a sentence, and "…" when there are more."""
+    return ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+
+
+def put_visits_back() -> str:
+    """Give how a coordinator gets the lost visits of planned trajects back."""
+    return _(
+        "Put the visits back (mentes keeps the records as they were before each change in "
+        "the folder backup beside them), or unplan those trajects to plan them anew."
+    )
 
 
 # --- what `mentes plan` will refuse (warnings of `mentes validate`) --------------------------

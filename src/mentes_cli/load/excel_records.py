@@ -43,7 +43,7 @@ import re
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -60,7 +60,17 @@ from mentes_cli import i18n
 from mentes_cli.errors import InputError, Problem
 from mentes_cli.i18n import _, system_reason
 from mentes_cli.load import vocabulary as vocab
-from mentes_cli.load.build import Raw, RawSet, build_records, record_name, visit_name
+from mentes_cli.load.build import (
+    Raw,
+    RawSet,
+    build_records,
+    fix_first,
+    planned_without_visits,
+    put_visits_back,
+    record_name,
+    some_ids,
+    visit_name,
+)
 from mentes_cli.load.values import BLANK, CellError, is_blank, parse_cell
 from mentes_cli.models import Records
 
@@ -96,18 +106,20 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 MAX_SHEET_CELLS = 2_000_000
 
 
-def load_workbook_records(path: Path) -> tuple[Records, list[str]]:
+def load_workbook_records(path: Path, today: date | None = None) -> tuple[Records, list[str]]:
     """Give the validated records of the workbook at `path` and notices for the user.
 
-    Raise InputError listing every problem: the file, a sheet, a header or a cell.
+    Raise InputError listing every problem: the file, a sheet, a header or a cell. `today`:
+    see build_records.
     """
     content = read_workbook_bytes(path)
     reading = _Reading(path)
     raw_set = reading.read(content)
     try:
-        records = build_records(raw_set)
+        records = build_records(raw_set, today)
     except InputError as exc:
         reading.problems.extend(p for p in exc.problems if reading.keeps(p))
+        reading.say_what_is_hidden(raw_set)
     if reading.problems:
         raise InputError(reading.sorted_problems())
     return records, [*reading.notices(), *reading.visit_warnings(records)]
@@ -805,15 +817,18 @@ class _Reading:
             unheaded.update(i for i in range(len(header), width) if not is_blank(row[i]))
             record = self._record_name(sheet, cells, marked, epoch)
             values: dict[str, Any] = {}
+            refused: set[str] = set()
             for index, column in sheet.columns.items():
                 label = sheet.labels[column.key]
                 if index in marked:
                     self._row_problem(sheet, number, record, label, marked[index])
+                    refused.add(column.key)
                     continue
                 try:
                     parsed = self._parse(column.kind, cells[index], epoch)
                 except CellError as exc:
                     self._row_problem(sheet, number, record, label, str(exc))
+                    refused.add(column.key)
                     continue
                 if parsed is BLANK:
                     if column.key == parent_key:
@@ -827,6 +842,7 @@ class _Reading:
                     row=number,
                     row_word=ROW,
                     field_labels=dict(sheet.labels),
+                    refused=refused,
                 )
             )
         sheet.ignored.extend(
@@ -901,9 +917,27 @@ class _Reading:
         field is required, or a rule across fields would fail for want of it.
         """
         failed = self.failed.get((problem.source, problem.row or 0))
-        if failed is None:
-            return True
-        return problem.field is not None and problem.field not in failed and "" not in failed
+        if failed is None or problem.field is None:
+            return True  # a rule across fields is checked without the cells reported
+        return problem.field not in failed and "" not in failed
+
+    def say_what_is_hidden(self, raw_set: RawSet) -> None:
+        """Add to the problem of each cell that kept other checks of its record from running
+        that more problems may follow once it is fixed (see build_records)."""
+        kinds = ("organisations", "locations", "closures", "coaches", "leave", "trajects", "visits")
+        hidden = {
+            (raw.source, raw.row, raw.field_labels.get(key, key))
+            for kind in kinds
+            for raw in getattr(raw_set, kind)
+            for key in raw.hidden_by
+        }
+        if hidden:
+            self.problems = [
+                replace(problem, message=fix_first(problem.message))
+                if (problem.source, problem.row, problem.field) in hidden
+                else problem
+                for problem in self.problems
+            ]
 
     def sorted_problems(self) -> list[Problem]:
         """Give the problems: the file's first, then sheet by sheet, row by row."""
@@ -954,10 +988,10 @@ class _Reading:
         """Warn about planned trajects without a visit: their committed visits are not in
         the sheet Bezoeken (renamed, removed or emptied), so no command sees the days their
         coaches are booked, and plan would book those days again."""
-        lost = [t.id for t in records.trajects if t.status == "planned" and not t.visits]
+        lost = planned_without_visits(records)
         if not lost and not (self.visits_lookalikes and not self.has_visits_sheet):
             return []
-        shown = ", ".join(lost[:10]) + (" …" if len(lost) > 10 else "")
+        shown = some_ids(lost)
         if not lost:
             what = _(
                 "the workbook has no sheet {sheet}: the committed visits are read from that "
@@ -997,10 +1031,7 @@ class _Reading:
                 sheet=vocab.VISITS.name,
             )
         else:
-            fix = _(
-                "Put the visits back (mentes keeps the workbook as it was before each change "
-                "in the folder backup beside it), or unplan those trajects to plan them anew."
-            )
+            fix = put_visits_back()
         return [_("Warning: {warning} {fix}", warning=what, fix=fix)]
 
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mentes_cli.errors import InputError, Problem
-from mentes_cli.i18n import _, system_reason
+from mentes_cli.i18n import _, n_, system_reason
 from mentes_cli.limits import check_counts, check_file_bytes, limit
-from mentes_cli.load.build import Raw, RawSet, build_records, record_name
+from mentes_cli.load.build import (
+    Raw,
+    RawSet,
+    build_records,
+    planned_without_visits,
+    put_visits_back,
+    record_name,
+    some_ids,
+)
 from mentes_cli.load.vocabulary import toml_field_labels
 from mentes_cli.models import Records
 from mentes_cli.reference import (
@@ -359,8 +368,29 @@ def missing_record_files(folder: Path) -> list[str]:
     ]
 
 
-def load_toml_folder(folder: Path) -> Records:
-    """Give the validated records of a data directory, or raise InputError."""
+def visit_warnings(records: Records) -> list[str]:
+    """Warn about planned trajects without a visit: their `[[trajects.visits]]` blocks were
+    deleted by hand, so no command sees the days their coaches are booked (the check of a
+    workbook's sheet Bezoeken, excel_records)."""
+    lost = planned_without_visits(records)
+    if not lost:
+        return []
+    what = n_(
+        "trajects.toml holds no visit ([[trajects.visits]]) of {count} planned traject "
+        "({trajects}): no command sees the days its coach is booked, and plan would book "
+        "them again.",
+        "trajects.toml holds no visit ([[trajects.visits]]) of {count} planned trajects "
+        "({trajects}): no command sees the days their coaches are booked, and plan would "
+        "book them again.",
+        len(lost),
+        trajects=some_ids(lost),
+    )
+    return [_("Warning: {warning} {fix}", warning=what, fix=put_visits_back())]
+
+
+def load_toml_folder(folder: Path, today: date | None = None) -> Records:
+    """Give the validated records of a data directory, or raise InputError listing every
+    problem, file by file and line by line. `today`: see build_records."""
     if not folder.is_dir():
         raise InputError(_("{path}: not a folder", path=folder))
     if not holds_records(folder):
@@ -382,4 +412,10 @@ def load_toml_folder(folder: Path) -> Records:
             "trajects": len(raw_set.trajects),
         },
     )
-    return build_records(raw_set)
+    try:
+        return build_records(raw_set, today)
+    except InputError as exc:
+        order = {name: number for number, name in enumerate(RECORD_FILES)}
+        raise InputError(
+            sorted(exc.problems, key=lambda p: (order.get(p.source, -1), p.row or 0))
+        ) from None
