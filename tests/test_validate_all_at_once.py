@@ -462,3 +462,26 @@ def test_a_planned_traject_without_its_visits_is_warned_about_in_toml_as_in_a_wo
     shutil.copytree(sample_records_dir(), fresh)
     records_with_a_planned_traject(fresh)
     assert "holds no visit" not in run("validate", "--data", str(fresh)).stderr
+
+
+def test_every_wrong_domain_of_a_list_is_named_at_once(sample_dir, tmp_path):
+    path = sample_dir / "trajects.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('domains = ["Pedagogisch beleid"]', 'domains = ["Sport", "Muziek"]', 1),
+        encoding="utf-8",
+    )
+    toml = run("validate", "--data", str(sample_dir))
+    assert toml.exit_code == 1
+    assert toml.stderr.rstrip().endswith("got 'Sport', 'Muziek'"), toml.stderr
+    fresh = tmp_path / "fresh"
+    shutil.copytree(sample_records_dir(), fresh)
+    book = exported(fresh, tmp_path / "r.xlsx")
+    workbook = load_workbook(book)
+    trajects = workbook["Trajecten"]
+    trajects["I4"] = "Sport; Pedagogisch beleid; muziek"  # T-2026-002, a bvv-basis traject
+    workbook.save(book)
+    excel = run("validate", "--data", str(book))
+    assert excel.exit_code == 1
+    assert excel.stderr.startswith("Error: Trajecten, row 4, traject T-2026-002, Domeinen:")
+    assert excel.stderr.rstrip().endswith("got 'Sport', 'muziek'"), excel.stderr

@@ -309,15 +309,16 @@ def _text_list(value: Any) -> list[str]:
 
 def _domains(value: Any) -> list[str]:
     value = _text_list(value)
-    for domain in value:
-        if domain not in BVV_DOMAINS:
-            raise ValueError(
-                _(
-                    "must be one or more of {choices}, got {value}",
-                    choices=_one_of(BVV_DOMAINS),
-                    value=repr(domain),
-                )
+    wrong = [domain for domain in value if domain not in BVV_DOMAINS]
+    if wrong:
+        # Every wrong one at once: a list with two typos is not fixed in two rounds.
+        raise ValueError(
+            _(
+                "must be one or more of {choices}, got {value}",
+                choices=_one_of(BVV_DOMAINS),
+                value=", ".join(repr(domain) for domain in wrong),
             )
+        )
     return value
 
 

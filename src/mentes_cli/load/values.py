@@ -261,20 +261,18 @@ def parse_domains(value: Any) -> list[str]:
     """Give the BVV domains of a ;-separated list, in their exact spelling."""
     if not isinstance(value, str):
         raise _refuse(v.DOMAINS, value)
-    domains = []
-    for part in re.split(r"[;\n]", value):
-        if not v.fold(part):
-            continue
-        if v.fold(part) not in v.DOMAIN_WORDS:
-            raise CellError(
-                _(
-                    "must be {accepted}, got {value}",
-                    accepted=v.accepted(v.DOMAINS),
-                    value=repr(part.strip()),
-                )
+    parts = [part.strip() for part in re.split(r"[;\n]", value) if v.fold(part)]
+    wrong = [part for part in parts if v.fold(part) not in v.DOMAIN_WORDS]
+    if wrong:
+        # Every wrong one at once: a cell with two typos is not fixed in two rounds.
+        raise CellError(
+            _(
+                "must be {accepted}, got {value}",
+                accepted=v.accepted(v.DOMAINS),
+                value=", ".join(repr(part) for part in wrong),
             )
-        domains.append(v.DOMAIN_WORDS[v.fold(part)])
-    return domains
+        )
+    return [v.DOMAIN_WORDS[v.fold(part)] for part in parts]
 
 
 def parse_clock(value: Any) -> str:
