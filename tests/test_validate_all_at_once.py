@@ -485,3 +485,28 @@ def test_every_wrong_domain_of_a_list_is_named_at_once(sample_dir, tmp_path):
     assert excel.exit_code == 1
     assert excel.stderr.startswith("Error: Trajecten, row 4, traject T-2026-002, Domeinen:")
     assert excel.stderr.rstrip().endswith("got 'Sport', 'muziek'"), excel.stderr
+
+
+def test_a_rule_across_the_valid_cells_of_a_row_is_said_with_its_bad_cell(tmp_path):
+    from datetime import date
+
+    from excel_helpers import TRAJECTS_HEADER, minimal_sheets, write_workbook
+
+    sheets = minimal_sheets()
+    window = (date(2027, 6, 1), date(2027, 1, 1))  # Vroegst after Deadline
+    sheets["Trajecten"] = [
+        list(TRAJECTS_HEADER),
+        # Status mistyped; Vroegst after Deadline; Contactmomenten for coaching
+        ["T-9", "LOC-1", "coaching", "goedgekeurd!", *[None] * 5, *window, 3],
+    ]
+    book = write_workbook(tmp_path / "book.xlsx", sheets)
+    result = run("validate", "--data", str(book))
+    assert result.exit_code == 1
+    lines = problem_lines(result)
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("Trajecten, row 2, traject T-9, Status: must be aangevraagd")
+    assert lines[1:] == [
+        "Trajecten, row 2, traject T-9: Deadline 2027-01-01 is before Vroegst 2027-06-01",
+        "Trajecten, row 2, traject T-9: Contactmomenten is only for offer bvv-vervolg (2 to 5), "
+        "not for coaching",
+    ]

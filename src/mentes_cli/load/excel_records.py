@@ -917,9 +917,12 @@ class _Reading:
         field is required, or a rule across fields would fail for want of it.
         """
         failed = self.failed.get((problem.source, problem.row or 0))
-        if failed is None or problem.field is None:
-            return True  # a rule across fields is checked without the cells reported
-        return problem.field not in failed and "" not in failed
+        if failed is None:
+            return True
+        if "" in failed:
+            return False  # the whole row was refused (cells merged across columns)
+        # A rule across fields (no field) is checked without the cells reported.
+        return problem.field is None or problem.field not in failed
 
     def say_what_is_hidden(self, raw_set: RawSet) -> None:
         """Add to the problem of each cell that kept other checks of its record from running
