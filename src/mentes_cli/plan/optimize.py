@@ -92,15 +92,16 @@ SEARCH: dict = {}
 # search (with it, 0.6 s found not even the hint back on tight-19).
 PREFERENCE_SEARCH: dict = {"cp_model_probing_level": 0}
 FORCE = True
-# The week model (`_Weeks`) after the first stage, while the count is not proved: this share
-# of the budget, for the week plans and the day plans made of them (tight-14: five week plans
-# and 1.1 s to the optimum). After a cut, the first week plan found is taken.
+# The week model (`_Weeks`) after the first stages, while the count is not proved: this share
+# of the budget, for the week plans and the day plans made of them (tight-14: 0.24 s to the
+# proven optimum). After a cut, the first better week plan found is taken.
 WEEK_SHARE = 0.35
 # The order of the first stages: the count on the day model ("days"), one more by a cheap
 # search ("probe"), the week model ("weeks").
 STAGES = ("days", "probe", "weeks")
 # The share of the "probe" stage: one more traject asked with MORE's first search.
 PROBE_SHARE = 0.15
+# A week plan's day plan: found or refused in 0.02-0.07 s without probing.
 DAYS_SEARCH: dict = {"cp_model_probing_level": 0}
 WEEK_AGAIN: dict = {"stop_after_first_solution": True}
 # The week model's searches, in turn while one finds nothing: without probing first (tight-30:
@@ -701,19 +702,15 @@ class _Weeks:
       intake day comes before a visit day); a free traject's visit in a week without an
       entitled day after a visit in an earlier week; the families as in the day model.
 
-    A week plan is made a day plan by the day model with the placed set fixed and the week
-    plan as its objective (the most visits in the weeks the week plan chose).
+    A week plan is made a day plan by the day model with the placed set and the chosen weeks
+    as assumptions (`_days_of`); where there is none, the assumptions CP-SAT names as the
+    conflict become a cut of the week model (`_by_weeks`).
     """
 
-    def __init__(self, builder: _Builder, within: bool = False):
+    def __init__(self, builder: _Builder):
         self.builder = builder
-        if within:
-            # added to the day model, tied to its day variables (redundant constraints)
-            model = self.model = builder.model
-            self.placed = builder.placed
-        else:
-            model = self.model = builder.cp.CpModel()
-            self.placed = {t.id: model.NewBoolVar(f"p_{t.id}") for t in builder.trajects}
+        model = self.model = builder.cp.CpModel()
+        self.placed = {t.id: model.NewBoolVar(f"p_{t.id}") for t in builder.trajects}
         # (traject, coach, week) -> the days the day model allows there
         self.days: dict[tuple[str, str, int], list[int]] = {}
         for tid, coach_id, day in builder.visit:
@@ -731,23 +728,7 @@ class _Weeks:
         for traject in builder.trajects:
             self._traject(traject, by_traject.get(traject.id, []), intake_days)
         self._coach_weeks()
-        if within:
-            self._tie()
-        else:
-            builder._families(model, self.placed)
-
-    def _tie(self) -> None:
-        """Tie each week variable to the day model's variables of its days."""
-        builder = self.builder
-        for (tid, coach_id, week), levels in self.levels.items():
-            days = self.days[tid, coach_id, week]
-            for j, (_minutes, level) in enumerate(levels):
-                self.model.Add(level == sum(builder.levels[tid, coach_id, d][j][1] for d in days))
-        calls: dict[tuple[str, str, int], list] = {}
-        for (tid, coach_id, day), var in builder.intake.items():
-            calls.setdefault((tid, coach_id, day // 7), []).append(var)
-        for key, call in self.intake.items():
-            self.model.Add(call == sum(calls[key]))
+        builder._families(model, self.placed)
 
     @staticmethod
     def applies(builder: _Builder) -> bool:
