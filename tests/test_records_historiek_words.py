@@ -273,6 +273,10 @@ def test_mentes_history_of_a_workbook_reads_in_dutch(book: Path, monkeypatch):
     assert dutch.exit_code == 0, dutch.output
     assert "goedgekeurd" in dutch.stdout and "04/01/2027" in dutch.stdout
     assert not english_left(dutch.stdout), english_left(dutch.stdout)
+    # the hour the sheet Historiek shows: the centre's time (08:20 UTC is 09:20 in Brussels)
+    assert "09:20" in dutch.stdout and "08:20" not in dutch.stdout
+    sheet = openpyxl.load_workbook(book)["Historiek"]
+    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {datetime(2027, 1, 4, 9, 20)}
 
 
 def test_letters_read_the_same_history_from_a_workbook_and_its_folder(sample_dir, monkeypatch):

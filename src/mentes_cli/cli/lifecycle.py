@@ -1168,11 +1168,14 @@ DATE_FIELDS = ("earliest", "deadline", "start", "end", "requested_on")
 
 
 def _history_when(when: str) -> str:
-    """Give the time of a history entry as the language writes it: date, then hour."""
+    """Give the time of a history entry as the language writes it: date, then hour, in the
+    centre's time (Europe/Brussels), as the workbook's sheet Historiek shows it."""
     from datetime import datetime
 
+    from mentes_cli.records.history import centre_time
+
     try:
-        moment = datetime.fromisoformat(when)
+        moment = centre_time(when) or datetime.fromisoformat(when)
     except ValueError:  # a history typed by hand: shown as it is
         return clean(when)
     return f"{day(moment.date())}\n{moment:%H:%M}"
