@@ -88,3 +88,32 @@ def test_a_dutch_re_plan_says_andere_coach(sample_dir: Path):
     table = dutch.stdout[dutch.stdout.index("Wat er verandert") :]
     assert "andere coach" in table and "other coach" not in table
     assert not english_left(table), english_left(table)
+
+
+def test_the_workbook_sheet_of_changes_says_other_coach_with_the_day_once(
+    sample_dir: Path, tmp_path: Path
+):
+    """The sheet Wijzigingen of `plan --output` says it as the terminal does: a hand-over on
+    its own day is "andere coach" with its old date and no new one (it said "verplaatst" with
+    the same date twice)."""
+    import openpyxl
+
+    records = _handed_over(sample_dir)
+    book = tmp_path / "planning.xlsx"
+    result = runner.invoke(
+        app, ["--lang", "nl", "plan", *WINDOW, "--data", str(records), "--output", str(book)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(book)["Wijzigingen"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if "Wijziging" in row)
+    names = rows[header]
+    what = names.index("Wijziging")
+    old, new = names.index("Oude datum"), names.index("Nieuwe datum")
+    handed = [row for row in rows[header + 1 :] if row[what] == "andere coach"]
+    assert handed, rows[header:]
+    assert all(row[old] is not None and row[new] is None for row in handed)
+    assert not any(
+        row[what] == "verplaatst" and row[old] is not None and row[old] == row[new]
+        for row in rows[header + 1 :]
+    )

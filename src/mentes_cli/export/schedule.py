@@ -573,10 +573,12 @@ def changes_columns() -> list[Column]:
 def _change_rows(context: _Context, changes: Sequence[VisitChange]) -> list[list[Any]]:
     """Give the rows of the sheet Wijzigingen: per location, per coach, by day."""
     rows = []
-    from mentes_cli.plan.changes import change_word, visit_words
+    from mentes_cli.plan.changes import change_words, is_handover, visit_words
 
     for change in changes:
         label = visit_words(change)  # the number after the change; "visit 3 → 2" renumbered
+        # a hand-over keeps its day: "other coach", the day once (as plan's table says it)
+        handover = is_handover(change)
         rows.append(
             [
                 context.location_name(change.location),
@@ -585,9 +587,9 @@ def _change_rows(context: _Context, changes: Sequence[VisitChange]) -> list[list
                 context.coach_name(change.old_coach) if change.old_coach else "",
                 change.traject,
                 label,
-                change_word(change.change),
+                change_words(change),
                 change.old_date,
-                change.new_date,
+                None if handover else change.new_date,
             ]
         )
     return rows
