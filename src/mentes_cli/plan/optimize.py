@@ -429,16 +429,11 @@ class _Builder:
                 model.AddImplication(var, chosen)
                 self.visit[tid, coach.id, day] = var
                 per_day.setdefault(day, []).append(var)
-                levels = [(lengths[0], var)]
-                level_vars[0].append(var)
-                previous = var
-                for j in usable[1:]:
-                    above = model.NewBoolVar(f"u_{tid}_{coach.id}_{day}_{j}")
-                    model.AddImplication(above, previous)
-                    levels.append((lengths[j] - lengths[j - 1], above))
-                    level_vars[j].append(above)
-                    previous = above
-                self.levels[tid, coach.id, day] = levels
+                steps = [(0, lengths[0])]
+                steps += [(j, lengths[j] - lengths[j - 1]) for j in usable[1:]]
+                self.levels[tid, coach.id, day] = _level_chain(
+                    model, var, steps, level_vars, f"u_{tid}_{coach.id}_{day}"
+                )
                 mine.append(var)
             if not mine:
                 model.Add(chosen == 0)
@@ -644,6 +639,22 @@ class _Builder:
         return [n - i for i in range(n)]
 
 
+def _level_chain(model, visit, steps: list[tuple[int, int]], level_vars: dict, name: str = ""):
+    """Give a visit's length as levels: `visit` itself for the first length, then per further
+    (level, minutes) of `steps` a 0/1 that implies the one below; each is added to
+    `level_vars` under its level."""
+    levels = [(steps[0][1], visit)]
+    level_vars[steps[0][0]].append(visit)
+    previous = visit
+    for j, minutes in steps[1:]:
+        above = model.NewBoolVar(f"{name}_{j}" if name else "")
+        model.AddImplication(above, previous)
+        levels.append((minutes, above))
+        level_vars[j].append(above)
+        previous = above
+    return levels
+
+
 def _level_counts(model, lengths: list[int], level_vars: dict, shapes: list, wanted: list) -> None:
     """The count of visits at each length level is what the chosen shape holds: per distinct
     length, the level variables of the visits at least that long add up to that many."""
@@ -715,10 +726,9 @@ class _Weeks:
         self.days: dict[tuple[str, str, int], list[int]] = {}
         for tid, coach_id, day in builder.visit:
             self.days.setdefault((tid, coach_id, day // 7), []).append(day)
-        intake_days: dict[tuple[str, str, int], list[int]] = {}
+        self.intake_days: dict[tuple[str, str, int], list[int]] = {}
         for tid, coach_id, day in builder.intake:
-            intake_days.setdefault((tid, coach_id, day // 7), []).append(day)
-        self.intake_days = intake_days
+            self.intake_days.setdefault((tid, coach_id, day // 7), []).append(day)
         self.week: dict[tuple[str, str, int], object] = {}
         self.levels: dict[tuple[str, str, int], list[tuple[int, object]]] = {}
         self.intake: dict[tuple[str, str, int], object] = {}
@@ -726,7 +736,7 @@ class _Weeks:
         for tid, coach_id, week in sorted(self.days):
             by_traject.setdefault(tid, []).append((coach_id, week))
         for traject in builder.trajects:
-            self._traject(traject, by_traject.get(traject.id, []), intake_days)
+            self._traject(traject, by_traject.get(traject.id, []))
         self._coach_weeks()
         builder._families(model, self.placed)
 
@@ -736,8 +746,9 @@ class _Weeks:
         is no relaxation of the day model)."""
         return all(builder.planner.demand(t).gap >= 7 for t in builder.trajects)
 
-    def _traject(self, traject: Traject, weeks: list[tuple[str, int]], intake_days) -> None:
+    def _traject(self, traject: Traject, weeks: list[tuple[str, int]]) -> None:
         builder = self.builder
+        intake_days = self.intake_days
         model = self.model
         tid = traject.id
         placed = self.placed[tid]
@@ -768,16 +779,7 @@ class _Weeks:
                 mine.append((week, var))
                 # the same levels as the day model's visits of this coach (a day's cap)
                 steps = [m for m, _level in builder.levels[tid, coach_id, self.days[key][0]]]
-                levels = [(steps[0], var)]
-                level_vars[0].append(var)
-                previous = var
-                for j, step in enumerate(steps[1:], start=1):
-                    above = model.NewBoolVar("")
-                    model.AddImplication(above, previous)
-                    levels.append((step, above))
-                    level_vars[j].append(above)
-                    previous = above
-                self.levels[key] = levels
+                self.levels[key] = _level_chain(model, var, list(enumerate(steps)), level_vars)
             model.Add(sum(v for _w, v in mine) <= most * chosen)
             model.Add(sum(v for _w, v in mine) >= fewest * chosen)
             self._gap(tid, coach_id, mine, demand.gap)
@@ -876,15 +878,20 @@ class _Weeks:
 
     def hint(self, current: Current) -> None:
         """Give the solver `current` (a plan of the day model) as a starting solution."""
-        model = self.model
-        model.ClearHints()
         weeks = {
             (tid, coach, day // 7)
             for tid, (coach, visits, _intake) in current.items()
             for day, _minutes in visits
         }
+        self.hint_weeks(set(current), weeks)
+
+    def hint_weeks(self, chosen, weeks: set[tuple[str, str, int]]) -> None:
+        """Give the solver a week plan (the placed trajects, their (traject, coach, week)s)
+        as its starting point."""
+        model = self.model
+        model.ClearHints()
         for tid, var in self.placed.items():
-            model.AddHint(var, tid in current)
+            model.AddHint(var, tid in chosen)
         for key, var in self.week.items():
             model.AddHint(var, key in weeks)
 
@@ -911,6 +918,18 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
     proven = False
     best = greedy
     queue_proven = False
+
+    def one_more(search: dict, objective: bool, seconds: float):
+        # one more than the best found, asked of the day model with `search` (with or
+        # without its count objective); give the status and the solver
+        trial = model.Clone()
+        trial.ClearHints()
+        trial.Add(sum(placed) >= best + 1)
+        if not objective:
+            trial.ClearObjective()
+        solver = builder.solver(seconds, search)
+        return solver.Solve(trial), solver
+
     for stage in STAGES:
         if proven:
             break
@@ -932,12 +951,7 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
             search, _objective = MORE[0]
             share = min(budget * PROBE_SHARE, budget - used)
             while share - 0.05 > 0 and not proven:
-                trial = model.Clone()
-                trial.ClearHints()
-                trial.ClearObjective()
-                trial.Add(sum(placed) >= best + 1)
-                more = builder.solver(share, search)
-                status = more.Solve(trial)
+                status, more = one_more(search, False, share)
                 used += more.deterministic_time
                 share -= more.deterministic_time
                 if status in (cp.OPTIMAL, cp.FEASIBLE):
@@ -971,13 +985,7 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
         if left <= 0.05:
             break
         search, objective = MORE[tries]
-        trial = model.Clone()
-        trial.ClearHints()
-        trial.Add(sum(placed) >= best + 1)
-        if not objective:
-            trial.ClearObjective()
-        more = builder.solver(left / (len(MORE) - tries), search)
-        status = more.Solve(trial)
+        status, more = one_more(search, objective, left / (len(MORE) - tries))
         used += more.deterministic_time
         if status in (cp.OPTIMAL, cp.FEASIBLE):
             current = builder.solution(more)
@@ -1157,11 +1165,7 @@ def _by_weeks(
                 for key, on in conflict
             ]
         )
-        weeks.model.ClearHints()
-        for key, var in weeks.week.items():
-            weeks.model.AddHint(var, key in pattern)
-        for tid, var in weeks.placed.items():
-            weeks.model.AddHint(var, tid in chosen)
+        weeks.hint_weeks(chosen, pattern)
     return current, bound, proven, used
 
 
