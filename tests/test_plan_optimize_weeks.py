@@ -4,32 +4,18 @@ about 60 deterministic seconds."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from mentes_cli.plan import optimize
 from mentes_cli.plan.check import check_plan
 from mentes_cli.plan.planner import make_plan
+from test_plan_optimize_neighbourhoods import _placed, _tight
 
 ortools = pytest.importorskip("ortools")
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 START, END = date(2027, 1, 4), date(2027, 6, 30)
-
-
-def _tight(folder: Path, requests: int, coaches: int, seed: int):
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import generate_tight
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    from mentes_cli.load import DataSource, load_records
-
-    generate_tight.write_tight(folder, requests, coaches, 1, seed)
-    return load_records(DataSource(folder, "test")).records
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +31,6 @@ def best14(tight14):
     best = make_plan(tight14, start=START, end=END, optimize=6)
     assert check_plan(best, tight14) == [] and len(_placed(best)) == 14
     return best
-
-
-def _placed(result) -> set[str]:
-    return {v.traject for v in result.visits} - {u.traject for u in result.unplanned}
 
 
 def _weeks_of(planner, result) -> set[tuple[str, str, int]]:
