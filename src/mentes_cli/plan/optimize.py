@@ -31,9 +31,10 @@ lexicographically:
 2. while that is not proved, the week model (`_Weeks`, WEEK_SHARE): more than the best found
    by ISO week, each week plan made a day plan, cuts learned from the week plans that have
    none; its bound holds for the day model; with the count proved, the queue preference the
-   same way. Then, while the count is still not proved: one more than the best found, asked
-   with other searches (MORE: without objective and without the linear relaxation, then the
-   count objective without probing); an infeasible answer proves the best optimal;
+   same way. Then, while the count is still not proved: one more than the best found of the
+   day model by a cheap search (PROBE_SHARE), and with what is left other searches (MORE:
+   without objective and without the linear relaxation, then the count objective without
+   probing); an infeasible answer proves the best optimal;
 3. unless the week model proved it, with the number fixed, the queue preference (weights
    2^(n-1-position), exact for up to 40 trajects, else n - position); while the number is
    not proved it stays in the objective above the queue weights, so that the rest of the
@@ -96,18 +97,33 @@ FORCE = True
 # of the budget, for the week plans and the day plans made of them (tight-14: 0.24 s to the
 # proven optimum). After a cut, the first better week plan found is taken.
 WEEK_SHARE = 0.35
-# The order of the first stages: the count on the day model ("days"), one more by a cheap
-# search ("probe"), the week model ("weeks").
-STAGES = ("days", "probe", "weeks")
+# The order of the first stages: the count on the day model ("days"), the week model
+# ("weeks"), one more by a cheap search of the day model ("probe"). With the week model's
+# "more" search, the week model second reached all 47 proven optima of
+# benchmarks/bench_optimize.py's tight-1..60 at the default budget; with the probe second, 45
+# (tight-53's 24 of 24 and tight-17's 16 missed). The probe still finds what the week model
+# misses (tight-40: 13 of 13).
+STAGES = ("days", "weeks", "probe")
 # The share of the "probe" stage: one more traject asked with MORE's first search.
 PROBE_SHARE = 0.15
 # A week plan's day plan: found or refused in 0.02-0.07 s without probing.
 DAYS_SEARCH: dict = {"cp_model_probing_level": 0}
+# ... and at least this share of the week model's budget, also where the week model used it
+# all to find the week plan (tight-17: its 16 found with nothing left, made a day plan in
+# 0.03 s; 0.5 s at the default budget).
+DAYS_LEAST = 0.25
 WEEK_AGAIN: dict = {"stop_after_first_solution": True}
-# The week model's searches, in turn while one finds nothing: without probing first (tight-30:
-# 29 in 0.3 s, where the default search found none in 2), then the default (tight-15: 14 in 1.1
-# s, where the other needed 2.1).
-WEEK_SEARCHES: tuple[dict, ...] = ({"cp_model_probing_level": 0}, {})
+# The week model's searches, in turn while one finds nothing: (parameters, "more"). The first
+# proves what it can from the best found, without probing (tight-30: 29 in 0.3 s, where the
+# default search found none in 2); a "more" search asks for a better plan than the best found
+# without the objective (cheap: tight-53's 23 and 24 of 24 in 4 s, where the proving searches
+# found none in 8); the last proves with the default search (tight-15: 14 in 1.1 s, where the
+# first needed 2.1). The "more" search first gave the same counts on tight-1..60.
+WEEK_SEARCHES: tuple[tuple[dict, bool], ...] = (
+    ({"cp_model_probing_level": 0}, False),
+    ({"linearization_level": 0, "cp_model_probing_level": 0}, True),
+    ({}, False),
+)
 # The searches for one more traject after the first stage: (parameters, keep the objective).
 MORE: tuple[tuple[dict, bool], ...] = (
     ({"linearization_level": 0, "cp_model_probing_level": 0}, False),
@@ -1101,21 +1117,30 @@ def _by_weeks(
         weeks.hint(current)
 
     while seconds - used > 0.05:
+        # the queue with the count fixed: the proving searches alone (a "more" search climbs
+        # the queue one small step a week plan; tight-52: five day plans, and a later set)
+        searches = WEEK_SEARCHES if not count_proven else [s for s in WEEK_SEARCHES if not s[1]]
+        search, more = searches[turn]
+        # after a cut of a proving search, the first better week plan is enough
+        again = not first and not more
         trial = weeks.model.Clone()
-        # The first search starts from the plan found (a week plan too) and proves what it
-        # can, in turns (WEEK_SEARCHES): proving that nothing beats a plan is easier with the
-        # plan in hand (tight-15: 0.5 s, where "one more" had no answer in 2). After a cut,
-        # the first better week plan is enough.
+        # A proving search starts from the plan found (a week plan too) and proves what it
+        # can: proving that nothing beats a plan is easier with the plan in hand (tight-15:
+        # 0.5 s, where "one more" had no answer in 2). A "more" search asks for a better plan
+        # without the objective: cheap where the proving one is slow (tight-53: 23 of 24 in
+        # 0.12 s, 24 in 4, where the proving one found none in 8).
         objective = sum(placed) if not count_proven else queue
-        trial.Add(objective >= score(current) + (0 if first else 1))
-        if first:
-            share = (seconds - used) / (len(WEEK_SEARCHES) - turn)
-            solver = builder.solver(share, WEEK_SEARCHES[turn])
-        else:
+        trial.Add(objective >= score(current) + (1 if more or again else 0))
+        if more:
+            trial.ClearObjective()
+        if again:
             solver = builder.solver(seconds - used, WEEK_AGAIN)
+        else:
+            share = (seconds - used) / (len(searches) - turn)
+            solver = builder.solver(share, search)
         status = solver.Solve(trial)
         used += solver.deterministic_time
-        if first and status == cp.UNKNOWN and turn + 1 < len(WEEK_SEARCHES):
+        if not again and status == cp.UNKNOWN and turn + 1 < len(searches):
             turn += 1
             continue
         if status == cp.INFEASIBLE:
@@ -1127,14 +1152,14 @@ def _by_weeks(
             continue
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             break
-        if not count_proven:
+        if not count_proven and not more:
             found_bound = max(_count(trajects, current), int(solver.BestObjectiveBound() + 1e-6))
             bound = found_bound if bound is None else min(bound, found_bound)
         chosen, pattern = weeks.chosen(solver)
         if score(chosen) <= score(current):
             # nothing better by week; proved so when the search was complete
             if status != cp.OPTIMAL:
-                if first and turn + 1 < len(WEEK_SEARCHES):
+                if not again and turn + 1 < len(searches):
                     turn += 1
                     continue
                 break
@@ -1144,8 +1169,12 @@ def _by_weeks(
             bound = _count(trajects, current)
             queue_next()
             continue
-        first = False
-        days, conflict, spent = _days_of(builder, chosen, pattern, seconds - used)
+        # after a cut, a "more" search asks the same again
+        first = more
+        # a better week plan found at the end of the share still gets its day plan
+        days, conflict, spent = _days_of(
+            builder, chosen, pattern, max(seconds - used, seconds * DAYS_LEAST)
+        )
         used += spent
         if days is not None:
             current = days
