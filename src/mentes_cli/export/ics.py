@@ -18,7 +18,8 @@ Decisions, so that a coach's calendar app shows the right thing and re-importing
   promise them, the location was told them, and a calendar that re-imports or subscribes to
   the file keeps them until the coordinator moves or cancels them (the plan says which).
 - An incomplete traject keeps the numbers its location was told: n of `numbered_total` (8 when
-  one of 8 was cancelled by hand, also when it was not the last), never renumbered "n of 7";
+  one of 8 was cancelled or deleted by hand, also the last one: the offer's shape says 8,
+  `shape_count`), never renumbered "n of 7";
   the visit it lost is written CANCELLED with its own number ("3/8"), same UID, so that a
   re-import over the older calendar removes it.
 - A visit that moved to another coach is written, same UID and sequence, as CANCELLED in the
@@ -40,7 +41,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -51,7 +52,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from mentes_cli.clock import now
-from mentes_cli.errors import InputError, OutputError
+from mentes_cli.errors import InputError, OutputError, ReferenceDataError
 from mentes_cli.export.schedule import address_of, visit_numbers
 from mentes_cli.i18n import _, day, language
 from mentes_cli.i18n import number as decimal
@@ -80,21 +81,50 @@ def told_total(traject: Traject) -> int:
     A cancelled visit keeps its number; its total is the traject's visits on location as
     they stood with it: the live ones, or, when fewer, as many as the highest number a
     visit on location has (a cancelled traject's 8 visits stay 1/8 ... 8/8, a traject
-    ended after visit 1 keeps 2/8 ... 8/8 for the 7 it cancelled).
+    ended after visit 1 keeps 2/8 ... 8/8 for the 7 it cancelled), or the count of the
+    offer's shape its live visits belong to (`shape_count`: the last of 8 deleted by hand).
     """
     on_location = [v for v in traject.visits if v.kind == "visit"]
     live = sum(1 for v in on_location if v.state != "cancelled")
-    return max([live, *(v.number for v in on_location)])
+    return max([live, *(v.number for v in on_location), shape_count(traject) or 0])
 
 
 def numbered_total(traject: Traject) -> int:
     """Give the "of N" of a traject's live visits on location: how many there are, or, when a
     live one has a higher number, that number (one of 8 cancelled or deleted by hand, not the
-    last: the other 7 keep 1-2, 4-8 "of 8", as the location was told). Cancelled visits of
-    an earlier planning (before an `unplan`) do not count: each commit numbers its live
-    visits 1..N."""
+    last: the other 7 keep 1-2, 4-8 "of 8", as the location was told), or, when more, the
+    count of the offer's shape they belong to (`shape_count`: the last of 8 lost, the other
+    7 keep 1-7 "of 8"). Cancelled visits of an earlier planning (before an `unplan`) do not
+    count: each commit numbers its live visits 1..N."""
     live = [v.number for v in traject.visits if v.kind == "visit" and v.state != "cancelled"]
-    return max([len(live), *live])
+    return max([len(live), *live, shape_count(traject) or 0])
+
+
+def shape_count(traject: Traject) -> int | None:
+    """Give how many visits on location `traject` was committed with, from its offer's shape:
+    the shape whose lengths hold those of its live visits (the smallest such), so that a
+    traject that lost a visit, also its last one (cancelled or deleted by hand), counts the
+    visits its location was told: 7 of coaching's 8 days of 6.25 h are "of 8", 7 whole days
+    of its 7-day shape stay "of 7". None when it has no live visit on location, when no shape
+    holds them (hours changed by hand: the count falls back to the visits and their numbers)
+    or when the price lists give no visits for its offer then.
+
+    The shapes are those of the price list in force on its first live visit (the intake call
+    included), the day nearest to the plan that committed it."""
+    from mentes_cli.plan.demand import demand_of
+    from mentes_cli.plan.settings import load_settings
+
+    live = [v for v in traject.visits if v.state != "cancelled"]
+    on_location = [v for v in live if v.kind == "visit"]
+    if not on_location:
+        return None
+    settings = load_settings()
+    try:
+        shapes = demand_of(traject, settings, min(v.date for v in live)).shapes
+    except (KeyError, ReferenceDataError):  # an offer or a price list the tariffs lack then
+        return None
+    lengths = Counter(round(v.hours * 60) for v in on_location)
+    return min((len(shape) for shape in shapes if not lengths - Counter(shape)), default=None)
 
 
 def calendar_file_names(coach_ids: list[str]) -> dict[str, str]:

@@ -105,7 +105,7 @@ def positions(traject: Traject) -> dict[str, int]:
 
 def _now(traject: Traject, visit: CommittedVisit) -> LetterVisit:
     """Give a committed visit as a letter tells it now: numbered in time; of an incomplete
-    traject (one of its 8 cancelled or deleted by hand, not the last) with the number it was
+    traject (one of its 8 cancelled or deleted by hand, also the last) with the number it was
     told, of 8, as its calendar numbers it (export.ics.numbered_total)."""
     places = positions(traject)
     total = _total(traject)
