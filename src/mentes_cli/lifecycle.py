@@ -196,7 +196,7 @@ def check_end(traject: Traject, end: date, today: date, *, given: bool) -> None:
     """Raise LifecycleError when `traject` cannot be done on `end`: a traject is done once its
     last day has passed, so `end` is today at the latest. `given`: the coordinator typed it
     (`--end`); else it is the last committed visit."""
-    if end <= today:
+    if end_still_ahead(traject.id, end, today) is None:
         return
     if given:
         raise LifecycleError(
@@ -217,6 +217,25 @@ def check_end(traject: Traject, end: date, today: date, *, given: bool) -> None:
             end=day(end),
             today=day(today),
         )
+    )
+
+
+def end_still_ahead(traject_id: str, end: date, today: date) -> str | None:
+    """Give why traject `traject_id` cannot be done with `end` as its last day: a traject is
+    done once its last day has passed, so its end is today at the latest; None when it can.
+    The one rule of `mentes done` (`check_end`) and of `mentes validate` (a traject with
+    Status afgerond whose Einde, typed by hand, is still ahead)."""
+    if end <= today:
+        return None
+    return _(
+        "{traject} is {status}, but its end {end} is after today ({today}): a traject is done "
+        "once its last day has passed. Give an end on or before today, or keep it {active} "
+        "until then.",
+        traject=traject_id,
+        status=status_word("done"),
+        end=day(end),
+        today=day(today),
+        active=status_word("active"),
     )
 
 

@@ -508,8 +508,9 @@ def _where(raw: Raw, field_name: str) -> str:
 def build_records(raw_set: RawSet, today: date | None = None) -> Records:
     """Give the validated records, or raise InputError listing every problem found.
 
-    `today`: also report a visit marked done that is still ahead (`mentes validate`; the
-    other commands read such records, and `mentes visit` refuses to mark one)."""
+    `today`: also report a visit marked done that is still ahead, and a done traject whose
+    end is still ahead (`mentes validate`; the other commands read such records, and `mentes
+    visit` and `mentes done` refuse to make one)."""
     problems: list[Problem] = list(raw_set.problems)
 
     organisations = [check_raw(raw, Organisation, problems) for raw in raw_set.organisations]
@@ -600,6 +601,8 @@ def build_records(raw_set: RawSet, today: date | None = None) -> Records:
             _check_visits(raw, traject, coach_known, problems, rows, status_known)
             if today is not None:
                 _check_done_visits(raw, traject, today, problems, rows)
+        if today is not None and checked.has("id", "status", "end"):
+            _check_done_end(raw, traject, today, problems)
     _check_unique_uids(
         [(c.raw, c.model) for c in trajects if c.has("id", "visits")], problems, visit_raws
     )
@@ -678,6 +681,18 @@ def _check_done_visits(
         if message:
             at, field_name, named = _visit_place(raw, visit_raws, position, "state", record)
             problems.append(at.problem(message, field_name, named))
+
+
+def _check_done_end(raw: Raw, traject: Traject, today: date, problems: list[Problem]) -> None:
+    """A traject is done once its last day has passed: the rule of `mentes done`, for a
+    Status afgerond (status = "done") with an Einde (end) still ahead, typed by hand."""
+    from mentes_cli.lifecycle import end_still_ahead
+
+    if traject.status != "done" or traject.end is None:
+        return
+    message = end_still_ahead(traject.id, traject.end, today)
+    if message:
+        problems.append(raw.problem(message, "end", record_name("traject", traject.id)))
 
 
 def _say_what_is_hidden(checked: list[Checked], problems: list[Problem]) -> list[Problem]:
