@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import email
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -226,7 +226,7 @@ def coaching(*hours: float) -> Traject:
         CommittedVisit(
             number=n,
             kind="visit",
-            date=date(2027, 1, 4 + 7 * (n - 1)) if n < 5 else date(2027, 2, 1 + 7 * (n - 5)),
+            date=date(2027, 1, 4) + timedelta(weeks=n - 1),
             start="09:00",
             hours=h,
             coach="C-01",
@@ -278,3 +278,24 @@ def test_the_schedule_workbook_counts_the_same(sample_dir):
         if isinstance(cell, str) and cell.startswith("Visit ")
     ]
     assert labels == [f"Visit {n} of 8" for n in range(1, 8)]
+
+
+def test_a_data_folders_own_tariffs_give_its_shapes(tmp_path):
+    """The shapes are read again for another --data folder's tariffs.toml (not kept from
+    the bundled one)."""
+    from mentes_cli.reference import bundled_data_dir, set_override_dir
+
+    nine = coaching(*[5] * 9)
+    assert (shape_count(nine), numbered_total(nine)) == (None, 9)  # 50 h over 8 or 7 days
+    folder = tmp_path / "own"
+    folder.mkdir()
+    text = (bundled_data_dir() / "tariffs.toml").read_text(encoding="utf-8")
+    assert text.count("days = [8, 7]") == 1
+    own = text.replace("days = [8, 7]", "days = [10]")
+    (folder / "tariffs.toml").write_text(own, encoding="utf-8")
+    set_override_dir(folder)
+    try:
+        assert (shape_count(nine), numbered_total(nine)) == (10, 10)  # 10 days of 5 h
+    finally:
+        set_override_dir(None)
+    assert shape_count(nine) is None

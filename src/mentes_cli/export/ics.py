@@ -111,20 +111,41 @@ def shape_count(traject: Traject) -> int | None:
 
     The shapes are those of the price list in force on its first live visit (the intake call
     included), the day nearest to the plan that committed it."""
-    from mentes_cli.plan.demand import demand_of
-    from mentes_cli.plan.settings import load_settings
-
     live = [v for v in traject.visits if v.state != "cancelled"]
     on_location = [v for v in live if v.kind == "visit"]
     if not on_location:
         return None
-    settings = load_settings()
     try:
-        shapes = demand_of(traject, settings, min(v.date for v in live)).shapes
+        shapes = _shapes(traject, min(v.date for v in live))
     except (KeyError, ReferenceDataError):  # an offer or a price list the tariffs lack then
         return None
     lengths = Counter(round(v.hours * 60) for v in on_location)
     return min((len(shape) for shape in shapes if not lengths - Counter(shape)), default=None)
+
+
+# The shapes by (offer, contact moments, day), read from the reference tables in `_read_from`:
+# building a price list's visits costs a few ms, and a calendar of the network's records asks
+# for them once a traject (1,323 trajects: 0.7 s CPU without this). Read again when a table
+# is (another --data folder's copy), as offers.catalogue() is.
+_shapes_of: dict[tuple[str, int | None, date], tuple[tuple[int, ...], ...]] = {}
+_read_from: list[object] = []
+
+
+def _shapes(traject: Traject, as_of: date) -> tuple[tuple[int, ...], ...]:
+    """Give the visit lengths of each shape of `traject`'s offer on `as_of` (demand_of)."""
+    from mentes_cli.plan.demand import demand_of
+    from mentes_cli.plan.settings import load_settings
+    from mentes_cli.reference import load_reference
+
+    tables = [load_reference(name) for name in ("offers.toml", "tariffs.toml", "planning.toml")]
+    same = len(_read_from) == len(tables)
+    if not same or any(a is not b for a, b in zip(_read_from, tables, strict=True)):
+        _shapes_of.clear()
+        _read_from[:] = tables
+    key = (traject.offer, traject.contact_moments, as_of)
+    if key not in _shapes_of:
+        _shapes_of[key] = demand_of(traject, load_settings(), as_of).shapes
+    return _shapes_of[key]
 
 
 def calendar_file_names(coach_ids: list[str]) -> dict[str, str]:
