@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.no_third:
-        optimize.PREFERENCE_SHARE = 0.0
+        # the third stage's plan left out, the shares of the budget kept
+        optimize._preferences = lambda *_args: None
     low, high = (int(x) for x in args.sizes.split(","))
     start, end = generate_tight.START, generate_tight.END
     rows = []
