@@ -147,14 +147,10 @@ def test_the_command_says_what_the_step_gained_and_its_bound(tmp_path, lang):
         assert not english_left(result.output)
 
 
-def test_the_week_models_more_search_finds_what_the_proving_ones_miss(monkeypatch, tmp_path):
-    """bench_optimize.py's tight-53 (24 requests, 3 coaches, proven optimum 24), from the
-    greedy plan's 21: within 1 deterministic second the week model's "more" search (a better
-    plan, without the objective) reaches 23; the searches that prove from the plan in hand
-    find nothing better."""
+def _builder_and_greedy(monkeypatch, recs):
+    """Give the day model of `recs` (built) and the greedy plan as the step starts from it."""
     from ortools.sat.python import cp_model
 
-    recs = _tight(tmp_path / "t53", 24, 3, 53)
     planner, _result = _planner(monkeypatch, recs)
     trajects = [t for t in planner.queue if t.id not in planner.kept_by_traject]
     builder = optimize._Builder(planner, trajects, cp_model)
@@ -164,6 +160,15 @@ def test_the_week_models_more_search_finds_what_the_proving_ones_miss(monkeypatc
         for t in trajects
         if (p := planner.placements.get(t.id)) is not None
     }
+    return builder, greedy
+
+
+def test_the_week_models_more_search_finds_what_the_proving_ones_miss(monkeypatch, tmp_path):
+    """bench_optimize.py's tight-53 (24 requests, 3 coaches, proven optimum 24), from the
+    greedy plan's 21: within 1 deterministic second the week model's "more" search (a better
+    plan, without the objective) reaches 23; the searches that prove from the plan in hand
+    find nothing better."""
+    builder, greedy = _builder_and_greedy(monkeypatch, _tight(tmp_path / "t53", 24, 3, 53))
     assert len(greedy) == 21
     more = ({"linearization_level": 0, "cp_model_probing_level": 0}, True)
     proving = (({"cp_model_probing_level": 0}, False), ({}, False))
@@ -178,18 +183,8 @@ def test_with_the_count_proved_the_week_model_gets_the_queue_stages_time(monkeyp
     (20) within its share. Its queue phase, given the time of the day model's queue stage as
     well, places earlier trajects of the queue than within the share alone (where the day
     model's queue stage then found no better; a reference at budget 60 found 8388331)."""
-    from ortools.sat.python import cp_model
-
-    recs = _tight(tmp_path / "t52", 23, 1, 52)
-    planner, _result = _planner(monkeypatch, recs)
-    trajects = [t for t in planner.queue if t.id not in planner.kept_by_traject]
-    builder = optimize._Builder(planner, trajects, cp_model)
-    assert builder.build()
-    greedy = {
-        t.id: (p.coach, list(p.visits), p.intake)
-        for t in trajects
-        if (p := planner.placements.get(t.id)) is not None
-    }
+    builder, greedy = _builder_and_greedy(monkeypatch, _tight(tmp_path / "t52", 23, 1, 52))
+    trajects = builder.trajects
     weights = dict(zip((t.id for t in trajects), builder.queue_weights(exact=True), strict=True))
     scores = []
     for queue_seconds in (None, 3.3):
