@@ -867,12 +867,14 @@ def _make(records: Records, first: date, last: date, kept, settings, budget: flo
         return make_plan(
             records, start=first, end=last, kept=kept, settings=settings, optimize=budget
         )
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from mentes_cli.i18n import number
 
     with Progress(
-        TextColumn(_("Planning")),
+        TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[count]}"),
         # The console itself: Rich's live display uses it as a context manager. The bar
         # leaves sys.stdout and sys.stderr alone, so that --debug can print a traceback.
         console=stderr.real,
@@ -880,10 +882,20 @@ def _make(records: Records, first: date, last: date, kept, settings, budget: flo
         redirect_stdout=False,
         redirect_stderr=False,
     ) as bar:
-        task = bar.add_task("plan", total=None)
+        task = bar.add_task(_("Planning"), total=None, count="")
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, count=f"{done}/{total}")
+
+        def exact(seconds: float) -> None:
+            # the exact step may take its whole budget: a moving bar, not a full one that
+            # seems to hang
+            bar.update(
+                task,
+                description=_("Exact step"),
+                total=None,
+                count=_("up to about {seconds} s", seconds=number(seconds)),
+            )
 
         return make_plan(
             records,
@@ -893,6 +905,7 @@ def _make(records: Records, first: date, last: date, kept, settings, budget: flo
             settings=settings,
             progress=progress,
             optimize=budget,
+            exact=exact,
         )
 
 

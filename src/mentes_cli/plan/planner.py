@@ -115,14 +115,16 @@ def make_plan(
     settings: PlanningSettings | None = None,
     progress: Progress | None = None,
     optimize: float = 0.0,
+    exact: Callable[[float], None] | None = None,
 ) -> Plan:
     """Give the plan of every approved traject from `start` to `end` (both included).
 
     `optimize` is the budget (deterministic seconds) of the exact improvement step; 0 keeps
-    the greedy plan alone.
+    the greedy plan alone. `exact(budget)` is called when that step begins (it may take the
+    budget's seconds, where `progress` has nothing more to count).
     """
     planner = Planner(records, start=start, end=end, kept=kept, settings=settings)
-    return planner.run(progress, optimize=optimize)
+    return planner.run(progress, optimize=optimize, exact=exact)
 
 
 @dataclass
@@ -833,7 +835,13 @@ class Planner:
 
     # --- running -----------------------------------------------------------------------
 
-    def run(self, progress: Progress | None = None, *, optimize: float = 0.0) -> Plan:
+    def run(
+        self,
+        progress: Progress | None = None,
+        *,
+        optimize: float = 0.0,
+        exact: Callable[[float], None] | None = None,
+    ) -> Plan:
         """Give the plan: place the queue, repair what is left, improve it exactly within
         `optimize` seconds when OR-Tools is installed, explain the rest."""
         total = len(self.queue)
@@ -855,6 +863,8 @@ class Planner:
             unplaced = [t for t in unplaced if not self._repair(t)]
         optimality = None
         if optimize > 0:
+            if exact is not None:
+                exact(optimize)
             optimality = self._optimize(optimize)
             unplaced = [t for t in unplaced if t.id not in self.placements]
             # By id, in a set: `t not in unplaced` compared whole records, queue x unplaced.
