@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from icalendar import Calendar
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.export.ics import build_calendars
 from mentes_cli.models import Records

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from conftest import ONE_ORGANISATION, write_records
 from mentes_cli import __version__
 from mentes_cli.cli import app

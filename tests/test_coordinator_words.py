@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import tomli
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import ONE_ORGANISATION, write_records
 from english import english_left
 from mentes_cli import i18n

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli import i18n
 from mentes_cli.cli import app
 from mentes_cli.errors import ReferenceDataError

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import write_records
 from mentes_cli.cli import app, common
 from mentes_cli.reference import bundled_data_dir

@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli import i18n
 from mentes_cli.cli import app
 from mentes_cli.export.eligibility_xlsx import PAGE_WIDTH

@@ -25,9 +25,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from typer.testing import CliRunner
 
 import hostile_files as hostile
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.errors import InputError
 from mentes_cli.export.cells import MAX_CELL_TEXT, put_text, safe_text, sheet_title

@@ -12,8 +12,8 @@ import unicodedata
 
 import pytest
 from tests.conftest import ONE_ORGANISATION, write_records
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from excel_helpers import minimal_sheets, write_workbook
 from mentes_cli.cli import app

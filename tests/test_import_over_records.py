@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli.cli import app
 from mentes_cli.reference import sample_records_dir

@@ -6,8 +6,7 @@ import csv
 import io
 import json
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

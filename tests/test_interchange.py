@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import ONE_ORGANISATION, write_records
 from excel_helpers import minimal_sheets, write_workbook
 from mentes_cli.cli import app

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

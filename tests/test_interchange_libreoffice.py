@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import ONE_ORGANISATION, write_records
 from excel_helpers import COORDINATOR_TOML, cells_both_ways, coordinator_sheets, write_workbook
 from mentes_cli.cli import app

@@ -135,8 +135,7 @@ def test_ctrl_c_in_a_command_that_wrote_nothing(tmp_path):
 
 def test_the_writes_of_one_command_are_not_those_of_the_next(tmp_path: Path):
     """In one process (the tests' CliRunner) each command counts its own writes."""
-    from typer.testing import CliRunner
-
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
     from mentes_cli.cli.common import interrupted_message
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import openpyxl
 from icalendar import Calendar
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.reference import sample_records_dir
 

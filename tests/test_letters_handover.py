@@ -10,8 +10,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli.cli import app
 from mentes_cli.letters.due import CHANGED, due_letters

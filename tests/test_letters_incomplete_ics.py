@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.load import DataSource, load_records
 from test_calendar_updates import add_leave, merge, strict

@@ -17,8 +17,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 SOFFICE = shutil.which("soffice")

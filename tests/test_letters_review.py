@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

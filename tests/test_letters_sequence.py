@@ -10,8 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.load import DataSource, load_records
 from test_calendar_updates import add_leave, appointments, merge, strict

@@ -19,8 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from icalendar import Calendar
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli.cli import app
 from mentes_cli.letters.memory import read_sheet

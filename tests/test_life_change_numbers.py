@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli import i18n
 from mentes_cli.cli import app

@@ -10,8 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

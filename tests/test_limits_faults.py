@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.cli.common import handle_errors
 from mentes_cli.reference import bundled_data_dir, sample_records_dir, set_override_dir

@@ -9,8 +9,8 @@ from time import perf_counter
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import write_records
 from excel_helpers import (
     COORDINATOR_TOML,

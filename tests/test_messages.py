@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from excel_helpers import minimal_sheets, write_workbook
 from mentes_cli.cli import app
 from mentes_cli.errors import InputError

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import ONE_ORGANISATION, write_records
 from mentes_cli.cli import app
 from mentes_cli.errors import InputError, ReferenceDataError

@@ -12,8 +12,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli import output
 from mentes_cli.cli import app
 from mentes_cli.errors import OutputError

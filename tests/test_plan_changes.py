@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli import i18n
 from mentes_cli.cli import app
 from mentes_cli.models import Records

@@ -8,8 +8,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.cli.plan import next_monday
 

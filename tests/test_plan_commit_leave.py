@@ -14,8 +14,8 @@ import tomllib
 from pathlib import Path
 
 from icalendar import Calendar
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli.cli import app
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli import i18n
 from mentes_cli.cli import app

@@ -438,8 +438,7 @@ def test_berchem_leaves_the_districts_inside_the_window(tmp_path: Path):
 def test_berchem_reproduction_on_the_command_line(tmp_path: Path):
     """The issue's reproduction: the sample with a dated regions.toml in the --data folder;
     `mentes plan` gives a plan its own `plan --check` accepts."""
-    from typer.testing import CliRunner
-
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
     from mentes_cli.reference import sample_records_dir
 

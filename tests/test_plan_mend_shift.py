@@ -13,8 +13,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

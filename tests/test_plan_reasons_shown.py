@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

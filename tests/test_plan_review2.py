@@ -18,8 +18,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli.cli import app
 

@@ -7,8 +7,8 @@ import shutil
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from conftest import write_records
 from mentes_cli.cli import app
 from mentes_cli.reference import bundled_data_dir

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

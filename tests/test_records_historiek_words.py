@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli import i18n
 from mentes_cli.cli import app

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.errors import RecordsBusyError
 from mentes_cli.records import RecordStore

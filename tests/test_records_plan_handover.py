@@ -9,8 +9,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli import i18n
 from mentes_cli.cli import app

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from excel_helpers import sheet_part, zip_with
 from mentes_cli.cli import app
 from mentes_cli.errors import UnsafeWorkbookError

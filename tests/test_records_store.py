@@ -396,8 +396,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_file_and_no_temporary_file(sample_
 
 
 def test_an_office_lock_file_refuses_the_change(tmp_path):
-    from typer.testing import CliRunner
-
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
 
     book = tmp_path / "mijn.xlsx"
@@ -420,8 +419,8 @@ def coordinator_book(tmp_path) -> Path:
     drop-down list, frozen panes and a sheet of their own."""
     import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation
-    from typer.testing import CliRunner
 
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
 
     book = tmp_path / "mijn.xlsx"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.errors import InputError, RecordChangeError
 from mentes_cli.export.records_xlsx import write_records_workbook

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.reference import bundled_data_dir
 

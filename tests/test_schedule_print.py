@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli import i18n
 from mentes_cli.cli import app
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from mentes_cli.cli import app
 
 runner = CliRunner()

@@ -47,8 +47,8 @@ def test_control_characters_never_reach_the_csv():
 
 def test_check_eligibility_csv_keeps_formulas_out_and_can_be_raw(tmp_path):
     from tests.conftest import ONE_ORGANISATION, write_records
-    from typer.testing import CliRunner
 
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
 
     text = ONE_ORGANISATION.replace('id = "LOC-1"', 'id = "=HYPERLINK(1)"')
@@ -69,8 +69,8 @@ def test_check_eligibility_csv_keeps_formulas_out_and_can_be_raw(tmp_path):
 
 def test_an_id_with_a_bidi_override_is_refused_at_load(tmp_path):
     from tests.conftest import ONE_ORGANISATION, write_records
-    from typer.testing import CliRunner
 
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
 
     text = ONE_ORGANISATION.replace('id = "LOC-1"', 'id = "LOC-\\u202e1\\u200b"')
@@ -85,8 +85,8 @@ def test_an_id_with_a_bidi_override_is_refused_at_load(tmp_path):
 
 def test_a_name_with_a_bidi_override_never_reaches_the_terminal_raw(tmp_path):
     from tests.conftest import ONE_ORGANISATION, write_records
-    from typer.testing import CliRunner
 
+    from cli_runner import CliRunner
     from mentes_cli.cli import app
 
     text = ONE_ORGANISATION.replace('name = "Test Berchem"', 'name = "Test \\u202eBerchem\\u200b"')
