@@ -20,9 +20,20 @@ os.environ["MENTES_LANG"] = "en"
 # refuses once that day is past, and the sample's ids and ages are of 2026.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1796040000")  # 2026-11-30 12:00 UTC
 
+# After the environment above: the runs made ahead take it (background.SESSION).
+import background
 from mentes_cli.reference import bundled_data_dir, sample_records_dir
 
 ASSETS = Path(__file__).parent / "assets"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _runs_ahead(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Start the process runs that the modules to be run declared (see background.py)."""
+    modules = {item.module.__name__ for item in request.session.items if item.module}
+    background.start(tmp_path_factory.mktemp("runs"), modules)
+    yield
+    background.stop()
 
 
 @pytest.fixture

@@ -8,15 +8,14 @@ too. The JSON of every command that writes JSON is byte-identical in both langua
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import typer.main
 
+import background
 from english import english_left
 from mentes_cli.cli import app
 
@@ -72,7 +71,7 @@ JSON = [
 
 
 def run(arguments: list[str], lang: str, folder: Path) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200", "COLUMNS": "80"}
+    environment = {**background.SESSION, "SOURCE_DATE_EPOCH": "1796083200", "COLUMNS": "80"}
     environment.pop("MENTES_LANG", None)
     filled = [a.replace("DIR", str(folder / "dag")) for a in arguments]
     return subprocess.run(
@@ -86,21 +85,45 @@ def run(arguments: list[str], lang: str, folder: Path) -> subprocess.CompletedPr
 
 
 def play_the_day(lang: str, folder: Path) -> list[tuple[list[str], subprocess.CompletedProcess]]:
-    folder.mkdir()
     return [(arguments, run(arguments, lang, folder)) for arguments, _ in DAY]
 
 
-@pytest.fixture(scope="module")
-def days(tmp_path_factory) -> dict[str, list]:
-    base = tmp_path_factory.mktemp("day")
-    with ThreadPoolExecutor(2) as pool:
-        futures = {lang: pool.submit(play_the_day, lang, base / lang) for lang in ("nl", "en")}
-        return {lang: future.result() for lang, future in futures.items()}
+def both_languages(arguments: list[str], folder: Path) -> dict[str, subprocess.CompletedProcess]:
+    return {lang: run(arguments, lang, folder) for lang in ("nl", "en")}
+
+
+def help_of(command: str | None) -> list[str]:
+    return [command, "--help"] if command else ["--help"]
+
+
+# The day in each language, every help and every JSON, in both languages: made ahead, beside
+# the other tests (see background.py); the tests below look at what they said.
+RUNS = background.Runs(
+    __name__,
+    {
+        **{
+            ("day", lang): lambda folder, lang=lang: play_the_day(lang, folder)
+            for lang in ("nl", "en")
+        },
+        **{
+            ("help", command): lambda folder, command=command: both_languages(
+                help_of(command), folder
+            )
+            for command in [None, *COMMANDS]
+        },
+        **{
+            ("json", *arguments): lambda folder, arguments=arguments: both_languages(
+                arguments, folder
+            )
+            for arguments in JSON
+        },
+    },
+)
 
 
 @pytest.mark.parametrize("step", range(len(DAY)), ids=[" ".join(a) for a, _ in DAY])
-def test_a_working_day_in_dutch_has_no_english(days, step: int):
-    _, done = days["nl"][step]
+def test_a_working_day_in_dutch_has_no_english(step: int):
+    _, done = RUNS["day", "nl"][step]
     expected = DAY[step][1]
     shown = done.stdout + done.stderr
     assert done.returncode == expected, shown
@@ -109,9 +132,9 @@ def test_a_working_day_in_dutch_has_no_english(days, step: int):
 
 
 @pytest.mark.parametrize("step", range(len(DAY)), ids=[" ".join(a) for a, _ in DAY])
-def test_the_same_day_in_english_ends_the_same(days, step: int):
-    _, dutch = days["nl"][step]
-    _, english = days["en"][step]
+def test_the_same_day_in_english_ends_the_same(step: int):
+    _, dutch = RUNS["day", "nl"][step]
+    _, english = RUNS["day", "en"][step]
     assert english.returncode == dutch.returncode, english.stdout + english.stderr
     assert "Traceback" not in english.stderr
 
@@ -130,18 +153,18 @@ TYPED = frozenset(
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
-def test_every_help_is_dutch(tmp_path: Path, command: str | None):
-    done = run([command, "--help"] if command else ["--help"], "nl", tmp_path)
+def test_every_help_is_dutch(command: str | None):
+    runs = RUNS["help", command]
+    done, english = runs["nl"], runs["en"]
     assert done.returncode == 0, done.stderr
     assert english_left(done.stdout + done.stderr, allowed=TYPED) == [], done.stdout
-    english = run([command, "--help"] if command else ["--help"], "en", tmp_path)
     assert english_left(english.stdout, allowed=TYPED) != []
 
 
 @pytest.mark.parametrize("arguments", JSON, ids=" ".join)
-def test_json_is_the_same_bytes_in_both_languages(tmp_path: Path, arguments: list[str]):
-    dutch = run(arguments, "nl", tmp_path)
-    english = run(arguments, "en", tmp_path)
+def test_json_is_the_same_bytes_in_both_languages(arguments: list[str]):
+    runs = RUNS["json", *arguments]
+    dutch, english = runs["nl"], runs["en"]
     assert dutch.returncode == 0, dutch.stderr
     assert dutch.stdout.startswith(("{", "[")), dutch.stdout[:200]
     assert dutch.stdout == english.stdout

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer.main
 
+import background
 from mentes_cli import __version__
 from mentes_cli.cli import app
 
@@ -40,12 +42,14 @@ TYPER_IMPORTS = ("pydantic", "pydantic_core")
 COMMANDS = sorted(typer.main.get_command(app).commands)
 
 
-def imported_by(*arguments: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+def imported_by(folder: Path, *arguments: str) -> tuple[subprocess.CompletedProcess, set[str]]:
     """Give the finished `python -m mentes_cli ARGUMENTS` and every module it imported."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "mentes_cli", *arguments],
         capture_output=True,
         text=True,
+        cwd=folder,
+        env=background.SESSION,
         timeout=60,
     )
     modules = {
@@ -62,8 +66,18 @@ def heavy(modules: set[str], allowed: tuple[str, ...] = ()) -> list[str]:
     return sorted(m for m in modules if any(m == h or m.startswith(f"{h}.") for h in names))
 
 
+# Every run, made ahead beside the other tests (see background.py).
+RUNS = background.Runs(
+    __name__,
+    {
+        arguments: lambda folder, arguments=arguments: imported_by(folder, *arguments)
+        for arguments in [("--version",), ("--help",), *((name, "--help") for name in COMMANDS)]
+    },
+)
+
+
 def test_version_imports_no_heavy_module():
-    result, modules = imported_by("--version")
+    result, modules = RUNS["--version",]
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"mentes {__version__}\n"
     assert "mentes_cli.cli" in modules  # the listing works
@@ -71,7 +85,7 @@ def test_version_imports_no_heavy_module():
 
 
 def test_help_imports_no_heavy_module():
-    result, modules = imported_by("--help")
+    result, modules = RUNS["--help",]
     assert result.returncode == 0, result.stderr
     assert "check-eligibility" in result.stdout
     assert heavy(modules) == []
@@ -79,7 +93,7 @@ def test_help_imports_no_heavy_module():
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_help_imports_no_heavy_module(name):
-    result, modules = imported_by(name, "--help")
+    result, modules = RUNS[name, "--help"]
     assert result.returncode == 0, result.stderr
     assert f"mentes {name}" in result.stdout
     assert heavy(modules, allowed=TYPER_IMPORTS) == []

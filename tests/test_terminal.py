@@ -25,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+import background
+from mentes_cli.reference import sample_records_dir
+
 MENTES = shutil.which("mentes", path=str(Path(sys.executable).parent))
 TIMEOUT = 60
 
@@ -37,7 +40,7 @@ def run_in_terminal(
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     environment = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in background.SESSION.items()
         if key not in ("COLUMNS", "LINES", "NO_COLOR", "CI", "MENTES_DATA")
     }
     environment.update({"TERM": "xterm-256color", "FORCE_COLOR": "1"}, **(env or {}))
@@ -121,44 +124,109 @@ COMMANDS = [
 ]
 
 
+def json_of(args: list[str], folder: Path) -> dict:
+    """Give what `mentes ARGS --format json` prints, read as JSON (not on a terminal)."""
+    done = subprocess.run(
+        [MENTES, *args, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
+        env=background.SESSION,
+        timeout=TIMEOUT,
+    )
+    return json.loads(done.stdout)
+
+
+def in_turn(*commands: list[str]):
+    """Give a run of `commands` one after the other in one folder: each one's (status,
+    screen, args), and the folder."""
+
+    def make(folder: Path):
+        return [(*run_in_terminal(args, cwd=folder), args) for args in commands], folder
+
+    return make
+
+
+def debug_run(folder: Path) -> tuple[int, str]:
+    (folder / "planning.toml").write_text("this is not TOML = = =\n", encoding="utf-8")
+    shutil.copytree(sample_records_dir(), folder / "records")
+    shutil.copy(folder / "planning.toml", folder / "records" / "planning.toml")
+    return run_in_terminal(["--debug", "plan", "--data", "records"], cwd=folder)
+
+
+WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
+AS_OF = ["check-eligibility", "--as-of", "2026-11-22"]
+EXPLAINED = [*AS_OF, "--explain"]
+QUOTE = ["quote", "--traject", "C", "--location", "LOC-003"]
+POSTCODE = ["check-eligibility", "--subsidy-step", "2", "--ikt-places", "12", "--postcode", "2190"]
+SAVE = ["plan", *WINDOW, "--save", "plan.toml"]
+KEEP = ["plan", "--start", "2027-02-01", "--end", "2027-06-30", "--keep", "plan.toml"]
+CHECK = ["plan", "--check", "plan.toml"]
+EXPORT = ["export", "--to", "records.xlsx"]
+IMPORT = ["import", "records.xlsx", "--to", "records"]
+BAD = ["validate", "--data", "missing-folder"]
+
+# Every run of this module, made ahead beside the other tests (see background.py).
+RUNS = background.Runs(
+    __name__,
+    {
+        **{
+            (tuple(args), columns): lambda folder, args=args, columns=columns: run_in_terminal(
+                args, columns=columns, cwd=folder
+            )
+            for args in COMMANDS
+            for columns in (80, 120)
+        },
+        "keep": in_turn(SAVE, KEEP, CHECK),
+        "import": in_turn(EXPORT, IMPORT),
+        "bad": lambda folder: run_in_terminal(BAD, cwd=folder),
+        "debug": debug_run,
+        "plan": lambda folder: (
+            json_of(["plan", *WINDOW], folder),
+            run_in_terminal(["plan", *WINDOW], columns=80, cwd=folder),
+        ),
+        "decided": lambda folder: json_of(AS_OF, folder),
+        **{
+            tuple(args): lambda folder, args=args: run_in_terminal(args, columns=80, cwd=folder)
+            for args in (AS_OF, EXPLAINED)
+        },
+        "quote": lambda folder: run_in_terminal(QUOTE, columns=80, cwd=folder),
+        "postcode": lambda folder: run_in_terminal(POSTCODE, columns=80, cwd=folder),
+        "list": lambda folder: run_in_terminal(["quote", "--list"], columns=60, cwd=folder),
+    },
+)
+
+
 @pytest.mark.parametrize("columns", [80, 120])
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
-def test_every_command_works_in_a_terminal(args: list[str], columns: int, tmp_path: Path):
-    status, screen = run_in_terminal(args, columns=columns, cwd=tmp_path)
+def test_every_command_works_in_a_terminal(args: list[str], columns: int):
+    status, screen = RUNS[tuple(args), columns]
     assert_clean(status, screen, args)
 
 
-def test_plan_keep_and_check_in_a_terminal(tmp_path: Path):
-    save = ["plan", "--start", "2027-01-04", "--end", "2027-06-30", "--save", "plan.toml"]
-    assert_clean(*run_in_terminal(save, cwd=tmp_path), save)
-    keep = ["plan", "--start", "2027-02-01", "--end", "2027-06-30", "--keep", "plan.toml"]
-    assert_clean(*run_in_terminal(keep, cwd=tmp_path), keep)
-    check = ["plan", "--check", "plan.toml"]
-    assert_clean(*run_in_terminal(check, cwd=tmp_path), check)
+def test_plan_keep_and_check_in_a_terminal():
+    runs, _ = RUNS["keep"]
+    for status, screen, args in runs:
+        assert_clean(status, screen, args)
 
 
-def test_import_in_a_terminal(tmp_path: Path):
-    export = ["export", "--to", "records.xlsx"]
-    assert_clean(*run_in_terminal(export, cwd=tmp_path), export)
-    back = ["import", "records.xlsx", "--to", "records"]
-    assert_clean(*run_in_terminal(back, cwd=tmp_path), back)
-    assert (tmp_path / "records" / "trajects.toml").is_file()
+def test_import_in_a_terminal():
+    runs, folder = RUNS["import"]
+    for status, screen, args in runs:
+        assert_clean(status, screen, args)
+    assert (folder / "records" / "trajects.toml").is_file()
 
 
-def test_a_bad_input_is_a_message_in_a_terminal(tmp_path: Path):
-    args = ["validate", "--data", "missing-folder"]
-    status, screen = run_in_terminal(args, cwd=tmp_path)
-    assert_clean(status, screen, args, expected=1)
+def test_a_bad_input_is_a_message_in_a_terminal():
+    status, screen = RUNS["bad"]
+    assert_clean(status, screen, BAD, expected=1)
     assert "missing-folder" in screen
 
 
-def test_debug_shows_the_traceback_in_a_terminal(tmp_path: Path):
+def test_debug_shows_the_traceback_in_a_terminal():
     """A bug of ours under --debug shows its traceback, even while the progress bar runs."""
-    (tmp_path / "planning.toml").write_text("this is not TOML = = =\n", encoding="utf-8")
-    shutil.copytree(Path(__file__).parents[1] / "data" / "sample", tmp_path / "records")
-    shutil.copy(tmp_path / "planning.toml", tmp_path / "records" / "planning.toml")
-    args = ["--debug", "plan", "--data", "records"]
-    status, screen = run_in_terminal(args, cwd=tmp_path)
+    status, screen = RUNS["debug"]
     assert status != 0
     assert "Traceback" in screen, screen
     assert "lost sys.stderr" not in screen, screen
@@ -179,19 +247,9 @@ def screen_text(screen: str) -> str:
     return "\n".join(line.rsplit("\r", 1)[-1] for line in lines)
 
 
-def test_plan_at_80_columns_shows_every_traject_id_and_date_whole(tmp_path: Path):
-    window = ["--start", "2027-01-04", "--end", "2027-06-30"]
-    plan = json.loads(
-        subprocess.run(
-            [MENTES, "plan", *window, "--format", "json"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=tmp_path,
-        ).stdout
-    )
-    args = ["plan", *window]
-    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+def test_plan_at_80_columns_shows_every_traject_id_and_date_whole():
+    plan, (status, screen) = RUNS["plan"]
+    args = ["plan", *WINDOW]
     assert_clean(status, screen, args)
     text = screen_text(screen)
     words = set(text.split())
@@ -206,27 +264,10 @@ def test_plan_at_80_columns_shows_every_traject_id_and_date_whole(tmp_path: Path
         assert item["traject"] in words, (item["traject"], text)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["check-eligibility", "--as-of", "2026-11-22"],
-        ["check-eligibility", "--as-of", "2026-11-22", "--explain"],
-    ],
-    ids=lambda a: " ".join(a),
-)
-def test_check_eligibility_at_80_columns_shows_every_id_and_date_whole(
-    args: list[str], tmp_path: Path
-):
-    decided = json.loads(
-        subprocess.run(
-            [MENTES, "check-eligibility", "--as-of", "2026-11-22", "--format", "json"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=tmp_path,
-        ).stdout
-    )
-    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
+@pytest.mark.parametrize("args", [AS_OF, EXPLAINED], ids=lambda a: " ".join(a))
+def test_check_eligibility_at_80_columns_shows_every_id_and_date_whole(args: list[str]):
+    decided = RUNS["decided"]
+    status, screen = RUNS[tuple(args)]
     assert_clean(status, screen, args)
     text = screen_text(screen)
     words = {word.strip(",.;:()") for word in text.split()}
@@ -241,10 +282,9 @@ def test_check_eligibility_at_80_columns_shows_every_id_and_date_whole(
                 assert traject in words, (traject, text)
 
 
-def test_quote_at_80_columns_shows_every_amount_and_hour_whole(tmp_path: Path):
-    args = ["quote", "--traject", "C", "--location", "LOC-003"]
-    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
-    assert_clean(status, screen, args)
+def test_quote_at_80_columns_shows_every_amount_and_hour_whole():
+    status, screen = RUNS["quote"]
+    assert_clean(status, screen, QUOTE)
     text = screen_text(screen)
     assert max(len(line) for line in text.splitlines()) <= 80, text
     words = {word.strip(",.;:()") for word in text.split()}
@@ -252,13 +292,9 @@ def test_quote_at_80_columns_shows_every_amount_and_hour_whole(tmp_path: Path):
     assert any(word.startswith("OFF-") and "-LOC003-C-" in word for word in words), text
 
 
-def test_an_unknown_postcode_in_a_terminal_is_a_usage_error_that_wraps_between_words(
-    tmp_path: Path,
-):
-    args = ["check-eligibility", "--subsidy-step", "2", "--ikt-places", "12"]
-    args += ["--postcode", "2190"]
-    status, screen = run_in_terminal(args, columns=80, cwd=tmp_path)
-    assert_clean(status, screen, args, expected=2)
+def test_an_unknown_postcode_in_a_terminal_is_a_usage_error_that_wraps_between_words():
+    status, screen = RUNS["postcode"]
+    assert_clean(status, screen, POSTCODE, expected=2)
     text = screen_text(screen)
     assert max(len(line) for line in text.splitlines()) <= 80, text
     assert "2180 Antwerpen (district Ekeren)" in " ".join(text.split()), text
@@ -266,12 +302,9 @@ def test_an_unknown_postcode_in_a_terminal_is_a_usage_error_that_wraps_between_w
         assert word in {w.strip(",.;:()") for w in text.split()}, (word, text)
 
 
-def test_the_price_list_in_a_narrow_terminal_leaves_columns_out_but_cuts_no_price(
-    tmp_path: Path,
-):
-    args = ["quote", "--list"]
-    status, screen = run_in_terminal(args, columns=60, cwd=tmp_path)
-    assert_clean(status, screen, args)
+def test_the_price_list_in_a_narrow_terminal_leaves_columns_out_but_cuts_no_price():
+    status, screen = RUNS["list"]
+    assert_clean(status, screen, ["quote", "--list"])
     text = screen_text(screen)
     assert max(len(line) for line in text.splitlines()) <= 60, text
     words = set(text.split())
