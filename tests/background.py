@@ -23,6 +23,8 @@ folder: it never depends on the current directory, which the tests change.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Hashable
@@ -37,6 +39,22 @@ _lock = threading.Lock()
 _declared: list[Runs] = []
 _pool: ThreadPoolExecutor | None = None
 _folder: Path | None = None
+
+
+def mentes(folder: Path, *args: str, **environment: str) -> subprocess.CompletedProcess:
+    """Run `python -m mentes_cli ARGS` in `folder` with the session's environment (and
+    `environment` over it); it must exit 0 (else the test that takes the run fails)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mentes_cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**SESSION, **environment},
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    return done
 
 
 class Runs:

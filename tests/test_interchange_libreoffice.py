@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cli_runner import CliRunner
+import background
 from conftest import ONE_ORGANISATION, write_records
 from excel_helpers import COORDINATOR_TOML, cells_both_ways, coordinator_sheets, write_workbook
-from mentes_cli.cli import app
 from mentes_cli.errors import InputError
 from mentes_cli.load.excel_records import load_workbook_records
 from mentes_cli.load.toml_records import load_toml_folder
@@ -23,7 +22,6 @@ from mentes_cli.reference import sample_records_dir
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-runner = CliRunner()
 
 ODD_TEXT = (
     ONE_ORGANISATION.replace('name = "Vzw Test"', 'name = "=SUM(A1:A3)"')
@@ -42,11 +40,11 @@ theme = "{"lang thema " * 2000}"
 """
 
 
-def convert(sources: list[Path], to: str, tmp_path: Path) -> list[Path]:
+def convert(sources: list[Path], to: str, folder: Path) -> list[Path]:
     """Give `sources` converted by LibreOffice to `to` (xlsx or pdf), in one run."""
-    out = tmp_path / f"libreoffice-{to}"
+    out = folder / f"libreoffice-{to}"
     out.mkdir()
-    profile = tmp_path / "libreoffice-profile"
+    profile = folder / "libreoffice-profile"
     result = subprocess.run(
         [
             SOFFICE,
@@ -71,25 +69,55 @@ def convert(sources: list[Path], to: str, tmp_path: Path) -> list[Path]:
 
 
 def export(data: Path, target: Path) -> Path:
-    result = runner.invoke(app, ["export", "--data", str(data), "--to", str(target)])
-    assert result.exit_code == 0, result.output
+    background.mentes(target.parent, "export", "--data", str(data), "--to", str(target))
     return target
 
 
-def test_workbooks_saved_by_libreoffice_load_to_the_same_records(tmp_path):
-    odd = write_records(tmp_path / "odd", organisations=ODD_TEXT, trajects=ODD_TRAJECTS)
-    sample_book = export(sample_records_dir(), tmp_path / "sample.xlsx")
-    odd_book = export(odd, tmp_path / "odd.xlsx")
+def typed_sheets() -> dict:
     sheets = coordinator_sheets()
     sheets["Locaties"][1][6] = "=20+8"  # places of LOC-1, a formula LibreOffice calculates
-    typed_book = write_workbook(tmp_path / "typed.xlsx", sheets)
+    return sheets
+
+
+def saved_again(folder: Path) -> dict[str, Path]:
+    """The sample, odd records and a workbook typed by a coordinator (with a formula), as
+    mentes wrote them and as LibreOffice saved them again."""
+    odd = write_records(folder / "odd", organisations=ODD_TEXT, trajects=ODD_TRAJECTS)
+    books = {
+        "sample": export(sample_records_dir(), folder / "sample.xlsx"),
+        "odd": export(odd, folder / "odd.xlsx"),
+        "typed": write_workbook(folder / "typed.xlsx", typed_sheets()),
+    }
+    again = convert(list(books.values()), "xlsx", folder)
+    return {
+        "odd records": odd,
+        **books,
+        **{f"{name} again": path for name, path in zip(books, again, strict=True)},
+    }
+
+
+def printed(folder: Path) -> list[Path]:
+    """The exported sample and the empty template, printed to PDF by LibreOffice."""
+    book = export(sample_records_dir(), folder / "mentes.xlsx")
+    template = folder / "leeg.xlsx"
+    background.mentes(folder, "template", str(template))
+    return convert([book, template], "pdf", folder)
+
+
+# Made ahead, beside the other tests (see background.py).
+RUNS = background.Runs(
+    __name__, {"saved again": saved_again, "printed": printed} if SOFFICE else {}
+)
+
+
+def test_workbooks_saved_by_libreoffice_load_to_the_same_records(tmp_path):
+    made = RUNS["saved again"]
     with pytest.raises(InputError, match="is a formula \\(=20\\+8\\) without a saved result"):
-        load_workbook_records(typed_book)
+        load_workbook_records(made["typed"])
 
-    sample_again, odd_again, typed_again = convert(
-        [sample_book, odd_book, typed_book], "xlsx", tmp_path
-    )
-
+    sample_again, odd_again, typed_again = (
+        made["sample again"], made["odd again"], made["typed again"]
+    )  # fmt: skip
     for path in (sample_again, odd_again, typed_again):
         theirs, ours = cells_both_ways(path)
         assert ours == theirs
@@ -98,18 +126,13 @@ def test_workbooks_saved_by_libreoffice_load_to_the_same_records(tmp_path):
     assert records == load_toml_folder(sample_records_dir())
     assert notices == []
     records, notices = load_workbook_records(odd_again)
-    assert records == load_toml_folder(odd)
+    assert records == load_toml_folder(made["odd records"])
     assert records.organisations[0].name == "=SUM(A1:A3)"
     typed = load_toml_folder(write_records(tmp_path / "typed", **COORDINATOR_TOML))
     assert load_workbook_records(typed_again)[0] == typed
 
 
-def test_exported_and_template_workbooks_print_to_pdf(tmp_path):
-    book = export(sample_records_dir(), tmp_path / "mentes.xlsx")
-    template = tmp_path / "leeg.xlsx"
-    result = runner.invoke(app, ["template", str(template)])
-    assert result.exit_code == 0, result.output
-
-    for pdf in convert([book, template], "pdf", tmp_path):
+def test_exported_and_template_workbooks_print_to_pdf():
+    for pdf in RUNS["printed"]:
         assert pdf.read_bytes().startswith(b"%PDF")
         assert pdf.stat().st_size > 1000

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from cli_runner import CliRunner
-from mentes_cli.cli import app
+import background
+from mentes_cli.reference import sample_records_dir
 
 SOFFICE = shutil.which("soffice")
 # Writer reads the HTML part; an installation with Calc alone has no Writer (libswlo).
@@ -27,7 +27,6 @@ WRITER = SOFFICE is not None and any(
     (Path(SOFFICE).resolve().parent / name).exists() for name in ("libswlo.so", "libswlo.dylib")
 )
 pytestmark = pytest.mark.skipif(not WRITER, reason="LibreOffice Writer is not installed")
-runner = CliRunner()
 WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
 HTML_FILTER = "HTML (StarWriter)"
 
@@ -57,30 +56,40 @@ def pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
 
 
-def test_a_letter_and_the_overview_as_libreoffice_shows_them(
-    sample_dir: Path, tmp_path: Path, monkeypatch
-):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
-    assert (
-        runner.invoke(app, ["plan", *WINDOW, "--commit", "--data", str(sample_dir)]).exit_code == 0
+def rendered(folder: Path) -> tuple[dict, dict, Path, Path, Path]:
+    """Plan and commit the sample, write the Dutch letters, and let LibreOffice show the HTML
+    part of two of them as text and as PDF, and print the overview; give the letters' text
+    parts (by name), their HTML files and the three output folders."""
+    records = folder / "records"
+    shutil.copytree(sample_records_dir(), records)
+    day = {"SOURCE_DATE_EPOCH": "1796083200"}
+    background.mentes(folder, "plan", *WINDOW, "--commit", "--data", str(records), **day)
+    background.mentes(
+        folder, "--lang", "nl", "letters", "--to", "brieven", "--data", str(records), **day
     )
-    result = runner.invoke(
-        app, ["--lang", "nl", "letters", "--to", "brieven", "--data", str(sample_dir)]
-    )
-    assert result.exit_code == 0, result.output
-    folder = tmp_path / "brieven"
+    letters = folder / "brieven"
     pages_html, texts = [], {}
     for name in ("T-2026-022-planned", "T-2026-026-planned"):  # coaching with intake; BVV
         message = BytesParser(policy=policy.default).parsebytes(
-            (folder / f"{name}.eml").read_bytes()
+            (letters / f"{name}.eml").read_bytes()
         )
-        html = tmp_path / f"{name}.html"
+        html = folder / f"{name}.html"
         html.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
         pages_html.append(html)
         texts[name] = message.get_body(("plain",)).get_content()
+    seen = soffice(pages_html, "txt:Text (encoded):UTF8", folder, HTML_FILTER)
+    printed = soffice(pages_html, "pdf:writer_pdf_Export", folder, HTML_FILTER)
+    (overview,) = letters.glob("overzicht-*.xlsx")
+    sheet = soffice([overview], "pdf", folder)
+    return texts, pages_html, seen, printed, sheet / f"{overview.stem}.pdf"
 
-    seen = soffice(pages_html, "txt:Text (encoded):UTF8", tmp_path, HTML_FILTER)
-    printed = soffice(pages_html, "pdf:writer_pdf_Export", tmp_path, HTML_FILTER)
+
+# Made ahead, beside the other tests (see background.py).
+RUNS = background.Runs(__name__, {"rendered": rendered} if WRITER else {})
+
+
+def test_a_letter_and_the_overview_as_libreoffice_shows_them():
+    texts, pages_html, seen, printed, overview = RUNS["rendered"]
     for html in pages_html:
         shown = (seen / f"{html.stem}.txt").read_text(encoding="utf-8-sig")
         lines = [line.strip() for line in shown.splitlines() if line.strip()]
@@ -91,7 +100,4 @@ def test_a_letter_and_the_overview_as_libreoffice_shows_them(
         assert [line.lstrip("•\t ") for line in lines] == plain, html.stem
         assert lines[0].startswith("Beste ") and lines[-1] == "vot@kdg.be"
         assert pages(printed / f"{html.stem}.pdf") == 1
-
-    (overview,) = folder.glob("overzicht-*.xlsx")
-    sheet = soffice([overview], "pdf", tmp_path)
-    assert pages(sheet / f"{overview.stem}.pdf") == 1  # one A4 page for eight letters
+    assert pages(overview) == 1  # one A4 page for eight letters
