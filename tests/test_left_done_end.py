@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
+from cli_runner import CliRunner
 from english import english_left
 from mentes_cli import i18n
 from mentes_cli.cli import app
