@@ -96,9 +96,15 @@ class Runs:
 
 
 def start(folder: Path, modules: set[str]) -> None:
-    """Start, in one thread beside the tests, the runs declared by `modules`, in order."""
+    """Start, in one thread beside the tests, the runs declared by `modules`, in order.
+
+    MENTES_RUNS_AHEAD=0 starts none: each run is made when its test asks for it, in the
+    test's own thread (to rule the thread out when a test misbehaves).
+    """
     global _pool, _folder
     _folder = folder
+    if SESSION.get("MENTES_RUNS_AHEAD") == "0":
+        return
     _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mentes-runs")
     for runs in list(_declared):
         if runs.module in modules:
