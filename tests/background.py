@@ -15,9 +15,12 @@ already is given at once, a running one is waited for, and a run that has not st
 made right there (a module run alone, a test picked with -k). The assertions stay in the
 test; a run that raised raises in the test that asked for it.
 
-A run gets the environment of the session as conftest.py set it, taken when its module was
-collected (`SESSION`), never what a test changed with monkeypatch, and names its own
-folder: it never depends on the current directory, which the tests change.
+A run gets the environment of the session as conftest.py set it (`SESSION`, taken when
+conftest.py imported this module), never what a test changed with monkeypatch, and names its
+own folder: it never depends on the current directory, which the tests change. A run starts
+processes and reads and writes files, nothing more: it never runs mentes in the suite's
+process (CliRunner swaps sys.stdout, the language is process-wide), which belongs to the
+tests' own thread.
 """
 
 from __future__ import annotations
