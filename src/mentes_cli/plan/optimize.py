@@ -966,7 +966,7 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
             share = min(budget * WEEK_SHARE, budget - used)
             queue_share = budget - used - budget * PREFERENCE_SHARE if QUEUE_IN_WEEKS else share
             current, week_bound, queue_proven, spent = _by_weeks(
-                builder, current, share, max(share, queue_share)
+                builder, current, share, max(share, queue_share), bound
             )
             used += spent
             best = _count(trajects, current)
@@ -1086,13 +1086,19 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
 
 
 def _by_weeks(
-    builder: _Builder, current: Current, seconds: float, queue_seconds: float | None = None
+    builder: _Builder,
+    current: Current,
+    seconds: float,
+    queue_seconds: float | None = None,
+    known: int | None = None,
 ) -> tuple[Current, int | None, bool, float]:
     """Search the week model for a plan that places more trajects, or as many and earlier ones
     of the queue, than `current`, and make each week plan it finds a day plan; give the best
     day plan, the week model's bound on the count (None when it gave none), whether that plan
     is proved the best (count, then queue) and the deterministic seconds spent. The count
     gets `seconds`; with the count proved, the queue gets up to `queue_seconds` in all.
+    `known` is a bound on the count found before (the day model's): a plan that reaches it
+    has the count proved.
 
     A week plan that has no day plan gives, from the day model, a few of its choices that
     cannot go together (three trajects with their intake call and a visit in one week of a
@@ -1117,7 +1123,7 @@ def _by_weeks(
             return sum(1 for t in trajects if t.id in chosen)
         return sum(w for t, w in zip(trajects, weights, strict=True) if t.id in chosen)
 
-    bound = None
+    bound = known
     proven = False
     used = 0.0
     first = True
@@ -1137,6 +1143,8 @@ def _by_weeks(
         # the queue with the count fixed: the proving searches alone (a "more" search climbs
         # the queue one small step a week plan; tight-52: five day plans, and a later set)
         searches = WEEK_SEARCHES if not count_proven else [s for s in WEEK_SEARCHES if not s[1]]
+        if not searches:
+            break
         search, more = searches[turn]
         # after a cut of a proving search, the first better week plan is enough
         again = not first and not more
