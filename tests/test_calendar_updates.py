@@ -65,6 +65,22 @@ def strict(data: bytes) -> Calendar:
     return calendar
 
 
+def traject_events(data: bytes, traject: str) -> dict[str, dict]:
+    """Give a traject's events of a calendar (parsed strictly) by UID: day, status, sequence,
+    summary and the description's last line ("moment")."""
+    return {
+        str(e["UID"]): {
+            "day": e.decoded("DTSTART").date(),
+            "status": str(e["STATUS"]),
+            "sequence": int(e["SEQUENCE"]),
+            "summary": str(e["SUMMARY"]),
+            "moment": str(e["DESCRIPTION"]).splitlines()[-1],
+        }
+        for e in strict(data).walk("VEVENT")
+        if f"Traject: {traject}" in str(e["DESCRIPTION"])
+    }
+
+
 def merge(model: dict[str, dict], data: bytes) -> None:
     """Import `data` into `model` (UID -> event) as a calendar client does (RFC 5545)."""
     for event in strict(data).walk("VEVENT"):

@@ -18,7 +18,7 @@ import pytest
 from english import english_left
 from incomplete_cases import EPOCH, WINDOW, cancel_by_hand, commit, mentes, visit_block
 from mentes_cli import i18n
-from test_calendar_updates import merge, strict
+from test_calendar_updates import merge, traject_events
 
 TRAJECT, COACH = "T-2026-023", "C-01"
 
@@ -32,16 +32,7 @@ def _english_after(monkeypatch):
 
 def events(data: bytes) -> dict[str, dict]:
     """Give the traject's events of a calendar by UID."""
-    return {
-        str(e["UID"]): {
-            "day": e.decoded("DTSTART").date(),
-            "status": str(e["STATUS"]),
-            "sequence": int(e["SEQUENCE"]),
-            "summary": str(e["SUMMARY"]),
-        }
-        for e in strict(data).walk("VEVENT")
-        if f"Traject: {TRAJECT}" in str(e["DESCRIPTION"])
-    }
+    return traject_events(data, TRAJECT)
 
 
 def ics(records: Path, folder: str) -> bytes:

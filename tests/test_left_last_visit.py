@@ -24,7 +24,7 @@ from mentes_cli import i18n
 from mentes_cli.export.ics import numbered_total, shape_count, told_total
 from mentes_cli.load import DataSource, load_records
 from mentes_cli.models import CommittedVisit, Traject
-from test_calendar_updates import merge, strict
+from test_calendar_updates import merge, traject_events
 
 TRAJECT, COACH, LAST = "T-2026-023", "C-01", 8
 
@@ -38,17 +38,7 @@ def _english_after(monkeypatch):
 
 def events(data: bytes) -> dict[str, dict]:
     """Give the traject's events of a calendar (parsed strictly) by UID."""
-    return {
-        str(e["UID"]): {
-            "day": e.decoded("DTSTART").date(),
-            "status": str(e["STATUS"]),
-            "sequence": int(e["SEQUENCE"]),
-            "summary": str(e["SUMMARY"]),
-            "moment": str(e["DESCRIPTION"]).splitlines()[-1],
-        }
-        for e in strict(data).walk("VEVENT")
-        if f"Traject: {TRAJECT}" in str(e["DESCRIPTION"])
-    }
+    return traject_events(data, TRAJECT)
 
 
 def coach_calendar(records: Path, folder: str, lang: str | None = None) -> bytes:

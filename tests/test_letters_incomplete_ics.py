@@ -15,7 +15,7 @@ from pathlib import Path
 from cli_runner import CliRunner
 from mentes_cli.cli import app
 from mentes_cli.load import DataSource, load_records
-from test_calendar_updates import add_leave, merge, strict
+from test_calendar_updates import add_leave, merge, traject_events
 
 runner = CliRunner()
 WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
@@ -31,17 +31,7 @@ def mentes(records: Path, *args: str, code: int = 0):
 
 def events_of(folder: Path) -> dict[str, dict]:
     """Give the events of the traject in the coach's calendar by UID."""
-    calendar = strict((folder / f"{COACH}.ics").read_bytes())
-    return {
-        str(e["UID"]): {
-            "day": e.decoded("DTSTART").date(),
-            "status": str(e["STATUS"]),
-            "sequence": int(e["SEQUENCE"]),
-            "summary": str(e["SUMMARY"]),
-        }
-        for e in calendar.walk("VEVENT")
-        if f"Traject: {TRAJECT}" in str(e["DESCRIPTION"])
-    }
+    return traject_events((folder / f"{COACH}.ics").read_bytes(), TRAJECT)
 
 
 def test_the_visits_of_an_incomplete_traject_stay_in_the_coachs_calendar(
