@@ -1137,6 +1137,16 @@ def _by_weeks(
         weeks.model.Maximize(queue)
         weeks.hint(current)
 
+    def nothing_better() -> bool:
+        # no week plan beats the plan found: with the count proved, the queue is too (give
+        # True); else the count is, and the queue comes next
+        nonlocal bound
+        if count_proven:
+            return True
+        bound = _count(trajects, current)
+        queue_next()
+        return False
+
     while (
         limit := seconds if not count_proven else max(seconds, queue_seconds or 0)
     ) - used > 0.05:
@@ -1169,11 +1179,9 @@ def _by_weeks(
             turn += 1
             continue
         if status == cp.INFEASIBLE:
-            if count_proven:
+            if nothing_better():
                 proven = True
                 break
-            bound = _count(trajects, current)
-            queue_next()
             continue
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             break
@@ -1188,11 +1196,9 @@ def _by_weeks(
                     turn += 1
                     continue
                 break
-            if count_proven:
+            if nothing_better():
                 proven = True
                 break
-            bound = _count(trajects, current)
-            queue_next()
             continue
         # after a cut, a "more" search asks the same again
         first = more
