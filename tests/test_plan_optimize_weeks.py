@@ -155,12 +155,7 @@ def _builder_and_greedy(monkeypatch, recs):
     trajects = [t for t in planner.queue if t.id not in planner.kept_by_traject]
     builder = optimize._Builder(planner, trajects, cp_model)
     assert builder.build()
-    greedy = {
-        t.id: (p.coach, list(p.visits), p.intake)
-        for t in trajects
-        if (p := planner.placements.get(t.id)) is not None
-    }
-    return builder, greedy
+    return builder, optimize.placements_of(planner, trajects)
 
 
 def test_the_week_models_more_search_finds_what_the_proving_ones_miss(monkeypatch, tmp_path):

@@ -160,6 +160,15 @@ def available() -> bool:
     return True
 
 
+def placements_of(planner: Planner, trajects: list[Traject]) -> Current:
+    """Give the planner's placements of `trajects` (the greedy plan) as the models take them."""
+    return {
+        t.id: (p.coach, list(p.visits), p.intake)
+        for t in trajects
+        if (p := planner.placements.get(t.id)) is not None
+    }
+
+
 def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | None]:
     """Give the quality of the planner's greedy plan and, when CP-SAT finds one that places
     more trajects or earlier ones of the queue, that solution (else None)."""
@@ -186,11 +195,7 @@ def improve(planner: Planner, budget: float) -> tuple[Optimality, Solution | Non
             Optimality(status="not installed", greedy=greedy, placed=greedy, bound=None),
             None,
         )
-    current: Current = {
-        t.id: (p.coach, list(p.visits), p.intake)
-        for t in model_trajects
-        if (p := planner.placements.get(t.id)) is not None
-    }
+    current = placements_of(planner, model_trajects)
     alone = {t.id: planner.placeable_alone(t) for t in model_trajects if t.id not in current}
     if not any(alone.values()):
         # No traject left out has a schedule even alone (SPEC 5's "can be placed"): no plan
