@@ -120,9 +120,11 @@ def test_a_week_plan_without_a_day_plan_gives_a_conflict_every_day_plan_avoids(
 
 SAID = {
     "en": ("The exact step placed 1 more traject than the greedy plan.",
-           "Not proved optimal: at most 2 more trajects could be placed"),
+           "Not proved optimal: at most 2 more trajects could be placed",
+           "A longer search may place more: --optimize 15."),
     "nl": ("De exacte stap plande 1 traject meer dan het gretige plan.",
-           "hoogstens 2 trajecten meer passen nog"),
+           "hoogstens 2 trajecten meer passen nog",
+           "Langer zoeken plant er misschien meer: --optimize 15."),
 }  # fmt: skip
 
 
@@ -130,7 +132,8 @@ SAID = {
 def test_the_command_says_what_the_step_gained_and_its_bound(tmp_path, lang):
     """The last lines of `mentes plan` where the step placed more than the greedy and proved
     no optimum (both crashed: `count` was given twice to the plural form). On tight-17 at a
-    budget of 1.5 the step places 15 of 19 (the greedy 14) and its bound is 17."""
+    budget of 1.5 the step places 15 of 19 (the greedy 14) and its bound is 17; the command
+    suggests ten times the budget, as typed on the command line."""
     from typer.testing import CliRunner
 
     from english import english_left
