@@ -1,8 +1,10 @@
 """`mentes plan` in a real terminal while the exact step runs: the progress bar says so, in
-the terminal's language, instead of standing full at "29/29" for the step's seconds."""
+the terminal's language, and moves, instead of standing full at "29/29" for the step's
+seconds."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -34,3 +36,8 @@ def test_the_bar_names_the_exact_step_while_it_runs(tmp_path: Path, lang: str, s
     assert_clean(status, screen, args)
     for text in shown:
         assert text in screen, f"{text!r} not on the screen:\n{screen[-2000:]}"
+    # a moving bar draws frames that differ; a full bar draws one and the same (it stood
+    # full: Rich's update() keeps a total given before)
+    after = screen[screen.find(shown[1]) :]
+    frames = {frame for frame in re.split(r"\r|\x1b\[2K|\x1b\[1A", after) if "━" in frame}
+    assert len(frames) > 1, f"the bar did not move during the exact step:\n{after[-2000:]}"

@@ -901,10 +901,11 @@ def _make(records: Records, first: date, last: date, kept, settings, budget: flo
 
         def exact(seconds: float) -> None:
             # the exact step may take its whole budget: a moving bar, not a full one that
-            # seems to hang
-            bar.update(
-                task,
-                description=_("Exact step"),
+            # seems to hang. A task of its own: Rich's update() keeps a total it was given
+            # (None means "unchanged"), and a task without a total pulses.
+            bar.update(task, visible=False)
+            bar.add_task(
+                _("Exact step"),
                 total=None,
                 count=_("up to about {seconds} s", seconds=number(seconds)),
             )
