@@ -176,17 +176,47 @@ def test_the_week_models_more_search_finds_what_the_proving_ones_miss(monkeypatc
         assert len(found) == placed, searches
 
 
-def test_with_the_count_proved_the_week_model_gets_the_queue_stages_time(monkeypatch, tmp_path):
+def test_with_the_count_proved_the_week_model_asks_traject_by_traject(monkeypatch, tmp_path):
     """bench_optimize.py's tight-52 (23 requests, 1 coach): the week model proves the count
-    (20) within its share. Its queue phase, given the time of the day model's queue stage as
-    well, places earlier trajects of the queue than within the share alone (where the day
-    model's queue stage then found no better; a reference at budget 60 found 8388331)."""
+    (20) within its share, and its questions (one per traject left out, in queue order) then
+    place earlier trajects of the queue (8388462; one question stays open, so nothing is
+    proved) than its searches on the queue's weights alone in that time, which stay below
+    8388331 (they reached it with 3.3 s more)."""
     builder, greedy = _builder_and_greedy(monkeypatch, _tight(tmp_path / "t52", 23, 1, 52))
     trajects = builder.trajects
     weights = dict(zip((t.id for t in trajects), builder.queue_weights(exact=True), strict=True))
-    scores = []
-    for queue_seconds in (None, 3.3):
-        found, bound, _proven, _spent = optimize._by_weeks(builder, greedy, 2.1, queue_seconds)
-        assert len(found) == bound == 20
-        scores.append(sum(weights[tid] for tid in found))
-    assert scores[0] < 8388331 <= scores[1]
+    found, bound, _proven, _spent = optimize._by_weeks(builder, greedy, 2.1)
+    assert len(found) == bound == 20
+    assert sum(weights[tid] for tid in found) > 8388331
+    monkeypatch.setattr(optimize, "_queue_questions", lambda _b, _w, plan, _s: (plan, False, 0.0))
+    alone, bound, _proven, _spent = optimize._by_weeks(builder, greedy, 2.1)
+    assert len(alone) == bound == 20
+    assert sum(weights[tid] for tid in alone) < 8388331
+
+
+def test_a_count_proved_before_the_week_model_has_its_queue_searched_by_week(monkeypatch, tmp_path):
+    """tight-52 again, the count (20) proved before the week model (at budget 60 the day
+    model's first stage proves it): given no time for the count, the week model searches the
+    queue at once, from the plan in hand (before, it returned at once, and at budget 60 the
+    day model's queue stage left T-022 out for T-017; benchmarks/bench_optimize.py
+    --first-seed 31 --only 52 --budget 60 shows the set it places now)."""
+    builder, greedy = _builder_and_greedy(monkeypatch, _tight(tmp_path / "t52", 23, 1, 52))
+    trajects = builder.trajects
+    weights = dict(zip((t.id for t in trajects), builder.queue_weights(exact=True), strict=True))
+    twenty, _bound, _proven, _spent = optimize._by_weeks(builder, greedy, 2.1)
+    assert len(twenty) == 20
+    found, bound, _proven, spent = optimize._by_weeks(builder, twenty, 0.0, 3.3, known=20)
+    assert len(found) == bound == 20 and spent > 1
+    assert sum(weights[tid] for tid in found) >= sum(weights[tid] for tid in twenty)
+
+
+def test_the_default_budget_places_the_earlier_traject_of_the_queue(tmp_path):
+    """bench_optimize.py's tight-114 (25 requests, 2 coaches, proven optimum 24): at the
+    default budget the plan places T-021 (5th in the queue), not T-016 (25th) as it did when
+    the week model searched the queue by its weights alone; the questions prove it."""
+    recs = _tight(tmp_path / "t114", 25, 2, 114)
+    result = make_plan(recs, start=START, end=END, optimize=6)
+    assert check_plan(result, recs) == []
+    placed = _placed(result)
+    assert len(placed) == 24 and "T-021" in placed and "T-016" not in placed
+    assert result.optimality.status == "optimal"

@@ -30,13 +30,16 @@ lexicographically:
 1. the number placed, with the greedy plan as a complete hint (FIRST_SHARE of the budget);
 2. while that is not proved, the week model (`_Weeks`, WEEK_SHARE): more than the best found
    by ISO week, each week plan made a day plan, cuts learned from the week plans that have
-   none; its bound holds for the day model; with the count proved, the queue preference the
-   same way, with the time of stage 3 as well (QUEUE_IN_WEEKS). Then, while the count is
+   none; its bound holds for the day model; with the count proved (there, or already by the
+   first stage), the queue preference, with the time of stage 3 as well (QUEUE_IN_WEEKS):
+   first one question per traject left out, in queue order (can a plan of this count place
+   it, the trajects before it as decided?), then what is left open by week plans that
+   score higher on the queue's weights. Then, while the count is
    still not proved: one more than the best found of the day model by a cheap search
    (PROBE_SHARE), and with what is left other searches (MORE: without objective and without
    the linear relaxation, then the count objective without probing); an infeasible answer
    proves the best optimal;
-3. unless the week model proved the count, with the number fixed, the queue preference
+3. unless the week model searched the queue, with the number fixed, the queue preference
    (weights 2^(n-1-position), exact for up to 40 trajects, else n - position); while the
    number is not proved it stays in the objective above the queue weights, so that the rest
    of the budget may still place more;
@@ -119,8 +122,22 @@ WEEK_AGAIN: dict = {"stop_after_first_solution": True}
 # With the count proved in the week model, its queue phase gets the time of the day model's
 # queue stage as well, and that stage is left out: on tight-31..60 the queue preference then
 # held in all 23 proven cases (tight-52 placed T-018 for T-017 and T-022 without it); the
-# same counts and no other set changed on tight-1..60.
+# same counts and no other set changed on tight-1..60. A count the day model proves in the
+# first stage goes to the week model's queue phase too: at budget 60 tight-52's count is
+# proved there, and the day model's queue stage placed T-017 and T-018 for T-022 and T-023.
 QUEUE_IN_WEEKS = True
+# The week model's queue phase first asks, for each traject left out in queue order, whether
+# a plan of the proved count places it with the trajects before it as decided
+# (`_queue_questions`): each question with these searches in turn, each with this share of
+# the time left. The proving search first: it answers "none" in about 0.02 s where the cheap
+# one found nothing in 0.4 (tight-106). At budget 6 on tight-1..120, the queue preference
+# then held in all but one compared case (tight-111, whose count is not proved); with the
+# searches of the week model's queue alone it failed in 3 (tight-104, 111, 114).
+QUESTION_SEARCHES: tuple[dict, ...] = (
+    {"cp_model_probing_level": 0},
+    {"linearization_level": 0, "cp_model_probing_level": 0},
+)
+QUESTION_SHARE = 0.25
 # The week model's searches, in turn while one finds nothing: (parameters, "more"). The first
 # proves what it can from the best found, without probing (tight-30: 29 in 0.3 s, where the
 # default search found none in 2); a "more" search asks for a better plan than the best found
@@ -905,6 +922,18 @@ class _Weeks:
         if len(counted) > len(after):
             model.Add(sum(counted) <= len(after))
 
+    def cut(self, conflict: list) -> None:
+        """Learn that no day plan makes all of these choices of a week plan (`_days_of`'s
+        conflict): at least one of them goes."""
+        self.model.AddBoolOr(
+            [
+                (self.placed[key] if not on else self.placed[key].Not())
+                if isinstance(key, str)
+                else (self.week[key].Not() if on else self.week[key])
+                for key, on in conflict
+            ]
+        )
+
     def hint(self, current: Current) -> None:
         """Give the solver `current` (a plan of the day model) as a starting solution."""
         weeks = {
@@ -961,8 +990,9 @@ def _whole(planner, trajects, builder: _Builder, current: Current, budget: float
         return solver.Solve(trial), solver
 
     for stage in STAGES:
-        if proven:
-            break
+        # a count proved by the day model still has its queue searched by week
+        if proven and not (stage == "weeks" and QUEUE_IN_WEEKS):
+            continue
         if stage == "weeks" and WEEK_SHARE and _Weeks.applies(builder):
             # The week model: more trajects than found so far, or earlier ones of the queue,
             # by week; its bound is the day model's too.
@@ -1101,9 +1131,10 @@ def _by_weeks(
     of the queue, than `current`, and make each week plan it finds a day plan; give the best
     day plan, the week model's bound on the count (None when it gave none), whether that plan
     is proved the best (count, then queue) and the deterministic seconds spent. The count
-    gets `seconds`; with the count proved, the queue gets up to `queue_seconds` in all.
-    `known` is a bound on the count found before (the day model's): a plan that reaches it
-    has the count proved.
+    gets `seconds`; with the count proved, the queue gets up to `queue_seconds` in all:
+    first `_queue_questions`, then, where they leave something open, week plans that score
+    higher on the queue's weights. `known` is a bound on the count found before (the day
+    model's): a plan that reaches it has the count proved.
 
     A week plan that has no day plan gives, from the day model, a few of its choices that
     cannot go together (three trajects with their intake call and a visit in one week of a
@@ -1133,6 +1164,7 @@ def _by_weeks(
     used = 0.0
     first = True
     turn = 0
+    asked = False
 
     def queue_next() -> None:
         # the count is proved: the queue, with the count fixed
@@ -1141,6 +1173,10 @@ def _by_weeks(
         weeks.model.Add(sum(placed) == _count(trajects, current))
         weeks.model.Maximize(queue)
         weeks.hint(current)
+
+    if known is not None and _count(trajects, current) >= known:
+        # the count is proved already (by the day model): the queue alone
+        queue_next()
 
     def nothing_better() -> bool:
         # no week plan beats the plan found: with the count proved, the queue is too (give
@@ -1158,6 +1194,15 @@ def _by_weeks(
         # the queue with the count fixed: the proving searches alone (a "more" search climbs
         # the queue one small step a week plan; tight-52: five day plans, and a later set)
         searches = WEEK_SEARCHES if not count_proven else [s for s in WEEK_SEARCHES if not s[1]]
+        if count_proven and not asked:
+            # first the questions, traject by traject; what they leave open, the searches
+            asked = True
+            current, proven, spent = _queue_questions(builder, weeks, current, limit - used)
+            used += spent
+            if proven:
+                break
+            weeks.hint(current)
+            continue
         if not searches:
             break
         search, more = searches[turn]
@@ -1221,17 +1266,67 @@ def _by_weeks(
             continue
         if not conflict:
             break
-        # none of the day plans makes all of these choices of the week plan
-        weeks.model.AddBoolOr(
-            [
-                (weeks.placed[key] if not on else weeks.placed[key].Not())
-                if isinstance(key, str)
-                else (weeks.week[key].Not() if on else weeks.week[key])
-                for key, on in conflict
-            ]
-        )
+        weeks.cut(conflict)
         weeks.hint_weeks(chosen, pattern)
     return current, bound, proven, used
+
+
+def _queue_questions(
+    builder: _Builder, weeks: _Weeks, current: Current, seconds: float
+) -> tuple[Current, bool, float]:
+    """With the count proved, place the earliest trajects of the queue: for each traject the
+    plan leaves out, in queue order, ask the week model for a plan of the same count that
+    places it and keeps every traject before it as decided (placed or not); a week plan found
+    is made a day plan (or cut, and asked again), and "none" leaves it out for good. Give the
+    plan, whether every question was answered (then no plan of this count places earlier
+    trajects: the week model is a relaxation of the day model), and the seconds spent."""
+    cp = builder.cp
+    count = _count(builder.trajects, current)
+    decided: dict[str, bool] = {}
+    used = 0.0
+    answered = True
+    for traject in builder.trajects:
+        tid = traject.id
+        if tid in current or not builder._placeable_alone(traject):
+            decided[tid] = tid in current
+            continue
+        turn = 0
+        while True:
+            left = seconds - used
+            if left <= 0.05:
+                return current, False, used
+            trial = weeks.model.Clone()
+            trial.ClearObjective()
+            trial.Add(sum(weeks.placed.values()) == count)
+            for other, on in decided.items():
+                trial.Add(weeks.placed[other] == int(on))
+            trial.Add(weeks.placed[tid] == 1)
+            solver = builder.solver(left * QUESTION_SHARE, QUESTION_SEARCHES[turn])
+            status = solver.Solve(trial)
+            used += solver.deterministic_time
+            if status == cp.INFEASIBLE:
+                decided[tid] = False
+                break
+            if status not in (cp.OPTIMAL, cp.FEASIBLE):
+                turn += 1
+                if turn < len(QUESTION_SEARCHES):
+                    continue
+                # unanswered: the traject stays as it is, undecided; the answers to the
+                # later questions still place earlier trajects, but prove nothing
+                answered = False
+                break
+            chosen, pattern = weeks.chosen(solver)
+            days, conflict, spent = _days_of(builder, chosen, pattern, seconds - used)
+            used += spent
+            if days is not None:
+                current = days
+                weeks.hint(current)
+                decided[tid] = True
+                break
+            if not conflict:
+                return current, False, used
+            weeks.cut(conflict)
+    return current, answered, used
 
 
 def _days_of(
