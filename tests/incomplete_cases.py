@@ -15,13 +15,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from cli_runner import CliRunner
+from mentes_cli import i18n
 from mentes_cli.cli import app
 from test_calendar_updates import add_leave
 
 runner = CliRunner()
 WINDOW = ["--start", "2027-01-04", "--end", "2027-06-30"]
 EPOCH = "1796083200"  # 2026-12-01 00:00 UTC
+
+
+@pytest.fixture(autouse=True)
+def at_epoch_in_english(monkeypatch):
+    """Today is EPOCH's day; a run with --lang nl chooses Dutch for the whole process, so the
+    next test reads English again. A test module that imports it has it for all its tests."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    yield
+    i18n.set_language(None)
 
 
 def mentes(records: Path, *args: str, code: int = 0, lang: str | None = None):

@@ -16,18 +16,17 @@ from pathlib import Path
 import pytest
 
 from english import english_left
-from incomplete_cases import EPOCH, WINDOW, cancel_by_hand, commit, mentes, visit_block
-from mentes_cli import i18n
+from incomplete_cases import (
+    WINDOW,
+    at_epoch_in_english,  # noqa: F401 (autouse)
+    cancel_by_hand,
+    commit,
+    mentes,
+    visit_block,
+)
 from test_calendar_updates import merge, traject_events
 
 TRAJECT, COACH = "T-2026-023", "C-01"
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    yield
-    i18n.set_language(None)
 
 
 def events(data: bytes) -> dict[str, dict]:

@@ -13,21 +13,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from english import english_left
-from incomplete_cases import EPOCH, cancel_by_hand, cancelled_case, leave_case, mentes
-from mentes_cli import i18n
+from incomplete_cases import (
+    at_epoch_in_english,  # noqa: F401 (autouse)
+    cancel_by_hand,
+    cancelled_case,
+    leave_case,
+    mentes,
+)
 
 AS_OF = ["--as-of", "2026-12-01"]
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    """A run with --lang nl chooses Dutch for the whole process: the next test reads English."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    yield
-    i18n.set_language(None)
 
 
 def rows(records: Path) -> dict[str, dict]:

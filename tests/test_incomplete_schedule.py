@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from english import english_left
-from incomplete_cases import EPOCH, WINDOW, cancelled_case, commit, leave_case, mentes
-from mentes_cli import i18n
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    yield
-    i18n.set_language(None)
+from incomplete_cases import (
+    WINDOW,
+    at_epoch_in_english,  # noqa: F401 (autouse)
+    cancelled_case,
+    commit,
+    leave_case,
+    mentes,
+)
 
 
 def schedule(records: Path, lang: str | None = None):
