@@ -1283,8 +1283,10 @@ def _queue_questions(
     cp = builder.cp
     count = _count(builder.trajects, current)
     decided: dict[str, bool] = {}
+    # unanswered questions: their trajects stay free, but once a plan taken places one, it
+    # stays placed (else a later answer could drop it for a later traject of the queue)
+    unanswered: list[str] = []
     used = 0.0
-    answered = True
     for traject in builder.trajects:
         tid = traject.id
         if tid in current or not builder._placeable_alone(traject):
@@ -1313,7 +1315,7 @@ def _queue_questions(
                     continue
                 # unanswered: the traject stays as it is, undecided; the answers to the
                 # later questions still place earlier trajects, but prove nothing
-                answered = False
+                unanswered.append(tid)
                 break
             chosen, pattern = weeks.chosen(solver)
             days, conflict, spent = _days_of(builder, chosen, pattern, seconds - used)
@@ -1322,11 +1324,16 @@ def _queue_questions(
                 current = days
                 weeks.hint(current)
                 decided[tid] = True
+                # an unanswered traject this plan places is answered by it: "yes"
+                for other in unanswered:
+                    if other in current:
+                        decided[other] = True
+                unanswered = [other for other in unanswered if other not in current]
                 break
             if not conflict:
                 return current, False, used
             weeks.cut(conflict)
-    return current, answered, used
+    return current, not unanswered, used
 
 
 def _days_of(
