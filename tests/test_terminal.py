@@ -68,6 +68,9 @@ def run_in_terminal(
                     break
                 chunks.append(data)
             elif process.poll() is not None:
+                # it ended after the select gave nothing (a busy machine): what it wrote
+                # last is still to be read
+                chunks.extend(_rest(leader))
                 break
         else:
             process.kill()
@@ -76,6 +79,20 @@ def run_in_terminal(
     finally:
         os.close(leader)
     return status, b"".join(chunks).decode("utf-8", "replace")
+
+
+def _rest(leader: int) -> list[bytes]:
+    """Give what is left to read on the terminal of a process that has ended."""
+    rest = []
+    while select.select([leader], [], [], 0)[0]:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the follower side closed: everything is read
+            break
+        if not data:
+            break
+        rest.append(data)
+    return rest
 
 
 def assert_clean(status: int, screen: str, args: list[str], expected: int = 0) -> None:
