@@ -67,6 +67,20 @@ def test_a_wrong_value_keeps_its_variable_parts():
     )
 
 
+def test_an_unknown_option_near_several_names_them_in_dutch():
+    result = mentes("plan", "--from", "2027-01-04", lang="nl")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "Fout: Onbekende optie: --from (Mogelijke opties: --force, --format)\n"
+    ), result.stderr
+
+
+def test_the_budget_of_the_exact_step_is_named_in_dutch():
+    result = mentes("plan", "--help", lang="nl")
+    assert "--optimize SECONDEN" in result.stdout, result.stdout
+    assert "SECONDS" not in result.stdout
+
+
 def test_a_command_error_keeps_exit_status_one():
     result = mentes("validate", "--data", "no-such-folder", lang="en")
     assert result.returncode == 1
@@ -80,6 +94,10 @@ def test_a_command_error_keeps_exit_status_one():
         (
             "No such option: --forse Did you mean --force?",
             "Onbekende optie: --forse Bedoel je --force?",
+        ),
+        (
+            "No such option: --from (Possible options: --force, --format)",
+            "Onbekende optie: --from (Mogelijke opties: --force, --format)",
         ),
         ("Missing option '--traject'.", "De optie '--traject' ontbreekt."),
         ("Got unexpected extra argument (x)", "Onverwacht extra argument: x"),

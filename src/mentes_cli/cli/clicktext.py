@@ -175,6 +175,9 @@ def _suggestion(rest: str) -> str:
     match = re.fullmatch(r"\s*Did you mean (?P<name>\S+)\?\s*", rest)
     if match:
         return " " + _("Did you mean {name}?", name=match["name"])
+    match = re.fullmatch(r"\s*\(Possible options: (?P<names>[^)]*)\)\s*", rest)
+    if match:
+        return " " + _("(Possible options: {names})", names=match["names"])
     return rest
 
 

@@ -200,7 +200,7 @@ def plan(
         float | None,
         typer.Option(
             "--optimize",
-            metavar="SECONDS",
+            metavar=_("SECONDS"),
             help=_(
                 "Budget of the exact improvement step (CP-SAT, in its deterministic seconds; "
                 "needs mentes[optimize]); 0 keeps the greedy plan alone. Default: the "
