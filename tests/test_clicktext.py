@@ -79,6 +79,8 @@ def test_the_budget_of_the_exact_step_is_named_in_dutch():
     result = mentes("plan", "--help", lang="nl")
     assert "--optimize SECONDEN" in result.stdout, result.stdout
     assert "SECONDS" not in result.stdout
+    # the greedy plan has one Dutch name, as in the line under the plan
+    assert "0 houdt het gretige plan" in " ".join(result.stdout.split()), result.stdout
 
 
 def test_a_command_error_keeps_exit_status_one():
