@@ -802,7 +802,7 @@ def _notice_moved(result: Plan, records: Records) -> None:
 
 # A plan not proved optimal: the budget this many times over is suggested. On the four sets of
 # benchmarks/bench_optimize.py, the three proven optima the default budget (6) missed were
-# reached and proved at 60 (tight-87, tight-89 and tight-116, 45 to 58 CPU seconds each).
+# reached and proved at 60 (tight-87, tight-89 and tight-116, 45 to 57 CPU seconds each).
 LONGER = 10
 
 
