@@ -83,6 +83,23 @@ def test_the_budget_of_the_exact_step_is_named_in_dutch():
     assert "0 houdt het gretige plan" in " ".join(result.stdout.split()), result.stdout
 
 
+@pytest.mark.parametrize(
+    ("lang", "value", "said"),
+    [
+        ("nl", "-1.5", "Fout: --optimize moet 0 of meer seconden zijn, niet -1,5"),
+        ("en", "-1.5", "Error: --optimize must be 0 or more seconds, got -1.5"),
+        ("nl", "nan", "Fout: --optimize moet 0 of meer seconden zijn, niet NaN"),
+        ("en", "inf", "Error: --optimize must be 0 or more seconds, got ∞"),
+    ],
+)
+def test_a_wrong_budget_is_said_before_the_records_are_read(lang: str, value: str, said: str):
+    result = mentes("plan", f"--optimize={value}", lang=lang)
+    assert result.returncode == 2
+    assert result.stderr.endswith(said + "\n"), result.stderr
+    # no "Records: ..." line: the records were not read
+    assert not result.stderr.startswith(("Gegevens", "Records")), result.stderr
+
+
 def test_a_command_error_keeps_exit_status_one():
     result = mentes("validate", "--data", "no-such-folder", lang="en")
     assert result.returncode == 1

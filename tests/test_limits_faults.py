@@ -441,3 +441,19 @@ def test_import_refuses_to_write_a_file_that_validate_would_refuse(tmp_path: Pat
     loaded = load_records(DataSource(book, "test"))
     with pytest.raises(InputError, match=r"organisations\.toml: is larger than 0\.0\d\d MB"):
         _fits_the_limits(loaded.records, book.name)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1.0"])
+def test_a_budget_in_planning_toml_that_is_no_number_of_seconds_is_refused(
+    tmp_path: Path, value: str
+):
+    """nan and inf are TOML floats; inf would let the exact step search without end."""
+    folder = records(tmp_path)
+    text = (bundled_data_dir() / "planning.toml").read_text()
+    assert "optimize_seconds = 6\n" in text
+    (folder / "planning.toml").write_text(
+        text.replace("optimize_seconds = 6\n", f"optimize_seconds = {value}\n")
+    )
+    result = run("plan", "--data", str(folder))
+    assert result.exit_code == 1
+    assert "optimize_seconds must be a number" in result.stderr, result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from datetime import date, timedelta
@@ -226,6 +227,13 @@ def plan(
     data: DataOption = None,
 ) -> None:
     """Plan every approved traject into visit days, or check a plan with --check."""
+    if optimize is not None and not (optimize >= 0 and math.isfinite(optimize)):
+        # said before the records are read (nan and inf too: inf would never end)
+        from mentes_cli.i18n import number
+
+        raise UsageError(
+            _("--optimize must be 0 or more seconds, got {value}", value=number(optimize))
+        )
     if plan_file is not None and not check:
         raise UsageError(
             _(
@@ -293,8 +301,6 @@ def plan(
 
     check_plan_days((last - first).days + 1, _("The plan from --start to --end"))
     budget = settings.optimize_seconds if optimize is None else optimize
-    if budget < 0 or budget != budget:
-        raise UsageError(_("--optimize must be 0 or more seconds, got {value}", value=optimize))
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(
             _("--output {path}: the schedule workbook must be an .xlsx file", path=output)
