@@ -975,11 +975,14 @@ def _count(trajects: list[Traject], current: Current) -> int:
     return sum(1 for t in trajects if t.id in current)
 
 
+def _weighed(trajects: list[Traject], weights: list[int], chosen: Current) -> int:
+    # the queue's weights of the trajects placed
+    return sum(w for t, w in zip(trajects, weights, strict=True) if t.id in chosen)
+
+
 def _queue_key(trajects: list[Traject], weights: list[int], chosen: Current) -> tuple[int, int]:
     # the count placed, then the queue's weights of the trajects placed
-    return _count(trajects, chosen), sum(
-        w for t, w in zip(trajects, weights, strict=True) if t.id in chosen
-    )
+    return _count(trajects, chosen), _weighed(trajects, weights, chosen)
 
 
 def _whole(planner, trajects, builder: _Builder, current: Current, budget: float, began):
@@ -1178,7 +1181,7 @@ def _by_weeks(
         # what the phase compares: the count, then (the count proved) the queue weights
         if not count_proven:
             return sum(1 for t in trajects if t.id in chosen)
-        return sum(w for t, w in zip(trajects, weights, strict=True) if t.id in chosen)
+        return _weighed(trajects, weights, chosen)
 
     bound = known
     proven = False
